@@ -1,0 +1,80 @@
+/**
+ * The attention core shared by all variants: scores, softmax and the value product, either unfused (the score matrix
+ * is written and read back in the activation dtype) or fused FlashAttention-style (no score traffic; K and V are
+ * re-read once per query tile of `Br` rows).
+ */
+import { product, sum, type Formula } from './formula.js';
+import { op, type OpDef } from './op.js';
+
+/** The shape of an attention core, as formulas per token of the variant's symbols. */
+export interface CoreShape {
+  /** Number of distinct attention maps (softmaxes) per query token. */
+  readonly maps: Formula;
+  /** Dimension of each query/key dot product. */
+  readonly qkDim: Formula;
+  /** Dimension of each value vector the probabilities multiply. */
+  readonly valueDim: Formula;
+  /** Elements per key token read from the KV cache by the score product. */
+  readonly keyCache: Formula;
+  /** Elements per key token read from activations by the score product (decompressed keys). */
+  readonly keyAct: Formula;
+  /** Elements per key token read from the KV cache by the value product. */
+  readonly valueCache: Formula;
+  /** Elements per key token read from activations by the value product (decompressed values). */
+  readonly valueAct: Formula;
+  /** Elements per key token a fused kernel reads from the cache (keys and values may overlap, as in MLA). */
+  readonly fusedCache: Formula;
+}
+
+/** Pair-count conventions of prefill: causal counts S(S+1)/2 (query, key) pairs, dense counts S². */
+export const PAIR_MODES = ['causal', 'dense'] as const;
+export type PairMode = (typeof PAIR_MODES)[number];
+
+/** Keys each query tile re-reads from memory in a fused kernel, summed over tiles (per sequence and cached head). */
+export function fusedKeyReads(pairs: PairMode): Formula {
+  // Causal: tile i (of n_t, each Br rows) sees min((i+1)·Br, K) keys; the sum has this closed form.
+  // Dense: every tile sees all K keys. In decode T = 1, so n_t = 1 and both give K.
+  return pairs === 'causal' ? 'Br * n_t * (n_t - 1) / 2 + K' : 'n_t * K';
+}
+
+/** Largest per-head dimension a fused kernel holds in on-chip memory for one tile row. */
+export function tileDim(shape: CoreShape): Formula {
+  return shape.qkDim === shape.valueDim ? shape.qkDim : `max(${shape.qkDim}, ${shape.valueDim})`;
+}
+
+/** The attention-core operators for a shape: unfused (qk_matmul, softmax, sv_matmul) or fused (attention). */
+export function attentionCore(shape: CoreShape, opts: { flash: boolean; pairs: PairMode }): OpDef[] {
+  const { maps, qkDim, valueDim } = shape;
+  const scoreFlops = product('2', 'B', 'P', maps, qkDim);
+  const valueFlops = product('2', 'B', 'P', maps, valueDim);
+  const softmaxFlops = product('5', 'B', 'P', maps);
+  const qRead = product('B', 'T', maps, qkDim, 'a');
+  const out = product('B', 'T', maps, valueDim, 'a');
+  if (opts.flash) {
+    const reads = fusedKeyReads(opts.pairs);
+    return [
+      op('attention', {
+        flops: sum(scoreFlops, softmaxFlops, valueFlops),
+        actRead: sum(qRead, product('B', reads, sum(shape.keyAct, shape.valueAct), 'a')),
+        kvRead: product('B', reads, shape.fusedCache, 'kv'),
+        actWrite: out,
+      }),
+    ];
+  }
+  const scores = product('B', 'P', maps, 'a');
+  return [
+    op('qk_matmul', {
+      flops: scoreFlops,
+      actRead: sum(qRead, product('B', 'K', shape.keyAct, 'a')),
+      kvRead: product('B', 'K', shape.keyCache, 'kv'),
+      actWrite: scores,
+    }),
+    op('softmax', { flops: softmaxFlops, actRead: scores, actWrite: scores }),
+    op('sv_matmul', {
+      flops: valueFlops,
+      actRead: sum(scores, product('B', 'K', shape.valueAct, 'a')),
+      kvRead: product('B', 'K', shape.valueCache, 'kv'),
+      actWrite: out,
+    }),
+  ];
+}

@@ -1,0 +1,40 @@
+/** Every formula the engine can evaluate, gathered by walking each variant's structures under every setting. */
+import { PAIR_MODES, tileDim } from './attention-core.js';
+import type { Formula } from './formula.js';
+import { cacheFormula, parameterFormula, scopeOps } from './model.js';
+import type { ModelConfig } from './model-config.js';
+import { OP_FIELDS } from './op.js';
+import { VARIANTS, type OpsContext } from './variants/index.js';
+import { PHASES, pairsFormula, TILE_COUNT, TILE_ROWS } from './workload.js';
+
+/** All settings that choose operators. */
+export function allContexts(): OpsContext[] {
+  return PHASES.flatMap((phase) =>
+    [false, true].flatMap((flash) =>
+      PAIR_MODES.flatMap((pairs) => (['naive', 'absorbed'] as const).map((mla) => ({ phase, flash, pairs, mla }))),
+    ),
+  );
+}
+
+/** A model wrapped around an attention structure, for enumeration only. */
+function shell(attention: ModelConfig['attention']): ModelConfig {
+  return { id: 'catalog', name: 'catalog', layers: 1, hiddenSize: 32, intermediateSize: 64, vocabSize: 100, tiedEmbeddings: true, mlpBias: false, attention };
+}
+
+/** Sorted, de-duplicated list of every formula string. */
+export function allFormulas(): Formula[] {
+  const out = new Set<Formula>([TILE_ROWS, TILE_COUNT]);
+  for (const phase of PHASES) for (const pairs of PAIR_MODES) out.add(pairsFormula(phase, pairs));
+  for (const variant of Object.values(VARIANTS)) {
+    for (const a of variant.structures) {
+      const m = shell(a);
+      out.add(parameterFormula(m));
+      out.add(cacheFormula(m));
+      for (const ctx of allContexts()) {
+        out.add(tileDim((variant.core as (x: typeof a, c: OpsContext) => ReturnType<typeof variant.core>)(a, ctx)));
+        for (const { def } of scopeOps(m, ctx, 'model')) for (const f of OP_FIELDS) out.add(def[f]);
+      }
+    }
+  }
+  return [...out].sort();
+}

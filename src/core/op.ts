@@ -1,0 +1,67 @@
+/** Operator definitions: each operator's FLOPs and its five byte streams as formulas. */
+import { product, sum, type Formula } from './formula.js';
+
+/** One operator as formulas, per occurrence (one layer). FLOPs count a multiply-add as 2. */
+export interface OpDef {
+  readonly name: string;
+  readonly flops: Formula;
+  readonly weight: Formula;
+  readonly actRead: Formula;
+  readonly actWrite: Formula;
+  readonly kvRead: Formula;
+  readonly kvWrite: Formula;
+}
+
+/** Byte-stream and FLOP fields of an operator, in the order reports list them. */
+export const OP_FIELDS = ['flops', 'weight', 'actRead', 'actWrite', 'kvRead', 'kvWrite'] as const;
+export type OpField = (typeof OP_FIELDS)[number];
+
+const ZERO = { flops: '0', weight: '0', actRead: '0', actWrite: '0', kvRead: '0', kvWrite: '0' } as const;
+
+/** Tokens processed per pass: batch × query tokens per sequence. */
+export const TOKENS: Formula = 'B * T';
+
+/** An operator from the fields that are non-zero. */
+export function op(name: string, fields: Partial<Omit<OpDef, 'name'>>): OpDef {
+  return { name, ...ZERO, ...fields };
+}
+
+/** Where a linear layer's output goes: the activation stream or the KV cache. */
+export type Sink = 'act' | 'kv';
+
+/**
+ * A dense linear layer `inDim → outDim` applied to every token of the pass. Weights (plus an optional bias whose
+ * presence is the 0/1 symbol `bias`) are read once per pass regardless of batch.
+ */
+export function linear(name: string, inDim: Formula, outDim: Formula, opts: { bias?: Formula; sink?: Sink; tokens?: Formula } = {}): OpDef {
+  const tokens = opts.tokens ?? TOKENS;
+  const weightElems = opts.bias === undefined ? product(inDim, outDim) : product(sum(inDim, opts.bias), outDim);
+  const out = opts.sink === 'kv' ? { kvWrite: product(tokens, outDim, 'kv') } : { actWrite: product(tokens, outDim, 'a') };
+  return op(name, {
+    flops: product('2', tokens, inDim, outDim),
+    weight: product(weightElems, 'w'),
+    actRead: product(tokens, inDim, 'a'),
+    ...out,
+  });
+}
+
+/** RMSNorm over `dim` per token: 7 FLOPs per element (LLM-Viewer's constant), its scale vector read as weights. */
+export function rmsNorm(name: string, dim: Formula, opts: { sink?: Sink; tokens?: Formula } = {}): OpDef {
+  const tokens = opts.tokens ?? TOKENS;
+  const out = opts.sink === 'kv' ? { kvWrite: product(tokens, dim, 'kv') } : { actWrite: product(tokens, dim, 'a') };
+  return op(name, {
+    flops: product('7', tokens, dim),
+    weight: product(dim, 'w'),
+    actRead: product(tokens, dim, 'a'),
+    ...out,
+  });
+}
+
+/** An element-wise operator over `dim` per token with the given FLOPs, inputs read and outputs written per element. */
+export function elementwise(name: string, dim: Formula, flopsPerElem: Formula, inputs: Formula, outputs: Formula): OpDef {
+  return op(name, {
+    flops: product(flopsPerElem, TOKENS, dim),
+    actRead: product(inputs, TOKENS, dim, 'a'),
+    actWrite: product(outputs, TOKENS, dim, 'a'),
+  });
+}

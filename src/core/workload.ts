@@ -1,0 +1,54 @@
+/** What is being run: phase, batch, lengths, widths, kernel style, cost model. */
+import type { Bits } from './dtype.js';
+import type { PairMode } from './attention-core.js';
+import type { Formula } from './formula.js';
+
+export const PHASES = ['prefill', 'decode'] as const;
+export type Phase = (typeof PHASES)[number];
+
+/** How MLA's attention is computed: decompressing keys/values (naive) or absorbing the up-projections (absorbed). */
+export type MlaMode = 'naive' | 'absorbed';
+
+/** Cost models by name. */
+export const COST_MODELS = ['exact'] as const;
+export type CostModel = (typeof COST_MODELS)[number];
+
+/** A point to evaluate. Prefill processes `seqLen` prompt tokens; decode one new token attending `contextLen` keys. */
+export interface Workload {
+  readonly phase: Phase;
+  readonly batch: number;
+  readonly seqLen: number;
+  readonly contextLen: number;
+  readonly bits: Bits;
+  readonly flash: boolean;
+  readonly pairs: PairMode;
+  /** MLA computation; `undefined` means the usual choice for the phase (naive prefill, absorbed decode). */
+  readonly mla?: MlaMode | undefined;
+  readonly costModel: CostModel;
+}
+
+/** The MLA mode in effect: explicit, or naive in prefill and absorbed in decode as served in practice. */
+export function mlaMode(w: Pick<Workload, 'phase' | 'mla'>): MlaMode {
+  return w.mla ?? (w.phase === 'prefill' ? 'naive' : 'absorbed');
+}
+
+/** (query, key) pairs per sequence: P. */
+export function pairsFormula(phase: Phase, pairs: PairMode): Formula {
+  if (phase === 'decode') return 'K';
+  return pairs === 'causal' ? 'T * (T + 1) / 2' : 'T ^ 2';
+}
+
+/** Query rows per FlashAttention tile (FlashAttention's B_r = min(⌈M/4d⌉, d), M in elements of on-chip memory). */
+export const TILE_ROWS: Formula = 'min(ceil(M / (4 * d_t * a)), d_t)';
+/** Query tiles per sequence and head. */
+export const TILE_COUNT: Formula = 'ceil(T / Br)';
+
+/** Query tokens per sequence (T) and keys attended per sequence (K) for a workload. */
+export function tokenCounts(w: Pick<Workload, 'phase' | 'seqLen' | 'contextLen'>): { T: number; K: number } {
+  return w.phase === 'prefill' ? { T: w.seqLen, K: w.seqLen } : { T: 1, K: w.contextLen };
+}
+
+/** Tokens per sequence held in the KV cache at this point (prefill: the prompt; decode: the context). */
+export function cachedTokens(w: Pick<Workload, 'phase' | 'seqLen' | 'contextLen'>): number {
+  return w.phase === 'prefill' ? w.seqLen : w.contextLen;
+}
