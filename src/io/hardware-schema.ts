@@ -1,0 +1,63 @@
+/** Schema of a hardware profile file: every number carries its source and flags. */
+import { z } from 'zod';
+import { DTYPES } from '../core/dtype.js';
+
+/** How a number was obtained, when it is not printed as such in the cited source. */
+export const FLAGS = ['derived', 'inferred', 'unconfirmed', 'measured'] as const;
+
+const sourceKey = z.string().min(1).describe('key into the profile\'s `sources`');
+
+/** A number with provenance. */
+export function quantity(unit: string) {
+  return z
+    .object({
+      value: z.number().positive().finite().describe(`value in ${unit}`),
+      source: sourceKey,
+      flags: z.array(z.enum(FLAGS)).optional().describe('derived: computed from other figures (note says how); inferred: taken from a sibling product; unconfirmed: no primary source; measured: measured on the machine'),
+      note: z.string().optional().describe('how the value was derived or what it assumes'),
+    })
+    .strict();
+}
+
+const peaks = z
+  .partialRecord(z.enum(DTYPES), quantity('FLOP/s (a multiply-add is 2 FLOPs)'))
+  .describe('peak throughput per dtype, FLOP/s or OP/s');
+
+const link = z
+  .object({
+    name: z.string(),
+    bidirectionalBytesPerSecond: quantity('bytes/s, both directions added'),
+  })
+  .strict();
+
+export const HardwareProfileSchema = z
+  .object({
+    $schema: z.string().optional(),
+    name: z.string().min(1).describe('product name'),
+    kind: z.enum(['gpu', 'cpu', 'soc-gpu', 'npu']).describe('which engine of the device the profile describes'),
+    peakFlopPerSecond: peaks.describe('dense peak throughput per dtype (no 2:4 sparsity)'),
+    sparsePeakFlopPerSecond: peaks.optional().describe('2:4 structured-sparsity peaks, for reference only; never used by the roofline'),
+    memoryBytes: quantity('bytes (SI)'),
+    memoryBandwidthBytesPerSecond: quantity('bytes/s (SI)'),
+    onChipMemoryBytes: quantity('bytes per compute unit (SM shared memory, GPU threadgroup memory or CPU L2 per core); sizes FlashAttention tiles'),
+    lastLevelCacheBytes: quantity('bytes').optional(),
+    computeUnits: z.object({ name: z.string(), count: z.number().int().positive(), clockHz: quantity('Hz').optional() }).strict().optional(),
+    interconnect: z.object({ scaleUp: link.optional(), host: link.optional() }).strict().optional(),
+    powerWatts: quantity('W').optional(),
+    efficiency: z
+      .object({
+        compute: z.number().positive().max(1).describe('reachable fraction of peak compute'),
+        memory: z.number().positive().max(1).describe('reachable fraction of peak bandwidth'),
+      })
+      .strict()
+      .optional()
+      .describe('fractions of the roofline actually reachable; 1 when absent'),
+    measuredAt: z.string().optional().describe('ISO date of measurement (calibrated host profiles)'),
+    sources: z
+      .record(z.string(), z.object({ title: z.string().min(1), url: z.string().optional() }).strict())
+      .describe('the documents numbers cite, by key'),
+    notes: z.array(z.string()).optional(),
+  })
+  .strict();
+
+export type HardwareProfile = z.infer<typeof HardwareProfileSchema>;

@@ -1,0 +1,39 @@
+/** Loads a model by id or path: the project's own config format or a Hugging Face config.json. */
+import type { ModelConfig } from '../core/model-config.js';
+import { variantOf } from '../core/variants/index.js';
+import { fromZod, UserError } from './errors.js';
+import { importHfConfig, looksLikeHfConfig } from './hf-config.js';
+import { ModelFileSchema } from './model-schema.js';
+import { readJson } from './read-json.js';
+import { CONFIGS_DIR, idFile, isPath, listIds } from './resolve.js';
+
+/** Validates a parsed model file of the project's format and applies the semantic rules. */
+export function parseModelFile(json: unknown, file: string, id: string): ModelConfig {
+  const parsed = ModelFileSchema.safeParse(json);
+  if (!parsed.success) throw fromZod(file, parsed.error, json);
+  const { name, layers, hiddenSize, intermediateSize, vocabSize, tiedEmbeddings, mlpBias, attention } = parsed.data;
+  const model: ModelConfig = { id, name, layers, hiddenSize, intermediateSize, vocabSize, tiedEmbeddings, mlpBias, attention };
+  checkModel(model, file);
+  return model;
+}
+
+/** Applies the attention variant's semantic rules; the first problem becomes a UserError. */
+export function checkModel(model: ModelConfig, file: string): void {
+  const problem = variantOf(model.attention).check(model.attention, model.hiddenSize)[0];
+  if (problem !== undefined) throw new UserError(file, `attention.${problem.path}`, problem.message);
+}
+
+/** The model a `--model` value names: a shipped id (e.g. `paper/gta-1b`) or a path to a JSON file. */
+export function loadModel(ref: string): ModelConfig {
+  const file = isPath(ref) ? ref : idFile(CONFIGS_DIR, ref);
+  if (file === undefined) {
+    throw new UserError('--model', '', `unknown model "${ref}" (expected a path to a .json file or one of: ${listIds(CONFIGS_DIR).join(', ')})`);
+  }
+  const json = readJson(file);
+  return looksLikeHfConfig(json) ? importHfConfig(json, file, ref) : parseModelFile(json, file, ref);
+}
+
+/** Every shipped model id. */
+export function modelIds(): string[] {
+  return listIds(CONFIGS_DIR);
+}
