@@ -146,8 +146,8 @@ export class Plan {
     });
   }
 
-  /** Σ count × value over the scope's operators, without building per-operator records (the sweep's hot path). */
-  totals(p: Point): Totals {
+  /** Totals and memory footprint at a point, without per-operator records (the sweep's hot path). */
+  summary(p: Point): { totals: Totals; memory: MemoryFootprint } {
     this.bind(p);
     const { flopPerSecond, bytesPerSecond } = this.peaks(p.bits);
     const s = this.sym;
@@ -162,12 +162,17 @@ export class Plan {
       bytes += o.count * opBytes;
       time += o.count * Math.max(opFlops / flopPerSecond, opBytes / bytesPerSecond);
     }
-    return { flops, bytes, timeSeconds: time };
+    return { totals: { flops, bytes, timeSeconds: time }, memory: this.footprint(p) };
   }
 
   /** Memory needed to serve the whole model at a point: weights, KV cache for the batch, the largest activation. */
   memory(p: Point): MemoryFootprint {
     this.bind(p);
+    return this.footprint(p);
+  }
+
+  /** The footprint with symbols already bound to `p`. */
+  private footprint(p: Point): MemoryFootprint {
     const s = this.sym;
     let activationBytes = 0;
     for (const o of this.modelOps) activationBytes = Math.max(activationBytes, o.fields[2]!(s) + o.fields[3]!(s));

@@ -63,6 +63,8 @@ export type AttentionKind = Attention['kind'];
 export interface ModelConfig {
   readonly id: string;
   readonly name: string;
+  /** Where the dimensions come from. */
+  readonly source?: string | undefined;
   readonly layers: number;
   readonly hiddenSize: number;
   readonly intermediateSize: number;

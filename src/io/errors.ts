@@ -29,7 +29,8 @@ function describeValue(v: unknown): string {
 
 /** The first zod issue as a UserError, with the offending value shown when it can be found. */
 export function fromZod(source: string, error: z.ZodError, input: unknown): UserError {
-  const issue = error.issues[0];
+  // A misspelled field shows up both as an unknown key and as a missing one; naming the unknown key helps more.
+  const issue = error.issues.find((i) => i.code === 'unrecognized_keys') ?? error.issues[0];
   if (issue === undefined) return new UserError(source, '', 'invalid input');
   let field = issuePath(issue.path);
   let detail: string;
@@ -39,7 +40,7 @@ export function fromZod(source: string, error: z.ZodError, input: unknown): User
     detail = 'unknown field (check the spelling; see the schema for allowed fields)';
   } else {
     const got = issue.path.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined), input);
-    detail = `${issue.message} (got ${describeValue(got)})`;
+    detail = got === undefined ? 'required field is missing' : `${issue.message} (got ${describeValue(got)})`;
   }
   return new UserError(source, field, detail);
 }

@@ -11,7 +11,7 @@ const sourceKey = z.string().min(1).describe('key into the profile\'s `sources`'
 export function quantity(unit: string) {
   return z
     .object({
-      value: z.number().positive().finite().describe(`value in ${unit}`),
+      value: z.number().positive().describe(`value in ${unit}`),
       source: sourceKey,
       flags: z.array(z.enum(FLAGS)).optional().describe('derived: computed from other figures (note says how); inferred: taken from a sibling product; unconfirmed: no primary source; measured: measured on the machine'),
       note: z.string().optional().describe('how the value was derived or what it assumes'),

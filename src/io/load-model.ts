@@ -11,8 +11,8 @@ import { CONFIGS_DIR, idFile, isPath, listIds } from './resolve.js';
 export function parseModelFile(json: unknown, file: string, id: string): ModelConfig {
   const parsed = ModelFileSchema.safeParse(json);
   if (!parsed.success) throw fromZod(file, parsed.error, json);
-  const { name, layers, hiddenSize, intermediateSize, vocabSize, tiedEmbeddings, mlpBias, attention } = parsed.data;
-  const model: ModelConfig = { id, name, layers, hiddenSize, intermediateSize, vocabSize, tiedEmbeddings, mlpBias, attention };
+  const { name, source, layers, hiddenSize, intermediateSize, vocabSize, tiedEmbeddings, mlpBias, attention } = parsed.data;
+  const model: ModelConfig = { id, name, source, layers, hiddenSize, intermediateSize, vocabSize, tiedEmbeddings, mlpBias, attention };
   checkModel(model, file);
   return model;
 }

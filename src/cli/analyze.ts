@@ -1,0 +1,69 @@
+/** `llm-roofline analyze`: one model on one device at one workload, per operator. */
+import { PAIR_MODES } from '../core/attention-core.js';
+import type { Scope } from '../core/model.js';
+import { buildReport, firstNonFinite } from '../core/report.js';
+import { COST_MODELS, PHASES, type Workload } from '../core/workload.js';
+import { loadHardware } from '../io/load-hardware.js';
+import { loadModel } from '../io/load-model.js';
+import { toolInfo } from '../io/version.js';
+import { renderCsv } from '../render/csv.js';
+import { renderMarkdown } from '../render/markdown.js';
+import { renderTable } from '../render/table.js';
+import { emit, requirePeak, wantColor } from './common.js';
+import { bitsSpec, oneOf, positiveInt, resolveBits } from './options.js';
+
+export const ANALYZE_FORMATS = ['table', 'json', 'csv', 'md'] as const;
+
+export interface AnalyzeOptions {
+  model: string;
+  hardware: string;
+  phase: string;
+  batch: string;
+  seq: string;
+  context: string;
+  bits: string;
+  weightBits?: string | undefined;
+  actBits?: string | undefined;
+  kvBits?: string | undefined;
+  flash: boolean;
+  pairs: string;
+  mla?: string | undefined;
+  scope: string;
+  format: string;
+  costModel: string;
+  out?: string | undefined;
+}
+
+/** The workload the options describe. */
+export function workloadFrom(o: AnalyzeOptions): Workload {
+  return {
+    phase: oneOf('--phase', o.phase, PHASES),
+    batch: positiveInt('--batch', o.batch),
+    seqLen: positiveInt('--seq', o.seq),
+    contextLen: positiveInt('--context', o.context),
+    bits: resolveBits(bitsSpec('--bits', o.bits), o),
+    flash: o.flash,
+    pairs: oneOf('--pairs', o.pairs, PAIR_MODES),
+    mla: o.mla === undefined ? undefined : oneOf('--mla', o.mla, ['naive', 'absorbed'] as const),
+    costModel: oneOf('--cost-model', o.costModel, COST_MODELS),
+  };
+}
+
+/** Runs the command: validates everything, then renders and writes once. */
+export function runAnalyze(o: AnalyzeOptions): void {
+  const workload = workloadFrom(o);
+  const scope: Scope = oneOf('--scope', o.scope, ['attention', 'layer', 'model'] as const);
+  const format = oneOf('--format', o.format, ANALYZE_FORMATS);
+  const model = loadModel(o.model);
+  const profile = loadHardware(o.hardware);
+  requirePeak(profile, workload.bits);
+  const report = buildReport(model, profile.hardware, workload, scope, toolInfo());
+  const bad = firstNonFinite(report);
+  if (bad !== undefined) throw new Error(`internal: ${bad} is not a finite number`);
+  const text =
+    format === 'json' ? JSON.stringify(report, null, 2) + '\n'
+    : format === 'csv' ? renderCsv(report)
+    : format === 'md' ? renderMarkdown(report)
+    : renderTable(report, wantColor(o.out));
+  emit(o.out, text);
+}

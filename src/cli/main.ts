@@ -1,0 +1,156 @@
+/** The llm-roofline command line: wires commander to the layers, maps errors to exit codes. */
+import { Command, Option } from '@commander-js/extra-typings';
+import { UserError } from '../io/errors.js';
+
+const DEFAULTS = {
+  model: 'paper/gta-1b',
+  hardware: 'h100-sxm',
+  phase: 'decode',
+  batch: '1',
+  seq: '2048',
+  context: '2048',
+  bits: 'w16a16kv16',
+} as const;
+
+/** Values of the options shared by analyze and sweep. */
+type WorkloadOptionValues = {
+  model: string;
+  hardware: string;
+  phase: string;
+  batch: string;
+  seq: string;
+  context: string;
+  bits: string;
+  weightBits?: string;
+  actBits?: string;
+  kvBits?: string;
+  pairs: string;
+  mla?: string;
+  costModel: string;
+  out?: string;
+};
+
+/** Adds the options shared by analyze and sweep. */
+function workloadOptions(cmd: Command, listNote: string): Command<[], WorkloadOptionValues> {
+  // extra-typings infers option types along one call chain; this helper states the result type once instead.
+  return cmd
+    .option('--model <id|path>', `model id under configs/ or a JSON file (own format or Hugging Face config.json)${listNote}`, DEFAULTS.model)
+    .option('--hardware <id|path>', `hardware id under hardware-profiles/ or a JSON file${listNote}`, DEFAULTS.hardware)
+    .option('--phase <phase>', `prefill or decode${listNote}`, DEFAULTS.phase)
+    .option('--batch <B>', `sequences per batch${listNote}`, DEFAULTS.batch)
+    .option('--seq <S>', `prompt length for prefill${listNote}`, DEFAULTS.seq)
+    .option('--context <L>', `keys attended by the new token in decode${listNote}`, DEFAULTS.context)
+    .option('--bits <spec>', `weight/activation/KV widths, e.g. w16a16kv16, w4a16kv8${listNote}`, DEFAULTS.bits)
+    .option('--weight-bits <n>', 'override the weight width')
+    .option('--act-bits <n>', 'override the activation width')
+    .option('--kv-bits <n>', 'override the KV-cache width')
+    .addOption(new Option('--pairs <mode>', 'prefill (query, key) pairs: causal S(S+1)/2 or dense S²').choices(['causal', 'dense']).default('causal'))
+    .addOption(new Option('--mla <mode>', 'MLA form (default: naive in prefill, absorbed in decode)').choices(['naive', 'absorbed']))
+    .addOption(new Option('--cost-model <name>', 'cost model').choices(['exact']).default('exact'))
+    .option('--out <file>', 'write to a file (atomically) instead of stdout');
+}
+
+/** The program with every command; actions load their modules lazily to keep start-up fast. */
+export function buildProgram(): Command {
+  const program = new Command()
+    .name('llm-roofline')
+    .description('Roofline cost of MHA, GQA, MLA and GTA attention: FLOPs, KV cache and memory traffic per operator, predicted prefill and decode time.')
+    .version('0.1.0')
+    .showHelpAfterError();
+
+  const analyze = workloadOptions(program.command('analyze').description('per-operator roofline analysis of one model on one device'), '')
+    .option('--flash', 'fused (FlashAttention-style) attention kernel', false)
+    .addOption(new Option('--scope <scope>', 'attention (one layer\'s attention), layer, or model').choices(['attention', 'layer', 'model']).default('model'))
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv', 'md']).default('table'));
+  analyze.action(async (o) => {
+    const { runAnalyze } = await import('./analyze.js');
+    runAnalyze(o);
+  });
+
+  const sweep = workloadOptions(program.command('sweep').description('every combination of comma-separated lists, as llm-roofline.sweep/v1 JSON or CSV'), ' (comma-separated list)')
+    .option('--flash [mode]', 'fused attention: no value or "yes", "no", or "both"')
+    .option('--no-flash', 'unfused attention only (the default)')
+    .addOption(new Option('--scope <scope>', 'attention, layer, or model').choices(['attention', 'layer', 'model']).default('model'))
+    .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv']).default('json'));
+  sweep.action(async (o) => {
+    const { runSweep } = await import('./sweep.js');
+    await runSweep(o);
+  });
+
+  const models = program.command('models').description('list shipped models');
+  models.action(async () => {
+    const { listModels } = await import('./catalog.js');
+    listModels();
+  });
+  models
+    .command('show')
+    .argument('<id|path>', 'model id or JSON file')
+    .description('print one model config with its derived quantities')
+    .action(async (id) => {
+      const { showModel } = await import('./catalog.js');
+      showModel(id);
+    });
+
+  const hardware = program.command('hardware').description('list shipped hardware profiles');
+  hardware.action(async () => {
+    const { listHardware } = await import('./catalog.js');
+    listHardware();
+  });
+  hardware
+    .command('show')
+    .argument('<id|path>', 'hardware id or JSON file')
+    .description('print one profile with every number\'s source')
+    .action(async (id) => {
+      const { showHardware } = await import('./catalog.js');
+      showHardware(id);
+    });
+
+  program
+    .command('formulas')
+    .argument('<model|variant>', 'a model id/path, or a variant: mha, gqa, mla, gta')
+    .description('print each operator\'s FLOP and byte formulas and the KV-cache formula')
+    .addOption(new Option('--format <format>', 'text or latex').choices(['text', 'latex']).default('text'))
+    .addOption(new Option('--phase <phase>', 'prefill or decode').choices(['prefill', 'decode']).default('decode'))
+    .option('--flash', 'fused attention kernel', false)
+    .addOption(new Option('--pairs <mode>', 'prefill pair convention').choices(['causal', 'dense']).default('causal'))
+    .addOption(new Option('--mla <mode>', 'MLA form').choices(['naive', 'absorbed']))
+    .addOption(new Option('--scope <scope>', 'attention, layer, or model').choices(['attention', 'layer', 'model']).default('attention'))
+    .action(async (target, o) => {
+      const { runFormulas } = await import('./formulas.js');
+      await runFormulas(target, o);
+    });
+
+  return program;
+}
+
+/** Prints an error the way the error model says and returns the exit code. */
+export function reportError(e: unknown): number {
+  if (e instanceof UserError) {
+    process.stderr.write(`llm-roofline: ${e.message}\n`);
+    return 2;
+  }
+  process.stderr.write(`llm-roofline: internal error (please report it with the command you ran):\n${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  return 70;
+}
+
+/** Entry point. */
+export async function main(argv: readonly string[]): Promise<void> {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+  const program = buildProgram();
+  program.exitOverride();
+  program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (typeof code === 'string' && code.startsWith('commander.')) {
+      const exitCode = (e as { exitCode?: number }).exitCode ?? 2;
+      process.exitCode = code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help' ? 0 : exitCode === 0 ? 0 : 2;
+      return;
+    }
+    process.exitCode = reportError(e);
+  }
+}

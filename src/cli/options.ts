@@ -1,0 +1,48 @@
+/** Parsing and checking of command-line values; every problem is a UserError naming the flag. */
+import { isBitWidth, parseBits, type Bits } from '../core/dtype.js';
+import { UserError } from '../io/errors.js';
+
+/** A positive integer flag value. */
+export function positiveInt(flag: string, text: string): number {
+  const n = Number(text);
+  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(n) || n <= 0) {
+    throw new UserError(flag, '', `expected a positive integer (got "${text}")`);
+  }
+  return n;
+}
+
+/** Comma-separated values, trimmed, none empty. */
+export function list(flag: string, text: string): string[] {
+  const items = text.split(',').map((s) => s.trim());
+  if (items.some((s) => s === '')) throw new UserError(flag, '', `expected a comma-separated list without empty items (got "${text}")`);
+  return items;
+}
+
+/** One of a fixed set of values. */
+export function oneOf<T extends string>(flag: string, text: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(text)) return text as T;
+  throw new UserError(flag, '', `expected one of ${allowed.join(', ')} (got "${text}")`);
+}
+
+/** A bit-width spec like w4a16kv8. */
+export function bitsSpec(flag: string, text: string): Bits {
+  const bits = parseBits(text);
+  if (bits === undefined) throw new UserError(flag, '', `expected w<bits>a<bits>kv<bits> with widths 4, 8, 16 or 32, e.g. w16a16kv16 or w4a16kv8 (got "${text}")`);
+  return bits;
+}
+
+/** A single width flag (--weight-bits etc.). */
+export function bitWidth(flag: string, text: string): Bits['weight'] {
+  const n = Number(text);
+  if (!isBitWidth(n) || !/^\d+$/.test(text)) throw new UserError(flag, '', `expected 4, 8, 16 or 32 (got "${text}")`);
+  return n;
+}
+
+/** Bits from `--bits` with `--weight-bits`, `--act-bits`, `--kv-bits` overriding single widths. */
+export function resolveBits(base: Bits, o: { weightBits?: string | undefined; actBits?: string | undefined; kvBits?: string | undefined }): Bits {
+  return {
+    weight: o.weightBits === undefined ? base.weight : bitWidth('--weight-bits', o.weightBits),
+    activation: o.actBits === undefined ? base.activation : bitWidth('--act-bits', o.actBits),
+    kv: o.kvBits === undefined ? base.kv : bitWidth('--kv-bits', o.kvBits),
+  };
+}

@@ -1,0 +1,94 @@
+/** `llm-roofline sweep`: every combination of the listed values, streamed as JSON or CSV. */
+import { PAIR_MODES } from '../core/attention-core.js';
+import { firstNonFinite } from '../core/report.js';
+import { requiredPeaks, sweep, sweepSize, SWEEP_SCHEMA, type SweepGrid } from '../core/sweep.js';
+import { COST_MODELS, PHASES } from '../core/workload.js';
+import { UserError } from '../io/errors.js';
+import { loadHardware } from '../io/load-hardware.js';
+import { loadModel } from '../io/load-model.js';
+import { SWEEP_HEADER, csvLine, sweepCsvLine } from '../render/csv.js';
+import { requirePeak, sinkFor } from './common.js';
+import { bitsSpec, list, oneOf, positiveInt, resolveBits } from './options.js';
+import { startProgress } from './progress.js';
+
+export interface SweepOptions {
+  model: string;
+  hardware: string;
+  phase: string;
+  batch: string;
+  seq: string;
+  context: string;
+  bits: string;
+  weightBits?: string | undefined;
+  actBits?: string | undefined;
+  kvBits?: string | undefined;
+  flash?: string | boolean | undefined;
+  pairs: string;
+  mla?: string | undefined;
+  scope: string;
+  format: string;
+  costModel: string;
+  out?: string | undefined;
+}
+
+/** `--flash` alone or `yes` → [true]; `--no-flash`, absent or `no` → [false]; `both` → [false, true]. */
+export function flashModes(v: string | boolean | undefined): boolean[] {
+  if (v === undefined || v === false || v === 'no') return [false];
+  if (v === true || v === 'yes') return [true];
+  if (v === 'both') return [false, true];
+  throw new UserError('--flash', '', `expected no value, yes, no or both (got "${v}")`);
+}
+
+/** The grid the options describe, with every model and profile loaded and every needed peak present. */
+export function gridFrom(o: SweepOptions): { grid: SweepGrid; profiles: ReturnType<typeof loadHardware>[] } {
+  const unique = <T>(xs: T[]): T[] => [...new Set(xs)];
+  const profiles = unique(list('--hardware', o.hardware)).map(loadHardware);
+  const grid: SweepGrid = {
+    models: unique(list('--model', o.model)).map(loadModel),
+    hardware: profiles.map((p) => p.hardware),
+    phases: unique(list('--phase', o.phase).map((p) => oneOf('--phase', p, PHASES))),
+    batches: list('--batch', o.batch).map((b) => positiveInt('--batch', b)),
+    seqLens: list('--seq', o.seq).map((s) => positiveInt('--seq', s)),
+    contextLens: list('--context', o.context).map((s) => positiveInt('--context', s)),
+    bits: list('--bits', o.bits).map((b) => resolveBits(bitsSpec('--bits', b), o)),
+    flash: flashModes(o.flash),
+    pairs: oneOf('--pairs', o.pairs, PAIR_MODES),
+    mla: o.mla === undefined ? undefined : oneOf('--mla', o.mla, ['naive', 'absorbed'] as const),
+    scope: oneOf('--scope', o.scope, ['attention', 'layer', 'model'] as const),
+    costModel: oneOf('--cost-model', o.costModel, COST_MODELS),
+  };
+  for (const { hardware, bits } of requiredPeaks(grid)) {
+    const profile = profiles.find((p) => p.hardware === hardware);
+    if (profile !== undefined) requirePeak(profile, bits);
+  }
+  return { grid, profiles };
+}
+
+/** Runs the sweep, streaming points; a file output appears only when every point was written. */
+export async function runSweep(o: SweepOptions): Promise<void> {
+  const format = oneOf('--format', o.format, ['json', 'csv'] as const);
+  const { grid } = gridFrom(o);
+  const total = sweepSize(grid);
+  const sink = sinkFor(o.out);
+  const progress = startProgress(total);
+  try {
+    if (format === 'json') sink.write(`{"schema":${JSON.stringify(SWEEP_SCHEMA)},"points":[`);
+    else sink.write(csvLine(SWEEP_HEADER));
+    let n = 0;
+    for (const point of sweep(grid)) {
+      const bad = firstNonFinite(point.totals) ?? firstNonFinite(point.memory);
+      if (bad !== undefined) throw new Error(`internal: ${bad} is not finite for ${point.model} on ${point.hardware}`);
+      if (format === 'json') sink.write((n === 0 ? '\n' : ',\n') + JSON.stringify(point));
+      else sink.write(sweepCsvLine(point));
+      n++;
+      if ((n & 0x3fff) === 0) await progress.tick(n);
+    }
+    if (format === 'json') sink.write('\n]}\n');
+    sink.commit();
+  } catch (e) {
+    sink.abort();
+    throw e;
+  } finally {
+    progress.stop();
+  }
+}

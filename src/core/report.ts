@@ -1,0 +1,104 @@
+/** The `llm-roofline.report/v1` document: one model on one device at one workload. */
+import { bitsLabel, computeDtype, type DType } from './dtype.js';
+import { Plan, sumOps, type MemoryFootprint, type OpResult, type Point, type Totals } from './engine.js';
+import type { Hardware } from './hardware.js';
+import type { Scope } from './model.js';
+import type { Attention, ModelConfig } from './model-config.js';
+import { mlaMode, tokenCounts, type Workload } from './workload.js';
+
+export const REPORT_SCHEMA = 'llm-roofline.report/v1';
+
+export interface Report {
+  readonly schema: typeof REPORT_SCHEMA;
+  readonly tool: { readonly name: string; readonly version: string };
+  readonly model: {
+    readonly id: string;
+    readonly name: string;
+    readonly attention: Attention;
+    readonly layers: number;
+    readonly hiddenSize: number;
+    readonly parameters: number;
+  };
+  readonly hardware: {
+    readonly id: string;
+    readonly name: string;
+    readonly memoryBandwidthBytesPerSecond: number;
+    readonly peakFlopPerSecond: Readonly<Partial<Record<DType, number>>>;
+    readonly memoryBytes: number;
+  };
+  readonly workload: Workload & { readonly scope: Scope; readonly computeDtype: DType; readonly bitsLabel: string };
+  readonly ops: readonly OpResult[];
+  readonly totals: Totals;
+  readonly memory: MemoryFootprint;
+  /** Modelling choices a reader should know about (kernel style, pair convention, MLA form). */
+  readonly notes: readonly string[];
+}
+
+/** The lengths reported for a phase: decode runs 1 token against contextLen keys; prefill S tokens against S. */
+export function reportedLengths(w: Pick<Workload, 'phase' | 'seqLen' | 'contextLen'>): { seqLen: number; contextLen: number } {
+  const { T, K } = tokenCounts(w);
+  return { seqLen: T, contextLen: K };
+}
+
+/** Point of a workload. */
+export function pointOf(w: Workload): Point {
+  return { batch: w.batch, seqLen: w.seqLen, contextLen: w.contextLen, bits: w.bits };
+}
+
+function notesFor(model: ModelConfig, w: Workload): string[] {
+  const notes = ['FLOPs count a multiply-add as 2; times are max(FLOPs / peak, bytes / bandwidth) per operator, summed.'];
+  if (w.flash) {
+    notes.push('flash: fused attention kernel; no score-matrix traffic; K/V re-read once per query tile of Br rows, Br sized from on-chip memory (FlashAttention B_r = min(ceil(M / 4d), d)).');
+  } else {
+    notes.push('unfused attention: the score matrix is written by qk_matmul, read and written by softmax, read by sv_matmul, in the activation dtype.');
+  }
+  if (w.phase === 'prefill') {
+    notes.push(w.pairs === 'causal' ? 'prefill pairs: causal, S(S+1)/2 (query, key) pairs per sequence.' : 'prefill pairs: dense, S² (query, key) pairs per sequence.');
+  }
+  if (model.attention.kind === 'mla') {
+    notes.push(`MLA computed ${mlaMode(w)}; the cache holds the latent (kv_lora_rank + qk_rope_head_dim per token).`);
+  }
+  return notes;
+}
+
+/** Builds the report of a model on a device at a workload. A plan may be passed in to reuse its compiled formulas. */
+export function buildReport(
+  model: ModelConfig,
+  hardware: Hardware,
+  workload: Workload,
+  scope: Scope,
+  tool: { name: string; version: string },
+  plan: Plan = new Plan(model, hardware, { phase: workload.phase, flash: workload.flash, pairs: workload.pairs, mla: mlaMode(workload), scope }),
+): Report {
+  const point = pointOf(workload);
+  const ops = plan.operators(point);
+  const lengths = reportedLengths(workload);
+  return {
+    schema: REPORT_SCHEMA,
+    tool,
+    model: { id: model.id, name: model.name, attention: model.attention, layers: model.layers, hiddenSize: model.hiddenSize, parameters: plan.parameters },
+    hardware: {
+      id: hardware.id,
+      name: hardware.name,
+      memoryBandwidthBytesPerSecond: hardware.memoryBandwidthBytesPerSecond,
+      peakFlopPerSecond: hardware.peakFlopPerSecond,
+      memoryBytes: hardware.memoryBytes,
+    },
+    workload: { ...workload, ...lengths, mla: model.attention.kind === 'mla' ? mlaMode(workload) : undefined, scope, computeDtype: computeDtype(workload.bits), bitsLabel: bitsLabel(workload.bits) },
+    ops,
+    totals: sumOps(ops),
+    memory: plan.memory(point),
+    notes: notesFor(model, workload),
+  };
+}
+
+/** Path of the first number in a document that is NaN or infinite, or undefined when all are finite. */
+export function firstNonFinite(value: unknown, path = ''): string | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : path;
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [k, v] of Object.entries(value)) {
+    const found = firstNonFinite(v, path === '' ? k : `${path}.${k}`);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}

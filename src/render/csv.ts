@@ -1,0 +1,40 @@
+/** CSV renderings: a report's operators, and sweep points (one row each). */
+import type { Report } from '../core/report.js';
+import type { SweepPoint } from '../core/sweep.js';
+
+const OP_HEADER = ['operator', 'count', 'flops', 'weightBytes', 'actReadBytes', 'actWriteBytes', 'kvReadBytes', 'kvWriteBytes', 'totalBytes', 'intensityFlopPerByte', 'bound', 'timeSeconds'];
+
+/** Quotes a field when it holds a comma, quote or newline. */
+function field(v: string | number | boolean): string {
+  const s = String(v);
+  return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+/** One CSV line. */
+export function csvLine(values: readonly (string | number | boolean)[]): string {
+  return values.map(field).join(',') + '\n';
+}
+
+/** A report's operators as CSV, one row per operator plus a `total` row. */
+export function renderCsv(r: Report): string {
+  const rows = r.ops.map((o) =>
+    csvLine([o.name, o.count, o.flops, o.bytes.weight, o.bytes.actRead, o.bytes.actWrite, o.bytes.kvRead, o.bytes.kvWrite, o.bytes.total, o.intensityFlopPerByte, o.bound, o.timeSeconds]),
+  );
+  const t = r.totals;
+  return csvLine(OP_HEADER) + rows.join('') + csvLine(['total', 1, t.flops, '', '', '', '', '', t.bytes, '', '', t.timeSeconds]);
+}
+
+export const SWEEP_HEADER = [
+  'model', 'hardware', 'phase', 'batch', 'seqLen', 'contextLen', 'bits', 'flash', 'pairs', 'scope', 'costModel',
+  'flops', 'bytes', 'timeSeconds', 'weightBytes', 'kvCacheBytes', 'kvCacheBytesPerToken', 'activationBytes', 'totalBytes', 'fitsDevice',
+];
+
+/** One sweep point as a CSV line in SWEEP_HEADER order. */
+export function sweepCsvLine(p: SweepPoint): string {
+  const w = p.workload;
+  const m = p.memory;
+  return csvLine([
+    p.model, p.hardware, w.phase, w.batch, w.seqLen, w.contextLen, w.bitsLabel, w.flash, w.pairs, w.scope, w.costModel,
+    p.totals.flops, p.totals.bytes, p.totals.timeSeconds, m.weightBytes, m.kvCacheBytes, m.kvCacheBytesPerToken, m.activationBytes, m.totalBytes, m.fitsDevice,
+  ]);
+}

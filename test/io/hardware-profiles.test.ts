@@ -1,0 +1,163 @@
+import { readFileSync } from 'node:fs';
+import { describe, it, expect } from 'vitest';
+import { UserError } from '../../src/io/errors.js';
+import { hardwareIds, loadHardware, parseProfile } from '../../src/io/load-hardware.js';
+import { HARDWARE_DIR } from '../../src/io/resolve.js';
+
+const SHIPPED = ['a800-pcie', 'a800-sxm', 'apple-m2', 'apple-m2-cpu', 'bcm2712', 'h100-pcie', 'h100-sxm', 'rtx-3060'];
+
+/** |actual - expected| <= tol * |expected|. */
+function expectRel(actual: number | undefined, expected: number, tol = 1e-12): void {
+  expect(actual).toBeDefined();
+  const a = actual ?? Number.NaN;
+  if (Math.abs(a - expected) > tol * Math.abs(expected)) {
+    expect.fail(`expected ${String(a)} to be within relative ${String(tol)} of ${String(expected)}`);
+  }
+}
+
+/** A fresh copy of a shipped profile's raw JSON. */
+function rawProfile(id: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(`${HARDWARE_DIR}/${id}.json`, 'utf8')) as Record<string, unknown>;
+}
+
+/** The UserError that parsing `json` throws (fails the test when none is thrown). */
+function parseError(json: unknown, file: string): UserError {
+  try {
+    parseProfile(json, file, 'bad');
+  } catch (e) {
+    expect(e).toBeInstanceOf(UserError);
+    return e as UserError;
+  }
+  return expect.fail('expected parseProfile to throw');
+}
+
+describe('shipped hardware profiles', () => {
+  it('hardwareIds lists exactly the shipped devices', () => {
+    expect(hardwareIds()).toEqual(SHIPPED);
+  });
+
+  it.each(SHIPPED)('%s parses', (id) => {
+    const loaded = loadHardware(id);
+    expect(loaded.id).toBe(id);
+    expect(loaded.profile.name.length).toBeGreaterThan(0);
+    expect(Object.keys(loaded.hardware.peakFlopPerSecond).length).toBeGreaterThan(0);
+  });
+
+  interface Pin {
+    fp16: number;
+    bandwidth: number;
+    memory: number;
+    onChip: number;
+    sparseFp16?: number;
+  }
+  const pins: Record<string, Pin> = {
+    'h100-sxm': { fp16: 989.4e12, bandwidth: 3.35e12, memory: 80e9, onChip: 228 * 1024, sparseFp16: 1979e12 },
+    'h100-pcie': { fp16: 756.5e12, bandwidth: 2.0e12, memory: 80e9, onChip: 228 * 1024, sparseFp16: 1513e12 },
+    'a800-sxm': { fp16: 312e12, bandwidth: 2039e9, memory: 80e9, onChip: 164 * 1024, sparseFp16: 624e12 },
+    'a800-pcie': { fp16: 312e12, bandwidth: 1935e9, memory: 80e9, onChip: 164 * 1024, sparseFp16: 624e12 },
+    'rtx-3060': { fp16: 25.5e12, bandwidth: 360e9, memory: 12e9, onChip: 128 * 1024, sparseFp16: 51.0e12 },
+    'apple-m2': { fp16: 3.58e12, bandwidth: 100e9, memory: 24e9, onChip: 32 * 1024 },
+    'apple-m2-cpu': { fp16: 4 * 3.49e9 * 64 + 4 * 2.42e9 * 32, bandwidth: 100e9, memory: 24e9, onChip: 4e6 },
+    bcm2712: { fp16: 4 * 2.4e9 * 32, bandwidth: (32 * 4.267e9) / 8, memory: 8e9, onChip: 512 * 1024 },
+  };
+
+  it('pins a device for every shipped id', () => {
+    expect(Object.keys(pins).sort()).toEqual(SHIPPED);
+  });
+
+  it.each(Object.entries(pins))('%s: key datasheet numbers', (id, pin) => {
+    const { hardware, profile } = loadHardware(id);
+    expectRel(hardware.peakFlopPerSecond.fp16, pin.fp16);
+    expectRel(hardware.memoryBandwidthBytesPerSecond, pin.bandwidth);
+    expect(hardware.memoryBytes).toBe(pin.memory);
+    expect(hardware.onChipMemoryBytes).toBe(pin.onChip);
+    if (pin.sparseFp16 !== undefined) {
+      const sparse = profile.sparsePeakFlopPerSecond?.fp16?.value;
+      expectRel(sparse, pin.sparseFp16);
+      // Datasheets round both figures (H100 SXM: 989.4 dense vs 1,979 sparse), hence the 1e-3 tolerance.
+      expectRel(hardware.peakFlopPerSecond.fp16, (sparse ?? 0) / 2, 1e-3);
+    }
+  });
+
+  it('stores dense tensor peaks, not sparse ones (guards against the 2x mix-up)', () => {
+    const dense = (id: string) => loadHardware(id).hardware.peakFlopPerSecond;
+    expectRel(dense('h100-sxm').bf16, 989.4e12);
+    expectRel(dense('h100-sxm').fp8, 1979e12);
+    expectRel(dense('h100-sxm').int8, 1979e12);
+    expectRel(dense('h100-pcie').fp8, 1513e12);
+    expectRel(dense('a800-sxm').int8, 624e12);
+    expect(dense('a800-sxm').fp8).toBeUndefined();
+    expectRel(dense('rtx-3060').fp32, 12.74e12);
+    expectRel(dense('rtx-3060').int8, 101.9e12);
+  });
+
+  it('pins the derived CPU peaks', () => {
+    const m2 = loadHardware('apple-m2-cpu').hardware.peakFlopPerSecond;
+    expectRel(m2.fp64, 4 * 3.49e9 * 16 + 4 * 2.42e9 * 8);
+    expectRel(m2.fp32, 601.6e9);
+    expectRel(m2.fp16, 1203.2e9);
+    expectRel(m2.int8, 2406.4e9);
+    const pi = loadHardware('bcm2712').hardware.peakFlopPerSecond;
+    expectRel(pi.fp64, 76.8e9);
+    expectRel(pi.fp32, 153.6e9);
+    expectRel(pi.fp16, 307.2e9);
+    expectRel(pi.int8, 614.4e9);
+  });
+
+  it.each(SHIPPED)('%s: no dense peak exceeds the sparse peak of the same dtype', (id) => {
+    const { profile } = loadHardware(id);
+    const sparse = profile.sparsePeakFlopPerSecond ?? {};
+    for (const [dtype, q] of Object.entries(profile.peakFlopPerSecond)) {
+      const s = sparse[dtype as keyof typeof sparse];
+      if (q !== undefined && s !== undefined) expect(q.value, `${id} ${dtype}`).toBeLessThanOrEqual(s.value);
+    }
+  });
+
+  it.each(SHIPPED)('%s: every derived number says how', (id) => {
+    const visit = (value: unknown, path: string): void => {
+      if (value === null || typeof value !== 'object') return;
+      const rec = value as Record<string, unknown>;
+      if (Array.isArray(rec.flags) && rec.flags.includes('derived')) {
+        expect(typeof rec.note === 'string' && rec.note.length > 0, `${id} ${path} needs a note`).toBe(true);
+      }
+      for (const [k, v] of Object.entries(rec)) visit(v, `${path}.${k}`);
+    };
+    visit(loadHardware(id).profile, '');
+  });
+});
+
+describe('hardware profile errors', () => {
+  it('rejects a source key missing from sources', () => {
+    const json = rawProfile('h100-sxm');
+    (json.memoryBandwidthBytesPerSecond as Record<string, unknown>).source = 'nosuchsource';
+    const err = parseError(json, 'bad-source.json');
+    expect(err.message.startsWith('bad-source.json')).toBe(true);
+    expect(err.message).toContain('memoryBandwidthBytesPerSecond.source');
+    expect(err.message).toContain('nosuchsource');
+  });
+
+  it('rejects a misspelled field', () => {
+    const json = rawProfile('h100-sxm');
+    json.memoryBandwith = json.memoryBandwidthBytesPerSecond;
+    const err = parseError(json, 'typo.json');
+    expect(err.message.startsWith('typo.json')).toBe(true);
+    expect(err.message).toContain('memoryBandwith');
+  });
+
+  it('rejects a misspelled field that replaces the real one, naming the missing field', () => {
+    const json = rawProfile('h100-sxm');
+    json.memoryBandwith = json.memoryBandwidthBytesPerSecond;
+    delete json.memoryBandwidthBytesPerSecond;
+    const err = parseError(json, 'typo.json');
+    expect(err.message.startsWith('typo.json')).toBe(true);
+    expect(err.message).toMatch(/memoryBandwith|memoryBandwidthBytesPerSecond/);
+  });
+
+  it('rejects a negative bandwidth', () => {
+    const json = rawProfile('bcm2712');
+    (json.memoryBandwidthBytesPerSecond as Record<string, unknown>).value = -17e9;
+    const err = parseError(json, 'negative.json');
+    expect(err.message.startsWith('negative.json')).toBe(true);
+    expect(err.message).toContain('memoryBandwidthBytesPerSecond.value');
+  });
+});
