@@ -4,7 +4,7 @@ import type { Formula } from './formula.js';
 import { cacheFormula, parameterFormula, scopeOps } from './model.js';
 import type { ModelConfig } from './model-config.js';
 import { OP_FIELDS } from './op.js';
-import { VARIANTS, type OpsContext } from './variants/index.js';
+import { VARIANTS, variantOf, type OpsContext } from './variants/index.js';
 import { PHASES, pairsFormula, TILE_COUNT, TILE_ROWS } from './workload.js';
 
 /** All settings that choose operators. */
@@ -30,8 +30,10 @@ export function allFormulas(): Formula[] {
       const m = shell(a);
       out.add(parameterFormula(m));
       out.add(cacheFormula(m));
+      out.add(variantOf(a).params(a));
+      out.add(variantOf(a).cacheElems(a));
       for (const ctx of allContexts()) {
-        out.add(tileDim((variant.core as (x: typeof a, c: OpsContext) => ReturnType<typeof variant.core>)(a, ctx)));
+        out.add(tileDim(variantOf(a).core(a, ctx)));
         for (const { def } of scopeOps(m, ctx, 'model')) for (const f of OP_FIELDS) out.add(def[f]);
       }
     }
