@@ -1,6 +1,7 @@
 /** The llm-roofline command line: wires commander to the layers, maps errors to exit codes. */
 import { Command, Option } from '@commander-js/extra-typings';
 import { UserError } from '../io/errors.js';
+import { toolInfo } from '../io/version.js';
 
 const DEFAULTS = {
   model: 'paper/gta-1b',
@@ -55,7 +56,7 @@ export function buildProgram(): Command {
   const program = new Command()
     .name('llm-roofline')
     .description('Roofline cost of MHA, GQA, MLA and GTA attention: FLOPs, KV cache and memory traffic per operator, predicted prefill and decode time.')
-    .version('0.1.0')
+    .version(toolInfo().version)
     .showHelpAfterError();
 
   const analyze = workloadOptions(program.command('analyze').description('per-operator roofline analysis of one model on one device'), '')
@@ -126,7 +127,7 @@ export function buildProgram(): Command {
 /** Prints an error the way the error model says and returns the exit code. */
 export function reportError(e: unknown): number {
   if (e instanceof UserError) {
-    process.stderr.write(`llm-roofline: ${e.message}\n`);
+    process.stderr.write(`${e.message}\n`);
     return 2;
   }
   process.stderr.write(`llm-roofline: internal error (please report it with the command you ran):\n${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);

@@ -105,7 +105,8 @@ function rejectArchitecture(j: Json, file: string): void {
     throw new UserError(file, k, `${f.what} changes the architecture and is not modelled yet (got ${show(j[k])}, expected ${f.expected})`);
   }
   const got = bad.map(([k]) => `${k}=${show(j[k])}`).join(', ');
-  throw new UserError(file, bad.map(([k]) => k).join(', '), `${whats.join(' and ')} change the architecture and are not modelled yet (got ${got})`);
+  const verb = whats.length === 1 ? 'changes the architecture and is' : 'change the architecture and are';
+  throw new UserError(file, bad.map(([k]) => k).join(', '), `${whats.join(' and ')} ${verb} not modelled yet (got ${got})`);
 }
 
 /** Edit distance, for "did you mean" on misspelled keys. */
@@ -268,6 +269,7 @@ export function importHfConfig(json: Record<string, unknown>, file: string, id: 
   const model: ModelConfig = {
     id,
     name: nameOf(json, file),
+    source: `Hugging Face config.json: ${file}`,
     layers: r.int('num_hidden_layers'),
     hiddenSize,
     intermediateSize: r.int('intermediate_size'),

@@ -4,7 +4,7 @@ import type { Hardware } from '../core/hardware.js';
 import { fromZod, UserError } from './errors.js';
 import { HardwareProfileSchema, type HardwareProfile } from './hardware-schema.js';
 import { readJson } from './read-json.js';
-import { HARDWARE_DIR, idFile, isPath, listIds } from './resolve.js';
+import { displayPath, HARDWARE_DIR, idFile, isPath, listIds } from './resolve.js';
 
 /** A profile with its file and id, as loaded. */
 export interface LoadedProfile {
@@ -52,7 +52,8 @@ function checkSources(profile: HardwareProfile, file: string): void {
 
 /** The profile a `--hardware` value names: a shipped id (e.g. `h100-sxm`) or a path to a JSON file. */
 export function loadHardware(ref: string): LoadedProfile {
-  const file = isPath(ref) ? ref : idFile(HARDWARE_DIR, ref);
+  const found = isPath(ref) ? ref : idFile(HARDWARE_DIR, ref);
+  const file = found === undefined ? undefined : displayPath(found);
   if (file === undefined) {
     throw new UserError('--hardware', '', `unknown hardware "${ref}" (expected a path to a .json file or one of: ${listIds(HARDWARE_DIR).join(', ')})`);
   }

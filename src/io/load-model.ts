@@ -5,7 +5,7 @@ import { fromZod, UserError } from './errors.js';
 import { importHfConfig, looksLikeHfConfig } from './hf-config.js';
 import { ModelFileSchema } from './model-schema.js';
 import { readJson } from './read-json.js';
-import { CONFIGS_DIR, idFile, isPath, listIds } from './resolve.js';
+import { CONFIGS_DIR, displayPath, idFile, isPath, listIds } from './resolve.js';
 
 /** Validates a parsed model file of the project's format and applies the semantic rules. */
 export function parseModelFile(json: unknown, file: string, id: string): ModelConfig {
@@ -25,7 +25,8 @@ export function checkModel(model: ModelConfig, file: string): void {
 
 /** The model a `--model` value names: a shipped id (e.g. `paper/gta-1b`) or a path to a JSON file. */
 export function loadModel(ref: string): ModelConfig {
-  const file = isPath(ref) ? ref : idFile(CONFIGS_DIR, ref);
+  const found = isPath(ref) ? ref : idFile(CONFIGS_DIR, ref);
+  const file = found === undefined ? undefined : displayPath(found);
   if (file === undefined) {
     throw new UserError('--model', '', `unknown model "${ref}" (expected a path to a .json file or one of: ${listIds(CONFIGS_DIR).join(', ')})`);
   }

@@ -33,3 +33,9 @@ export function idFile(dir: string, id: string): string | undefined {
   const file = join(dir, `${id}.json`);
   return existsSync(file) ? file : undefined;
 }
+
+/** A file path as shown in messages: relative to the working directory when inside it, else absolute. */
+export function displayPath(file: string): string {
+  const rel = relative(process.cwd(), resolve(file));
+  return rel.startsWith('..') || rel === '' ? resolve(file) : rel;
+}

@@ -1,0 +1,18 @@
+/** JSON Schemas (draft 2020-12) generated from the zod schemas, as committed under schema/. */
+import { z } from 'zod';
+import { HardwareProfileSchema } from './hardware-schema.js';
+import { ModelFileSchema } from './model-schema.js';
+import { ReportSchema, SweepSchema } from './report-schema.js';
+
+/** File name → JSON text of each published schema. */
+export function jsonSchemas(): Record<string, string> {
+  const files: Record<string, z.ZodType> = {
+    'report.schema.json': ReportSchema,
+    'sweep.schema.json': SweepSchema,
+    'model-config.schema.json': ModelFileSchema,
+    'hardware-profile.schema.json': HardwareProfileSchema,
+  };
+  return Object.fromEntries(
+    Object.entries(files).map(([name, schema]) => [name, JSON.stringify(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }), null, 2) + '\n']),
+  );
+}

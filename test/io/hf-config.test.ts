@@ -1,0 +1,196 @@
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { ModelConfig } from '../../src/core/model-config.js';
+import { UserError } from '../../src/io/errors.js';
+import { importHfConfig, looksLikeHfConfig } from '../../src/io/hf-config.js';
+import { loadModel } from '../../src/io/load-model.js';
+
+/** A fixture under test/fixtures/hf/, relative to the working directory as error messages show it. */
+const fixture = (name: string): string => relative(process.cwd(), fileURLToPath(new URL(`../fixtures/hf/${name}`, import.meta.url)));
+const raw = (name: string): Record<string, unknown> => JSON.parse(readFileSync(fixture(name), 'utf8')) as Record<string, unknown>;
+
+/** What the cost model sees: everything but the labels. */
+function dims(m: ModelConfig): Omit<ModelConfig, 'id' | 'name' | 'source'> {
+  const { layers, hiddenSize, intermediateSize, vocabSize, tiedEmbeddings, mlpBias, attention } = m;
+  return { layers, hiddenSize, intermediateSize, vocabSize, tiedEmbeddings, mlpBias, attention };
+}
+
+/** The UserError loading a fixture throws (fails the test when none is thrown). */
+function loadError(name: string): UserError {
+  try {
+    loadModel(fixture(name));
+  } catch (e) {
+    expect(e).toBeInstanceOf(UserError);
+    return e as UserError;
+  }
+  return expect.fail(`expected ${name} to be rejected`);
+}
+
+/** Asserts the error is one line that starts with the fixture path and the field. */
+function expectShape(e: UserError, name: string, field: string): void {
+  expect(e.message.startsWith(`${fixture(name)}: ${field}`)).toBe(true);
+  expect(e.message).not.toContain('\n');
+}
+
+describe('looksLikeHfConfig', () => {
+  it('accepts Hugging Face configs and rejects the project format and non-objects', () => {
+    expect(looksLikeHfConfig(raw('llama-2-7b.json'))).toBe(true);
+    expect(looksLikeHfConfig({ num_hidden_layers: 2 })).toBe(true);
+    const own = JSON.parse(readFileSync(fileURLToPath(new URL('../../configs/llama-2-7b.json', import.meta.url)), 'utf8')) as unknown;
+    expect(looksLikeHfConfig(own)).toBe(false);
+    expect(looksLikeHfConfig(null)).toBe(false);
+    expect(looksLikeHfConfig([{ model_type: 'llama' }])).toBe(false);
+    expect(looksLikeHfConfig('llama')).toBe(false);
+  });
+});
+
+describe('importing Hugging Face config.json', () => {
+  it('Llama-2-7B is MHA with 32 heads of 128, untied, and matches the shipped config', () => {
+    const file = fixture('llama-2-7b.json');
+    const m = loadModel(file);
+    expect(m).toEqual({
+      id: file,
+      name: 'meta-llama/Llama-2-7b-hf',
+      source: `Hugging Face config.json: ${file}`,
+      layers: 32,
+      hiddenSize: 4096,
+      intermediateSize: 11008,
+      vocabSize: 32000,
+      tiedEmbeddings: false,
+      mlpBias: false,
+      attention: { kind: 'mha', heads: 32, headDim: 128, qkvBias: false, outBias: false },
+    });
+    expect(dims(m)).toEqual(dims(loadModel('llama-2-7b')));
+  });
+
+  it('Llama-3.1-8B is GQA 32/8 and matches the shipped config', () => {
+    const m = loadModel(fixture('llama-3.1-8b.json'));
+    expect(m.attention).toEqual({ kind: 'gqa', heads: 32, kvHeads: 8, headDim: 128, qkvBias: false, outBias: false });
+    expect([m.layers, m.hiddenSize, m.intermediateSize, m.vocabSize, m.tiedEmbeddings]).toEqual([32, 4096, 14336, 128256, false]);
+    // No _name_or_path: the name comes from the file and model_type.
+    expect(m.name).toBe('llama-3.1-8b (llama)');
+    expect(dims(m)).toEqual(dims(loadModel('llama-3.1-8b')));
+  });
+
+  it('Mistral-7B-v0.3 with sliding_window null is plain GQA', () => {
+    const m = loadModel(fixture('mistral-7b-v0.3.json'));
+    expect(m.attention).toEqual({ kind: 'gqa', heads: 32, kvHeads: 8, headDim: 128, qkvBias: false, outBias: false });
+    expect(m.vocabSize).toBe(32768);
+  });
+
+  it('Qwen2-7B has q/k/v biases but no output bias, and its unused sliding_window is accepted', () => {
+    const m = loadModel(fixture('qwen2-7b.json'));
+    expect(m.attention).toEqual({ kind: 'gqa', heads: 28, kvHeads: 4, headDim: 128, qkvBias: true, outBias: false });
+    expect([m.layers, m.hiddenSize, m.intermediateSize, m.vocabSize]).toEqual([28, 3584, 18944, 152064]);
+  });
+
+  it('honours an explicit head_dim that differs from hidden / heads', () => {
+    expect(loadModel(fixture('llama-head-dim-256.json')).attention).toEqual({ kind: 'mha', heads: 32, headDim: 256, qkvBias: false, outBias: false });
+  });
+
+  it('DeepSeek-V2-Lite without MoE fields is MLA with q_lora_rank null read as 0', () => {
+    const m = loadModel(fixture('deepseek-v2-lite-dense.json'));
+    expect(m.attention).toEqual({ kind: 'mla', heads: 16, qLoraRank: 0, kvLoraRank: 512, qkNopeHeadDim: 128, qkRopeHeadDim: 64, vHeadDim: 128 });
+    expect([m.layers, m.hiddenSize, m.intermediateSize, m.vocabSize, m.tiedEmbeddings]).toEqual([27, 2048, 10944, 102400, false]);
+  });
+
+  it('the GTA repository config is GTA-1B, biased even though attention_bias is false', () => {
+    const file = fixture('gta/config.json');
+    const m = loadModel(file);
+    expect(raw('gta/config.json').attention_bias).toBe(false);
+    expect(m.attention).toEqual({
+      kind: 'gta',
+      heads: 20,
+      headDim: 64,
+      queryHeads: 5,
+      keyHeads: 1,
+      valueHeads: 1,
+      valueDim: 128,
+      bias: true,
+      decoder: true,
+      gate: true,
+    });
+    expect(m.name).toBe('gta (llama)');
+    expect(dims(m)).toEqual(dims(loadModel('paper/gta-1b')));
+  });
+
+  it('uses the id it is given', () => {
+    expect(importHfConfig(raw('llama-2-7b.json'), 'x/config.json', 'my-id').id).toBe('my-id');
+  });
+});
+
+describe('rejecting what cannot be modelled', () => {
+  it('Mistral-7B-v0.1 sliding window', () => {
+    const e = loadError('mistral-7b-v0.1.json');
+    expectShape(e, 'mistral-7b-v0.1.json', 'sliding_window');
+    expect(e.message).toContain('got 4096');
+  });
+
+  it('Qwen2 with use_sliding_window true names both fields', () => {
+    const json = { ...raw('qwen2-7b.json'), use_sliding_window: true };
+    expect(() => importHfConfig(json, 'q.json', 'q')).toThrow(/^q\.json: sliding_window, use_sliding_window, max_window_layers: /);
+  });
+
+  it('DeepSeek-V2-Lite MoE, naming every MoE field in one line', () => {
+    const e = loadError('deepseek-v2-lite.json');
+    expectShape(e, 'deepseek-v2-lite.json', 'n_routed_experts');
+    for (const f of ['n_shared_experts', 'num_experts_per_tok', 'moe_intermediate_size', 'first_k_dense_replace']) expect(e.field).toContain(f);
+    expect(e.message).toContain('n_routed_experts=64');
+    expect(e.message).toContain('mixture of experts');
+  });
+
+  it('Mixtral-style num_local_experts and DeepSeek-V3 multi-token prediction', () => {
+    const mixtral = { ...raw('mistral-7b-v0.3.json'), num_local_experts: 8, num_experts_per_tok: 2 };
+    expect(() => importHfConfig(mixtral, 'm.json', 'm')).toThrow(/^m\.json: num_local_experts, num_experts_per_tok: mixture of experts changes the architecture/);
+    const mtp = { ...raw('deepseek-v2-lite-dense.json'), num_nextn_predict_layers: 1 };
+    expect(() => importHfConfig(mtp, 'd.json', 'd')).toThrow(/^d\.json: num_nextn_predict_layers: multi-token prediction .*\(got 1, expected 0\)$/);
+  });
+
+  it('partial_rotary_factor 0.5', () => {
+    const e = loadError('bad/partial-rotary.json');
+    expectShape(e, 'bad/partial-rotary.json', 'partial_rotary_factor');
+    expect(e.message).toContain('(got 0.5, expected 1)');
+  });
+
+  it('a misspelled field fails as unknown, with a suggestion', () => {
+    const e = loadError('bad/misspelled-heads.json');
+    expectShape(e, 'bad/misspelled-heads.json', 'num_attention_head:');
+    expect(e.message).toContain('unknown field');
+    expect(e.message).toContain('num_attention_heads?');
+  });
+
+  it('a field another family has is unknown here (Qwen2 has no attention_bias)', () => {
+    expect(() => importHfConfig({ ...raw('qwen2-7b.json'), attention_bias: true }, 'q.json', 'q')).toThrow(/^q\.json: attention_bias: unknown field for a qwen2 config/);
+  });
+
+  it('missing hidden_size', () => {
+    const e = loadError('bad/no-hidden-size.json');
+    expectShape(e, 'bad/no-hidden-size.json', 'hidden_size');
+    expect(e.message).toContain('required (got nothing');
+  });
+
+  it('a negative layer count', () => {
+    const e = loadError('bad/negative-layers.json');
+    expectShape(e, 'bad/negative-layers.json', 'num_hidden_layers');
+    expect(e.message).toContain('expected a positive integer (got -3)');
+  });
+
+  it('heads that do not divide hidden_size without head_dim', () => {
+    const e = loadError('bad/heads-not-dividing.json');
+    expectShape(e, 'bad/heads-not-dividing.json', 'num_attention_heads');
+    expect(e.message).toContain('must divide hidden_size');
+  });
+
+  it('GTA with query_dim different from head_dim', () => {
+    const e = loadError('bad/gta-query-dim.json');
+    expectShape(e, 'bad/gta-query-dim.json', 'query_dim');
+    expect(e.message).toContain('(got 128, expected 64)');
+  });
+
+  it('GTA dims the engine rejects surface through checkModel', () => {
+    const json = { ...raw('gta/config.json'), num_query_heads: 3 };
+    expect(() => importHfConfig(json, 'g.json', 'g')).toThrow(/^g\.json: attention\.queryHeads: must divide heads/);
+  });
+});
