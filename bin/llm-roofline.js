@@ -1,4 +1,5 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli/main.js';
+// The CLI ships as one bundled module (see scripts/bundle.mjs) so that it starts fast.
+import { main } from '../dist/bundle/cli.js';
 
 await main(process.argv);
