@@ -1,6 +1,6 @@
 /** `llm-roofline models` and `llm-roofline hardware`: what ships, and one entry in full with its sources. */
 import Table from 'cli-table3';
-import { evaluate } from '../core/formula.js';
+import { evaluate } from '../core/compile.js';
 import { cacheFormula, modelSymbols, parameterFormula } from '../core/model.js';
 import type { ModelConfig } from '../core/model-config.js';
 import { hardwareIds, loadHardware } from '../io/load-hardware.js';

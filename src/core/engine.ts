@@ -4,7 +4,7 @@
  */
 import { tileDim } from './attention-core.js';
 import { computeDtype, type Bits, type DType } from './dtype.js';
-import { compile, type CompiledFormula } from './formula.js';
+import { compile, compileBody, jsSource, type CompiledFormula } from './compile.js';
 import type { Hardware } from './hardware.js';
 import { cacheFormula, modelSymbols, parameterFormula, scopeOps, type PlacedOp, type Scope } from './model.js';
 import type { ModelConfig } from './model-config.js';
@@ -64,6 +64,39 @@ export class MissingPeakError extends Error {
   }
 }
 
+/** Totals and the largest activation written into `out` = [flops, bytes, timeSeconds, activationBytes]. */
+type SummaryFn = (v: Float64Array, out: Float64Array, peak: number, bandwidth: number) => void;
+
+/** Symbols a point sets, first in the summary function's value array; the plan's constants follow. */
+const VARYING = ['B', 'T', 'K', 'w', 'a', 'kv'] as const;
+/** Symbols derived from the point inside the summary function. */
+const DERIVED = ['P', 'Br', 'n_t'] as const;
+
+/**
+ * One straight-line function computing a plan's totals (same operation order as sumOps over `operators`, so the two
+ * agree bit for bit) and its largest activation over the whole model's operators. Symbols arrive in a Float64Array
+ * and live in locals, so V8 sees plain doubles whatever the values.
+ */
+function summaryFunction(names: readonly string[], derived: readonly [string, string][], ops: readonly PlacedOp[], modelOps: readonly PlacedOp[]): SummaryFn {
+  // Locals of the function itself start with $ so they cannot clash with formula symbols.
+  const lines = [
+    `const ${names.map((n, i) => `${n} = $v[${String(i)}]`).join(', ')};`,
+    ...derived.map(([name, js]) => `const ${name} = ${js};`),
+    'let $flops = 0, $bytes = 0, $time = 0, $act = 0, $f = 0, $b = 0, $r = 0;',
+  ];
+  for (const { def, count } of ops) {
+    const c = String(count);
+    lines.push(
+      `$f = ${jsSource(def.flops)};`,
+      `$b = ${[def.weight, def.actRead, def.actWrite, def.kvRead, def.kvWrite].map((x) => `(${jsSource(x)})`).join(' + ')};`,
+      `$flops += ${c} * $f; $bytes += ${c} * $b; $time += ${c} * Math.max($f / $peak, $b / $bandwidth);`,
+    );
+  }
+  for (const { def } of modelOps) lines.push(`$r = (${jsSource(def.actRead)}) + (${jsSource(def.actWrite)}); if ($r > $act) $act = $r;`);
+  lines.push('$out[0] = $flops; $out[1] = $bytes; $out[2] = $time; $out[3] = $act;');
+  return compileBody<SummaryFn>(['$v', '$out', '$peak', '$bandwidth'], lines.join('\n'));
+}
+
 interface CompiledOp {
   readonly name: string;
   readonly count: number;
@@ -83,7 +116,9 @@ export interface PlanSpec extends OpsContext {
 export class Plan {
   readonly parameters: number;
   private readonly ops: CompiledOp[];
-  private readonly modelOps: CompiledOp[];
+  private readonly summarize: SummaryFn;
+  private readonly values: Float64Array;
+  private readonly out = new Float64Array(4);
   private readonly sym: Record<string, number>;
   private readonly pairs: CompiledFormula;
   private readonly tileRows = compile(TILE_ROWS);
@@ -96,8 +131,17 @@ export class Plan {
     const variant = variantOf(model.attention);
     this.sym = { ...modelSymbols(model), B: 0, T: 0, K: 0, P: 0, w: 0, a: 0, kv: 0, M: hardware.onChipMemoryBytes, d_t: 0, Br: 0, n_t: 0 };
     this.sym.d_t = compile(tileDim(variant.core(model.attention, spec)))(this.sym);
-    this.ops = compileOps(scopeOps(model, spec, spec.scope));
-    this.modelOps = spec.scope === 'model' ? this.ops : compileOps(scopeOps(model, spec, 'model'));
+    const placed = scopeOps(model, spec, spec.scope);
+    this.ops = compileOps(placed);
+    const constants = Object.keys(this.sym).filter((k) => !(VARYING as readonly string[]).includes(k) && !(DERIVED as readonly string[]).includes(k));
+    const names = [...VARYING, ...constants];
+    this.values = Float64Array.from(names, (n) => this.sym[n] ?? 0);
+    const derived: [string, string][] = [
+      ['P', jsSource(pairsFormula(spec.phase, spec.pairs))],
+      ['Br', jsSource(TILE_ROWS)],
+      ['n_t', jsSource(TILE_COUNT)],
+    ];
+    this.summarize = summaryFunction(names, derived, placed, spec.scope === 'model' ? placed : scopeOps(model, spec, 'model'));
     this.pairs = compile(pairsFormula(spec.phase, spec.pairs));
     this.parameters = compile(parameterFormula(model))(this.sym);
     this.cacheElems = compile(cacheFormula(model))(this.sym);
@@ -148,36 +192,29 @@ export class Plan {
 
   /** Totals and memory footprint at a point, without per-operator records (the sweep's hot path). */
   summary(p: Point): { totals: Totals; memory: MemoryFootprint } {
-    this.bind(p);
+    const v = this.values;
+    const prefill = this.phase === 'prefill';
+    v[0] = p.batch;
+    v[1] = prefill ? p.seqLen : 1;
+    v[2] = prefill ? p.seqLen : p.contextLen;
+    v[3] = p.bits.weight / 8;
+    v[4] = p.bits.activation / 8;
+    v[5] = p.bits.kv / 8;
     const { flopPerSecond, bytesPerSecond } = this.peaks(p.bits);
-    const s = this.sym;
-    let flops = 0;
-    let bytes = 0;
-    let time = 0;
-    for (const o of this.ops) {
-      const f = o.fields;
-      const opFlops = f[0]!(s);
-      const opBytes = f[1]!(s) + f[2]!(s) + f[3]!(s) + f[4]!(s) + f[5]!(s);
-      flops += o.count * opFlops;
-      bytes += o.count * opBytes;
-      time += o.count * Math.max(opFlops / flopPerSecond, opBytes / bytesPerSecond);
-    }
-    return { totals: { flops, bytes, timeSeconds: time }, memory: this.footprint(p) };
+    const out = this.out;
+    this.summarize(v, out, flopPerSecond, bytesPerSecond);
+    return { totals: { flops: out[0]!, bytes: out[1]!, timeSeconds: out[2]! }, memory: this.footprint(p, out[3]!) };
   }
 
   /** Memory needed to serve the whole model at a point: weights, KV cache for the batch, the largest activation. */
   memory(p: Point): MemoryFootprint {
-    this.bind(p);
-    return this.footprint(p);
+    return this.summary(p).memory;
   }
 
-  /** The footprint with symbols already bound to `p`. */
-  private footprint(p: Point): MemoryFootprint {
-    const s = this.sym;
-    let activationBytes = 0;
-    for (const o of this.modelOps) activationBytes = Math.max(activationBytes, o.fields[2]!(s) + o.fields[3]!(s));
-    const weightBytes = this.parameters * s.w!;
-    const kvCacheBytesPerToken = this.cacheElems * s.kv!;
+  /** The footprint at `p` given its largest activation. */
+  private footprint(p: Point, activationBytes: number): MemoryFootprint {
+    const weightBytes = (this.parameters * p.bits.weight) / 8;
+    const kvCacheBytesPerToken = (this.cacheElems * p.bits.kv) / 8;
     const kvCacheBytes = p.batch * cachedTokens({ phase: this.phase, seqLen: p.seqLen, contextLen: p.contextLen }) * kvCacheBytesPerToken;
     const totalBytes = weightBytes + kvCacheBytes + activationBytes;
     return { weightBytes, kvCacheBytes, kvCacheBytesPerToken, activationBytes, totalBytes, fitsDevice: totalBytes <= this.hardware.memoryBytes };

@@ -1,32 +1,15 @@
 /**
  * Cost formulas are strings in mathjs expression syntax over named symbols (H, n_h, B, T, …). They are the single
- * definition of every number: `scripts/gen-formulas.ts` compiles each string to a plain JS function ahead of time
- * (so the hot path never loads mathjs), and the `formulas` command renders the same strings as text and LaTeX.
+ * definition of every number: `scripts/gen-formulas.ts` translates each string with mathjs into a plain JavaScript
+ * expression ahead of time (see compile.ts; the hot path never loads mathjs), and the `formulas` command renders
+ * the same strings as text and LaTeX. This module only builds formula strings.
  */
-import { COMPILED } from './generated/formulas.js';
 
 /** A formula in mathjs syntax; only + - * / ^, parentheses, numbers, symbols, and min/max/ceil/floor. */
 export type Formula = string;
 
 /** Values of the symbols a formula may use. */
 export type Symbols = Readonly<Record<string, number>>;
-
-/** A formula compiled to a function of its symbols. */
-export type CompiledFormula = (s: Symbols) => number;
-
-/** The compiled function of a formula; throws when the generated table is stale (a build error, not user input). */
-export function compile(formula: Formula): CompiledFormula {
-  const fn = COMPILED[formula];
-  if (fn === undefined) {
-    throw new Error(`internal: formula "${formula}" is not compiled; run \`npm run gen\` and rebuild`);
-  }
-  return fn;
-}
-
-/** Evaluates a formula once. */
-export function evaluate(formula: Formula, symbols: Symbols): number {
-  return compile(formula)(symbols);
-}
 
 /** Wraps an expression in parentheses when it has a top-level sum, so it can be a factor of a product. */
 export function factor(f: Formula): Formula {

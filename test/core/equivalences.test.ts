@@ -1,6 +1,6 @@
 /** Count equivalences between variants (spec/attention.md §7) and the GTA paper's headline ratios. */
 import { describe, expect, it } from 'vitest';
-import { evaluate } from '../../src/core/formula.js';
+import { evaluate } from '../../src/core/compile.js';
 import { cacheFormula, modelSymbols } from '../../src/core/model.js';
 import type { Workload } from '../../src/core/workload.js';
 import { flopsOf, opsAt } from '../helpers/engine.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Plan } from '../../src/core/engine.js';
 import { cacheFormula } from '../../src/core/model.js';
-import { evaluate } from '../../src/core/formula.js';
+import { evaluate } from '../../src/core/compile.js';
 import { modelSymbols } from '../../src/core/model.js';
 import { variantOf } from '../../src/core/variants/index.js';
 import { loadModel } from '../../src/io/load-model.js';
