@@ -1,0 +1,71 @@
+/** Invariants over random points: monotone costs, two evaluation paths agree, compiled formulas agree with mathjs. */
+import fc from 'fast-check';
+import { evaluate as mathjsEvaluate } from 'mathjs';
+import { describe, expect, it } from 'vitest';
+import { allFormulas } from '../../src/core/catalog.js';
+import { evaluate } from '../../src/core/compile.js';
+import { Plan, sumOps } from '../../src/core/engine.js';
+import type { ModelConfig } from '../../src/core/model-config.js';
+import { TOY_HW } from '../helpers/engine.js';
+import { GQA_1B, GTA_1B, LLAMA_2_7B, MLA_160M } from '../helpers/models.js';
+import { expectRel } from '../helpers/rel.js';
+
+const MODELS: readonly ModelConfig[] = [GTA_1B, GQA_1B, MLA_160M, LLAMA_2_7B];
+const bitsArb = fc.constantFrom({ weight: 16, activation: 16, kv: 16 } as const, { weight: 4, activation: 16, kv: 8 } as const, { weight: 8, activation: 8, kv: 8 } as const, { weight: 32, activation: 32, kv: 32 } as const);
+const settingArb = fc.record({
+  model: fc.constantFrom(...MODELS),
+  phase: fc.constantFrom('prefill' as const, 'decode' as const),
+  flash: fc.boolean(),
+  pairs: fc.constantFrom('causal' as const, 'dense' as const),
+  mla: fc.constantFrom('naive' as const, 'absorbed' as const),
+  scope: fc.constantFrom('attention' as const, 'layer' as const, 'model' as const),
+  bits: bitsArb,
+});
+const planOf = (s: fc.RecordValue<typeof settingArb>): Plan => new Plan(s.model, TOY_HW, { phase: s.phase, flash: s.flash, pairs: s.pairs, mla: s.mla, scope: s.scope });
+
+describe('monotone in batch, sequence and context', () => {
+  it('totals never decrease and FLOPs grow when B, S or L grow', () => {
+    fc.assert(
+      fc.property(settingArb, fc.integer({ min: 1, max: 64 }), fc.integer({ min: 1, max: 8192 }), fc.integer({ min: 1, max: 64 }), fc.integer({ min: 1, max: 4096 }), (s, batch, len, db, dl) => {
+        const plan = planOf(s);
+        const at = (b: number, l: number) => plan.summary({ batch: b, seqLen: l, contextLen: l, bits: s.bits });
+        const base = at(batch, len);
+        for (const bigger of [at(batch + db, len), at(batch, len + dl)]) {
+          expect(bigger.totals.flops).toBeGreaterThan(base.totals.flops);
+          expect(bigger.totals.bytes).toBeGreaterThanOrEqual(base.totals.bytes);
+          expect(bigger.totals.timeSeconds).toBeGreaterThanOrEqual(base.totals.timeSeconds);
+          expect(bigger.memory.kvCacheBytes).toBeGreaterThan(base.memory.kvCacheBytes);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('the sweep path and the per-operator path agree bit for bit', () => {
+  it('summary totals equal Σ count × value over operators', () => {
+    fc.assert(
+      fc.property(settingArb, fc.integer({ min: 1, max: 128 }), fc.integer({ min: 1, max: 32768 }), (s, batch, len) => {
+        const plan = planOf(s);
+        const point = { batch, seqLen: len, contextLen: len, bits: s.bits };
+        expect(plan.summary(point).totals).toEqual(sumOps(plan.operators(point)));
+        const ops = plan.operators(point);
+        for (const o of ops) {
+          expect(Number.isFinite(o.flops) && Number.isFinite(o.timeSeconds) && Number.isFinite(o.intensityFlopPerByte)).toBe(true);
+          expect(o.bytes.total).toBeGreaterThan(0);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('generated JavaScript agrees with mathjs on every formula', () => {
+  const names = ['B', 'T', 'K', 'P', 'w', 'a', 'kv', 'M', 'd_t', 'Br', 'n_t', 'H', 'I', 'V', 'n_L', 't_e', 'b_mlp', 'n_h', 'n_kv', 'd_h', 'b_qkv', 'b_o', 'r_q', 'd_c', 'd_n', 'd_r', 'd_v', 'n_q', 'n_k', 'n_c', 'd_l', 'e', 'b'];
+  it.each(allFormulas())('%s', (formula) => {
+    for (let seed = 1; seed <= 3; seed++) {
+      const scope = Object.fromEntries(names.map((n, i) => [n, ((i * 7919 + seed * 104729) % 997) + 1]));
+      expectRel(evaluate(formula, scope), mathjsEvaluate(formula, { ...scope }) as number, 1e-12);
+    }
+  });
+});
