@@ -28,6 +28,7 @@ const bodies = new Map<string, Function>();
  * optimises one straight-line function instead of many small indirect calls. Identical bodies share one function,
  * which keeps V8's optimised code across plans of the same shape.
  */
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller states the generated function's signature
 export function compileBody<F>(params: readonly string[], body: string): F {
   const key = `${params.join(',')}\n${body}`;
   let fn = bodies.get(key);

@@ -7,7 +7,7 @@ import { basename, dirname } from 'node:path';
 import { z } from 'zod';
 import type { Attention, ModelConfig } from '../core/model-config.js';
 import { UserError } from './errors.js';
-import { checkModel } from './load-model.js';
+import { checkModel } from './check-model.js';
 
 type Json = Record<string, unknown>;
 type Family = 'llama' | 'mistral' | 'qwen2' | 'mla' | 'gta';

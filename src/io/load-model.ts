@@ -1,6 +1,6 @@
 /** Loads a model by id or path: the project's own config format or a Hugging Face config.json. */
 import type { ModelConfig } from '../core/model-config.js';
-import { variantOf } from '../core/variants/index.js';
+import { checkModel } from './check-model.js';
 import { fromZod, UserError } from './errors.js';
 import { importHfConfig, looksLikeHfConfig } from './hf-config.js';
 import { ModelFileSchema } from './model-schema.js';
@@ -15,12 +15,6 @@ export function parseModelFile(json: unknown, file: string, id: string): ModelCo
   const model: ModelConfig = { id, name, source, layers, hiddenSize, intermediateSize, vocabSize, tiedEmbeddings, mlpBias, attention };
   checkModel(model, file);
   return model;
-}
-
-/** Applies the attention variant's semantic rules; the first problem becomes a UserError. */
-export function checkModel(model: ModelConfig, file: string): void {
-  const problem = variantOf(model.attention).check(model.attention, model.hiddenSize)[0];
-  if (problem !== undefined) throw new UserError(file, `attention.${problem.path}`, problem.message);
 }
 
 /** The model a `--model` value names: a shipped id (e.g. `paper/gta-1b`) or a path to a JSON file. */

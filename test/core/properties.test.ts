@@ -21,7 +21,8 @@ const settingArb = fc.record({
   scope: fc.constantFrom('attention' as const, 'layer' as const, 'model' as const),
   bits: bitsArb,
 });
-const planOf = (s: fc.RecordValue<typeof settingArb>): Plan => new Plan(s.model, TOY_HW, { phase: s.phase, flash: s.flash, pairs: s.pairs, mla: s.mla, scope: s.scope });
+type Setting = typeof settingArb extends fc.Arbitrary<infer T> ? T : never;
+const planOf = (s: Setting): Plan => new Plan(s.model, TOY_HW, { phase: s.phase, flash: s.flash, pairs: s.pairs, mla: s.mla, scope: s.scope });
 
 describe('monotone in batch, sequence and context', () => {
   it('totals never decrease and FLOPs grow when B, S or L grow', () => {
