@@ -10,29 +10,12 @@ import { renderCsv } from '../render/csv.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { renderTable } from '../render/table.js';
 import { emit, requirePeak, wantColor } from './common.js';
-import { bitsSpec, oneOf, positiveInt, resolveBits } from './options.js';
+import { bitsSpec, oneOf, positiveInt, resolveBits, type WorkloadOptionValues } from './options.js';
 
 export const ANALYZE_FORMATS = ['table', 'json', 'csv', 'md'] as const;
 
-export interface AnalyzeOptions {
-  model: string;
-  hardware: string;
-  phase: string;
-  batch: string;
-  seq: string;
-  context: string;
-  bits: string;
-  weightBits?: string | undefined;
-  actBits?: string | undefined;
-  kvBits?: string | undefined;
-  flash: boolean;
-  pairs: string;
-  mla?: string | undefined;
-  scope: string;
-  format: string;
-  costModel: string;
-  out?: string | undefined;
-}
+/** Values of analyze's options. */
+export type AnalyzeOptions = WorkloadOptionValues & { flash: boolean; scope: string; format: string };
 
 /** The workload the options describe. */
 export function workloadFrom(o: AnalyzeOptions): Workload {

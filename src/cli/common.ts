@@ -1,9 +1,8 @@
 /** Pieces shared by the analyze and sweep commands: loading inputs, peak checks, output. */
-import { bitsLabel, type Bits } from '../core/dtype.js';
-import { computeDtype } from '../core/dtype.js';
+import { bitsLabel, computeDtype, type Bits } from '../core/dtype.js';
 import { UserError } from '../io/errors.js';
 import type { LoadedProfile } from '../io/load-hardware.js';
-import { fileSink, stdoutSink, type OutputSink } from '../io/write.js';
+import { fileSink, stdoutSink, writeAll, type OutputSink } from '../io/write.js';
 
 /** Throws a UserError naming the profile file when it lacks the peak the widths compute at. */
 export function requirePeak(p: LoadedProfile, bits: Bits): void {
@@ -19,14 +18,7 @@ export function sinkFor(out: string | undefined): OutputSink {
 
 /** Writes text through a sink, all or nothing. */
 export function emit(out: string | undefined, text: string): void {
-  const sink = sinkFor(out);
-  try {
-    sink.write(text);
-    sink.commit();
-  } catch (e) {
-    sink.abort();
-    throw e;
-  }
+  writeAll(sinkFor(out), text);
 }
 
 /** Whether terminal colours are wanted on stdout. */

@@ -2,6 +2,7 @@
 import { Command, Option } from '@commander-js/extra-typings';
 import { UserError } from '../io/errors.js';
 import { toolInfo } from '../io/version.js';
+import type { WorkloadOptionValues } from './options.js';
 
 const DEFAULTS = {
   model: 'paper/gta-1b',
@@ -12,24 +13,6 @@ const DEFAULTS = {
   context: '2048',
   bits: 'w16a16kv16',
 } as const;
-
-/** Values of the options shared by analyze and sweep. */
-type WorkloadOptionValues = {
-  model: string;
-  hardware: string;
-  phase: string;
-  batch: string;
-  seq: string;
-  context: string;
-  bits: string;
-  weightBits?: string;
-  actBits?: string;
-  kvBits?: string;
-  pairs: string;
-  mla?: string;
-  costModel: string;
-  out?: string;
-};
 
 /** Adds the options shared by analyze and sweep. */
 function workloadOptions(cmd: Command, listNote: string): Command<[], WorkloadOptionValues> {

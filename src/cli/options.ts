@@ -46,3 +46,21 @@ export function resolveBits(base: Bits, o: { weightBits?: string | undefined; ac
     kv: o.kvBits === undefined ? base.kv : bitWidth('--kv-bits', o.kvBits),
   };
 }
+
+/** Raw values of the options analyze and sweep share (sweep reads each as a comma-separated list). */
+export type WorkloadOptionValues = {
+  model: string;
+  hardware: string;
+  phase: string;
+  batch: string;
+  seq: string;
+  context: string;
+  bits: string;
+  weightBits?: string | undefined;
+  actBits?: string | undefined;
+  kvBits?: string | undefined;
+  pairs: string;
+  mla?: string | undefined;
+  costModel: string;
+  out?: string | undefined;
+};

@@ -8,28 +8,11 @@ import { loadHardware } from '../io/load-hardware.js';
 import { loadModel } from '../io/load-model.js';
 import { SWEEP_HEADER, csvLine, sweepCsvLine } from '../render/csv.js';
 import { requirePeak, sinkFor } from './common.js';
-import { bitsSpec, list, oneOf, positiveInt, resolveBits } from './options.js';
+import { bitsSpec, list, oneOf, positiveInt, resolveBits, type WorkloadOptionValues } from './options.js';
 import { startProgress } from './progress.js';
 
-export interface SweepOptions {
-  model: string;
-  hardware: string;
-  phase: string;
-  batch: string;
-  seq: string;
-  context: string;
-  bits: string;
-  weightBits?: string | undefined;
-  actBits?: string | undefined;
-  kvBits?: string | undefined;
-  flash?: string | boolean | undefined;
-  pairs: string;
-  mla?: string | undefined;
-  scope: string;
-  format: string;
-  costModel: string;
-  out?: string | undefined;
-}
+/** Values of sweep's options: each workload value may be a comma-separated list. */
+export type SweepOptions = WorkloadOptionValues & { flash?: string | boolean | undefined; scope: string; format: string };
 
 /** `--flash` alone or `yes` → [true]; `--no-flash`, absent or `no` → [false]; `both` → [false, true]. */
 export function flashModes(v: string | boolean | undefined): boolean[] {

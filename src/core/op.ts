@@ -65,3 +65,16 @@ export function elementwise(name: string, dim: Formula, flopsPerElem: Formula, i
     actWrite: product(outputs, TOKENS, dim, 'a'),
   });
 }
+
+/**
+ * RoPE over `qHeads` query and `kHeads` key heads of `dim` rotated elements: 3 FLOPs per element (two multiplies, one
+ * add). It reads q and k, writes the rotated q as an activation and the rotated k straight into the KV cache.
+ */
+export function rope(qHeads: Formula, kHeads: Formula, dim: Formula): OpDef {
+  return op('rope', {
+    flops: product('3', TOKENS, sum(qHeads, kHeads), dim),
+    actRead: product(TOKENS, sum(qHeads, kHeads), dim, 'a'),
+    actWrite: product(TOKENS, qHeads, dim, 'a'),
+    kvWrite: product(TOKENS, kHeads, dim, 'kv'),
+  });
+}

@@ -42,9 +42,8 @@ export function fileSink(path: string): OutputSink {
   };
 }
 
-/** Writes whole text to a file atomically. */
-export function writeFileAtomic(path: string, text: string): void {
-  const sink = fileSink(path);
+/** Writes whole text through a sink: committed when written, aborted on any error. */
+export function writeAll(sink: OutputSink, text: string): void {
   try {
     sink.write(text);
     sink.commit();
@@ -53,6 +52,7 @@ export function writeFileAtomic(path: string, text: string): void {
     throw e;
   }
 }
+
 
 /** Streams to stdout in 64 KiB chunks (stdout cannot be un-written; callers validate before streaming). */
 export function stdoutSink(): OutputSink {

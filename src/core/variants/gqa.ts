@@ -1,7 +1,7 @@
 /** GQA (and MQA with one KV head): query heads share contiguous key/value heads. */
 import { attentionCore, type CoreShape } from '../attention-core.js';
 import { product, sum, type Formula } from '../formula.js';
-import { linear, op, type OpDef, TOKENS } from '../op.js';
+import { linear, rope, type OpDef } from '../op.js';
 import type { GqaAttention } from '../model-config.js';
 import type { OpsContext, Problem, VariantModel } from './variant.js';
 
@@ -31,12 +31,7 @@ export function groupedOps(kv: KvSym, ctx: OpsContext): OpDef[] {
     linear('q_proj', 'H', q, { bias: 'b_qkv' }),
     linear('k_proj', 'H', k, { bias: 'b_qkv' }),
     linear('v_proj', 'H', k, { bias: 'b_qkv', sink: 'kv' }),
-    op('rope', {
-      flops: product('3', TOKENS, sum('n_h', kv), 'd_h'),
-      actRead: product(TOKENS, sum('n_h', kv), 'd_h', 'a'),
-      actWrite: product(TOKENS, q, 'a'),
-      kvWrite: product(TOKENS, k, 'kv'),
-    }),
+    rope('n_h', kv, 'd_h'),
     ...attentionCore(groupedCore(kv), ctx),
     linear('o_proj', q, 'H', { bias: 'b_o' }),
   ];

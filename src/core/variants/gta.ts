@@ -5,7 +5,7 @@
  */
 import { attentionCore, type CoreShape } from '../attention-core.js';
 import { product, sum } from '../formula.js';
-import { elementwise, linear, op, type OpDef, TOKENS } from '../op.js';
+import { elementwise, linear, op, rope, type OpDef, TOKENS } from '../op.js';
 import type { GtaAttention } from '../model-config.js';
 import type { OpsContext, Problem, VariantModel } from './variant.js';
 
@@ -25,12 +25,7 @@ function ops(a: GtaAttention, ctx: OpsContext): OpDef[] {
     linear('q_proj', 'H', product('n_q', 'd_h'), { bias: 'b' }),
     linear('k_proj', 'H', product('n_k', 'd_h'), { bias: 'b' }),
     linear('v_proj', 'H', product('n_c', 'd_l'), { bias: 'b', sink: 'kv' }),
-    op('rope', {
-      flops: product('3', TOKENS, sum('n_q', 'n_k'), 'd_h'),
-      actRead: product(TOKENS, sum('n_q', 'n_k'), 'd_h', 'a'),
-      actWrite: product(TOKENS, 'n_q', 'd_h', 'a'),
-      kvWrite: product(TOKENS, 'n_k', 'd_h', 'kv'),
-    }),
+    rope('n_q', 'n_k', 'd_h'),
     ...attentionCore(CORE, ctx),
   ];
   if (a.decoder) {

@@ -6,7 +6,7 @@
  */
 import { attentionCore, type CoreShape } from '../attention-core.js';
 import { product, sum } from '../formula.js';
-import { linear, op, rmsNorm, type OpDef, TOKENS } from '../op.js';
+import { linear, op, rmsNorm, rope, type OpDef, TOKENS } from '../op.js';
 import type { MlaAttention } from '../model-config.js';
 import type { OpsContext, Problem, VariantModel } from './variant.js';
 
@@ -59,12 +59,7 @@ function ops(a: MlaAttention, ctx: OpsContext): OpDef[] {
     ...queryPath(a),
     linear('kv_a_proj', 'H', sum('d_c', 'd_r')),
     rmsNorm('kv_norm', 'd_c', { sink: 'kv' }),
-    op('rope', {
-      flops: product('3', TOKENS, sum('n_h', '1'), 'd_r'),
-      actRead: product(TOKENS, sum('n_h', '1'), 'd_r', 'a'),
-      actWrite: product(TOKENS, 'n_h', 'd_r', 'a'),
-      kvWrite: product(TOKENS, 'd_r', 'kv'),
-    }),
+    rope('n_h', '1', 'd_r'),
   ];
   if (ctx.mla === 'absorbed') {
     return [
