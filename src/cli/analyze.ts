@@ -9,7 +9,7 @@ import { toolInfo } from '../io/version.js';
 import { renderCsv } from '../render/csv.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { renderTable } from '../render/table.js';
-import { emit, requirePeak, wantColor } from './common.js';
+import { emit, requirePeak, requireSupported, wantColor } from './common.js';
 import { bitsSpec, oneOf, positiveInt, resolveBits, type WorkloadOptionValues } from './options.js';
 
 export const ANALYZE_FORMATS = ['table', 'json', 'csv', 'md'] as const;
@@ -39,7 +39,8 @@ export function runAnalyze(o: AnalyzeOptions): void {
   const format = oneOf('--format', o.format, ANALYZE_FORMATS);
   const model = loadModel(o.model);
   const profile = loadHardware(o.hardware);
-  requirePeak(profile, workload.bits);
+  requireSupported(model, workload.costModel);
+  requirePeak(profile, workload.bits, workload.costModel);
   const report = buildReport(model, profile.hardware, workload, scope, toolInfo());
   const bad = firstNonFinite(report);
   if (bad !== undefined) throw new Error(`internal: ${bad} is not a finite number`);

@@ -1,12 +1,15 @@
 /** Pieces shared by the analyze and sweep commands: loading inputs, peak checks, output. */
-import { bitsLabel, computeDtype, type Bits } from '../core/dtype.js';
+import { COST_MODEL_DEFS } from '../core/cost-models/index.js';
+import { bitsLabel, type Bits } from '../core/dtype.js';
+import type { ModelConfig } from '../core/model-config.js';
+import type { CostModel } from '../core/workload.js';
 import { UserError } from '../io/errors.js';
 import type { LoadedProfile } from '../io/load-hardware.js';
 import { fileSink, stdoutSink, writeAll, type OutputSink } from '../io/write.js';
 
 /** Throws a UserError naming the profile file when it lacks the peak the widths compute at. */
-export function requirePeak(p: LoadedProfile, bits: Bits): void {
-  const dtype = computeDtype(bits);
+export function requirePeak(p: LoadedProfile, bits: Bits, costModel: CostModel): void {
+  const dtype = COST_MODEL_DEFS[costModel].computeDtype(bits);
   if (p.hardware.peakFlopPerSecond[dtype] !== undefined) return;
   throw new UserError(p.file, `peakFlopPerSecond.${dtype}`, `missing: ${bitsLabel(bits)} computes at the ${dtype} peak, which ${p.id} does not list (it lists: ${Object.keys(p.hardware.peakFlopPerSecond).join(', ')})`);
 }
@@ -24,4 +27,10 @@ export function emit(out: string | undefined, text: string): void {
 /** Whether terminal colours are wanted on stdout. */
 export function wantColor(out: string | undefined): boolean {
   return out === undefined && process.stdout.isTTY && process.env.NO_COLOR === undefined && process.env.TERM !== 'dumb';
+}
+
+/** Throws a UserError when the cost model cannot evaluate the model. */
+export function requireSupported(model: ModelConfig, costModel: CostModel): void {
+  const why = COST_MODEL_DEFS[costModel].unsupported(model);
+  if (why !== undefined) throw new UserError('--cost-model', '', `${costModel} cannot evaluate ${model.id}: ${why}`);
 }

@@ -30,7 +30,7 @@ function workloadOptions(cmd: Command, listNote: string): Command<[], WorkloadOp
     .option('--kv-bits <n>', 'override the KV-cache width')
     .addOption(new Option('--pairs <mode>', 'prefill (query, key) pairs: causal S(S+1)/2 or dense S²').choices(['causal', 'dense']).default('causal'))
     .addOption(new Option('--mla <mode>', 'MLA form (default: naive in prefill, absorbed in decode)').choices(['naive', 'absorbed']))
-    .addOption(new Option('--cost-model <name>', 'cost model').choices(['exact']).default('exact'))
+    .addOption(new Option('--cost-model <name>', 'exact; llm-viewer (LLM-Viewer\'s accounting); llm-viewer-gta (the GTA paper\'s LLM-Viewer fork)').choices(['exact', 'llm-viewer', 'llm-viewer-gta']).default('exact'))
     .option('--out <file>', 'write to a file (atomically) instead of stdout');
 }
 

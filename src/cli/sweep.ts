@@ -7,7 +7,7 @@ import { UserError } from '../io/errors.js';
 import { loadHardware } from '../io/load-hardware.js';
 import { loadModel } from '../io/load-model.js';
 import { SWEEP_HEADER, csvLine, sweepCsvLine } from '../render/csv.js';
-import { requirePeak, sinkFor } from './common.js';
+import { requirePeak, requireSupported, sinkFor } from './common.js';
 import { bitsSpec, list, oneOf, positiveInt, resolveBits, type WorkloadOptionValues } from './options.js';
 import { startProgress } from './progress.js';
 
@@ -42,8 +42,9 @@ export function gridFrom(o: SweepOptions): { grid: SweepGrid; profiles: ReturnTy
   };
   for (const { hardware, bits } of requiredPeaks(grid)) {
     const profile = profiles.find((p) => p.hardware === hardware);
-    if (profile !== undefined) requirePeak(profile, bits);
+    if (profile !== undefined) requirePeak(profile, bits, grid.costModel);
   }
+  for (const model of grid.models) requireSupported(model, grid.costModel);
   return { grid, profiles };
 }
 

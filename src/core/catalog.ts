@@ -1,7 +1,8 @@
 /** Every formula the engine can evaluate, gathered by walking each variant's structures under every setting. */
 import { PAIR_MODES, tileDim } from './attention-core.js';
 import type { Formula } from './formula.js';
-import { cacheFormula, parameterFormula, scopeOps } from './model.js';
+import { COST_MODEL_DEFS } from './cost-models/index.js';
+import { cacheFormula, parameterFormula } from './model.js';
 import type { ModelConfig } from './model-config.js';
 import { OP_FIELDS } from './op.js';
 import { VARIANTS, variantOf, type OpsContext } from './variants/index.js';
@@ -34,7 +35,10 @@ export function allFormulas(): Formula[] {
       out.add(variantOf(a).cacheElems(a));
       for (const ctx of allContexts()) {
         out.add(tileDim(variantOf(a).core(a, ctx)));
-        for (const { def } of scopeOps(m, ctx, 'model')) for (const f of OP_FIELDS) out.add(def[f]);
+        for (const cost of Object.values(COST_MODEL_DEFS)) {
+          if (cost.unsupported(m) !== undefined) continue;
+          for (const { def } of cost.scopeOps(m, ctx, 'model')) for (const f of OP_FIELDS) out.add(def[f]);
+        }
       }
     }
   }

@@ -3,15 +3,16 @@
  * style, scope) once; each point (batch, lengths, bit widths) then costs only plain arithmetic, which keeps sweeps fast.
  */
 import { tileDim } from './attention-core.js';
-import { computeDtype, type Bits, type DType } from './dtype.js';
+import type { Bits, DType } from './dtype.js';
+import { COST_MODEL_DEFS, type CostModelDef } from './cost-models/index.js';
 import { compile, compileBody, jsSource, type CompiledFormula } from './compile.js';
 import type { Hardware } from './hardware.js';
-import { cacheFormula, modelSymbols, parameterFormula, scopeOps, type PlacedOp, type Scope } from './model.js';
+import { cacheFormula, modelSymbols, parameterFormula, type PlacedOp, type Scope } from './model.js';
 import type { ModelConfig } from './model-config.js';
 import { OP_FIELDS } from './op.js';
 import { intensity, roofline, type Bound } from './roofline.js';
 import { variantOf, type OpsContext } from './variants/index.js';
-import { cachedTokens, pairsFormula, TILE_COUNT, TILE_ROWS, tokenCounts, type Phase } from './workload.js';
+import { cachedTokens, pairsFormula, TILE_COUNT, TILE_ROWS, tokenCounts, type CostModel, type Phase } from './workload.js';
 
 /** The varying part of a workload. */
 export interface Point {
@@ -64,7 +65,7 @@ export class MissingPeakError extends Error {
   }
 }
 
-/** Totals and the largest activation written into `out` = [flops, bytes, timeSeconds, activationBytes]. */
+/** Totals and footprint parts written into `out` = [flops, bytes, timeSeconds, activationBytes, layerWeightBytes]. */
 type SummaryFn = (v: Float64Array, out: Float64Array, peak: number, bandwidth: number) => void;
 
 /** Symbols a point sets, first in the summary function's value array; the plan's constants follow. */
@@ -77,12 +78,12 @@ const DERIVED = ['P', 'Br', 'n_t'] as const;
  * agree bit for bit) and its largest activation over the whole model's operators. Symbols arrive in a Float64Array
  * and live in locals, so V8 sees plain doubles whatever the values.
  */
-function summaryFunction(names: readonly string[], derived: readonly [string, string][], ops: readonly PlacedOp[], modelOps: readonly PlacedOp[]): SummaryFn {
+function summaryFunction(names: readonly string[], derived: readonly [string, string][], ops: readonly PlacedOp[], modelOps: readonly PlacedOp[], footprint: CostModelDef['footprint']): SummaryFn {
   // Locals of the function itself start with $ so they cannot clash with formula symbols.
   const lines = [
     `const ${names.map((n, i) => `${n} = $v[${String(i)}]`).join(', ')};`,
     ...derived.map(([name, js]) => `const ${name} = ${js};`),
-    'let $flops = 0, $bytes = 0, $time = 0, $act = 0, $f = 0, $b = 0, $r = 0;',
+    'let $flops = 0, $bytes = 0, $time = 0, $act = 0, $wt = 0, $f = 0, $b = 0, $r = 0;',
   ];
   for (const { def, count } of ops) {
     const c = String(count);
@@ -92,8 +93,12 @@ function summaryFunction(names: readonly string[], derived: readonly [string, st
       `$flops += ${c} * $f; $bytes += ${c} * $b; $time += ${c} * Math.max($f / $peak, $b / $bandwidth);`,
     );
   }
-  for (const { def } of modelOps) lines.push(`$r = (${jsSource(def.actRead)}) + (${jsSource(def.actWrite)}); if ($r > $act) $act = $r;`);
-  lines.push('$out[0] = $flops; $out[1] = $bytes; $out[2] = $time; $out[3] = $act;');
+  for (const { def, count, perLayer } of modelOps) {
+    if (footprint.activation === 'largest-op-io') lines.push(`$r = (${jsSource(def.actRead)}) + (${jsSource(def.actWrite)}); if ($r > $act) $act = $r;`);
+    else if (perLayer) lines.push(`$act += ${jsSource(def.actWrite)};`);
+    if (footprint.weights === 'layer-loads' && perLayer) lines.push(`$wt += ${String(count)} * (${jsSource(def.weight)});`);
+  }
+  lines.push('$out[0] = $flops; $out[1] = $bytes; $out[2] = $time; $out[3] = $act; $out[4] = $wt;');
   return compileBody<SummaryFn>(['$v', '$out', '$peak', '$bandwidth'], lines.join('\n'));
 }
 
@@ -110,7 +115,12 @@ function compileOps(placed: readonly PlacedOp[]): CompiledOp[] {
 /** Settings fixed for a plan. */
 export interface PlanSpec extends OpsContext {
   readonly scope: Scope;
+  /** Defaults to `exact`. */
+  readonly costModel?: CostModel | undefined;
 }
+
+/** A cost model cannot evaluate this model (e.g. LLM-Viewer has no MLA). */
+export class UnsupportedModelError extends Error {}
 
 /** Compiled operators of a model on a device for one phase and kernel style. */
 export class Plan {
@@ -118,7 +128,8 @@ export class Plan {
   private readonly ops: CompiledOp[];
   private readonly summarize: SummaryFn;
   private readonly values: Float64Array;
-  private readonly out = new Float64Array(4);
+  private readonly out = new Float64Array(5);
+  private readonly cost: CostModelDef;
   private readonly sym: Record<string, number>;
   private readonly pairs: CompiledFormula;
   private readonly tileRows = compile(TILE_ROWS);
@@ -126,12 +137,16 @@ export class Plan {
   private readonly cacheElems: number;
   private readonly phase: Phase;
 
-  constructor(readonly model: ModelConfig, readonly hardware: Hardware, readonly spec: PlanSpec) {
+  constructor(readonly model: ModelConfig, readonly hardware: Hardware, spec: PlanSpec) {
     this.phase = spec.phase;
+    this.cost = COST_MODEL_DEFS[spec.costModel ?? 'exact'];
+    const why = this.cost.unsupported(model);
+    if (why !== undefined) throw new UnsupportedModelError(why);
+    spec = { ...spec, pairs: this.cost.pairMode(spec.pairs) };
     const variant = variantOf(model.attention);
     this.sym = { ...modelSymbols(model), B: 0, T: 0, K: 0, P: 0, w: 0, a: 0, kv: 0, M: hardware.onChipMemoryBytes, d_t: 0, Br: 0, n_t: 0 };
     this.sym.d_t = compile(tileDim(variant.core(model.attention, spec)))(this.sym);
-    const placed = scopeOps(model, spec, spec.scope);
+    const placed = this.cost.scopeOps(model, spec, spec.scope);
     this.ops = compileOps(placed);
     const constants = Object.keys(this.sym).filter((k) => !(VARYING as readonly string[]).includes(k) && !(DERIVED as readonly string[]).includes(k));
     const names = [...VARYING, ...constants];
@@ -141,7 +156,7 @@ export class Plan {
       ['Br', jsSource(TILE_ROWS)],
       ['n_t', jsSource(TILE_COUNT)],
     ];
-    this.summarize = summaryFunction(names, derived, placed, spec.scope === 'model' ? placed : scopeOps(model, spec, 'model'));
+    this.summarize = summaryFunction(names, derived, placed, spec.scope === 'model' ? placed : this.cost.scopeOps(model, spec, 'model'), this.cost.footprint);
     this.pairs = compile(pairsFormula(spec.phase, spec.pairs));
     this.parameters = compile(parameterFormula(model))(this.sym);
     this.cacheElems = compile(cacheFormula(model))(this.sym);
@@ -162,7 +177,7 @@ export class Plan {
   }
 
   private peaks(bits: Bits): { flopPerSecond: number; bytesPerSecond: number } {
-    const dtype = computeDtype(bits);
+    const dtype = this.cost.computeDtype(bits);
     const peak = this.hardware.peakFlopPerSecond[dtype];
     if (peak === undefined) throw new MissingPeakError(dtype, bits);
     const eff = this.hardware.efficiency;
@@ -203,7 +218,7 @@ export class Plan {
     const { flopPerSecond, bytesPerSecond } = this.peaks(p.bits);
     const out = this.out;
     this.summarize(v, out, flopPerSecond, bytesPerSecond);
-    return { totals: { flops: out[0]!, bytes: out[1]!, timeSeconds: out[2]! }, memory: this.footprint(p, out[3]!) };
+    return { totals: { flops: out[0]!, bytes: out[1]!, timeSeconds: out[2]! }, memory: this.footprint(p, out[3]!, out[4]!) };
   }
 
   /** Memory needed to serve the whole model at a point: weights, KV cache for the batch, the largest activation. */
@@ -211,9 +226,9 @@ export class Plan {
     return this.summary(p).memory;
   }
 
-  /** The footprint at `p` given its largest activation. */
-  private footprint(p: Point, activationBytes: number): MemoryFootprint {
-    const weightBytes = (this.parameters * p.bits.weight) / 8;
+  /** The footprint at `p` given the activation and per-layer weight parts the summary function computed. */
+  private footprint(p: Point, activationBytes: number, layerWeightBytes: number): MemoryFootprint {
+    const weightBytes = this.cost.footprint.weights === 'parameters' ? (this.parameters * p.bits.weight) / 8 : layerWeightBytes;
     const kvCacheBytesPerToken = (this.cacheElems * p.bits.kv) / 8;
     const kvCacheBytes = p.batch * cachedTokens({ phase: this.phase, seqLen: p.seqLen, contextLen: p.contextLen }) * kvCacheBytesPerToken;
     const totalBytes = weightBytes + kvCacheBytes + activationBytes;

@@ -13,6 +13,8 @@ export interface PlacedOp {
   readonly def: OpDef;
   /** Occurrences: 1, or the number of layers for per-layer operators at model scope. */
   readonly count: number;
+  /** The operator belongs to a transformer layer (not embedding, final norm or lm_head). */
+  readonly perLayer: boolean;
 }
 
 /** Model-level symbols: H, I, V, layers n_L, tied t_e, MLP bias b_mlp, plus the attention variant's symbols. */
@@ -68,6 +70,8 @@ function layerOps(attention: OpDef[]): OpDef[] {
 /** Embedding lookup: gathers one row per token (only those rows are read), writes the hidden states. */
 const EMBEDDING = op('embedding', { weight: product(TOKENS, 'H', 'w'), actWrite: product(TOKENS, 'H', 'a') });
 
+const FINAL_NORM = rmsNorm('final_norm', 'H');
+
 /** lm_head: logits for the last token of each sequence (prefill) or the new token (decode). */
 const LM_HEAD = linear('lm_head', 'H', 'V', { tokens: 'B' });
 
@@ -76,15 +80,15 @@ export function scopeOps(m: ModelConfig, ctx: OpsContext, scope: Scope): PlacedO
   const attention = variantOf(m.attention).ops(m.attention, ctx);
   switch (scope) {
     case 'attention':
-      return attention.map((def) => ({ def, count: 1 }));
+      return attention.map((def) => ({ def, count: 1, perLayer: true }));
     case 'layer':
-      return layerOps(attention).map((def) => ({ def, count: 1 }));
+      return layerOps(attention).map((def) => ({ def, count: 1, perLayer: true }));
     case 'model':
       return [
-        { def: EMBEDDING, count: 1 },
-        ...layerOps(attention).map((def) => ({ def, count: m.layers })),
-        { def: rmsNorm('final_norm', 'H'), count: 1 },
-        { def: LM_HEAD, count: 1 },
+        { def: EMBEDDING, count: 1, perLayer: false },
+        ...layerOps(attention).map((def) => ({ def, count: m.layers, perLayer: true })),
+        { def: FINAL_NORM, count: 1, perLayer: false },
+        { def: LM_HEAD, count: 1, perLayer: false },
       ];
   }
 }

@@ -1,5 +1,6 @@
 /** The `llm-roofline.report/v1` document: one model on one device at one workload. */
-import { bitsLabel, computeDtype, type DType } from './dtype.js';
+import { COST_MODEL_DEFS } from './cost-models/index.js';
+import { bitsLabel, type DType } from './dtype.js';
 import { Plan, sumOps, type MemoryFootprint, type OpResult, type Point, type Totals } from './engine.js';
 import type { Hardware } from './hardware.js';
 import type { Scope } from './model.js';
@@ -46,7 +47,7 @@ export function pointOf(w: Workload): Point {
 }
 
 function notesFor(model: ModelConfig, w: Workload): string[] {
-  const notes = ['FLOPs count a multiply-add as 2; times are max(FLOPs / peak, bytes / bandwidth) per operator, summed.'];
+  const notes = [...COST_MODEL_DEFS[w.costModel].notes];
   if (w.flash) {
     notes.push('flash: fused attention kernel; no score-matrix traffic; K/V re-read once per query tile of Br rows, Br sized from on-chip memory (FlashAttention B_r = min(ceil(M / 4d), d)).');
   } else {
@@ -68,8 +69,10 @@ export function buildReport(
   workload: Workload,
   scope: Scope,
   tool: { name: string; version: string },
-  plan: Plan = new Plan(model, hardware, { phase: workload.phase, flash: workload.flash, pairs: workload.pairs, mla: mlaMode(workload), scope }),
+  plan: Plan = new Plan(model, hardware, { phase: workload.phase, flash: workload.flash, pairs: workload.pairs, mla: mlaMode(workload), scope, costModel: workload.costModel }),
 ): Report {
+  const cost = COST_MODEL_DEFS[workload.costModel];
+  workload = { ...workload, pairs: cost.pairMode(workload.pairs) };
   const point = pointOf(workload);
   const ops = plan.operators(point);
   const lengths = reportedLengths(workload);
@@ -84,7 +87,7 @@ export function buildReport(
       peakFlopPerSecond: hardware.peakFlopPerSecond,
       memoryBytes: hardware.memoryBytes,
     },
-    workload: { ...workload, ...lengths, mla: model.attention.kind === 'mla' ? mlaMode(workload) : undefined, scope, computeDtype: computeDtype(workload.bits), bitsLabel: bitsLabel(workload.bits) },
+    workload: { ...workload, ...lengths, mla: model.attention.kind === 'mla' ? mlaMode(workload) : undefined, scope, computeDtype: cost.computeDtype(workload.bits), bitsLabel: bitsLabel(workload.bits) },
     ops,
     totals: sumOps(ops),
     memory: plan.memory(point),

@@ -1,5 +1,6 @@
 /** Sweeps: every combination of models, devices, phases, batches, lengths, widths and kernel styles, streamed. */
-import { bitsLabel, computeDtype, type Bits, type DType } from './dtype.js';
+import { COST_MODEL_DEFS } from './cost-models/index.js';
+import { bitsLabel, type Bits, type DType } from './dtype.js';
 import { Plan, type MemoryFootprint, type Totals } from './engine.js';
 import type { Hardware } from './hardware.js';
 import type { Scope } from './model.js';
@@ -58,21 +59,24 @@ export function sweepSize(g: SweepGrid): number {
 
 /** The (dtype, device) pairs a grid needs a peak for, so a missing one is reported before any output. */
 export function requiredPeaks(g: SweepGrid): { hardware: Hardware; dtype: DType; bits: Bits }[] {
-  return g.hardware.flatMap((hardware) => g.bits.map((bits) => ({ hardware, dtype: computeDtype(bits), bits })));
+  const cost = COST_MODEL_DEFS[g.costModel];
+  return g.hardware.flatMap((hardware) => g.bits.map((bits) => ({ hardware, dtype: cost.computeDtype(bits), bits })));
 }
 
 /** Every point of the grid, in a stable nested order (model, device, phase, flash, bits, batch, length). */
 export function* sweep(g: SweepGrid): Generator<SweepPoint> {
+  const cost = COST_MODEL_DEFS[g.costModel];
+  const pairs = cost.pairMode(g.pairs);
   for (const model of g.models) {
     for (const hw of g.hardware) {
       for (const phase of g.phases) {
         const mla = model.attention.kind === 'mla' ? mlaMode({ phase, mla: g.mla }) : undefined;
         for (const flash of g.flash) {
-          const plan = new Plan(model, hw, { phase, flash, pairs: g.pairs, mla: mla ?? 'absorbed', scope: g.scope });
+          const plan = new Plan(model, hw, { phase, flash, pairs, mla: mla ?? 'absorbed', scope: g.scope, costModel: g.costModel });
           const lengths = phase === 'prefill' ? g.seqLens : g.contextLens;
           for (const bits of g.bits) {
             const label = bitsLabel(bits);
-            const dtype = computeDtype(bits);
+            const dtype = cost.computeDtype(bits);
             for (const batch of g.batches) {
               for (const len of lengths) {
                 const lens = reportedLengths({ phase, seqLen: len, contextLen: len });
@@ -80,7 +84,7 @@ export function* sweep(g: SweepGrid): Generator<SweepPoint> {
                 yield {
                   model: model.id,
                   hardware: hw.id,
-                  workload: { phase, batch, ...lens, bits, bitsLabel: label, computeDtype: dtype, flash, pairs: g.pairs, mla, scope: g.scope, costModel: g.costModel },
+                  workload: { phase, batch, ...lens, bits, bitsLabel: label, computeDtype: dtype, flash, pairs, mla, scope: g.scope, costModel: g.costModel },
                   totals,
                   memory,
                 };

@@ -10,7 +10,7 @@ export type Phase = (typeof PHASES)[number];
 export type MlaMode = 'naive' | 'absorbed';
 
 /** Cost models by name. */
-export const COST_MODELS = ['exact'] as const;
+export const COST_MODELS = ['exact', 'llm-viewer', 'llm-viewer-gta'] as const;
 export type CostModel = (typeof COST_MODELS)[number];
 
 /** A point to evaluate. Prefill processes `seqLen` prompt tokens; decode one new token attending `contextLen` keys. */

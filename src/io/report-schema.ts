@@ -1,6 +1,7 @@
 /** zod schemas of the report and sweep documents; the committed JSON Schemas are generated from these. */
 import { z } from 'zod';
 import { DTYPES } from '../core/dtype.js';
+import { COST_MODELS } from '../core/workload.js';
 import type { Report } from '../core/report.js';
 import type { SweepPoint } from '../core/sweep.js';
 import { AttentionSchema } from './model-schema.js';
@@ -42,7 +43,7 @@ const workloadFields = {
   pairs: z.enum(['causal', 'dense']),
   mla: z.enum(['naive', 'absorbed']).optional(),
   scope: Scope,
-  costModel: z.enum(['exact']),
+  costModel: z.enum(COST_MODELS),
 };
 
 const Op = z

@@ -1,0 +1,51 @@
+/** The `llm-viewer` cost model: LLM-Viewer's accounting (and the GTA fork's), quirks included, for reproduction. */
+import type { Bits, DType } from '../dtype.js';
+import type { PlacedOp, Scope } from '../model.js';
+import type { ModelConfig } from '../model-config.js';
+import type { OpsContext } from '../variants/index.js';
+import { LLM_VIEWER_LAYER_OPS, LV_ATTENTION_OPS, LV_LM_HEAD, type LvFlavour } from './llm-viewer-ops.js';
+import type { CostModelDef } from './types.js';
+
+/** LLM-Viewer's peak rule: INT8 when weights, activations and KV are all 8 bit or narrower, else FP16. */
+function lvComputeDtype(bits: Bits): DType {
+  return bits.weight <= 8 && bits.activation <= 8 && bits.kv <= 8 ? 'int8' : 'fp16';
+}
+
+function lvScopeOps(m: ModelConfig, ctx: OpsContext, scope: Scope, flavour: LvFlavour): PlacedOp[] {
+  const build = LLM_VIEWER_LAYER_OPS[m.attention.kind];
+  if (build === undefined) throw new Error(`internal: llm-viewer has no ${m.attention.kind} operators`);
+  const layer = build(ctx, flavour);
+  switch (scope) {
+    case 'attention':
+      return layer.filter((d) => LV_ATTENTION_OPS.has(d.name)).map((def) => ({ def, count: 1, perLayer: true }));
+    case 'layer':
+      return layer.map((def) => ({ def, count: 1, perLayer: true }));
+    case 'model':
+      // Quirk 6: no embedding or final-norm operator; the lm_head runs once.
+      return [...layer.map((def) => ({ def, count: m.layers, perLayer: true })), { def: LV_LM_HEAD, count: 1, perLayer: false }];
+  }
+}
+
+/** An LLM-Viewer cost model of the given flavour. */
+function lvCostModel(flavour: LvFlavour, title: string, source: string): CostModelDef {
+  return {
+    title,
+    unsupported: (m) => (LLM_VIEWER_LAYER_OPS[m.attention.kind] === undefined ? `LLM-Viewer has no accounting for ${m.attention.kind.toUpperCase()} attention; use --cost-model exact` : undefined),
+    scopeOps: (m, ctx, scope) => lvScopeOps(m, ctx, scope, flavour),
+    computeDtype: lvComputeDtype,
+    // Quirk 4: prefill attention counts all S² (query, key) pairs.
+    pairMode: () => 'dense',
+    // Quirk 6: weights are the per-layer loads (no lm_head, embedding or norm weights); the activation footprint is
+    // the sum of one layer's stores.
+    footprint: { weights: 'layer-loads', activation: 'layer-stores' },
+    notes: [
+      `cost model ${title}: ${source}, quirks included (see README, "The llm-viewer cost models"); totals map to its total_results (flops = OPs, bytes = memory_access, timeSeconds = inference_time, kvCacheBytes = memory_consumption_kv_cache).`,
+    ],
+  };
+}
+
+/** Upstream LLM-Viewer (472f71f; fused attention as in df2cba9); GTA by the fork's rules, the only ones there are. */
+export const llmViewer = lvCostModel('upstream', 'llm-viewer', 'LLM-Viewer\'s accounting (hahnyuan/LLM-Viewer 472f71f, fused attention from df2cba9; GTA from the GTA repository\'s fork)');
+
+/** The GTA repository's fork of LLM-Viewer for every model: what the GTA paper's H100 simulation used. */
+export const llmViewerGta = lvCostModel('gta-fork', 'llm-viewer-gta', 'the GTA repository\'s fork of LLM-Viewer (plm-team/GTA llm_viewer/), as used for the GTA paper\'s H100 figure');

@@ -1,0 +1,25 @@
+/** What a cost model decides: the operators, the compute dtype, the pair convention, the memory footprint. */
+import type { PairMode } from '../attention-core.js';
+import type { Bits, DType } from '../dtype.js';
+import type { PlacedOp, Scope } from '../model.js';
+import type { ModelConfig } from '../model-config.js';
+import type { OpsContext } from '../variants/index.js';
+
+export interface CostModelDef {
+  readonly title: string;
+  /** Why this cost model cannot evaluate a model, or undefined when it can. */
+  unsupported(m: ModelConfig): string | undefined;
+  /** The operators a scope runs, with their counts. */
+  scopeOps(m: ModelConfig, ctx: OpsContext, scope: Scope): PlacedOp[];
+  /** The dtype whose peak bounds compute. */
+  computeDtype(bits: Bits): DType;
+  /** The prefill pair convention in effect for a requested one. */
+  pairMode(requested: PairMode): PairMode;
+  /**
+   * How the footprint is defined. weights: all parameters at the weight width, or Σ of per-layer weight loads;
+   * activation: the largest operator's input plus output, or Σ of one layer's activation stores.
+   */
+  readonly footprint: { readonly weights: 'parameters' | 'layer-loads'; readonly activation: 'largest-op-io' | 'layer-stores' };
+  /** What a reader should know about this cost model's conventions. */
+  readonly notes: readonly string[];
+}
