@@ -104,6 +104,16 @@ export function buildProgram(): Command {
       await runFormulas(target, o);
     });
 
+  program
+    .command('reproduce')
+    .argument('<paper>', 'which paper: gta')
+    .description('recompute a paper\'s efficiency tables and figures (JSON, LaTeX, SVG) from the tool\'s own numbers')
+    .option('--out <dir>', 'output folder', 'reports/gta')
+    .action(async (paper, o) => {
+      const { runReproduce } = await import('./reproduce.js');
+      await runReproduce(paper, o);
+    });
+
   return program;
 }
 
