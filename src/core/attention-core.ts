@@ -48,6 +48,9 @@ export function attentionCore(shape: CoreShape, opts: { flash: boolean; pairs: P
   const scoreFlops = product('2', 'B', 'P', maps, qkDim);
   const valueFlops = product('2', 'B', 'P', maps, valueDim);
   const softmaxFlops = product('5', 'B', 'P', maps);
+  const scoreMacs = product('B', 'P', maps, qkDim);
+  const valueMacs = product('B', 'P', maps, valueDim);
+  const exps = product('B', 'P', maps);
   const qRead = product('B', 'T', maps, qkDim, 'a');
   const out = product('B', 'T', maps, valueDim, 'a');
   if (opts.flash) {
@@ -55,6 +58,8 @@ export function attentionCore(shape: CoreShape, opts: { flash: boolean; pairs: P
     return [
       op('attention', {
         flops: sum(scoreFlops, softmaxFlops, valueFlops),
+        macs: sum(scoreMacs, valueMacs),
+        exps,
         actRead: sum(qRead, product('B', reads, sum(shape.keyAct, shape.valueAct), 'a')),
         kvRead: product('B', reads, shape.fusedCache, 'kv'),
         actWrite: out,
@@ -65,13 +70,15 @@ export function attentionCore(shape: CoreShape, opts: { flash: boolean; pairs: P
   return [
     op('qk_matmul', {
       flops: scoreFlops,
+      macs: scoreMacs,
       actRead: sum(qRead, product('B', 'K', shape.keyAct, 'a')),
       kvRead: product('B', 'K', shape.keyCache, 'kv'),
       actWrite: scores,
     }),
-    op('softmax', { flops: softmaxFlops, actRead: scores, actWrite: scores }),
+    op('softmax', { flops: softmaxFlops, exps, actRead: scores, actWrite: scores }),
     op('sv_matmul', {
       flops: valueFlops,
+      macs: valueMacs,
       actRead: sum(scores, product('B', 'K', shape.valueAct, 'a')),
       kvRead: product('B', 'K', shape.valueCache, 'kv'),
       actWrite: out,

@@ -4,7 +4,7 @@ import type { Formula } from './formula.js';
 import { COST_MODEL_DEFS } from './cost-models/index.js';
 import { cacheFormula, parameterFormula } from './model.js';
 import type { ModelConfig } from './model-config.js';
-import { OP_FIELDS } from './op.js';
+import { COUNT_FIELDS, OP_FIELDS } from './op.js';
 import { VARIANTS, variantOf, type OpsContext } from './variants/index.js';
 import { PHASES, pairsFormula, TILE_COUNT, TILE_ROWS } from './workload.js';
 
@@ -37,7 +37,7 @@ export function allFormulas(): Formula[] {
         out.add(tileDim(variantOf(a).core(a, ctx)));
         for (const cost of Object.values(COST_MODEL_DEFS)) {
           if (cost.unsupported(m) !== undefined) continue;
-          for (const { def } of cost.scopeOps(m, ctx, 'model')) for (const f of OP_FIELDS) out.add(def[f]);
+          for (const { def } of cost.scopeOps(m, ctx, 'model')) for (const f of [...OP_FIELDS, ...COUNT_FIELDS]) out.add(def[f]);
         }
       }
     }

@@ -106,10 +106,20 @@ interface CompiledOp {
   readonly name: string;
   readonly count: number;
   readonly fields: readonly CompiledFormula[];
+  readonly macs: CompiledFormula;
+  readonly exps: CompiledFormula;
 }
 
 function compileOps(placed: readonly PlacedOp[]): CompiledOp[] {
-  return placed.map(({ def, count }) => ({ name: def.name, count, fields: OP_FIELDS.map((f) => compile(def[f])) }));
+  return placed.map(({ def, count }) => ({ name: def.name, count, fields: OP_FIELDS.map((f) => compile(def[f])), macs: compile(def.macs), exps: compile(def.exps) }));
+}
+
+/** Work a kernel counts for the scope's operators: what `src/kernel` compares its own loop counts with. */
+export interface WorkCounts {
+  readonly multiplyAdds: number;
+  readonly expEvaluations: number;
+  readonly kvBytesRead: number;
+  readonly kvBytesWritten: number;
 }
 
 /** Settings fixed for a plan. */
@@ -203,6 +213,23 @@ export class Plan {
         timeSeconds,
       };
     });
+  }
+
+  /** Σ count × (multiply-adds, exps, KV bytes read and written) over the scope's operators at a point. */
+  workCounts(p: Point): WorkCounts {
+    this.bind(p);
+    const s = this.sym;
+    let multiplyAdds = 0;
+    let expEvaluations = 0;
+    let kvBytesRead = 0;
+    let kvBytesWritten = 0;
+    for (const o of this.ops) {
+      multiplyAdds += o.count * o.macs(s);
+      expEvaluations += o.count * o.exps(s);
+      kvBytesRead += o.count * o.fields[4]!(s);
+      kvBytesWritten += o.count * o.fields[5]!(s);
+    }
+    return { multiplyAdds, expEvaluations, kvBytesRead, kvBytesWritten };
   }
 
   /** Totals and memory footprint at a point, without per-operator records (the sweep's hot path). */

@@ -10,13 +10,19 @@ export interface OpDef {
   readonly actWrite: Formula;
   readonly kvRead: Formula;
   readonly kvWrite: Formula;
+  /** Multiply-accumulates of the operator's matrix products (what a kernel's inner loops count). */
+  readonly macs: Formula;
+  /** Exponentials evaluated (one per softmax score). */
+  readonly exps: Formula;
 }
 
 /** Byte-stream and FLOP fields of an operator, in the order reports list them. */
 export const OP_FIELDS = ['flops', 'weight', 'actRead', 'actWrite', 'kvRead', 'kvWrite'] as const;
 export type OpField = (typeof OP_FIELDS)[number];
+/** Work counts a kernel reports, beside the cost fields. */
+export const COUNT_FIELDS = ['macs', 'exps'] as const;
 
-const ZERO = { flops: '0', weight: '0', actRead: '0', actWrite: '0', kvRead: '0', kvWrite: '0' } as const;
+const ZERO = { flops: '0', weight: '0', actRead: '0', actWrite: '0', kvRead: '0', kvWrite: '0', macs: '0', exps: '0' } as const;
 
 /** Tokens processed per pass: batch × query tokens per sequence. */
 export const TOKENS: Formula = 'B * T';
@@ -39,6 +45,7 @@ export function linear(name: string, inDim: Formula, outDim: Formula, opts: { bi
   const out = opts.sink === 'kv' ? { kvWrite: product(tokens, outDim, 'kv') } : { actWrite: product(tokens, outDim, 'a') };
   return op(name, {
     flops: product('2', tokens, inDim, outDim),
+    macs: product(tokens, inDim, outDim),
     weight: product(weightElems, 'w'),
     actRead: product(tokens, inDim, 'a'),
     ...out,

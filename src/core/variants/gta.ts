@@ -33,6 +33,7 @@ function ops(a: GtaAttention, ctx: OpsContext): OpDef[] {
     list.push(
       op('decoder', {
         flops: sum(product('2', TOKENS, 'n_q', 'd_l', 'e', 'd_l'), product(TOKENS, 'H')),
+        macs: product(TOKENS, 'n_q', 'd_l', 'e', 'd_l'),
         weight: product('n_q', 'd_l', 'e', 'd_l', 'w'),
         actRead: product(TOKENS, 'n_q', 'd_l', 'a'),
         actWrite: product(TOKENS, 'H', 'a'),

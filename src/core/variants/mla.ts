@@ -41,6 +41,7 @@ function core(ctx: OpsContext): CoreShape {
 function perHead(name: string, inDim: string, outDim: string): OpDef {
   return op(name, {
     flops: product('2', TOKENS, 'n_h', inDim, outDim),
+    macs: product(TOKENS, 'n_h', inDim, outDim),
     weight: product('n_h', inDim, outDim, 'w'),
     actRead: product(TOKENS, 'n_h', inDim, 'a'),
     actWrite: product(TOKENS, 'n_h', outDim, 'a'),
@@ -75,6 +76,7 @@ function ops(a: MlaAttention, ctx: OpsContext): OpDef[] {
     // Decompresses every attended key token from the latent cache (in decode: all K cached tokens, every step).
     op('kv_b_proj', {
       flops: product('2', 'B', 'K', 'd_c', 'n_h', sum('d_n', 'd_v')),
+      macs: product('B', 'K', 'd_c', 'n_h', sum('d_n', 'd_v')),
       weight: product('d_c', 'n_h', sum('d_n', 'd_v'), 'w'),
       kvRead: product('B', 'K', 'd_c', 'kv'),
       actWrite: product('B', 'K', 'n_h', sum('d_n', 'd_v'), 'a'),

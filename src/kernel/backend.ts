@@ -1,0 +1,80 @@
+/**
+ * The two primitives every attention variant is built from, behind one interface so the same variant code runs
+ * on the float64 reference backend (plain TypeScript, the numerical reference) and on the fast FP32 backend
+ * (WebAssembly SIMD on worker threads). Backends count the work their own loops do.
+ */
+
+/** Storage of a backend: Float64Array for the reference, Float32Array for the fast path. */
+export type Buf = Float32Array | Float64Array;
+
+/** Work counted by the kernels' loops (not by formulas). */
+export interface Counters {
+  multiplyAdds: number;
+  expEvaluations: number;
+  kvBytesRead: number;
+  kvBytesWritten: number;
+}
+
+/** Fresh zeroed counters. */
+export function newCounters(): Counters {
+  return { multiplyAdds: 0, expEvaluations: 0, kvBytesRead: 0, kvBytesWritten: 0 };
+}
+
+/** A dense row-major matrix view into a buffer: element (r, c) is data[offset + r·rowStride + c]. */
+export interface Mat {
+  readonly data: Buf;
+  readonly offset: number;
+  readonly rows: number;
+  readonly cols: number;
+  readonly rowStride: number;
+}
+
+/** A strided 4-D tensor view [batch][token][head][element]: element at offset + b·batch + t·token + h·head + e. */
+export interface View {
+  readonly data: Buf;
+  readonly offset: number;
+  readonly batchStride: number;
+  readonly tokenStride: number;
+  readonly headStride: number;
+}
+
+/**
+ * Causal attention of `queries` query tokens per sequence over `keys` key tokens, where query i sits at position
+ * keys − queries + i and sees keys 0 … that position. `maps` attention maps (query heads with their own softmax)
+ * read key head mapToK[m] and value head mapToV[m]; several maps may share one head.
+ * out[b][i][m][0..dv) = Σ_j softmax_j(scale · q[b][i][m] · k[b][j][mapToK[m]]) · v[b][j][mapToV[m]].
+ */
+export interface AttendArgs {
+  readonly batch: number;
+  readonly queries: number;
+  readonly keys: number;
+  readonly maps: number;
+  readonly dq: number;
+  readonly dv: number;
+  readonly q: View;
+  readonly k: View;
+  readonly v: View;
+  readonly out: View;
+  readonly mapToK: Int32Array;
+  readonly mapToV: Int32Array;
+  readonly scale: number;
+  /** Bytes per K/V element when K and V are the KV cache (counted as KV reads); 0 when they are activations. */
+  readonly kvBytesPerElement: number;
+}
+
+/** What a backend provides. */
+export interface Backend {
+  readonly name: string;
+  readonly precision: 'fp64' | 'fp32';
+  /** A zeroed buffer of n elements in the backend's storage (shared memory for threaded backends). */
+  alloc(n: number): Buf;
+  /** C = A · B (C overwritten); counts rows(A) · cols(A) · cols(B) multiply-adds. */
+  gemm(a: Mat, b: Mat, c: Mat, counters: Counters): void;
+  /**
+   * Causal attention as described on AttendArgs. Counts one multiply-add per (pair, map, element) of both
+   * products, one exp per (pair, map), and, when kvBytesPerElement > 0, the bytes of every K and V row it loads.
+   */
+  attend(args: AttendArgs, counters: Counters): void;
+  /** Releases threads and memory. */
+  dispose(): void;
+}
