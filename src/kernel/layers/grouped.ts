@@ -1,0 +1,110 @@
+/** MHA and GQA executed: q/k/v projections, rotate-half RoPE, cache append, causal attention, output projection. */
+import type { Backend, Buf, Counters } from '../backend.js';
+import { randomArray, seeded } from '../random.js';
+import { mat, project, rope, toCache, upload, view } from '../tensor.js';
+import type { AttentionLayer, LayerSize } from './layer.js';
+
+export interface GroupedDims {
+  readonly hidden: number;
+  readonly heads: number;
+  readonly kvHeads: number;
+  readonly headDim: number;
+}
+
+/** Weights as y = x · W, row-major [in][out]; biases optional. */
+export interface GroupedWeights {
+  readonly wq: Float64Array;
+  readonly wk: Float64Array;
+  readonly wv: Float64Array;
+  readonly wo: Float64Array;
+  readonly bq?: Float64Array | undefined;
+  readonly bk?: Float64Array | undefined;
+  readonly bv?: Float64Array | undefined;
+  readonly bo?: Float64Array | undefined;
+}
+
+/** Seeded weights scaled by 1/√fan-in, with biases when asked. */
+export function randomGroupedWeights(d: GroupedDims, seed: number, bias: { qkv: boolean; out: boolean }): GroupedWeights {
+  const r = seeded(seed);
+  const qw = d.heads * d.headDim;
+  const kw = d.kvHeads * d.headDim;
+  const s = 1 / Math.sqrt(d.hidden);
+  return {
+    wq: randomArray(r, d.hidden * qw, s),
+    wk: randomArray(r, d.hidden * kw, s),
+    wv: randomArray(r, d.hidden * kw, s),
+    wo: randomArray(r, qw * d.hidden, 1 / Math.sqrt(qw)),
+    bq: bias.qkv ? randomArray(r, qw, 0.1) : undefined,
+    bk: bias.qkv ? randomArray(r, kw, 0.1) : undefined,
+    bv: bias.qkv ? randomArray(r, kw, 0.1) : undefined,
+    bo: bias.out ? randomArray(r, d.hidden, 0.1) : undefined,
+  };
+}
+
+const opt = (backend: Backend, b: Float64Array | undefined): Buf | undefined => (b === undefined ? undefined : upload(backend, b));
+
+/** An executable MHA/GQA layer (MHA when kvHeads = heads). */
+export function groupedLayer(backend: Backend, d: GroupedDims, weights: GroupedWeights, size: LayerSize): AttentionLayer {
+  const { hidden: H, heads, kvHeads, headDim: dh } = d;
+  const { batch: B, maxTokens } = size;
+  const bytes = backend.precision === 'fp64' ? 8 : 4;
+  const [wq, wk, wv, wo] = [weights.wq, weights.wk, weights.wv, weights.wo].map((w) => upload(backend, w)) as [Buf, Buf, Buf, Buf];
+  const [bq, bk, bv, bo] = [weights.bq, weights.bk, weights.bv, weights.bo].map((b) => opt(backend, b));
+  const qw = heads * dh;
+  const kw = kvHeads * dh;
+  const rows = B * maxTokens;
+  const x = backend.alloc(rows * H);
+  const q = backend.alloc(rows * qw);
+  const k = backend.alloc(rows * kw);
+  const v = backend.alloc(rows * kw);
+  const attn = backend.alloc(rows * qw);
+  const y = backend.alloc(rows * H);
+  const kCache = backend.alloc(B * maxTokens * kw);
+  const vCache = backend.alloc(B * maxTokens * kw);
+  const group = heads / kvHeads;
+  const mapToKv = Int32Array.from({ length: heads }, (_, h) => Math.floor(h / group));
+  let cached = 0;
+  return {
+    hidden: H,
+    get cached() {
+      return cached;
+    },
+    forward(input, T, counters: Counters) {
+      if (cached + T > maxTokens) throw new Error(`internal: cache holds ${String(maxTokens)} tokens`);
+      const n = B * T;
+      for (let i = 0; i < n * H; i++) x[i] = input[i]!;
+      project(backend, mat(x, 0, n, H), wq, bq, mat(q, 0, n, qw), counters);
+      project(backend, mat(x, 0, n, H), wk, bk, mat(k, 0, n, kw), counters);
+      project(backend, mat(x, 0, n, H), wv, bv, mat(v, 0, n, kw), counters);
+      rope(q, view(q, 0, T * qw, qw, dh), B, T, heads, 0, dh, cached);
+      rope(k, view(k, 0, T * kw, kw, dh), B, T, kvHeads, 0, dh, cached);
+      toCache(kCache, maxTokens, kw, k, kw, 0, B, T, cached, counters, bytes);
+      toCache(vCache, maxTokens, kw, v, kw, 0, B, T, cached, counters, bytes);
+      cached += T;
+      backend.attend(
+        {
+          batch: B, queries: T, keys: cached, maps: heads, dq: dh, dv: dh,
+          q: view(q, 0, T * qw, qw, dh),
+          k: view(kCache, 0, maxTokens * kw, kw, dh),
+          v: view(vCache, 0, maxTokens * kw, kw, dh),
+          out: view(attn, 0, T * qw, qw, dh),
+          mapToK: mapToKv, mapToV: mapToKv, scale: 1 / Math.sqrt(dh), kvBytesPerElement: bytes,
+        },
+        counters,
+      );
+      project(backend, mat(attn, 0, n, qw), wo, bo, mat(y, 0, n, H), counters);
+      return y.subarray(0, n * H);
+    },
+    prime(tokens, seed) {
+      const r = seeded(seed);
+      for (let i = 0; i < B * maxTokens * kw; i++) {
+        kCache[i] = r();
+        vCache[i] = r();
+      }
+      cached = tokens;
+    },
+    reset() {
+      cached = 0;
+    },
+  };
+}

@@ -1,0 +1,130 @@
+/**
+ * GTA executed: n_q shared maps over n_k cached key heads and n_c cached latent value heads; per map the attended
+ * latent is tiled e times plus latent · W_b[map] (the decoder), gated by sigmoid(x W_g + b_g) of the current token
+ * (the gate can be switched off for equivalence checks), then projected by W_o.
+ */
+import type { Backend, Buf, Counters } from '../backend.js';
+import { randomArray, seeded } from '../random.js';
+import { mat, project, rope, toCache, upload, view } from '../tensor.js';
+import type { AttentionLayer, LayerSize } from './layer.js';
+
+export interface GtaDims {
+  readonly hidden: number;
+  readonly heads: number;
+  readonly headDim: number;
+  readonly queryHeads: number;
+  readonly keyHeads: number;
+  readonly valueHeads: number;
+  readonly valueDim: number;
+}
+
+export interface GtaWeights {
+  readonly wq: Float64Array;
+  readonly wk: Float64Array;
+  readonly wv: Float64Array;
+  readonly wo: Float64Array;
+  /** Decoder W_b as [n_q][d_l][H / n_q]; undefined = no learnable part (tile only). */
+  readonly wb?: Float64Array | undefined;
+  /** Gate projection; undefined = gate off (≡ 1). */
+  readonly wg?: Float64Array | undefined;
+  readonly bq?: Float64Array | undefined;
+  readonly bk?: Float64Array | undefined;
+  readonly bv?: Float64Array | undefined;
+  readonly bg?: Float64Array | undefined;
+}
+
+/** Seeded weights with decoder, gate and biases switchable. */
+export function randomGtaWeights(d: GtaDims, seed: number, parts: { decoder: boolean; gate: boolean; bias: boolean }): GtaWeights {
+  const r = seeded(seed);
+  const H = d.hidden;
+  const s = 1 / Math.sqrt(H);
+  const b = (n: number): Float64Array | undefined => (parts.bias ? randomArray(r, n, 0.1) : undefined);
+  return {
+    wq: randomArray(r, H * d.queryHeads * d.headDim, s),
+    wk: randomArray(r, H * d.keyHeads * d.headDim, s),
+    wv: randomArray(r, H * d.valueHeads * d.valueDim, s),
+    wo: randomArray(r, H * H, s),
+    wb: parts.decoder ? randomArray(r, H * d.valueDim, 0.02) : undefined,
+    wg: parts.gate ? randomArray(r, H * H, s) : undefined,
+    bq: b(d.queryHeads * d.headDim),
+    bk: b(d.keyHeads * d.headDim),
+    bv: b(d.valueHeads * d.valueDim),
+    bg: parts.gate ? b(H) : undefined,
+  };
+}
+
+/** An executable GTA layer. */
+export function gtaLayer(backend: Backend, d: GtaDims, w: GtaWeights, size: LayerSize): AttentionLayer {
+  const { hidden: H, headDim: dh, queryHeads: nq, keyHeads: nk, valueHeads: nc, valueDim: dl } = d;
+  const { batch: B, maxTokens } = size;
+  const bytes = backend.precision === 'fp64' ? 8 : 4;
+  const span = H / nq; // decoder output per map (e · d_l)
+  const opt = (a: Float64Array | undefined): Buf | undefined => (a === undefined ? undefined : upload(backend, a));
+  const [wq, wk, wv, wo] = [w.wq, w.wk, w.wv, w.wo].map((m) => upload(backend, m)) as [Buf, Buf, Buf, Buf];
+  const [wb, wg, bq, bk, bv, bg] = [w.wb, w.wg, w.bq, w.bk, w.bv, w.bg].map(opt);
+  const rows = B * maxTokens;
+  const x = backend.alloc(rows * H);
+  const q = backend.alloc(rows * nq * dh);
+  const k = backend.alloc(rows * nk * dh);
+  const c = backend.alloc(rows * nc * dl);
+  const a = backend.alloc(rows * nq * dl);
+  const u = backend.alloc(rows * H);
+  const g = backend.alloc(wg === undefined ? 0 : rows * H);
+  const y = backend.alloc(rows * H);
+  const kCache = backend.alloc(B * maxTokens * nk * dh);
+  const cCache = backend.alloc(B * maxTokens * nc * dl);
+  const mapToK = Int32Array.from({ length: nq }, (_, m) => Math.floor(m / (nq / nk)));
+  const mapToV = Int32Array.from({ length: nq }, (_, m) => Math.floor(m / (nq / nc)));
+  let cached = 0;
+  return {
+    hidden: H,
+    get cached() {
+      return cached;
+    },
+    forward(input, T, counters: Counters) {
+      if (cached + T > maxTokens) throw new Error(`internal: cache holds ${String(maxTokens)} tokens`);
+      const n = B * T;
+      for (let i = 0; i < n * H; i++) x[i] = input[i]!;
+      project(backend, mat(x, 0, n, H), wq, bq, mat(q, 0, n, nq * dh), counters);
+      project(backend, mat(x, 0, n, H), wk, bk, mat(k, 0, n, nk * dh), counters);
+      project(backend, mat(x, 0, n, H), wv, bv, mat(c, 0, n, nc * dl), counters);
+      rope(q, view(q, 0, T * nq * dh, nq * dh, dh), B, T, nq, 0, dh, cached);
+      rope(k, view(k, 0, T * nk * dh, nk * dh, dh), B, T, nk, 0, dh, cached);
+      toCache(kCache, maxTokens, nk * dh, k, nk * dh, 0, B, T, cached, counters, bytes);
+      toCache(cCache, maxTokens, nc * dl, c, nc * dl, 0, B, T, cached, counters, bytes);
+      cached += T;
+      backend.attend(
+        {
+          batch: B, queries: T, keys: cached, maps: nq, dq: dh, dv: dl,
+          q: view(q, 0, T * nq * dh, nq * dh, dh),
+          k: view(kCache, 0, maxTokens * nk * dh, nk * dh, dh),
+          v: view(cCache, 0, maxTokens * nc * dl, nc * dl, dl),
+          out: view(a, 0, T * nq * dl, nq * dl, dl),
+          mapToK, mapToV, scale: 1 / Math.sqrt(dh), kvBytesPerElement: bytes,
+        },
+        counters,
+      );
+      for (let m = 0; m < nq; m++) {
+        if (wb !== undefined) backend.gemm(mat(a, m * dl, n, dl, nq * dl), mat(wb, m * dl * span, dl, span), mat(u, m * span, n, span, H), counters);
+        else for (let t = 0; t < n; t++) u.fill(0, t * H + m * span, t * H + (m + 1) * span);
+        // The fixed part of the decoder: e copies of the attended latent.
+        for (let t = 0; t < n; t++) for (let j = 0; j < span; j++) u[t * H + m * span + j]! += a[(t * nq + m) * dl + (j % dl)]!;
+      }
+      if (wg !== undefined) {
+        project(backend, mat(x, 0, n, H), wg, bg, mat(g, 0, n, H), counters);
+        for (let i = 0; i < n * H; i++) u[i] = u[i]! / (1 + Math.exp(-g[i]!));
+      }
+      project(backend, mat(u, 0, n, H), wo, undefined, mat(y, 0, n, H), counters);
+      return y.subarray(0, n * H);
+    },
+    prime(tokens, seed) {
+      const r = seeded(seed);
+      for (let i = 0; i < kCache.length; i++) kCache[i] = r();
+      for (let i = 0; i < cCache.length; i++) cCache[i] = r();
+      cached = tokens;
+    },
+    reset() {
+      cached = 0;
+    },
+  };
+}

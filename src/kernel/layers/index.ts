@@ -1,0 +1,42 @@
+/** An executable attention layer for any model config, with seeded weights: one builder per variant. */
+import type { Attention, AttentionKind, ModelConfig } from '../../core/model-config.js';
+import type { MlaMode } from '../../core/workload.js';
+import type { Backend } from '../backend.js';
+import { groupedLayer, randomGroupedWeights } from './grouped.js';
+import { gtaLayer, randomGtaWeights } from './gta.js';
+import type { AttentionLayer, LayerSize } from './layer.js';
+import { mlaLayer, randomMlaWeights } from './mla.js';
+
+export interface LayerOptions extends LayerSize {
+  readonly seed: number;
+  readonly mla: MlaMode;
+}
+
+type Builder<A extends Attention> = (a: A, hidden: number, backend: Backend, o: LayerOptions) => AttentionLayer;
+
+const BUILDERS: { readonly [K in AttentionKind]: Builder<Extract<Attention, { kind: K }>> } = {
+  mha: (a, H, backend, o) => {
+    const d = { hidden: H, heads: a.heads, kvHeads: a.heads, headDim: a.headDim };
+    return groupedLayer(backend, d, randomGroupedWeights(d, o.seed, { qkv: a.qkvBias, out: a.outBias }), o);
+  },
+  gqa: (a, H, backend, o) => {
+    const d = { hidden: H, heads: a.heads, kvHeads: a.kvHeads, headDim: a.headDim };
+    return groupedLayer(backend, d, randomGroupedWeights(d, o.seed, { qkv: a.qkvBias, out: a.outBias }), o);
+  },
+  mla: (a, H, backend, o) => {
+    const d = { hidden: H, heads: a.heads, qLoraRank: a.qLoraRank, kvLoraRank: a.kvLoraRank, nope: a.qkNopeHeadDim, rope: a.qkRopeHeadDim, v: a.vHeadDim };
+    return mlaLayer(backend, d, randomMlaWeights(d, o.seed), o, o.mla);
+  },
+  gta: (a, H, backend, o) => {
+    const d = { hidden: H, heads: a.heads, headDim: a.headDim, queryHeads: a.queryHeads, keyHeads: a.keyHeads, valueHeads: a.valueHeads, valueDim: a.valueDim };
+    return gtaLayer(backend, d, randomGtaWeights(d, o.seed, { decoder: a.decoder, gate: a.gate, bias: a.bias }), o);
+  },
+};
+
+/** One attention layer of a model, executed on a backend, with weights from a seed. */
+export function createLayer(model: ModelConfig, backend: Backend, o: LayerOptions): AttentionLayer {
+  const build = BUILDERS[model.attention.kind] as Builder<Attention>;
+  return build(model.attention, model.hiddenSize, backend, o);
+}
+
+export type { AttentionLayer } from './layer.js';

@@ -1,0 +1,171 @@
+/**
+ * MLA executed with the cache in latent form (d_c + d_r per token). Naive: decompress per-head keys and values from
+ * the latent for every attended key. Absorbed: fold W_UK into the query and apply W_UV after attention, so every
+ * head attends the latent rows directly (values are the first d_c elements of each latent row).
+ */
+import type { Backend, Buf, Counters } from '../backend.js';
+import { randomArray, seeded } from '../random.js';
+import { mat, project, rmsNorm, rope, toCache, upload, view } from '../tensor.js';
+import type { AttentionLayer, LayerSize } from './layer.js';
+
+export interface MlaDims {
+  readonly hidden: number;
+  readonly heads: number;
+  readonly qLoraRank: number;
+  readonly kvLoraRank: number;
+  readonly nope: number;
+  readonly rope: number;
+  readonly v: number;
+}
+
+export interface MlaWeights {
+  readonly wq?: Float64Array | undefined;
+  readonly wqa?: Float64Array | undefined;
+  readonly qNorm?: Float64Array | undefined;
+  readonly wqb?: Float64Array | undefined;
+  readonly wkva: Float64Array;
+  readonly kvNorm: Float64Array;
+  /** [d_c][n_h · (d_n + d_v)]: per head, d_n key columns then d_v value columns. */
+  readonly wkvb: Float64Array;
+  readonly wo: Float64Array;
+}
+
+/** Seeded weights. */
+export function randomMlaWeights(d: MlaDims, seed: number): MlaWeights {
+  const r = seeded(seed);
+  const qd = d.heads * (d.nope + d.rope);
+  const s = 1 / Math.sqrt(d.hidden);
+  const lora = d.qLoraRank > 0;
+  return {
+    wq: lora ? undefined : randomArray(r, d.hidden * qd, s),
+    wqa: lora ? randomArray(r, d.hidden * d.qLoraRank, s) : undefined,
+    qNorm: lora ? Float64Array.from(randomArray(r, d.qLoraRank, 0.2), (x) => 1 + x) : undefined,
+    wqb: lora ? randomArray(r, d.qLoraRank * qd, 1 / Math.sqrt(d.qLoraRank)) : undefined,
+    wkva: randomArray(r, d.hidden * (d.kvLoraRank + d.rope), s),
+    kvNorm: Float64Array.from(randomArray(r, d.kvLoraRank, 0.2), (x) => 1 + x),
+    wkvb: randomArray(r, d.kvLoraRank * d.heads * (d.nope + d.v), 1 / Math.sqrt(d.kvLoraRank)),
+    wo: randomArray(r, d.heads * d.v * d.hidden, 1 / Math.sqrt(d.heads * d.v)),
+  };
+}
+
+/** An executable MLA layer in the given mode. */
+export function mlaLayer(backend: Backend, d: MlaDims, w: MlaWeights, size: LayerSize, mode: 'naive' | 'absorbed'): AttentionLayer {
+  const { hidden: H, heads: nh, qLoraRank: rq, kvLoraRank: dc, nope: dn, rope: dr, v: dv } = d;
+  const { batch: B, maxTokens } = size;
+  const bytes = backend.precision === 'fp64' ? 8 : 4;
+  const qd = dn + dr;
+  const lw = dc + dr;
+  const kvbw = nh * (dn + dv);
+  const rows = B * maxTokens;
+  const need = (a: Float64Array | undefined): Buf => {
+    if (a === undefined) throw new Error('internal: MLA weights do not match the query rank');
+    return upload(backend, a);
+  };
+  const wq = rq === 0 ? need(w.wq) : undefined;
+  const wqa = rq > 0 ? need(w.wqa) : undefined;
+  const wqb = rq > 0 ? need(w.wqb) : undefined;
+  const wkva = upload(backend, w.wkva);
+  const wkvb = upload(backend, w.wkvb);
+  const wo = upload(backend, w.wo);
+  // W_UK[h]ᵀ (d_n × d_c) per head, for absorbing the key up-projection into the query.
+  const wukT = backend.alloc(nh * dn * dc);
+  for (let h = 0; h < nh; h++) for (let e = 0; e < dn; e++) for (let c = 0; c < dc; c++) wukT[(h * dn + e) * dc + c] = w.wkvb[c * kvbw + h * (dn + dv) + e]!;
+  const x = backend.alloc(rows * H);
+  const qa = backend.alloc(rq > 0 ? rows * rq : 0);
+  const q = backend.alloc(rows * nh * qd);
+  const kv = backend.alloc(rows * lw);
+  const latent = backend.alloc(B * maxTokens * lw);
+  const qt = backend.alloc(mode === 'absorbed' ? rows * nh * lw : 0);
+  const lat = backend.alloc(mode === 'absorbed' ? rows * nh * dc : 0);
+  const kvb = backend.alloc(mode === 'naive' ? B * maxTokens * kvbw : 0);
+  const kfull = backend.alloc(mode === 'naive' ? B * maxTokens * nh * qd : 0);
+  const o = backend.alloc(rows * nh * dv);
+  const y = backend.alloc(rows * H);
+  const identity = Int32Array.from({ length: nh }, (_, h) => h);
+  const zeros = new Int32Array(nh);
+  let cached = 0;
+
+  function naive(T: number, K: number, counters: Counters): void {
+    for (let b = 0; b < B; b++) {
+      for (let j = 0; j < K; j++) counters.kvBytesRead += dc * bytes; // the latent rows the decompression reads
+      backend.gemm(mat(latent, b * maxTokens * lw, K, dc, lw), mat(wkvb, 0, dc, kvbw), mat(kvb, b * maxTokens * kvbw, K, kvbw), counters);
+      for (let j = 0; j < K; j++) {
+        const pe = (b * maxTokens + j) * lw + dc;
+        counters.kvBytesRead += dr * bytes; // the shared RoPE key, read once per key
+        for (let h = 0; h < nh; h++) {
+          const to = ((b * maxTokens + j) * nh + h) * qd;
+          const from = (b * maxTokens + j) * kvbw + h * (dn + dv);
+          for (let e = 0; e < dn; e++) kfull[to + e] = kvb[from + e]!;
+          for (let e = 0; e < dr; e++) kfull[to + dn + e] = latent[pe + e]!;
+        }
+      }
+    }
+    backend.attend(
+      {
+        batch: B, queries: T, keys: K, maps: nh, dq: qd, dv,
+        q: view(q, 0, T * nh * qd, nh * qd, qd),
+        k: view(kfull, 0, maxTokens * nh * qd, nh * qd, qd),
+        v: view(kvb, dn, maxTokens * kvbw, kvbw, dn + dv),
+        out: view(o, 0, T * nh * dv, nh * dv, dv),
+        mapToK: identity, mapToV: identity, scale: 1 / Math.sqrt(qd), kvBytesPerElement: 0,
+      },
+      counters,
+    );
+  }
+
+  function absorbed(T: number, K: number, counters: Counters): void {
+    const n = B * T;
+    for (let h = 0; h < nh; h++) {
+      backend.gemm(mat(q, h * qd, n, dn, nh * qd), mat(wukT, h * dn * dc, dn, dc), mat(qt, h * lw, n, dc, nh * lw), counters);
+      for (let t = 0; t < n; t++) for (let e = 0; e < dr; e++) qt[(t * nh + h) * lw + dc + e] = q[(t * nh + h) * qd + dn + e]!;
+    }
+    backend.attend(
+      {
+        batch: B, queries: T, keys: K, maps: nh, dq: lw, dv: dc,
+        q: view(qt, 0, T * nh * lw, nh * lw, lw),
+        k: view(latent, 0, maxTokens * lw, lw, 0),
+        v: view(latent, 0, maxTokens * lw, lw, 0),
+        out: view(lat, 0, T * nh * dc, nh * dc, dc),
+        mapToK: zeros, mapToV: zeros, scale: 1 / Math.sqrt(qd), kvBytesPerElement: bytes,
+      },
+      counters,
+    );
+    for (let h = 0; h < nh; h++) backend.gemm(mat(lat, h * dc, n, dc, nh * dc), mat(wkvb, h * (dn + dv) + dn, dc, dv, kvbw), mat(o, h * dv, n, dv, nh * dv), counters);
+  }
+
+  return {
+    hidden: H,
+    get cached() {
+      return cached;
+    },
+    forward(input, T, counters) {
+      if (cached + T > maxTokens) throw new Error(`internal: cache holds ${String(maxTokens)} tokens`);
+      const n = B * T;
+      for (let i = 0; i < n * H; i++) x[i] = input[i]!;
+      if (wq !== undefined) project(backend, mat(x, 0, n, H), wq, undefined, mat(q, 0, n, nh * qd), counters);
+      else if (wqa !== undefined && wqb !== undefined && w.qNorm !== undefined) {
+        project(backend, mat(x, 0, n, H), wqa, undefined, mat(qa, 0, n, rq), counters);
+        rmsNorm(qa, n, rq, 0, rq, w.qNorm);
+        project(backend, mat(qa, 0, n, rq), wqb, undefined, mat(q, 0, n, nh * qd), counters);
+      }
+      project(backend, mat(x, 0, n, H), wkva, undefined, mat(kv, 0, n, lw), counters);
+      rmsNorm(kv, n, lw, 0, dc, w.kvNorm);
+      rope(kv, view(kv, 0, T * lw, lw, 0), B, T, 1, dc, dr, cached);
+      rope(q, view(q, 0, T * nh * qd, nh * qd, qd), B, T, nh, dn, dr, cached);
+      toCache(latent, maxTokens, lw, kv, lw, 0, B, T, cached, counters, bytes);
+      cached += T;
+      if (mode === 'naive') naive(T, cached, counters);
+      else absorbed(T, cached, counters);
+      project(backend, mat(o, 0, n, nh * dv), wo, undefined, mat(y, 0, n, H), counters);
+      return y.subarray(0, n * H);
+    },
+    prime(tokens, seed) {
+      const r = seeded(seed);
+      for (let i = 0; i < latent.length; i++) latent[i] = r();
+      cached = tokens;
+    },
+    reset() {
+      cached = 0;
+    },
+  };
+}
