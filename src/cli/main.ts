@@ -105,6 +105,50 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('run')
+    .description('execute one attention layer of a model and compare the measured time with the prediction')
+    .option('--model <id|path>', 'model id or JSON file', DEFAULTS.model)
+    .addOption(new Option('--phase <phase>', 'prefill or decode').choices(['prefill', 'decode']).default('decode'))
+    .option('--batch <B>', 'sequences per batch', DEFAULTS.batch)
+    .option('--seq <S>', 'prompt length for prefill', '512')
+    .option('--context <L>', 'keys attended by the new token in decode', DEFAULTS.context)
+    .option('--threads <n>', 'worker threads of the fast kernels (default: up to 2)')
+    .addOption(new Option('--backend <name>', 'fast (WebAssembly SIMD, FP32) or reference (float64)').choices(['fast', 'reference']).default('fast'))
+    .option('--hardware <id|path>', 'profile to predict with (default: the calibrated hardware-profiles/host.json)')
+    .addOption(new Option('--mla <mode>', 'MLA form (default: naive in prefill, absorbed in decode)').choices(['naive', 'absorbed']))
+    .addOption(new Option('--format <format>', 'table or json').choices(['table', 'json']).default('table'))
+    .option('--out <file>', 'write to a file instead of stdout')
+    .action(async (o) => {
+      const { runRun } = await import('./run.js');
+      await runRun(o);
+    });
+
+  program
+    .command('calibrate')
+    .description('measure this machine with the kernel engine and write hardware-profiles/host.json')
+    .option('--threads <n>', 'worker threads (default: up to 2)')
+    .option('--out <file>', 'where to write the profile (default hardware-profiles/host.json)')
+    .action(async (o) => {
+      const { runCalibrate } = await import('./calibrate.js');
+      await runCalibrate(o);
+    });
+
+  program
+    .command('validate')
+    .description('predicted against measured attention-layer times on this machine (or from --measurements)')
+    .option('--quick', 'a subset that runs in under 30 s', false)
+    .option('--measurements <file>', 'compare predictions with timings measured elsewhere (.json or .csv)')
+    .option('--threads <n>', 'worker threads of the fast kernels (default: up to 2)')
+    .addOption(new Option('--backend <name>', 'fast or reference').choices(['fast', 'reference']).default('fast'))
+    .option('--hardware <id|path>', 'profile to predict with (default: hardware-profiles/host.json)')
+    .addOption(new Option('--format <format>', 'table or json').choices(['table', 'json']).default('table'))
+    .option('--out <file>', 'also write llm-roofline.validation/v1 JSON to a file')
+    .action(async (o) => {
+      const { runValidate } = await import('./validate.js');
+      await runValidate(o);
+    });
+
+  program
     .command('reproduce')
     .argument('<paper>', 'which paper: gta')
     .description('recompute a paper\'s efficiency tables and figures (JSON, LaTeX, SVG) from the tool\'s own numbers')

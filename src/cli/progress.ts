@@ -6,8 +6,8 @@ export interface Progress {
   stop(): void;
 }
 
-/** Starts timing; the bar appears on the first tick after one second when stderr is a TTY. */
-export function startProgress(total: number): Progress {
+/** Starts timing; the bar appears on the first tick after one second when stderr is a TTY (`immediate` skips the wait). */
+export function startProgress(total: number, label = 'sweep', unit = 'points'): Progress {
   const started = Date.now();
   let bar: SingleBar | undefined;
   let loading = false;
@@ -17,7 +17,7 @@ export function startProgress(total: number): Progress {
       if (bar === undefined && !loading) {
         loading = true;
         const { default: cliProgress } = await import('cli-progress');
-        bar = new cliProgress.SingleBar({ stream: process.stderr, format: 'sweep [{bar}] {percentage}% {value}/{total} points, eta {eta}s' }, cliProgress.Presets.shades_classic);
+        bar = new cliProgress.SingleBar({ stream: process.stderr, format: `${label} [{bar}] {percentage}% {value}/{total} ${unit}, eta {eta}s` }, cliProgress.Presets.shades_classic);
         bar.start(total, done);
       }
       bar?.update(done);

@@ -15,6 +15,11 @@ export function quantity(unit: string) {
       source: sourceKey,
       flags: z.array(z.enum(FLAGS)).optional().describe('derived: computed from other figures (note says how); inferred: taken from a sibling product; unconfirmed: no primary source; measured: measured on the machine'),
       note: z.string().optional().describe('how the value was derived or what it assumes'),
+      measurement: z
+        .object({ runs: z.number().int().positive(), min: z.number().positive(), max: z.number().positive() })
+        .strict()
+        .optional()
+        .describe('for measured values: the value is the median of `runs` runs, with their min and max'),
     })
     .strict();
 }
@@ -44,6 +49,8 @@ export const HardwareProfileSchema = z
     computeUnits: z.object({ name: z.string(), count: z.number().int().positive(), clockHz: quantity('Hz').optional() }).strict().optional(),
     interconnect: z.object({ scaleUp: link.optional(), host: link.optional() }).strict().optional(),
     powerWatts: quantity('W').optional(),
+    expPerSecond: quantity('exponentials per second').optional().describe('measured exp throughput (calibrated host profiles)'),
+    cpuModel: z.string().optional().describe('CPU model (calibrated host profiles)'),
     efficiency: z
       .object({
         compute: z.number().positive().max(1).describe('reachable fraction of peak compute'),

@@ -34,15 +34,23 @@ export function project(backend: Backend, x: Mat, w: Buf, bias: Buf | undefined,
  */
 export function rope(buf: Buf, v: View, batch: number, tokens: number, heads: number, at: number, dim: number, start: number): void {
   const half = Math.floor(dim / 2);
+  // One table of cos and sin per (token, frequency), shared by every sequence and head.
+  const cos = new Float64Array(tokens * half);
+  const sin = new Float64Array(tokens * half);
+  for (let t = 0; t < tokens; t++) {
+    for (let j = 0; j < half; j++) {
+      const angle = (start + t) * Math.pow(10000, (-2 * j) / dim);
+      cos[t * half + j] = Math.cos(angle);
+      sin[t * half + j] = Math.sin(angle);
+    }
+  }
   for (let b = 0; b < batch; b++) {
     for (let t = 0; t < tokens; t++) {
-      const pos = start + t;
       for (let h = 0; h < heads; h++) {
         const base = v.offset + b * v.batchStride + t * v.tokenStride + h * v.headStride + at;
         for (let j = 0; j < half; j++) {
-          const angle = pos * Math.pow(10000, (-2 * j) / dim);
-          const c = Math.cos(angle);
-          const s = Math.sin(angle);
+          const c = cos[t * half + j]!;
+          const s = sin[t * half + j]!;
           const x1 = buf[base + j]!;
           const x2 = buf[base + j + half]!;
           buf[base + j] = x1 * c - x2 * s;

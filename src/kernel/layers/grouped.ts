@@ -2,7 +2,7 @@
 import type { Backend, Buf, Counters } from '../backend.js';
 import { randomArray, seeded } from '../random.js';
 import { mat, project, rope, toCache, upload, view } from '../tensor.js';
-import type { AttentionLayer, LayerSize } from './layer.js';
+import { stepRows, type AttentionLayer, type LayerSize } from './layer.js';
 
 export interface GroupedDims {
   readonly hidden: number;
@@ -52,7 +52,7 @@ export function groupedLayer(backend: Backend, d: GroupedDims, weights: GroupedW
   const [bq, bk, bv, bo] = [weights.bq, weights.bk, weights.bv, weights.bo].map((b) => opt(backend, b));
   const qw = heads * dh;
   const kw = kvHeads * dh;
-  const rows = B * maxTokens;
+  const rows = stepRows(size);
   const x = backend.alloc(rows * H);
   const q = backend.alloc(rows * qw);
   const k = backend.alloc(rows * kw);
@@ -70,7 +70,7 @@ export function groupedLayer(backend: Backend, d: GroupedDims, weights: GroupedW
       return cached;
     },
     forward(input, T, counters: Counters) {
-      if (cached + T > maxTokens) throw new Error(`internal: cache holds ${String(maxTokens)} tokens`);
+      if (cached + T > maxTokens || B * T > rows) throw new Error(`internal: buffers hold ${String(maxTokens)} tokens, ${String(rows / B)} per call`);
       const n = B * T;
       for (let i = 0; i < n * H; i++) x[i] = input[i]!;
       project(backend, mat(x, 0, n, H), wq, bq, mat(q, 0, n, qw), counters);
@@ -95,12 +95,12 @@ export function groupedLayer(backend: Backend, d: GroupedDims, weights: GroupedW
       project(backend, mat(attn, 0, n, qw), wo, bo, mat(y, 0, n, H), counters);
       return y.subarray(0, n * H);
     },
-    prime(tokens, seed) {
-      const r = seeded(seed);
-      for (let i = 0; i < B * maxTokens * kw; i++) {
-        kCache[i] = r();
-        vCache[i] = r();
-      }
+    prime(tokens) {
+      kCache.fill(0.01);
+      vCache.fill(0.02);
+      cached = tokens;
+    },
+    rewind(tokens) {
       cached = tokens;
     },
     reset() {

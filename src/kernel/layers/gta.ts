@@ -6,7 +6,7 @@
 import type { Backend, Buf, Counters } from '../backend.js';
 import { randomArray, seeded } from '../random.js';
 import { mat, project, rope, toCache, upload, view } from '../tensor.js';
-import type { AttentionLayer, LayerSize } from './layer.js';
+import { stepRows, type AttentionLayer, type LayerSize } from './layer.js';
 
 export interface GtaDims {
   readonly hidden: number;
@@ -62,7 +62,7 @@ export function gtaLayer(backend: Backend, d: GtaDims, w: GtaWeights, size: Laye
   const opt = (a: Float64Array | undefined): Buf | undefined => (a === undefined ? undefined : upload(backend, a));
   const [wq, wk, wv, wo] = [w.wq, w.wk, w.wv, w.wo].map((m) => upload(backend, m)) as [Buf, Buf, Buf, Buf];
   const [wb, wg, bq, bk, bv, bg] = [w.wb, w.wg, w.bq, w.bk, w.bv, w.bg].map(opt);
-  const rows = B * maxTokens;
+  const rows = stepRows(size);
   const x = backend.alloc(rows * H);
   const q = backend.alloc(rows * nq * dh);
   const k = backend.alloc(rows * nk * dh);
@@ -82,7 +82,7 @@ export function gtaLayer(backend: Backend, d: GtaDims, w: GtaWeights, size: Laye
       return cached;
     },
     forward(input, T, counters: Counters) {
-      if (cached + T > maxTokens) throw new Error(`internal: cache holds ${String(maxTokens)} tokens`);
+      if (cached + T > maxTokens || B * T > rows) throw new Error(`internal: buffers hold ${String(maxTokens)} tokens, ${String(rows / B)} per call`);
       const n = B * T;
       for (let i = 0; i < n * H; i++) x[i] = input[i]!;
       project(backend, mat(x, 0, n, H), wq, bq, mat(q, 0, n, nq * dh), counters);
@@ -117,10 +117,12 @@ export function gtaLayer(backend: Backend, d: GtaDims, w: GtaWeights, size: Laye
       project(backend, mat(u, 0, n, H), wo, undefined, mat(y, 0, n, H), counters);
       return y.subarray(0, n * H);
     },
-    prime(tokens, seed) {
-      const r = seeded(seed);
-      for (let i = 0; i < kCache.length; i++) kCache[i] = r();
-      for (let i = 0; i < cCache.length; i++) cCache[i] = r();
+    prime(tokens) {
+      kCache.fill(0.01);
+      cCache.fill(0.02);
+      cached = tokens;
+    },
+    rewind(tokens) {
       cached = tokens;
     },
     reset() {

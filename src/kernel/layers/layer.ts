@@ -10,14 +10,23 @@ export interface AttentionLayer {
    * appends them to the cache, and returns the layer output [batch][tokens][hidden].
    */
   forward(x: ArrayLike<number>, tokens: number, counters: Counters): Buf;
-  /** Fills the cache with `tokens` tokens of seeded values, as if they had been run (for timing decode). */
-  prime(tokens: number, seed: number): void;
+  /** Fills the cache with placeholder values for `tokens` tokens, as if they had been run (for timing decode). */
+  prime(tokens: number): void;
+  /** Sets the cached length back to `tokens` without touching the cache (to repeat a timed decode step). */
+  rewind(tokens: number): void;
   /** Empties the cache. */
   reset(): void;
 }
 
-/** Batch size and the longest sequence a layer's buffers hold. */
+/** Batch size, the longest sequence the cache holds, and the most tokens one forward call runs. */
 export interface LayerSize {
   readonly batch: number;
   readonly maxTokens: number;
+  /** Defaults to maxTokens; decode-only layers need 1, which keeps work buffers small. */
+  readonly maxStep?: number | undefined;
+}
+
+/** Rows the per-call work buffers need. */
+export function stepRows(size: LayerSize): number {
+  return size.batch * (size.maxStep ?? size.maxTokens);
 }

@@ -6,7 +6,7 @@
 import type { Backend, Buf, Counters } from '../backend.js';
 import { randomArray, seeded } from '../random.js';
 import { mat, project, rmsNorm, rope, toCache, upload, view } from '../tensor.js';
-import type { AttentionLayer, LayerSize } from './layer.js';
+import { stepRows, type AttentionLayer, type LayerSize } from './layer.js';
 
 export interface MlaDims {
   readonly hidden: number;
@@ -56,7 +56,7 @@ export function mlaLayer(backend: Backend, d: MlaDims, w: MlaWeights, size: Laye
   const qd = dn + dr;
   const lw = dc + dr;
   const kvbw = nh * (dn + dv);
-  const rows = B * maxTokens;
+  const rows = stepRows(size);
   const need = (a: Float64Array | undefined): Buf => {
     if (a === undefined) throw new Error('internal: MLA weights do not match the query rank');
     return upload(backend, a);
@@ -139,7 +139,7 @@ export function mlaLayer(backend: Backend, d: MlaDims, w: MlaWeights, size: Laye
       return cached;
     },
     forward(input, T, counters) {
-      if (cached + T > maxTokens) throw new Error(`internal: cache holds ${String(maxTokens)} tokens`);
+      if (cached + T > maxTokens || B * T > rows) throw new Error(`internal: buffers hold ${String(maxTokens)} tokens, ${String(rows / B)} per call`);
       const n = B * T;
       for (let i = 0; i < n * H; i++) x[i] = input[i]!;
       if (wq !== undefined) project(backend, mat(x, 0, n, H), wq, undefined, mat(q, 0, n, nh * qd), counters);
@@ -159,9 +159,11 @@ export function mlaLayer(backend: Backend, d: MlaDims, w: MlaWeights, size: Laye
       project(backend, mat(o, 0, n, nh * dv), wo, undefined, mat(y, 0, n, H), counters);
       return y.subarray(0, n * H);
     },
-    prime(tokens, seed) {
-      const r = seeded(seed);
-      for (let i = 0; i < latent.length; i++) latent[i] = r();
+    prime(tokens) {
+      latent.fill(0.01);
+      cached = tokens;
+    },
+    rewind(tokens) {
       cached = tokens;
     },
     reset() {

@@ -1,0 +1,89 @@
+/** `llm-roofline run`: executes one attention layer at a point and sets the measurement beside the prediction. */
+import { availableParallelism } from 'node:os';
+import Table from 'cli-table3';
+import { mlaMode, PHASES } from '../core/workload.js';
+import { openBackend, type BackendKind } from '../kernel/engines.js';
+import { createLayer } from '../kernel/layers/index.js';
+import { timeLayer } from '../kernel/measure.js';
+import { loadModel } from '../io/load-model.js';
+import { seconds, si } from '../render/units.js';
+import { emit } from './common.js';
+import { hostHardware, predict } from './kernel-common.js';
+import { oneOf, positiveInt } from './options.js';
+
+export interface RunOptions {
+  model: string;
+  phase: string;
+  batch: string;
+  seq: string;
+  context: string;
+  threads?: string | undefined;
+  backend: string;
+  hardware?: string | undefined;
+  mla?: string | undefined;
+  format: string;
+  out?: string | undefined;
+}
+
+/** Default thread count: what the machine offers, at most 2 (the kernels split heads and tiles two ways well). */
+export function defaultThreads(): number {
+  return Math.max(1, Math.min(2, availableParallelism()));
+}
+
+/** Runs the command. */
+export async function runRun(o: RunOptions): Promise<void> {
+  const phase = oneOf('--phase', o.phase, PHASES);
+  const batch = positiveInt('--batch', o.batch);
+  const seqLen = positiveInt('--seq', o.seq);
+  const contextLen = positiveInt('--context', o.context);
+  const threads = o.threads === undefined ? defaultThreads() : positiveInt('--threads', o.threads);
+  const kind: BackendKind = oneOf('--backend', o.backend, ['fast', 'reference'] as const);
+  const format = oneOf('--format', o.format, ['table', 'json'] as const);
+  const mla = mlaMode({ phase, mla: o.mla === undefined ? undefined : oneOf('--mla', o.mla, ['naive', 'absorbed'] as const) });
+  const model = loadModel(o.model);
+  const hw = hostHardware(o.hardware);
+  const backend = await openBackend(kind, threads);
+  try {
+    const tokens = phase === 'prefill' ? seqLen : contextLen;
+    const layer = createLayer(model, backend, { batch, maxTokens: tokens, maxStep: phase === 'prefill' ? seqLen : 1, seed: 1, mla });
+    const run = timeLayer(layer, { phase, batch, seqLen, contextLen, warmup: 1, minRepeats: 5, maxRepeats: 50, budgetSeconds: 2 });
+    const p = predict(model, hw, { phase, batch, seqLen, contextLen }, kind === 'fast', mla);
+    // The model is evaluated at the kernels' FP32 widths; the float64 reference moves 8-byte elements.
+    const kvScale = backend.precision === 'fp64' ? 2 : 1;
+    const predictedCounts = { ...p.counts, kvBytesRead: p.counts.kvBytesRead * kvScale, kvBytesWritten: p.counts.kvBytesWritten * kvScale };
+    const result = {
+      schema: 'llm-roofline.run/v1',
+      model: model.id,
+      hardware: hw.id,
+      backend: backend.name,
+      threads: kind === 'fast' ? threads : 1,
+      workload: { phase, batch, seqLen: phase === 'prefill' ? seqLen : 1, contextLen: phase === 'prefill' ? seqLen : contextLen, mla: model.attention.kind === 'mla' ? mla : undefined, scope: 'attention' },
+      measuredSeconds: run.medianSeconds,
+      spread: { minSeconds: run.minSeconds, maxSeconds: run.maxSeconds, repeats: run.repeats },
+      predictedSeconds: p.totals.timeSeconds,
+      errorPercent: ((p.totals.timeSeconds - run.medianSeconds) / run.medianSeconds) * 100,
+      achievedFlopPerSecond: p.totals.flops / run.medianSeconds,
+      achievedBytesPerSecond: p.totals.bytes / run.medianSeconds,
+      counted: run.counted,
+      predicted: { flops: p.totals.flops, bytes: p.totals.bytes, ...predictedCounts },
+    };
+    if (format === 'json') {
+      emit(o.out, JSON.stringify(result, null, 2) + '\n');
+      return;
+    }
+    const t = new Table({ head: ['', 'counted by the kernel', 'exact model'], style: { head: [], border: [], compact: true } });
+    t.push(['multiply-adds', String(run.counted.multiplyAdds), String(predictedCounts.multiplyAdds)]);
+    t.push(['exp evaluations', String(run.counted.expEvaluations), String(predictedCounts.expEvaluations)]);
+    t.push(['KV bytes read', String(run.counted.kvBytesRead), String(predictedCounts.kvBytesRead)]);
+    t.push(['KV bytes written', String(run.counted.kvBytesWritten), String(predictedCounts.kvBytesWritten)]);
+    const lines = [
+      `${model.name} attention layer, ${phase}, batch ${String(batch)}, ${phase === 'prefill' ? `seq ${String(seqLen)}` : `context ${String(contextLen)}`}, on ${backend.name} (${String(result.threads)} thread${result.threads === 1 ? '' : 's'})`,
+      `measured ${seconds(run.medianSeconds)} (median of ${String(run.repeats)}, min ${seconds(run.minSeconds)}, max ${seconds(run.maxSeconds)}); predicted ${seconds(p.totals.timeSeconds)} on ${hw.id} (${result.errorPercent.toFixed(1)}%)`,
+      `achieved ${si(result.achievedFlopPerSecond, 'FLOP/s')}, ${si(result.achievedBytesPerSecond, 'B/s')} (the model's FLOPs and bytes over the measured time)`,
+      t.toString(),
+    ];
+    emit(o.out, lines.join('\n') + '\n');
+  } finally {
+    backend.dispose();
+  }
+}

@@ -1,0 +1,74 @@
+/** `llm-roofline validate`: predicted against measured times, on this machine's kernels or from a measurements file. */
+import Table from 'cli-table3';
+import { Plan } from '../core/engine.js';
+import { parseBits } from '../core/dtype.js';
+import { mlaMode } from '../core/workload.js';
+import { openBackend, type BackendKind } from '../kernel/engines.js';
+import { errorPercent, FULL_GRID, gridPoints, QUICK_GRID, summarizeErrors, validate, type ValidationPoint } from '../kernel/validate.js';
+import { UserError } from '../io/errors.js';
+import { loadHardware } from '../io/load-hardware.js';
+import { loadModel } from '../io/load-model.js';
+import { loadMeasurements } from '../io/measurements.js';
+import { seconds } from '../render/units.js';
+import { emit } from './common.js';
+import { hostHardware } from './kernel-common.js';
+import { oneOf, positiveInt } from './options.js';
+import { startProgress } from './progress.js';
+import { defaultThreads } from './run.js';
+
+export interface ValidateOptions {
+  quick: boolean;
+  measurements?: string | undefined;
+  threads?: string | undefined;
+  backend: string;
+  hardware?: string | undefined;
+  format: string;
+  out?: string | undefined;
+}
+
+/** The paper's 160M, 500M and 1B models and Llama-2-7B; --quick keeps one 160M model per variant. */
+const FULL_MODELS = ['paper/160m-mha', 'paper/160m-gqa', 'paper/160m-mla', 'paper/160m-gta1', 'paper/160m-gta2', 'paper/500m-mha', 'paper/500m-gqa', 'paper/500m-mla', 'paper/500m-gta3', 'paper/500m-gta4', 'paper/gqa-1b', 'paper/gta-1b', 'llama-2-7b'];
+const QUICK_MODELS = ['paper/160m-mha', 'paper/160m-gqa', 'paper/160m-mla', 'paper/160m-gta1'];
+
+/** Predictions for timings measured elsewhere. */
+function fromMeasurements(file: string): ValidationPoint[] {
+  return loadMeasurements(file).map((m, i) => {
+    const bits = parseBits(m.bits);
+    if (bits === undefined) throw new UserError(file, `measurements.${String(i)}.bits`, `expected w<bits>a<bits>kv<bits> (got "${m.bits}")`);
+    const model = loadModel(m.model);
+    const hw = loadHardware(m.hardware).hardware;
+    const plan = new Plan(model, hw, { phase: m.phase, flash: m.flash, pairs: 'causal', mla: mlaMode({ phase: m.phase }), scope: m.scope });
+    const predicted = plan.summary({ batch: m.batch, seqLen: m.seqLen, contextLen: m.contextLen, bits }).totals.timeSeconds;
+    return { model: model.id, hardware: hw.id, phase: m.phase, batch: m.batch, seqLen: m.phase === 'prefill' ? m.seqLen : 1, contextLen: m.phase === 'prefill' ? m.seqLen : m.contextLen, predictedSeconds: predicted, measuredSeconds: m.measuredSeconds, errorPercent: errorPercent(predicted, m.measuredSeconds) };
+  });
+}
+
+/** Runs the command. */
+export async function runValidate(o: ValidateOptions): Promise<void> {
+  const format = oneOf('--format', o.format, ['table', 'json'] as const);
+  let points: ValidationPoint[];
+  if (o.measurements !== undefined) points = fromMeasurements(o.measurements);
+  else {
+    const kind: BackendKind = oneOf('--backend', o.backend, ['fast', 'reference'] as const);
+    const threads = o.threads === undefined ? defaultThreads() : positiveInt('--threads', o.threads);
+    const hw = hostHardware(o.hardware);
+    const grid = o.quick ? QUICK_GRID : FULL_GRID;
+    const models = (o.quick ? QUICK_MODELS : FULL_MODELS).map(loadModel);
+    const progress = startProgress(models.length * gridPoints(grid).length, 'validate', 'points');
+    try {
+      points = await validate(models, hw, grid, () => openBackend(kind, threads), kind === 'fast', (_p, done) => void progress.tick(done));
+    } finally {
+      progress.stop();
+    }
+  }
+  const summary = summarizeErrors(points);
+  const doc = { schema: 'llm-roofline.validation/v1', points, summary };
+  if (o.out !== undefined) emit(o.out, JSON.stringify(doc, null, 2) + '\n');
+  if (format === 'json') {
+    if (o.out === undefined) emit(undefined, JSON.stringify(doc, null, 2) + '\n');
+    return;
+  }
+  const t = new Table({ head: ['model', 'hardware', 'phase', 'batch', 'length', 'predicted', 'measured', 'error'], style: { head: [], border: [], compact: true } });
+  for (const p of points) t.push([p.model, p.hardware, p.phase, String(p.batch), String(p.phase === 'prefill' ? p.seqLen : p.contextLen), seconds(p.predictedSeconds), seconds(p.measuredSeconds), `${p.errorPercent >= 0 ? '+' : ''}${p.errorPercent.toFixed(1)}%`]);
+  emit(undefined, `${t.toString()}\n${String(summary.points)} points: median |error| ${summary.medianAbsErrorPercent.toFixed(1)}%, 90th percentile ${summary.p90AbsErrorPercent.toFixed(1)}%\n`);
+}

@@ -1,0 +1,65 @@
+/** The calibrated host profile (hardware-profiles/host.json): same schema as the shipped profiles. */
+import { readFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import type { HardwareProfile } from './hardware-schema.js';
+import { HARDWARE_DIR } from './resolve.js';
+
+/** Where `calibrate` writes and `run`/`validate` read. */
+export const HOST_PROFILE = join(HARDWARE_DIR, 'host.json');
+
+/** L2 cache per core from Linux sysfs, when it can be read. */
+function l2Bytes(): number | undefined {
+  try {
+    const text = readFileSync('/sys/devices/system/cpu/cpu0/cache/index2/size', 'utf8').trim();
+    const m = /^(\d+)([KM]?)$/.exec(text);
+    if (!m) return undefined;
+    return Number(m[1]) * (m[2] === 'M' ? 2 ** 20 : m[2] === 'K' ? 2 ** 10 : 1);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A measured rate: median of runs, with min and max. */
+export interface Measured {
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+  readonly runs: number;
+}
+
+/** What calibration measured (the kernel engine's Calibration has this shape). */
+export interface HostMeasurements {
+  readonly gemmFlopPerSecond: Measured;
+  readonly readBytesPerSecond: Measured;
+  readonly expPerSecond: Measured;
+  readonly threads: number;
+}
+
+const measured = (m: Measured, note: string) => ({ value: m.median, source: 'calibrate', flags: ['measured' as const], note, measurement: { runs: m.runs, min: m.min, max: m.max } });
+
+/** A profile object from a calibration and this machine's facts. */
+export function hostProfile(c: HostMeasurements, date: string): HardwareProfile {
+  const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
+  const l2 = l2Bytes();
+  return {
+    $schema: '../schema/hardware-profile.schema.json',
+    name: `this host (${cpu}), llm-roofline FP32 kernels, ${String(c.threads)} thread${c.threads === 1 ? '' : 's'}`,
+    kind: 'cpu',
+    cpuModel: cpu,
+    measuredAt: date,
+    peakFlopPerSecond: {
+      fp32: measured(c.gemmFlopPerSecond, 'square SGEMM (512³) of the kernel engine, all threads; a multiply-add is 2 FLOPs'),
+    },
+    memoryBytes: { value: totalmem(), source: 'os', note: 'os.totalmem()' },
+    memoryBandwidthBytesPerSecond: measured(c.readBytesPerSecond, 'streaming f32x4 read of a 64 MiB buffer, all threads'),
+    onChipMemoryBytes: l2 === undefined ? { value: 2 ** 20, source: 'os', flags: ['unconfirmed'], note: 'L2 per core not readable from sysfs; 1 MiB assumed' } : { value: l2, source: 'os', note: 'L2 per core from /sys/devices/system/cpu/cpu0/cache/index2/size' },
+    expPerSecond: measured(c.expPerSecond, 'vectorised exp of the kernel engine, all threads'),
+    computeUnits: { name: 'kernel threads', count: c.threads },
+    sources: {
+      calibrate: { title: `llm-roofline calibrate on ${date}` },
+      os: { title: 'Node.js os module and Linux sysfs of this machine' },
+    },
+    notes: ['Written by `llm-roofline calibrate`; rerun it after changing machines. Used by `run` and `validate` to predict the kernels\' times.'],
+  };
+}

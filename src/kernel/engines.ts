@@ -1,0 +1,19 @@
+/** Opens the backend a command asks for: the fast WebAssembly one (default) or the float64 reference. */
+import type { Backend } from './backend.js';
+import { createReferenceBackend } from './reference-backend.js';
+
+export type BackendKind = 'fast' | 'reference';
+
+/** Rates the fast backend's micro-benchmarks measure (calibration). */
+export interface Probes {
+  measureGemmFlopPerSecond(n: number): number;
+  measureReadBytesPerSecond(bytes: number): number;
+  measureExpPerSecond(n: number): number;
+}
+
+/** A backend, with its probes when it has them. */
+export async function openBackend(kind: BackendKind, threads: number): Promise<Backend & Partial<Probes>> {
+  if (kind === 'reference') return createReferenceBackend();
+  const { createFastBackend } = await import('./fast/index.js');
+  return createFastBackend({ threads });
+}

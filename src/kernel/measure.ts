@@ -1,0 +1,72 @@
+/** Timing of executed layers: warm-up, then the median of repeats with their spread. */
+import { newCounters, type Counters } from './backend.js';
+import type { AttentionLayer } from './layers/layer.js';
+import { randomArray, seeded } from './random.js';
+
+export interface Timing {
+  readonly medianSeconds: number;
+  readonly minSeconds: number;
+  readonly maxSeconds: number;
+  readonly repeats: number;
+}
+
+export interface LayerRun extends Timing {
+  /** What one run counted (the last repeat's counters; every repeat does the same work). */
+  readonly counted: Counters;
+}
+
+/** Median, min and max of samples. */
+export function summarize(samples: readonly number[]): Timing {
+  const s = [...samples].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  const median = s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+  return { medianSeconds: median, minSeconds: s[0]!, maxSeconds: s[s.length - 1]!, repeats: s.length };
+}
+
+/** Seconds since an arbitrary origin, high resolution. */
+export function now(): number {
+  return Number(process.hrtime.bigint()) / 1e9;
+}
+
+export interface RunPlan {
+  readonly phase: 'prefill' | 'decode';
+  readonly batch: number;
+  readonly seqLen: number;
+  readonly contextLen: number;
+  /** Warm-up runs before timing. */
+  readonly warmup: number;
+  /** At least this many timed runs … */
+  readonly minRepeats: number;
+  /** … and more, up to maxRepeats, while the total stays under this many seconds. */
+  readonly budgetSeconds: number;
+  readonly maxRepeats: number;
+}
+
+/**
+ * Times one layer step: prefill of seqLen tokens from an empty cache, or one decode step attending contextLen keys
+ * (contextLen − 1 cached tokens plus the new one).
+ */
+export function timeLayer(layer: AttentionLayer, p: RunPlan): LayerRun {
+  const tokens = p.phase === 'prefill' ? p.seqLen : 1;
+  const x = randomArray(seeded(17), p.batch * tokens * layer.hidden, 1);
+  if (p.phase === 'decode') layer.prime(p.contextLen - 1);
+  const once = (): { seconds: number; counted: Counters } => {
+    if (p.phase === 'prefill') layer.reset();
+    else layer.rewind(p.contextLen - 1);
+    const counted = newCounters();
+    const t0 = now();
+    layer.forward(x, tokens, counted);
+    return { seconds: now() - t0, counted };
+  };
+  for (let i = 0; i < p.warmup; i++) once();
+  const samples: number[] = [];
+  let counted = newCounters();
+  let spent = 0;
+  while (samples.length < p.minRepeats || (samples.length < p.maxRepeats && spent < p.budgetSeconds)) {
+    const r = once();
+    samples.push(r.seconds);
+    counted = r.counted;
+    spent += r.seconds;
+  }
+  return { ...summarize(samples), counted };
+}

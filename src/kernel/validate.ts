@@ -1,0 +1,90 @@
+/** The validation runner: executes attention layers over a grid and sets each measured time beside the prediction. */
+import { Plan } from '../core/engine.js';
+import type { Hardware } from '../core/hardware.js';
+import type { ModelConfig } from '../core/model-config.js';
+import { mlaMode } from '../core/workload.js';
+import type { Backend } from './backend.js';
+import { createLayer } from './layers/index.js';
+import { timeLayer } from './measure.js';
+
+export interface ValidationPoint {
+  readonly model: string;
+  readonly hardware: string;
+  readonly phase: 'prefill' | 'decode';
+  readonly batch: number;
+  readonly seqLen: number;
+  readonly contextLen: number;
+  readonly predictedSeconds: number;
+  readonly measuredSeconds: number;
+  readonly errorPercent: number;
+}
+
+export interface ValidationSummary {
+  readonly points: number;
+  readonly medianAbsErrorPercent: number;
+  readonly p90AbsErrorPercent: number;
+}
+
+export interface Grid {
+  readonly prefillLengths: readonly number[];
+  readonly decodeContexts: readonly number[];
+  readonly batches: readonly number[];
+}
+
+export const FULL_GRID: Grid = { prefillLengths: [128, 512, 2048], decodeContexts: [512, 4096, 16384], batches: [1, 4] };
+export const QUICK_GRID: Grid = { prefillLengths: [128, 512], decodeContexts: [512, 4096], batches: [1] };
+
+/** (prediction − measurement) / measurement, in percent. */
+export function errorPercent(predicted: number, measured: number): number {
+  return ((predicted - measured) / measured) * 100;
+}
+
+/** Median and 90th percentile (nearest rank) of the absolute errors. */
+export function summarizeErrors(points: readonly { errorPercent: number }[]): ValidationSummary {
+  const abs = points.map((p) => Math.abs(p.errorPercent)).sort((a, b) => a - b);
+  const rank = (q: number): number => abs[Math.max(0, Math.ceil(q * abs.length) - 1)] ?? 0;
+  const mid = Math.floor(abs.length / 2);
+  const median = abs.length === 0 ? 0 : abs.length % 2 === 1 ? abs[mid]! : (abs[mid - 1]! + abs[mid]!) / 2;
+  return { points: points.length, medianAbsErrorPercent: median, p90AbsErrorPercent: rank(0.9) };
+}
+
+/** The points of a grid for one model, in run order. */
+export function gridPoints(g: Grid): { phase: 'prefill' | 'decode'; batch: number; length: number }[] {
+  return [
+    ...g.batches.flatMap((batch) => g.prefillLengths.map((length) => ({ phase: 'prefill' as const, batch, length }))),
+    ...g.batches.flatMap((batch) => g.decodeContexts.map((length) => ({ phase: 'decode' as const, batch, length }))),
+  ];
+}
+
+/** Runs and predicts every point of the grid for each model; `open` gives a fresh backend per layer. */
+export async function validate(models: readonly ModelConfig[], hw: Hardware, g: Grid, open: () => Promise<Backend>, fused: boolean, onPoint: (p: ValidationPoint, done: number) => void): Promise<ValidationPoint[]> {
+  const out: ValidationPoint[] = [];
+  for (const model of models) {
+    for (const { phase, batch, length } of gridPoints(g)) {
+      const backend = await open();
+      try {
+        const mla = mlaMode({ phase });
+        const layer = createLayer(model, backend, { batch, maxTokens: length, maxStep: phase === 'prefill' ? length : 1, seed: 1, mla });
+        const run = timeLayer(layer, { phase, batch, seqLen: length, contextLen: length, warmup: 1, minRepeats: 3, maxRepeats: 15, budgetSeconds: 0.5 });
+        const plan = new Plan(model, hw, { phase, flash: fused, pairs: 'causal', mla, scope: 'attention' });
+        const predicted = plan.summary({ batch, seqLen: length, contextLen: length, bits: { weight: 32, activation: 32, kv: 32 } }).totals.timeSeconds;
+        const p: ValidationPoint = {
+          model: model.id,
+          hardware: hw.id,
+          phase,
+          batch,
+          seqLen: phase === 'prefill' ? length : 1,
+          contextLen: length,
+          predictedSeconds: predicted,
+          measuredSeconds: run.medianSeconds,
+          errorPercent: errorPercent(predicted, run.medianSeconds),
+        };
+        out.push(p);
+        onPoint(p, out.length);
+      } finally {
+        backend.dispose();
+      }
+    }
+  }
+  return out;
+}
