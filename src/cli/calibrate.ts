@@ -1,30 +1,31 @@
 /** `llm-roofline calibrate`: measures this machine with the kernel engine and writes hardware-profiles/host.json. */
 import { calibrate } from '../kernel/calibrate.js';
-import { openBackend } from '../kernel/engines.js';
+import type { Backend } from '../kernel/backend.js';
+import { openBackend, type Probes } from '../kernel/engines.js';
 import { UserError } from '../io/errors.js';
 import { HOST_PROFILE, hostProfile } from '../io/host-profile.js';
 import { fileSink, writeAll } from '../io/write.js';
-import { si } from '../render/units.js';
+import { seconds, si } from '../render/units.js';
 import { positiveInt } from './options.js';
 import { defaultThreads } from './run.js';
 
-/** Runs the command; `clockDate` is today's date (ISO). */
+function hasProbes(b: Backend & Partial<Probes>): b is Backend & Probes {
+  return b.measureGemmFlopPerSecond !== undefined && b.measureReadBytesPerSecond !== undefined && b.measureExpPerSecond !== undefined;
+}
+
+/** Runs the command. */
 export async function runCalibrate(o: { threads?: string | undefined; out?: string | undefined }): Promise<void> {
   const threads = o.threads === undefined ? defaultThreads() : positiveInt('--threads', o.threads);
   const backend = await openBackend('fast', threads);
   try {
-    const { measureGemmFlopPerSecond, measureReadBytesPerSecond, measureExpPerSecond } = backend;
-    if (measureGemmFlopPerSecond === undefined || measureReadBytesPerSecond === undefined || measureExpPerSecond === undefined) {
-      throw new UserError('calibrate', '', 'the fast kernel backend is not available (run `npm run build`)');
-    }
-    const probes = { measureGemmFlopPerSecond, measureReadBytesPerSecond, measureExpPerSecond };
-    const c = calibrate(probes, threads, 5, (done, total, what) => {
+    if (!hasProbes(backend)) throw new UserError('calibrate', '', 'the fast kernel backend is not available (run `npm run build`)');
+    const c = calibrate(backend, threads, 5, (done, total, what) => {
       process.stderr.write(`calibrate [${String(done)}/${String(total)}] ${what}\n`);
     });
     const profile = hostProfile(c, new Date().toISOString().slice(0, 10));
     const out = o.out ?? HOST_PROFILE;
     writeAll(fileSink(out), JSON.stringify(profile, null, 2) + '\n');
-    process.stderr.write(`wrote ${out}: fp32 ${si(c.gemmFlopPerSecond.median, 'FLOP/s')}, read ${si(c.readBytesPerSecond.median, 'B/s')}, exp ${si(c.expPerSecond.median, '/s')}, ${String(threads)} threads\n`);
+    process.stderr.write(`wrote ${out}: fp32 ${si(c.gemmFlopPerSecond.median, 'FLOP/s')}, read ${si(c.readBytesPerSecond.median, 'B/s')}, exp ${si(c.expPerSecond.median, '/s')}, overhead ${seconds(c.operatorOverheadSeconds.median)} per operator, ${String(threads)} threads\n`);
   } finally {
     backend.dispose();
   }

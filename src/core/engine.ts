@@ -10,7 +10,7 @@ import type { Hardware } from './hardware.js';
 import { cacheFormula, modelSymbols, parameterFormula, type PlacedOp, type Scope } from './model.js';
 import type { ModelConfig } from './model-config.js';
 import { OP_FIELDS } from './op.js';
-import { intensity, roofline, type Bound } from './roofline.js';
+import { intensity, NO_EXTRAS, roofline, type Bound } from './roofline.js';
 import { variantOf, type OpsContext } from './variants/index.js';
 import { cachedTokens, pairsFormula, TILE_COUNT, TILE_ROWS, tokenCounts, type CostModel, type Phase } from './workload.js';
 
@@ -66,7 +66,7 @@ export class MissingPeakError extends Error {
 }
 
 /** Totals and footprint parts written into `out` = [flops, bytes, timeSeconds, activationBytes, layerWeightBytes]. */
-type SummaryFn = (v: Float64Array, out: Float64Array, peak: number, bandwidth: number) => void;
+type SummaryFn = (v: Float64Array, out: Float64Array, peak: number, bandwidth: number, expRate: number, overhead: number) => void;
 
 /** Symbols a point sets, first in the summary function's value array; the plan's constants follow. */
 const VARYING = ['B', 'T', 'K', 'w', 'a', 'kv'] as const;
@@ -83,14 +83,17 @@ function summaryFunction(names: readonly string[], derived: readonly [string, st
   const lines = [
     `const ${names.map((n, i) => `${n} = $v[${String(i)}]`).join(', ')};`,
     ...derived.map(([name, js]) => `const ${name} = ${js};`),
-    'let $flops = 0, $bytes = 0, $time = 0, $act = 0, $wt = 0, $f = 0, $b = 0, $r = 0;',
+    'let $flops = 0, $bytes = 0, $time = 0, $act = 0, $wt = 0, $f = 0, $b = 0, $r = 0, $c = 0, $m = 0;',
   ];
   for (const { def, count } of ops) {
     const c = String(count);
+    // Same arithmetic as roofline(): compute = FLOPs / peak (+ exps / rate when measured), then the overhead.
+    const exps = def.exps === '0' ? '' : ` + ($expRate > 0 ? (${jsSource(def.exps)}) / $expRate : 0)`;
     lines.push(
       `$f = ${jsSource(def.flops)};`,
       `$b = ${[def.weight, def.actRead, def.actWrite, def.kvRead, def.kvWrite].map((x) => `(${jsSource(x)})`).join(' + ')};`,
-      `$flops += ${c} * $f; $bytes += ${c} * $b; $time += ${c} * Math.max($f / $peak, $b / $bandwidth);`,
+      `$c = $f / $peak${exps}; $m = $b / $bandwidth;`,
+      `$flops += ${c} * $f; $bytes += ${c} * $b; $time += ${c} * (($c >= $m ? $c : $m) + $overhead);`,
     );
   }
   for (const { def, count, perLayer } of modelOps) {
@@ -99,7 +102,7 @@ function summaryFunction(names: readonly string[], derived: readonly [string, st
     if (footprint.weights === 'layer-loads' && perLayer) lines.push(`$wt += ${String(count)} * (${jsSource(def.weight)});`);
   }
   lines.push('$out[0] = $flops; $out[1] = $bytes; $out[2] = $time; $out[3] = $act; $out[4] = $wt;');
-  return compileBody<SummaryFn>(['$v', '$out', '$peak', '$bandwidth'], lines.join('\n'));
+  return compileBody<SummaryFn>(['$v', '$out', '$peak', '$bandwidth', '$expRate', '$overhead'], lines.join('\n'));
 }
 
 interface CompiledOp {
@@ -202,7 +205,7 @@ export class Plan {
     return this.ops.map((o) => {
       const [flops, weight, actRead, actWrite, kvRead, kvWrite] = o.fields.map((f) => f(s)) as [number, number, number, number, number, number];
       const total = weight + actRead + actWrite + kvRead + kvWrite;
-      const { timeSeconds, bound } = roofline(flops, total, flopPerSecond, bytesPerSecond);
+      const { timeSeconds, bound } = roofline(flops, total, flopPerSecond, bytesPerSecond, o.exps(s), this.hardware.extras ?? NO_EXTRAS);
       return {
         name: o.name,
         count: o.count,
@@ -244,7 +247,8 @@ export class Plan {
     v[5] = p.bits.kv / 8;
     const { flopPerSecond, bytesPerSecond } = this.peaks(p.bits);
     const out = this.out;
-    this.summarize(v, out, flopPerSecond, bytesPerSecond);
+    const extras = this.hardware.extras ?? NO_EXTRAS;
+    this.summarize(v, out, flopPerSecond, bytesPerSecond, extras.expPerSecond, extras.operatorOverheadSeconds);
     return { totals: { flops: out[0]!, bytes: out[1]!, timeSeconds: out[2]! }, memory: this.footprint(p, out[3]!, out[4]!) };
   }
 

@@ -1,5 +1,6 @@
 /** A device as the roofline sees it: plain numbers in SI units, dense peaks. */
 import type { DType } from './dtype.js';
+import type { RooflineExtras } from './roofline.js';
 
 export interface Hardware {
   readonly id: string;
@@ -12,4 +13,6 @@ export interface Hardware {
   readonly onChipMemoryBytes: number;
   /** Fractions of peak compute and bandwidth that are reachable (1 = the datasheet roofline). */
   readonly efficiency: { readonly compute: number; readonly memory: number };
+  /** Measured exp throughput and per-operator overhead (calibrated host profiles only; absent = not modelled). */
+  readonly extras?: RooflineExtras | undefined;
 }

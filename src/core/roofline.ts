@@ -2,11 +2,25 @@
 
 export type Bound = 'compute' | 'memory';
 
-/** Time and bound of work `flops` moving `bytes` on a device with the given effective peak and bandwidth. */
-export function roofline(flops: number, bytes: number, peakFlopPerSecond: number, bytesPerSecond: number): { timeSeconds: number; bound: Bound } {
-  const compute = flops / peakFlopPerSecond;
+/**
+ * Measured extensions of the roofline, present only in calibrated profiles: exponentials cost time on the same
+ * units as the FLOPs (added to the compute term), and each operator invocation has a fixed overhead (added).
+ */
+export interface RooflineExtras {
+  /** Exponentials per second; 0 = not modelled. */
+  readonly expPerSecond: number;
+  /** Seconds added to every operator invocation; 0 = not modelled. */
+  readonly operatorOverheadSeconds: number;
+}
+
+export const NO_EXTRAS: RooflineExtras = { expPerSecond: 0, operatorOverheadSeconds: 0 };
+
+/** Time and bound of work `flops` (with `exps` exponentials) moving `bytes` on a device. */
+export function roofline(flops: number, bytes: number, peakFlopPerSecond: number, bytesPerSecond: number, exps = 0, extras: RooflineExtras = NO_EXTRAS): { timeSeconds: number; bound: Bound } {
+  const compute = flops / peakFlopPerSecond + (extras.expPerSecond > 0 ? exps / extras.expPerSecond : 0);
   const memory = bytes / bytesPerSecond;
-  return compute >= memory ? { timeSeconds: compute, bound: 'compute' } : { timeSeconds: memory, bound: 'memory' };
+  const overhead = extras.operatorOverheadSeconds;
+  return compute >= memory ? { timeSeconds: compute + overhead, bound: 'compute' } : { timeSeconds: memory + overhead, bound: 'memory' };
 }
 
 /** FLOPs per byte moved; 0 when nothing moves (so reports never carry Infinity or NaN). */

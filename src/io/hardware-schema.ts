@@ -49,7 +49,8 @@ export const HardwareProfileSchema = z
     computeUnits: z.object({ name: z.string(), count: z.number().int().positive(), clockHz: quantity('Hz').optional() }).strict().optional(),
     interconnect: z.object({ scaleUp: link.optional(), host: link.optional() }).strict().optional(),
     powerWatts: quantity('W').optional(),
-    expPerSecond: quantity('exponentials per second').optional().describe('measured exp throughput (calibrated host profiles)'),
+    expPerSecond: quantity('exponentials per second').optional().describe('measured exp throughput; when present the exact model adds exps / rate to each operator\'s compute time'),
+    operatorOverheadSeconds: quantity('seconds').optional().describe('measured fixed cost of one operator invocation; when present the exact model adds it to each operator'),
     cpuModel: z.string().optional().describe('CPU model (calibrated host profiles)'),
     efficiency: z
       .object({

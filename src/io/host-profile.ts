@@ -33,6 +33,7 @@ export interface HostMeasurements {
   readonly gemmFlopPerSecond: Measured;
   readonly readBytesPerSecond: Measured;
   readonly expPerSecond: Measured;
+  readonly operatorOverheadSeconds: Measured;
   readonly threads: number;
 }
 
@@ -55,6 +56,7 @@ export function hostProfile(c: HostMeasurements, date: string): HardwareProfile 
     memoryBandwidthBytesPerSecond: measured(c.readBytesPerSecond, 'streaming f32x4 read of a 64 MiB buffer, all threads'),
     onChipMemoryBytes: l2 === undefined ? { value: 2 ** 20, source: 'os', flags: ['unconfirmed'], note: 'L2 per core not readable from sysfs; 1 MiB assumed' } : { value: l2, source: 'os', note: 'L2 per core from /sys/devices/system/cpu/cpu0/cache/index2/size' },
     expPerSecond: measured(c.expPerSecond, 'vectorised exp of the kernel engine, all threads'),
+    operatorOverheadSeconds: measured(c.operatorOverheadSeconds, 'one tiny (1×8×8) GEMM through the kernel engine: dispatch to the threads and back'),
     computeUnits: { name: 'kernel threads', count: c.threads },
     sources: {
       calibrate: { title: `llm-roofline calibrate on ${date}` },

@@ -33,6 +33,10 @@ export function parseProfile(json: unknown, file: string, id: string): LoadedPro
     memoryBytes: profile.memoryBytes.value,
     onChipMemoryBytes: profile.onChipMemoryBytes.value,
     efficiency: profile.efficiency ?? { compute: 1, memory: 1 },
+    extras:
+      profile.expPerSecond === undefined && profile.operatorOverheadSeconds === undefined
+        ? undefined
+        : { expPerSecond: profile.expPerSecond?.value ?? 0, operatorOverheadSeconds: profile.operatorOverheadSeconds?.value ?? 0 },
   };
   return { id, file, profile, hardware };
 }

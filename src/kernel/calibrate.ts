@@ -1,6 +1,8 @@
 /** Host calibration with the kernel engine's own primitives: GEMM, streaming read, exp throughput. */
-import { summarize } from './measure.js';
+import { newCounters, type Backend } from './backend.js';
+import { now, summarize } from './measure.js';
 import type { Probes } from './engines.js';
+import { mat } from './tensor.js';
 
 export interface Measured {
   readonly median: number;
@@ -13,7 +15,20 @@ export interface Calibration {
   readonly gemmFlopPerSecond: Measured;
   readonly readBytesPerSecond: Measured;
   readonly expPerSecond: Measured;
+  readonly operatorOverheadSeconds: Measured;
   readonly threads: number;
+}
+
+/** Seconds per call of a tiny GEMM: what dispatching one operator to the kernel threads costs. */
+function overheadSeconds(backend: Backend): number {
+  const a = backend.alloc(8);
+  const b = backend.alloc(64);
+  const c = backend.alloc(8);
+  const counters = newCounters();
+  const calls = 2000;
+  const t0 = now();
+  for (let i = 0; i < calls; i++) backend.gemm(mat(a, 0, 1, 8), mat(b, 0, 8, 8), mat(c, 0, 1, 8), counters);
+  return (now() - t0) / calls;
 }
 
 function measure(runs: number, f: () => number): Measured {
@@ -23,11 +38,12 @@ function measure(runs: number, f: () => number): Measured {
 }
 
 /** Runs each probe `runs` times (after one warm-up), reporting progress as steps complete. */
-export function calibrate(probes: Probes, threads: number, runs: number, progress: (done: number, total: number, what: string) => void): Calibration {
+export function calibrate(backend: Backend & Probes, threads: number, runs: number, progress: (done: number, total: number, what: string) => void): Calibration {
   const steps: [string, () => number][] = [
-    ['GEMM 512³', () => probes.measureGemmFlopPerSecond(512)],
-    ['streaming read 64 MiB', () => probes.measureReadBytesPerSecond(64 * 2 ** 20)],
-    ['exp 4M', () => probes.measureExpPerSecond(4 * 2 ** 20)],
+    ['GEMM 512³', () => backend.measureGemmFlopPerSecond(512)],
+    ['streaming read 64 MiB', () => backend.measureReadBytesPerSecond(64 * 2 ** 20)],
+    ['exp 4M', () => backend.measureExpPerSecond(4 * 2 ** 20)],
+    ['operator overhead', () => overheadSeconds(backend)],
   ];
   const out: Measured[] = [];
   steps.forEach(([what, f], i) => {
@@ -36,5 +52,5 @@ export function calibrate(probes: Probes, threads: number, runs: number, progres
     out.push(measure(runs, f));
   });
   progress(steps.length, steps.length, 'done');
-  return { gemmFlopPerSecond: out[0]!, readBytesPerSecond: out[1]!, expPerSecond: out[2]!, threads };
+  return { gemmFlopPerSecond: out[0]!, readBytesPerSecond: out[1]!, expPerSecond: out[2]!, operatorOverheadSeconds: out[3]!, threads };
 }

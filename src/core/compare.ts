@@ -1,0 +1,177 @@
+/** Baseline mode of `compare`: matching the points of two saved files, their differences, and the rules' verdicts. */
+import { breaks, CompareInputError, relativeChange, requireMetric, ruleChange, type Rule } from './compare-rules.js';
+
+/** The workload fields points are matched on (a report's or a sweep point's, whichever the file holds). */
+export interface MatchWorkload {
+  readonly phase: string;
+  readonly batch: number;
+  readonly seqLen: number;
+  readonly contextLen: number;
+  readonly bitsLabel: string;
+  readonly flash: boolean;
+  readonly pairs: string;
+  readonly scope: string;
+  readonly costModel: string;
+  readonly mla?: string | undefined;
+}
+
+/** One point of a saved file, reduced to what a comparison needs. */
+export interface ComparePoint {
+  readonly model: string;
+  readonly hardware: string;
+  readonly workload: MatchWorkload;
+  /** Every numeric field by dotted path: `totals.timeSeconds`, `memory.kvCacheBytes`, for reports `model.parameters`. */
+  readonly metrics: Readonly<Record<string, number>>;
+  /** Where the point sits in its file (`points.3`), "" for a report, which is a single point. */
+  readonly field: string;
+}
+
+/** A saved file's points and the name to use for it in messages. */
+export interface CompareSide {
+  readonly file: string;
+  readonly points: readonly ComparePoint[];
+}
+
+/** `model` matches on model ids too; `workload` ignores them; `auto` ignores them only when each file has one model. */
+export type MatchBy = 'auto' | 'model' | 'workload';
+export const MATCH_BY = ['auto', 'model', 'workload'] as const;
+
+/** One metric of a matched pair: values, absolute change and relative change (±Infinity from a zero baseline). */
+export interface MetricDiff {
+  readonly metric: string;
+  readonly baseline: number;
+  readonly candidate: number;
+  readonly absolute: number;
+  readonly relative: number;
+}
+
+/** A baseline point with its candidate and the metrics that changed between them. */
+export interface PointDiff {
+  readonly baseline: ComparePoint;
+  readonly candidate: ComparePoint;
+  readonly changed: readonly MetricDiff[];
+}
+
+/** A rule's verdict: the points that break it and the point where the change went furthest in the rule's direction. */
+export interface RuleVerdict {
+  readonly rule: Rule;
+  readonly broken: readonly { point: PointDiff; change: number }[];
+  readonly worst?: { point: PointDiff; change: number };
+}
+
+/** Everything baseline mode prints. */
+export interface Comparison {
+  /** Whether model ids took part in matching. */
+  readonly onModel: boolean;
+  readonly metrics: readonly string[];
+  readonly points: readonly PointDiff[];
+  readonly rules: readonly RuleVerdict[];
+  readonly passed: boolean;
+}
+
+/** Numeric leaves of a value as dotted paths (booleans and strings are skipped). */
+export function numericFields(value: unknown, prefix = '', out: Record<string, number> = {}): Record<string, number> {
+  if (typeof value === 'number') out[prefix] = value;
+  else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) numericFields(v, prefix === '' ? k : `${prefix}.${k}`, out);
+  }
+  return out;
+}
+
+/** A short, unique description of a point: model (unless left out), device, phase, batch, length, widths, settings. */
+export function pointLabel(p: ComparePoint, withModel = true): string {
+  const w = p.workload;
+  const parts = withModel ? [p.model, p.hardware] : [p.hardware];
+  parts.push(w.phase, `B${String(w.batch)}`, w.phase === 'prefill' ? `S${String(w.seqLen)}` : `L${String(w.contextLen)}`, w.bitsLabel);
+  if (w.flash) parts.push('flash');
+  if (w.phase === 'prefill' && w.pairs !== 'causal') parts.push(`pairs ${w.pairs}`);
+  if (w.mla !== undefined) parts.push(`mla ${w.mla}`);
+  if (w.scope !== 'model') parts.push(`scope ${w.scope}`);
+  if (w.costModel !== 'exact') parts.push(w.costModel);
+  return parts.join(' ');
+}
+
+function matchKey(p: ComparePoint, onModel: boolean): string {
+  const w = p.workload;
+  return JSON.stringify([onModel ? p.model : '', p.hardware, w.phase, w.batch, w.seqLen, w.contextLen, w.bitsLabel, w.flash, w.pairs, w.scope, w.costModel, w.mla ?? '']);
+}
+
+/** Whether a `matchBy` setting matches on model ids for these two files. */
+export function matchesOnModel(baseline: CompareSide, candidate: CompareSide, by: MatchBy): boolean {
+  if (by !== 'auto') return by === 'model';
+  const models = (s: CompareSide): Set<string> => new Set(s.points.map((p) => p.model));
+  const [b, c] = [models(baseline), models(candidate)];
+  // Two single-model files are two versions of one model (often saved under different paths), so ids are ignored.
+  if (b.size === 1 && c.size === 1) return [...b][0] === [...c][0];
+  return true;
+}
+
+/** Pairs each baseline point with its candidate; repeated keys pair in file order; throws naming an unmatched point. */
+export function matchPoints(baseline: CompareSide, candidate: CompareSide, onModel: boolean): [ComparePoint, ComparePoint][] {
+  const waiting = new Map<string, ComparePoint[]>();
+  for (const p of candidate.points) {
+    const key = matchKey(p, onModel);
+    const queue = waiting.get(key);
+    if (queue === undefined) waiting.set(key, [p]);
+    else queue.push(p);
+  }
+  const pairs: [ComparePoint, ComparePoint][] = [];
+  for (const b of baseline.points) {
+    const c = waiting.get(matchKey(b, onModel))?.shift();
+    if (c === undefined) throw new CompareInputError(baseline.file, b.field, `${pointLabel(b, onModel)} has no matching point in ${candidate.file}`);
+    pairs.push([b, c]);
+  }
+  for (const queue of waiting.values()) {
+    const c = queue[0];
+    if (c !== undefined) throw new CompareInputError(candidate.file, c.field, `${pointLabel(c, onModel)} has no matching point in ${baseline.file}`);
+  }
+  return pairs;
+}
+
+// Listed first, in this order; any other numeric field follows alphabetically.
+const METRIC_ORDER = ['totals.timeSeconds', 'totals.flops', 'totals.bytes', 'memory.kvCacheBytes', 'memory.kvCacheBytesPerToken', 'memory.weightBytes', 'memory.activationBytes', 'memory.totalBytes', 'model.parameters'];
+
+/** Numeric fields every point of both files has, in a stable reading order. */
+export function commonMetrics(sides: readonly CompareSide[]): string[] {
+  const all = sides.flatMap((s) => s.points);
+  const first = all[0];
+  if (first === undefined) return [];
+  const common = Object.keys(first.metrics).filter((m) => all.every((p) => m in p.metrics));
+  const rank = (m: string): number => (METRIC_ORDER.includes(m) ? METRIC_ORDER.indexOf(m) : METRIC_ORDER.length);
+  return common.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+}
+
+function diffOf(metric: string, b: ComparePoint, c: ComparePoint): MetricDiff {
+  const baseline = b.metrics[metric] ?? 0;
+  const candidate = c.metrics[metric] ?? 0;
+  return { metric, baseline, candidate, absolute: candidate - baseline, relative: relativeChange(baseline, candidate) };
+}
+
+/** Judges one rule over every matched point. */
+export function judge(rule: Rule, points: readonly PointDiff[]): RuleVerdict {
+  const broken: { point: PointDiff; change: number }[] = [];
+  let worst: { point: PointDiff; change: number } | undefined;
+  for (const point of points) {
+    const change = ruleChange(rule, point.baseline.metrics[rule.metric] ?? 0, point.candidate.metrics[rule.metric] ?? 0);
+    if (breaks(rule, change)) broken.push({ point, change });
+    if (worst === undefined || (rule.op === '>' ? change > worst.change : change < worst.change)) worst = { point, change };
+  }
+  return worst === undefined ? { rule, broken } : { rule, broken, worst };
+}
+
+/** Compares two saved files under rules; every input problem is thrown before anything is computed for output. */
+export function compareSides(baseline: CompareSide, candidate: CompareSide, rules: readonly Rule[], by: MatchBy): Comparison {
+  for (const side of [baseline, candidate]) {
+    if (side.points.length === 0) throw new CompareInputError(side.file, 'points', 'no points to compare');
+  }
+  const metrics = commonMetrics([baseline, candidate]);
+  for (const rule of rules) requireMetric(rule, metrics);
+  const onModel = matchesOnModel(baseline, candidate, by);
+  const points = matchPoints(baseline, candidate, onModel).map(([b, c]): PointDiff => ({
+    baseline: b,
+    candidate: c,
+    changed: metrics.map((m) => diffOf(m, b, c)).filter((d) => d.baseline !== d.candidate),
+  }));
+  const verdicts = rules.map((r) => judge(r, points));
+  return { onModel, metrics, points, rules: verdicts, passed: verdicts.every((v) => v.broken.length === 0) };
+}

@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { roofline } from '../../src/core/roofline.js';
+
+describe('roofline', () => {
+  it('is the slower of compute and memory', () => {
+    expect(roofline(2e12, 1e9, 1e15, 1e12)).toEqual({ timeSeconds: 2e-3, bound: 'compute' });
+    expect(roofline(1e9, 2e9, 1e15, 1e12)).toEqual({ timeSeconds: 2e-3, bound: 'memory' });
+  });
+  it('with measured extras: exps add to compute at their own rate, and every operator pays the overhead', () => {
+    // 1e12 FLOPs at 1e15 = 1 ms, 1e6 exps at 1e9/s = 1 ms: 2 ms of compute beats 1.5 ms of memory; + 10 µs.
+    const r = roofline(1e12, 1.5e9, 1e15, 1e12, 1e6, { expPerSecond: 1e9, operatorOverheadSeconds: 1e-5 });
+    expect(r.bound).toBe('compute');
+    expect(r.timeSeconds).toBeCloseTo(2.01e-3, 15);
+  });
+});
