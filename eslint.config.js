@@ -17,7 +17,7 @@ function layer(dir, forbidden, extra = {}) {
 }
 
 export default defineConfig(
-  { ignores: ['dist/**', 'node_modules/**', 'src/core/generated/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'src/core/generated/**', 'coverage/**', 'assembly/**'] },
   js.configs.recommended,
   tseslint.configs.strictTypeChecked,
   {

@@ -72,14 +72,25 @@ export function rmsNorm(buf: Buf, rows: number, rowStride: number, at: number, d
   }
 }
 
-/** Copies `tokens` tokens of `width` elements per sequence from rows of `src` into the cache at position `start`. */
-export function toCache(cache: Buf, cacheTokens: number, width: number, src: Buf, srcRowStride: number, srcAt: number, batch: number, tokens: number, start: number, counters: Counters, bytes: number): void {
+/**
+ * Appends `tokens` tokens per sequence to a head-major cache [batch][head][maxTokens][dim] at position `start`,
+ * from rows of `src` holding `heads` × `dim` elements at `srcAt`. Head-major keeps each head's keys contiguous, so
+ * decode streams them sequentially.
+ */
+export function toCache(cache: Buf, maxTokens: number, heads: number, dim: number, src: Buf, srcRowStride: number, srcAt: number, batch: number, tokens: number, start: number, counters: Counters, bytes: number): void {
   for (let b = 0; b < batch; b++) {
     for (let t = 0; t < tokens; t++) {
       const from = (b * tokens + t) * srcRowStride + srcAt;
-      const to = (b * cacheTokens + start + t) * width;
-      for (let e = 0; e < width; e++) cache[to + e] = src[from + e]!;
-      counters.kvBytesWritten += width * bytes;
+      for (let h = 0; h < heads; h++) {
+        const to = ((b * heads + h) * maxTokens + start + t) * dim;
+        for (let e = 0; e < dim; e++) cache[to + e] = src[from + h * dim + e]!;
+      }
+      counters.kvBytesWritten += heads * dim * bytes;
     }
   }
+}
+
+/** A view of a head-major cache [batch][head][maxTokens][dim]. */
+export function cacheView(cache: Buf, maxTokens: number, heads: number, dim: number): View {
+  return view(cache, 0, heads * maxTokens * dim, dim, maxTokens * dim);
 }

@@ -1,7 +1,7 @@
 /** MHA and GQA executed: q/k/v projections, rotate-half RoPE, cache append, causal attention, output projection. */
 import type { Backend, Buf, Counters } from '../backend.js';
 import { randomArray, seeded } from '../random.js';
-import { mat, project, rope, toCache, upload, view } from '../tensor.js';
+import { cacheView, mat, project, rope, toCache, upload, view } from '../tensor.js';
 import { stepRows, type AttentionLayer, type LayerSize } from './layer.js';
 
 export interface GroupedDims {
@@ -78,15 +78,15 @@ export function groupedLayer(backend: Backend, d: GroupedDims, weights: GroupedW
       project(backend, mat(x, 0, n, H), wv, bv, mat(v, 0, n, kw), counters);
       rope(q, view(q, 0, T * qw, qw, dh), B, T, heads, 0, dh, cached);
       rope(k, view(k, 0, T * kw, kw, dh), B, T, kvHeads, 0, dh, cached);
-      toCache(kCache, maxTokens, kw, k, kw, 0, B, T, cached, counters, bytes);
-      toCache(vCache, maxTokens, kw, v, kw, 0, B, T, cached, counters, bytes);
+      toCache(kCache, maxTokens, kvHeads, dh, k, kw, 0, B, T, cached, counters, bytes);
+      toCache(vCache, maxTokens, kvHeads, dh, v, kw, 0, B, T, cached, counters, bytes);
       cached += T;
       backend.attend(
         {
           batch: B, queries: T, keys: cached, maps: heads, dq: dh, dv: dh,
           q: view(q, 0, T * qw, qw, dh),
-          k: view(kCache, 0, maxTokens * kw, kw, dh),
-          v: view(vCache, 0, maxTokens * kw, kw, dh),
+          k: cacheView(kCache, maxTokens, kvHeads, dh),
+          v: cacheView(vCache, maxTokens, kvHeads, dh),
           out: view(attn, 0, T * qw, qw, dh),
           mapToK: mapToKv, mapToV: mapToKv, scale: 1 / Math.sqrt(dh), kvBytesPerElement: bytes,
         },

@@ -5,7 +5,7 @@
  */
 import type { Backend, Buf, Counters } from '../backend.js';
 import { randomArray, seeded } from '../random.js';
-import { mat, project, rope, toCache, upload, view } from '../tensor.js';
+import { cacheView, mat, project, rope, toCache, upload, view } from '../tensor.js';
 import { stepRows, type AttentionLayer, type LayerSize } from './layer.js';
 
 export interface GtaDims {
@@ -90,15 +90,15 @@ export function gtaLayer(backend: Backend, d: GtaDims, w: GtaWeights, size: Laye
       project(backend, mat(x, 0, n, H), wv, bv, mat(c, 0, n, nc * dl), counters);
       rope(q, view(q, 0, T * nq * dh, nq * dh, dh), B, T, nq, 0, dh, cached);
       rope(k, view(k, 0, T * nk * dh, nk * dh, dh), B, T, nk, 0, dh, cached);
-      toCache(kCache, maxTokens, nk * dh, k, nk * dh, 0, B, T, cached, counters, bytes);
-      toCache(cCache, maxTokens, nc * dl, c, nc * dl, 0, B, T, cached, counters, bytes);
+      toCache(kCache, maxTokens, nk, dh, k, nk * dh, 0, B, T, cached, counters, bytes);
+      toCache(cCache, maxTokens, nc, dl, c, nc * dl, 0, B, T, cached, counters, bytes);
       cached += T;
       backend.attend(
         {
           batch: B, queries: T, keys: cached, maps: nq, dq: dh, dv: dl,
           q: view(q, 0, T * nq * dh, nq * dh, dh),
-          k: view(kCache, 0, maxTokens * nk * dh, nk * dh, dh),
-          v: view(cCache, 0, maxTokens * nc * dl, nc * dl, dl),
+          k: cacheView(kCache, maxTokens, nk, dh),
+          v: cacheView(cCache, maxTokens, nc, dl),
           out: view(a, 0, T * nq * dl, nq * dl, dl),
           mapToK, mapToV, scale: 1 / Math.sqrt(dh), kvBytesPerElement: bytes,
         },

@@ -152,7 +152,7 @@ export function mlaLayer(backend: Backend, d: MlaDims, w: MlaWeights, size: Laye
       rmsNorm(kv, n, lw, 0, dc, w.kvNorm);
       rope(kv, view(kv, 0, T * lw, lw, 0), B, T, 1, dc, dr, cached);
       rope(q, view(q, 0, T * nh * qd, nh * qd, qd), B, T, nh, dn, dr, cached);
-      toCache(latent, maxTokens, lw, kv, lw, 0, B, T, cached, counters, bytes);
+      toCache(latent, maxTokens, 1, lw, kv, lw, 0, B, T, cached, counters, bytes);
       cached += T;
       if (mode === 'naive') naive(T, cached, counters);
       else absorbed(T, cached, counters);

@@ -1,0 +1,100 @@
+// Packed SGEMM: C = A·B for row-major strided matrices (strides in elements). Panels of B (KC×NC, 8-column
+// strips) and A (MC×KC, 4-row strips) are packed contiguously so the micro-kernel streams them with unit stride
+// and no cache-set aliasing from large row strides; edges are zero-padded and written back through a 4×8 temp.
+import { CNT_MADD, count, micro4x8, MK_ADD, MK_STORE } from './common';
+
+const KC: i32 = 256;
+const NC: i32 = 512;
+const MC: i32 = 64;
+
+/** Scratch bytes one thread needs for gemm. */
+export function gemmScratchBytes(): i32 {
+  return (MC * KC + KC * NC + 32 + 64) * 4;
+}
+
+function packB(b: usize, ldb: usize, pc: i32, kc: i32, jc: i32, nc: i32, dst: usize): void {
+  const strips = (nc + 7) >> 3;
+  for (let p = 0; p < kc; p++) {
+    const row = b + ((<usize>(pc + p)) * ldb + <usize>jc) * 4;
+    for (let s = 0; s < strips; s++) {
+      const d = dst + ((<usize>s * <usize>kc + <usize>p) << 5);
+      const cols = min(8, nc - (s << 3));
+      const src = row + (<usize>s << 5);
+      if (cols == 8) {
+        v128.store(d, v128.load(src));
+        v128.store(d, v128.load(src, 16), 16);
+      } else {
+        for (let c = 0; c < 8; c++) store<f32>(d + (<usize>c << 2), c < cols ? load<f32>(src + (<usize>c << 2)) : 0);
+      }
+    }
+  }
+}
+
+function packA(a: usize, lda: usize, ic: i32, mc: i32, pc: i32, kc: i32, dst: usize): void {
+  const strips = (mc + 3) >> 2;
+  for (let s = 0; s < strips; s++) {
+    const d = dst + ((<usize>s * <usize>kc) << 4);
+    for (let r = 0; r < 4; r++) {
+      const row = (s << 2) + r;
+      const src = a + ((<usize>(ic + row)) * lda + <usize>pc) * 4;
+      const dr = d + (<usize>r << 2);
+      if (row < mc) {
+        for (let p = 0; p < kc; p++) store<f32>(dr + (<usize>p << 4), load<f32>(src + (<usize>p << 2)));
+      } else {
+        for (let p = 0; p < kc; p++) store<f32>(dr + (<usize>p << 4), 0);
+      }
+    }
+  }
+}
+
+/** C (m×n) = A (m×k) · B (k×n); strides in elements, pointers in bytes; adds m·k·n to the multiply-add counter. */
+export function gemm(
+  a: usize, lda: usize, b: usize, ldb: usize, c: usize, ldc: usize,
+  m: i32, k: i32, n: i32, scratch: usize, counters: usize,
+): void {
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0) {
+    for (let i = 0; i < m; i++) memory.fill(c + <usize>i * ldc * 4, 0, <usize>n << 2);
+    return;
+  }
+  const pa = scratch;
+  const pb = pa + (<usize>(MC * KC) << 2);
+  const tmp = pb + (<usize>(KC * NC) << 2);
+  const ldcB = ldc << 2;
+  let mads: f64 = 0;
+  for (let jc = 0; jc < n; jc += NC) {
+    const nc = min(NC, n - jc);
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = min(KC, k - pc);
+      packB(b, ldb, pc, kc, jc, nc, pb);
+      const mode = pc == 0 ? MK_STORE : MK_ADD;
+      for (let ic = 0; ic < m; ic += MC) {
+        const mc = min(MC, m - ic);
+        packA(a, lda, ic, mc, pc, kc, pa);
+        for (let s = 0; s < nc; s += 8) {
+          const cols = min(8, nc - s);
+          const bs = pb + ((<usize>s * <usize>kc) << 2);
+          for (let r = 0; r < mc; r += 4) {
+            const rows = min(4, mc - r);
+            const as = pa + ((<usize>r * <usize>kc) << 2);
+            const cp = c + ((<usize>(ic + r)) * ldc + <usize>(jc + s)) * 4;
+            if (rows == 4 && cols == 8) {
+              micro4x8(as, 4, 16, bs, 32, kc, cp, ldcB, mode, 0);
+            } else {
+              micro4x8(as, 4, 16, bs, 32, kc, tmp, 32, MK_STORE, 0);
+              for (let i = 0; i < rows; i++) {
+                for (let j = 0; j < cols; j++) {
+                  const d = cp + <usize>i * ldcB + (<usize>j << 2);
+                  const v = load<f32>(tmp + (<usize>(i * 8 + j) << 2));
+                  store<f32>(d, mode == MK_STORE ? v : load<f32>(d) + v);
+                }
+              }
+            }
+            mads += <f64>rows * <f64>cols * <f64>kc;
+          }
+        }
+      }
+    }
+  }
+  count(counters, CNT_MADD, mads);
+}

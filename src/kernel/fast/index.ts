@@ -1,0 +1,198 @@
+/**
+ * The fast FP32 backend: AssemblyScript kernels compiled to WebAssembly SIMD (relaxed SIMD when V8 accepts it),
+ * run on the calling thread plus worker threads over one shared WebAssembly.Memory.
+ */
+import { performance } from 'node:perf_hooks';
+import type { AttendArgs, Backend, Buf, Counters, Mat, View } from '../backend.js';
+import { CMD, COUNTER_SLOTS, COUNTER_STRIDE, CTL, descriptorWords, groupMaps, MAX_THREADS, writeDescriptor } from './layout.js';
+import { Pool } from './pool.js';
+import { instantiate, loadKernelBytes, type WasmMemory, wasmApi } from './wasm.js';
+
+/** The fast backend plus host-calibration probes. */
+export type FastBackend = Backend & {
+  /** Micro-benchmarks for host calibration, each returning the achieved rate. */
+  measureGemmFlopPerSecond(n: number): number;
+  measureReadBytesPerSecond(bytes: number): number;
+  measureExpPerSecond(n: number): number;
+  readonly relaxedSimd: boolean;
+  /** Frees every buffer from alloc at once (earlier views then alias new allocations). */
+  reset(): void;
+};
+
+const PAGE = 65536;
+const ALIGN = 64;
+// Addresses stay below 2 GiB… 4 GiB; 2 GiB keeps every byte offset a safe positive JS/i32-wrapped number.
+const MAX_PAGES = 32768;
+
+/** Bump allocator over the shared memory; growing never invalidates views (a shared buffer is never detached). */
+class Arena {
+  next: number;
+  constructor(private readonly memory: WasmMemory, readonly base: number) {
+    this.next = base;
+  }
+  /** Byte offset of a fresh zeroed block of `bytes` bytes. */
+  alloc(bytes: number): number {
+    const at = Math.ceil(this.next / ALIGN) * ALIGN;
+    const end = at + Math.max(bytes, 0) + ALIGN; // slack: vector loads may run a little past a row's end
+    const have = this.memory.buffer.byteLength;
+    if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
+    new Uint8Array(this.memory.buffer, at, end - at).fill(0);
+    this.next = end;
+    return at;
+  }
+}
+
+/**
+ * Creates the WebAssembly SIMD backend with `threads` worker threads (1 = run on the calling thread);
+ * `relaxedSimd: false` forces the plain SIMD build (default: relaxed when this V8 accepts it).
+ */
+export async function createFastBackend(opts: { threads: number; relaxedSimd?: boolean }): Promise<FastBackend> {
+  const threads = Math.floor(opts.threads);
+  if (!(threads >= 1 && threads <= MAX_THREADS)) throw new RangeError(`fast backend: threads must be 1…${MAX_THREADS}`);
+  const { bytes, relaxed } = loadKernelBytes(opts.relaxedSimd ?? true);
+  const memory = new wasmApi.Memory({ initial: 256, maximum: MAX_PAGES, shared: true });
+  const kernels = instantiate(bytes, memory);
+  const pool = await Pool.start(kernels, threads, memory, bytes, relaxed);
+  const ctl = pool.ctl;
+  // Page 0 is left to the module; counters get their own cache lines; then the bump region.
+  const countersAt = PAGE;
+  for (let t = 0; t < threads; t++) ctl[CTL.counters + t] = countersAt + t * COUNTER_STRIDE;
+  const arena = new Arena(memory, countersAt + MAX_THREADS * COUNTER_STRIDE);
+  const ours = new WeakSet<ArrayBufferLike>();
+  let scratchBytes = 0;
+  let descAt = 0;
+  let descWords = 0;
+
+  const f64 = (): Float64Array => new Float64Array(memory.buffer);
+  const i32 = (): Int32Array => new Int32Array(memory.buffer);
+
+  function ensureScratch(bytesPerThread: number): void {
+    if (bytesPerThread <= scratchBytes) return;
+    scratchBytes = Math.ceil(bytesPerThread * 1.25 / ALIGN) * ALIGN;
+    for (let t = 0; t < threads; t++) ctl[CTL.scratch + t] = arena.alloc(scratchBytes);
+  }
+
+  /** Byte address of element `offset` of buf, which must be a view from alloc. */
+  function address(buf: Buf, offset: number): number {
+    if (!(buf instanceof Float32Array) || !ours.has(buf.buffer)) {
+      throw new TypeError('fast backend: buffers must come from this backend\'s alloc()');
+    }
+    return buf.byteOffset + offset * 4;
+  }
+
+  /** Runs a command with the counters zeroed first and returns each slot summed over threads. */
+  function runCounted(cmd: number, args: readonly number[]): number[] {
+    const view = f64();
+    for (let t = 0; t < threads; t++) view.fill(0, (countersAt + t * COUNTER_STRIDE) / 8, (countersAt + t * COUNTER_STRIDE) / 8 + COUNTER_SLOTS);
+    pool.run(cmd, args);
+    const sums = new Array<number>(COUNTER_SLOTS).fill(0);
+    const after = f64();
+    for (let t = 0; t < threads; t++) {
+      for (let s = 0; s < COUNTER_SLOTS; s++) sums[s] = (sums[s] ?? 0) + (after[(countersAt + t * COUNTER_STRIDE) / 8 + s] ?? 0);
+    }
+    return sums;
+  }
+
+  function gemm(a: Mat, b: Mat, c: Mat, counters: Counters): void {
+    if (a.cols !== b.rows || c.rows !== a.rows || c.cols !== b.cols) {
+      throw new RangeError(`gemm: shapes ${a.rows}×${a.cols} · ${b.rows}×${b.cols} → ${c.rows}×${c.cols} do not match`);
+    }
+    ensureScratch(kernels.gemmScratchBytes());
+    const [mads = 0] = runCounted(CMD.gemm, [
+      address(a.data, a.offset), a.rowStride, address(b.data, b.offset), b.rowStride,
+      address(c.data, c.offset), c.rowStride, a.rows, a.cols, b.cols,
+    ]);
+    counters.multiplyAdds += mads;
+  }
+
+  function attend(args: AttendArgs, counters: Counters): void {
+    if (args.batch <= 0 || args.queries <= 0 || args.maps <= 0) return;
+    if (args.queries > args.keys) throw new RangeError(`attend: ${args.queries} queries but only ${args.keys} keys`);
+    const groups = groupMaps(args.maps, args.mapToK, args.mapToV);
+    const view = (v: View): number => address(v.data, v.offset);
+    const words = descriptorWords(groups);
+    if (words > descWords) {
+      descWords = words * 2;
+      descAt = arena.alloc(descWords * 4);
+    }
+    const items = writeDescriptor(i32(), descAt / 4, args, { q: view(args.q), k: view(args.k), v: view(args.v), out: view(args.out) }, groups);
+    ensureScratch(kernels.attendScratchBytes(descAt));
+    const [mads = 0, exps = 0, kElems = 0, vElems = 0] = runCounted(CMD.attend, [descAt, items]);
+    counters.multiplyAdds += mads;
+    counters.expEvaluations += exps;
+    if (args.kvBytesPerElement > 0) counters.kvBytesRead += (kElems + vElems) * args.kvBytesPerElement;
+  }
+
+  /** Best-of time in seconds of `fn` (one warm-up, then repeats until ~0.3 s or 20 runs). */
+  function bestTime(fn: () => void): number {
+    fn();
+    let best = Infinity;
+    const until = performance.now() + 300;
+    for (let r = 0; r < 20 && (r < 3 || performance.now() < until); r++) {
+      const t0 = performance.now();
+      fn();
+      best = Math.min(best, (performance.now() - t0) / 1000);
+    }
+    return best;
+  }
+
+  /** Runs a probe on temporary buffers, then returns their space to the arena. */
+  function withTemporary<T>(fn: () => T): T {
+    ensureScratch(kernels.gemmScratchBytes());
+    const mark = arena.next;
+    try {
+      return fn();
+    } finally {
+      arena.next = mark;
+    }
+  }
+
+  const backend: FastBackend = {
+    name: relaxed ? 'wasm-relaxed-simd' : 'wasm-simd',
+    precision: 'fp32',
+    relaxedSimd: relaxed,
+    alloc(n: number): Float32Array {
+      const at = arena.alloc(n * 4);
+      const buf = memory.buffer;
+      ours.add(buf);
+      return new Float32Array(buf, at, n);
+    },
+    gemm,
+    attend,
+    reset(): void {
+      arena.next = arena.base;
+      scratchBytes = 0;
+      descWords = 0;
+    },
+    measureGemmFlopPerSecond(n: number): number {
+      return withTemporary(() => {
+        const mats = [0, 1, 2].map(() => backend.alloc(n * n));
+        for (const m of mats.slice(0, 2)) for (let i = 0; i < m.length; i++) m[i] = ((i * 7919) % 17) / 17 - 0.5;
+        const [a, b, c] = mats.map((data) => ({ data, offset: 0, rows: n, cols: n, rowStride: n })) as [Mat, Mat, Mat];
+        const sink = { multiplyAdds: 0, expEvaluations: 0, kvBytesRead: 0, kvBytesWritten: 0 };
+        return (2 * n * n * n) / bestTime(() => { gemm(a, b, c, sink); });
+      });
+    },
+    measureReadBytesPerSecond(bytes: number): number {
+      return withTemporary(() => {
+        const size = Math.ceil(bytes / 64) * 64;
+        const buf = backend.alloc(size / 4).fill(1);
+        const at = address(buf, 0);
+        return size / bestTime(() => { pool.run(CMD.read, [at, size]); });
+      });
+    },
+    measureExpPerSecond(n: number): number {
+      return withTemporary(() => {
+        const count = Math.ceil(n / 4) * 4;
+        const src = backend.alloc(count);
+        for (let i = 0; i < count; i++) src[i] = -10 * ((i % 1000) / 1000);
+        const dst = backend.alloc(count);
+        return count / bestTime(() => { pool.run(CMD.exp, [address(src, 0), address(dst, 0), count]); });
+      });
+    },
+    dispose(): void {
+      pool.dispose();
+    },
+  };
+  return backend;
+}

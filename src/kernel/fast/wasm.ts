@@ -1,0 +1,127 @@
+/**
+ * Loading the compiled kernels (dist/wasm/*.wasm) and running one thread's share of a command. Used by both the
+ * calling thread and the workers, so every thread splits work the same way.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { CMD, CTL } from './layout.js';
+
+/** The wasm exports JS calls (pointers are byte addresses; i32 arguments wrap, so addresses ≥ 2 GiB still work). */
+export interface Kernels {
+  gemm(a: number, lda: number, b: number, ldb: number, c: number, ldc: number,
+    m: number, k: number, n: number, scratch: number, counters: number): void;
+  gemmScratchBytes(): number;
+  attendItem(desc: number, item: number, scratch: number, counters: number): void;
+  attendScratchBytes(desc: number): number;
+  sumRead(ptr: number, bytes: number): number;
+  expRange(src: number, dst: number, n: number): void;
+  initConstants(): void;
+}
+
+/** The parts of a WebAssembly.Memory used here (typed locally: this project's TS lib has no WebAssembly types). */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  grow(pages: number): number;
+}
+
+/** The parts of the WebAssembly namespace used here. */
+interface WasmApi {
+  Memory: new (d: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: object };
+  validate(bytes: Uint8Array): boolean;
+}
+
+/** The global WebAssembly object. */
+export const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+const PACKAGE_NAME = 'llm-roofline';
+
+/** The package root: the nearest folder above this module with our package.json (works from src/, dist/, bundle). */
+export function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg)) {
+      const parsed = JSON.parse(readFileSync(pkg, 'utf8')) as { name?: unknown };
+      if (parsed.name === PACKAGE_NAME) return dir;
+    }
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`fast backend: no ${PACKAGE_NAME} package.json above ${fileURLToPath(import.meta.url)}`);
+    dir = parent;
+  }
+}
+
+/** Enables V8's relaxed-SIMD support; must run before compiling, in every thread that compiles. */
+export function enableRelaxedSimd(): void {
+  setFlagsFromString('--experimental-wasm-relaxed-simd');
+}
+
+/** Reads the relaxed build when allowed and this V8 validates it (after enabling the flag), else plain SIMD. */
+export function loadKernelBytes(allowRelaxed: boolean): { bytes: Uint8Array; relaxed: boolean } {
+  const dir = join(packageRoot(), 'dist', 'wasm');
+  const simd = join(dir, 'attention-simd.wasm');
+  if (!existsSync(simd)) throw new Error(`fast backend: ${simd} is missing; run npm run build`);
+  const relaxedPath = join(dir, 'attention-relaxed.wasm');
+  if (allowRelaxed && existsSync(relaxedPath)) {
+    enableRelaxedSimd();
+    const relaxed = new Uint8Array(readFileSync(relaxedPath));
+    if (wasmApi.validate(relaxed)) return { bytes: relaxed, relaxed: true };
+  }
+  return { bytes: new Uint8Array(readFileSync(simd)), relaxed: false };
+}
+
+/** Instantiates the kernel module on the shared memory. */
+export function instantiate(bytes: Uint8Array, memory: WasmMemory): Kernels {
+  const instance = new wasmApi.Instance(new wasmApi.Module(bytes), { env: { memory } });
+  const kernels = instance.exports as unknown as Kernels;
+  kernels.initConstants();
+  return kernels;
+}
+
+/** First index and count of thread t's share of n units, shares rounded up to `align` units. */
+function share(n: number, t: number, threads: number, align: number): [number, number] {
+  const per = Math.ceil(n / threads / align) * align;
+  const start = Math.min(n, t * per);
+  return [start, Math.min(n, start + per) - start];
+}
+
+/** Runs thread t's share (of `threads`) of the command in the control block. */
+export function runShare(k: Kernels, ctl: Int32Array, t: number, threads: number): void {
+  const arg = (i: number): number => ctl[CTL.arg + i] ?? 0;
+  const ptr = (i: number): number => arg(i) >>> 0;
+  const scratch = ctl[CTL.scratch + t] ?? 0;
+  const counters = ctl[CTL.counters + t] ?? 0;
+  switch (ctl[CTL.cmd] ?? 0) {
+    case CMD.gemm: {
+      // Rows of C split in multiples of 4 (the micro-kernel height); each thread packs its own B panels.
+      const [r0, rows] = share(arg(6), t, threads, 4);
+      const lda = arg(1);
+      const ldc = arg(5);
+      if (rows > 0) k.gemm(ptr(0) + r0 * lda * 4, lda, ptr(2), arg(3), ptr(4) + r0 * ldc * 4, ldc, rows, arg(7), arg(8), scratch, counters);
+      break;
+    }
+    case CMD.attend: {
+      // Items are pulled dynamically, costliest tiles first, so causal tiles of uneven cost balance out.
+      const items = arg(1);
+      for (let it = Atomics.add(ctl, CTL.next, 1); it < items; it = Atomics.add(ctl, CTL.next, 1)) {
+        k.attendItem(arg(0), it, scratch, counters);
+      }
+      break;
+    }
+    case CMD.read: {
+      const [b0, bytes] = share(arg(1), t, threads, 64);
+      if (bytes > 0) k.sumRead(ptr(0) + b0, bytes);
+      break;
+    }
+    case CMD.exp: {
+      const [i0, n] = share(arg(2), t, threads, 4);
+      if (n > 0) k.expRange(ptr(0) + i0 * 4, ptr(1) + i0 * 4, n);
+      break;
+    }
+    default:
+      break;
+  }
+}
