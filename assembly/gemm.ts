@@ -1,7 +1,7 @@
 // Packed SGEMM: C = A·B for row-major strided matrices (strides in elements). Panels of B (KC×NC, 8-column
 // strips) and A (MC×KC, 4-row strips) are packed contiguously so the micro-kernel streams them with unit stride
 // and no cache-set aliasing from large row strides; edges are zero-padded and written back through a 4×8 temp.
-import { CNT_MADD, count, micro4x8, MK_ADD, MK_STORE } from './common';
+import { CNT_MADD, count, madd, micro4x8, MK_ADD, MK_STORE } from './common';
 
 const KC: i32 = 256;
 const NC: i32 = 512;
@@ -97,4 +97,41 @@ export function gemm(
     }
   }
   count(counters, CNT_MADD, mads);
+}
+
+/** Columns of C a small-m GEMM keeps hot at once (m rows × this many floats stay in L1). */
+const NB: i32 = 2048;
+
+/**
+ * C (m×n) = A (m×k) · B (k×n) for small m (decode: one row per sequence): no packing, so B, the weights, is
+ * streamed exactly once, which is what makes decode projections bandwidth-bound as the roofline assumes.
+ */
+export function gemmSmall(
+  a: usize, lda: usize, b: usize, ldb: usize, c: usize, ldc: usize,
+  m: i32, k: i32, n: i32, counters: usize,
+): void {
+  if (m <= 0 || n <= 0) return;
+  for (let j0 = 0; j0 < n; j0 += NB) {
+    const cols = min(NB, n - j0);
+    const vec = cols & ~3;
+    for (let i = 0; i < m; i++) memory.fill(c + (<usize>i * ldc + <usize>j0) * 4, 0, <usize>cols << 2);
+    for (let p = 0; p < k; p++) {
+      const brow = b + (<usize>p * ldb + <usize>j0) * 4;
+      for (let i = 0; i < m; i++) {
+        const s = load<f32>(a + (<usize>i * lda + <usize>p) * 4);
+        const av = f32x4.splat(s);
+        const crow = c + (<usize>i * ldc + <usize>j0) * 4;
+        let j = 0;
+        for (; j < vec; j += 4) {
+          const o = <usize>j << 2;
+          v128.store(crow + o, madd(av, v128.load(brow + o), v128.load(crow + o)));
+        }
+        for (; j < cols; j++) {
+          const o = <usize>j << 2;
+          store<f32>(crow + o, load<f32>(crow + o) + s * load<f32>(brow + o));
+        }
+      }
+    }
+  }
+  count(counters, CNT_MADD, <f64>m * <f64>k * <f64>n);
 }

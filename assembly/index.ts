@@ -5,7 +5,7 @@ import { exp4 } from './common';
 
 export { initConstants } from './common';
 
-export { gemm, gemmScratchBytes } from './gemm';
+export { gemm, gemmScratchBytes, gemmSmall } from './gemm';
 export { attendItem, attendScratchBytes } from './attend';
 
 /** Sums `bytes` bytes (a multiple of 16) at ptr as f32x4 with four accumulators: the streaming-read probe. */

@@ -13,6 +13,7 @@ export interface Kernels {
   gemm(a: number, lda: number, b: number, ldb: number, c: number, ldc: number,
     m: number, k: number, n: number, scratch: number, counters: number): void;
   gemmScratchBytes(): number;
+  gemmSmall(a: number, lda: number, b: number, ldb: number, c: number, ldc: number, m: number, k: number, n: number, counters: number): void;
   attendItem(desc: number, item: number, scratch: number, counters: number): void;
   attendScratchBytes(desc: number): number;
   sumRead(ptr: number, bytes: number): number;
@@ -88,6 +89,9 @@ function share(n: number, t: number, threads: number, align: number): [number, n
   return [start, Math.min(n, start + per) - start];
 }
 
+/** Below this many rows of A, GEMM streams B without packing (see assembly/gemm.ts gemmSmall). */
+export const SMALL_M = 8;
+
 /** Runs thread t's share (of `threads`) of the command in the control block. */
 export function runShare(k: Kernels, ctl: Int32Array, t: number, threads: number): void {
   const arg = (i: number): number => ctl[CTL.arg + i] ?? 0;
@@ -96,10 +100,16 @@ export function runShare(k: Kernels, ctl: Int32Array, t: number, threads: number
   const counters = ctl[CTL.counters + t] ?? 0;
   switch (ctl[CTL.cmd] ?? 0) {
     case CMD.gemm: {
-      // Rows of C split in multiples of 4 (the micro-kernel height); each thread packs its own B panels.
-      const [r0, rows] = share(arg(6), t, threads, 4);
       const lda = arg(1);
       const ldc = arg(5);
+      if (arg(6) <= SMALL_M) {
+        // Few rows (decode): split the columns, so every thread streams its own share of B once.
+        const [j0, cols] = share(arg(8), t, threads, 4);
+        if (cols > 0) k.gemmSmall(ptr(0), lda, ptr(2) + j0 * 4, arg(3), ptr(4) + j0 * 4, ldc, arg(6), arg(7), cols, counters);
+        break;
+      }
+      // Rows of C split in multiples of 4 (the micro-kernel height); each thread packs its own B panels.
+      const [r0, rows] = share(arg(6), t, threads, 4);
       if (rows > 0) k.gemm(ptr(0) + r0 * lda * 4, lda, ptr(2), arg(3), ptr(4) + r0 * ldc * 4, ldc, rows, arg(7), arg(8), scratch, counters);
       break;
     }
