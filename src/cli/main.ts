@@ -2,6 +2,7 @@
 import { Command, Option } from '@commander-js/extra-typings';
 import { UserError } from '../io/errors.js';
 import { toolInfo } from '../io/version.js';
+import { registerCompare } from './compare-command.js';
 import type { WorkloadOptionValues } from './options.js';
 
 const DEFAULTS = {
@@ -147,6 +148,8 @@ export function buildProgram(): Command {
       const { runValidate } = await import('./validate.js');
       await runValidate(o);
     });
+
+  registerCompare(program);
 
   program
     .command('reproduce')

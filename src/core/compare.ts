@@ -165,7 +165,13 @@ export function compareSides(baseline: CompareSide, candidate: CompareSide, rule
     if (side.points.length === 0) throw new CompareInputError(side.file, 'points', 'no points to compare');
   }
   const metrics = commonMetrics([baseline, candidate]);
-  for (const rule of rules) requireMetric(rule, metrics);
+  for (const rule of rules) {
+    const somewhere = [baseline, candidate].some((side) => side.points.some((p) => rule.metric in p.metrics));
+    if (somewhere && !metrics.includes(rule.metric)) {
+      throw new CompareInputError('--fail-if', '', `"${rule.text}": ${rule.metric} is not in every point of both files (sweep points carry only totals and memory; numeric fields in every point: ${metrics.join(', ')})`);
+    }
+    requireMetric(rule, metrics);
+  }
   const onModel = matchesOnModel(baseline, candidate, by);
   const points = matchPoints(baseline, candidate, onModel).map(([b, c]): PointDiff => ({
     baseline: b,

@@ -1,0 +1,167 @@
+/** `compare`'s pure parts: rule parsing and semantics, point matching, and the side-by-side grouping. */
+import { describe, expect, it } from 'vitest';
+import { compareModels, dominantBound } from '../../src/core/compare-models.js';
+import { breaks, CompareInputError, parseRule, relativeChange, ruleChange } from '../../src/core/compare-rules.js';
+import { compareSides, matchesOnModel, matchPoints, type CompareSide, type ComparePoint } from '../../src/core/compare.js';
+import type { OpResult } from '../../src/core/engine.js';
+import { buildReport } from '../../src/core/report.js';
+import type { SweepGrid } from '../../src/core/sweep.js';
+import { loadHardware } from '../../src/io/load-hardware.js';
+import { loadModel } from '../../src/io/load-model.js';
+
+const workload = { phase: 'decode', batch: 1, seqLen: 1, contextLen: 2048, bitsLabel: 'w16a16kv16', flash: false, pairs: 'causal', scope: 'model', costModel: 'exact' };
+
+function point(model: string, batch: number, metrics: Record<string, number>, field = ''): ComparePoint {
+  return { model, hardware: 'h100-sxm', workload: { ...workload, batch }, metrics, field };
+}
+
+const side = (file: string, points: ComparePoint[]): CompareSide => ({ file, points });
+
+function thrown(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof CompareInputError) return e.message;
+    throw e;
+  }
+  throw new Error('expected a CompareInputError');
+}
+
+describe('parseRule', () => {
+  it.each([
+    ['totals.timeSeconds > +5%', { metric: 'totals.timeSeconds', op: '>', threshold: 0.05, relative: true }],
+    ['memory.kvCacheBytes>+0%', { metric: 'memory.kvCacheBytes', op: '>', threshold: 0, relative: true }],
+    ['totals.flops < -10%', { metric: 'totals.flops', op: '<', threshold: -0.1, relative: true }],
+    ['totals.bytes > 2.5%', { metric: 'totals.bytes', op: '>', threshold: 0.025, relative: true }],
+    ['totals.bytes > +1e6', { metric: 'totals.bytes', op: '>', threshold: 1e6, relative: false }],
+    ['totals.timeSeconds < -0.001', { metric: 'totals.timeSeconds', op: '<', threshold: -0.001, relative: false }],
+    ['  memory.weightBytes   >   1000  ', { metric: 'memory.weightBytes', op: '>', threshold: 1000, relative: false }],
+  ])('%s', (text, expected) => {
+    expect(parseRule(text)).toEqual({ text, ...expected });
+  });
+
+  it.each(['totals.timeSeconds >> 5%', 'totals.timeSeconds >= 5%', 'totals.timeSeconds = 5%', '> 5%', 'totals.timeSeconds >', 'totals.timeSeconds > 5%%', 'totals.timeSeconds > five', 'totals.timeSeconds > 1e999', 'totals..flops > 1'])(
+    'rejects %s naming the rule and the expected form',
+    (text) => {
+      expect(thrown(() => parseRule(text))).toBe(`--fail-if: "${text}": expected "<metric> > <threshold>" or "<metric> < <threshold>", threshold like +5%, -2.5% or 1e6`);
+    },
+  );
+});
+
+describe('rule semantics', () => {
+  const up5 = parseRule('m > +5%');
+  const down10 = parseRule('m < -10%');
+  it('a change exactly at a relative limit passes, one just past it breaks', () => {
+    expect(ruleChange(up5, 20, 21)).toBe(0.05);
+    expect(breaks(up5, ruleChange(up5, 20, 21))).toBe(false);
+    expect(breaks(up5, ruleChange(up5, 20, 21.000001))).toBe(true);
+    expect(ruleChange(down10, 100, 90)).toBe(-0.1);
+    expect(breaks(down10, ruleChange(down10, 100, 90))).toBe(false);
+    expect(breaks(down10, ruleChange(down10, 100, 89.9))).toBe(true);
+    // A decrease never breaks an upper limit, an increase never a lower one.
+    expect(breaks(up5, ruleChange(up5, 20, 1))).toBe(false);
+    expect(breaks(down10, ruleChange(down10, 20, 40))).toBe(false);
+  });
+  it('absolute thresholds compare candidate − baseline', () => {
+    const abs = parseRule('m > +1e6');
+    expect(breaks(abs, ruleChange(abs, 5e6, 6e6))).toBe(false);
+    expect(breaks(abs, ruleChange(abs, 5e6, 6e6 + 1))).toBe(true);
+    const drop = parseRule('m < -0.5');
+    expect(breaks(drop, ruleChange(drop, 2, 1.5))).toBe(false);
+    expect(breaks(drop, ruleChange(drop, 2, 1.25))).toBe(true);
+  });
+  it('from a zero baseline the change is 0 when both are 0, else ±Infinity', () => {
+    expect(relativeChange(0, 0)).toBe(0);
+    expect(relativeChange(0, 3)).toBe(Infinity);
+    expect(relativeChange(0, -3)).toBe(-Infinity);
+    expect(breaks(parseRule('m > +1000000%'), relativeChange(0, 1e-30))).toBe(true);
+    expect(breaks(parseRule('m > +0%'), relativeChange(0, 0))).toBe(false);
+    expect(breaks(parseRule('m < -5%'), relativeChange(0, 3))).toBe(false);
+  });
+});
+
+describe('matching', () => {
+  const m = { 'totals.timeSeconds': 1 };
+  it('ignores model ids when each file has one model (auto), and only then', () => {
+    const a = side('a.json', [point('x.json', 1, m)]);
+    const b = side('b.json', [point('y.json', 1, m)]);
+    expect(matchesOnModel(a, b, 'auto')).toBe(false);
+    expect(matchesOnModel(a, a, 'auto')).toBe(true);
+    expect(matchesOnModel(a, b, 'model')).toBe(true);
+    const two = side('c.json', [point('x.json', 1, m), point('z.json', 1, m)]);
+    expect(matchesOnModel(two, two, 'auto')).toBe(true);
+    expect(matchesOnModel(two, two, 'workload')).toBe(false);
+  });
+  it('pairs points whatever their order; repeated points pair in file order', () => {
+    const a = side('a.json', [point('x', 1, { t: 1 }, 'points.0'), point('x', 2, { t: 2 }, 'points.1'), point('x', 2, { t: 3 }, 'points.2')]);
+    const b = side('b.json', [point('x', 2, { t: 20 }, 'points.0'), point('x', 1, { t: 10 }, 'points.1'), point('x', 2, { t: 30 }, 'points.2')]);
+    expect(matchPoints(a, b, true).map(([p, q]) => [p.metrics.t, q.metrics.t])).toEqual([[1, 10], [2, 20], [3, 30]]);
+  });
+  it('names an unmatched point, its file and where it sits', () => {
+    const a = side('a.json', [point('x', 1, m, 'points.0')]);
+    const b = side('b.json', [point('x', 1, m, 'points.0'), point('x', 4, m, 'points.1')]);
+    expect(thrown(() => matchPoints(a, b, true))).toBe('b.json: points.1: x h100-sxm decode B4 L2048 w16a16kv16 has no matching point in a.json');
+    expect(thrown(() => matchPoints(b, a, true))).toBe('b.json: points.1: x h100-sxm decode B4 L2048 w16a16kv16 has no matching point in a.json');
+    expect(thrown(() => matchPoints(side('a.json', [point('x', 1, m)]), side('b.json', [point('y', 1, m)]), true))).toMatch(/^a\.json: x h100-sxm .* has no matching point in b\.json$/);
+  });
+});
+
+describe('compareSides', () => {
+  const metrics = { 'totals.timeSeconds': 20, 'memory.kvCacheBytes': 100 };
+  const base = side('base.json', [point('x', 1, metrics, 'points.0')]);
+  it('names an unknown metric and lists the numeric fields', () => {
+    expect(thrown(() => compareSides(base, base, [parseRule('totals.speed > +5%')], 'auto'))).toBe(
+      '--fail-if: "totals.speed > +5%": unknown metric totals.speed (numeric fields: totals.timeSeconds, memory.kvCacheBytes)',
+    );
+  });
+  it('says when a metric is only in some points (a report against a sweep)', () => {
+    const report = side('r.json', [point('x', 1, { ...metrics, 'model.parameters': 7 })]);
+    expect(thrown(() => compareSides(report, base, [parseRule('model.parameters > 0')], 'auto'))).toMatch(/^--fail-if: "model.parameters > 0": model\.parameters is not in every point of both files/);
+  });
+  it('a file against itself passes every rule and changes nothing', () => {
+    const c = compareSides(base, base, [parseRule('totals.timeSeconds > +0%'), parseRule('memory.kvCacheBytes < -0%'), parseRule('totals.timeSeconds > +0')], 'auto');
+    expect(c.passed).toBe(true);
+    expect(c.points[0]?.changed).toEqual([]);
+  });
+  it('reports changed metrics and the points that break a rule', () => {
+    const head = side('head.json', [point('x', 1, { 'totals.timeSeconds': 21, 'memory.kvCacheBytes': 200 }, 'points.0')]);
+    const c = compareSides(base, head, [parseRule('totals.timeSeconds > +5%'), parseRule('memory.kvCacheBytes > +0%')], 'auto');
+    expect(c.points[0]?.changed.map((d) => [d.metric, d.relative])).toEqual([['totals.timeSeconds', 0.05], ['memory.kvCacheBytes', 1]]);
+    expect(c.rules.map((r) => r.broken.length)).toEqual([0, 1]);
+    expect(c.passed).toBe(false);
+  });
+  it('an empty file is an error', () => {
+    expect(thrown(() => compareSides(side('e.json', []), base, [], 'auto'))).toBe('e.json: points: no points to compare');
+  });
+});
+
+describe('side by side', () => {
+  const op = (bound: 'compute' | 'memory', count: number, timeSeconds: number): OpResult => ({ name: 'x', count, flops: 0, bytes: { weight: 0, actRead: 0, actWrite: 0, kvRead: 0, kvWrite: 0, total: 0 }, intensityFlopPerByte: 0, bound, timeSeconds });
+  it('the dominant bound is the one whose operators take more Σ count × time', () => {
+    expect(dominantBound([op('compute', 1, 3), op('memory', 2, 1)])).toBe('compute');
+    expect(dominantBound([op('compute', 1, 3), op('memory', 4, 1)])).toBe('memory');
+    expect(dominantBound([op('compute', 1, 2), op('memory', 2, 1)])).toBe('compute');
+  });
+
+  it('groups by everything but the model, first model first, with ratios to it and the report\'s numbers', () => {
+    const h100 = loadHardware('h100-sxm').hardware;
+    const models = [loadModel('paper/gqa-1b'), loadModel('paper/gta-1b'), loadModel('paper/500m-mla')];
+    const grid: SweepGrid = { models, hardware: [h100], phases: ['prefill', 'decode'], batches: [1, 32], seqLens: [2048], contextLens: [2048], bits: [{ weight: 16, activation: 16, kv: 16 }], flash: [false], pairs: 'causal', scope: 'model', costModel: 'exact' };
+    const doc = compareModels(grid);
+    expect(doc.schema).toBe('llm-roofline.compare/v1');
+    expect(doc.baselineModel).toBe('paper/gqa-1b');
+    expect(doc.rows).toHaveLength(4);
+    for (const row of doc.rows) {
+      expect(row.models.map((m) => m.model)).toEqual(['paper/gqa-1b', 'paper/gta-1b', 'paper/500m-mla']);
+      expect(row.models[0]?.ratio).toEqual({ timeSeconds: 1, flops: 1, bytes: 1, kvCacheBytes: 1, weightBytes: 1 });
+      expect(row.models[1]?.ratio.kvCacheBytes).toBeCloseTo(0.3, 12);
+      expect(row.models[2]?.mla).toBe(row.workload.phase === 'prefill' ? 'naive' : 'absorbed');
+      for (const [i, m] of row.models.entries()) {
+        const w = row.workload;
+        const report = buildReport(models[i]!, h100, { phase: w.phase, batch: w.batch, seqLen: w.seqLen, contextLen: w.contextLen, bits: w.bits, flash: false, pairs: 'causal', costModel: 'exact' }, 'model', { name: 't', version: '0' });
+        expect(m.totals).toEqual(report.totals);
+        expect(m.bound).toBe(dominantBound(report.ops));
+      }
+    }
+  });
+});
