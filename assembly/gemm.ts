@@ -115,7 +115,34 @@ export function gemmSmall(
     const cols = min(NB, n - j0);
     const vec = cols & ~3;
     for (let i = 0; i < m; i++) memory.fill(c + (<usize>i * ldc + <usize>j0) * 4, 0, <usize>cols << 2);
-    for (let p = 0; p < k; p++) {
+    // Four rows of B per pass: each C vector is loaded and stored once per four B vectors, so the loop is bound
+    // by streaming B (the weights), not by traffic to C.
+    let p = 0;
+    for (; p + 4 <= k; p += 4) {
+      const b0 = b + (<usize>p * ldb + <usize>j0) * 4;
+      const bstep = ldb * 4;
+      for (let i = 0; i < m; i++) {
+        const ap = a + (<usize>i * lda + <usize>p) * 4;
+        const s0 = load<f32>(ap), s1 = load<f32>(ap, 4), s2 = load<f32>(ap, 8), s3 = load<f32>(ap, 12);
+        const a0 = f32x4.splat(s0), a1 = f32x4.splat(s1), a2 = f32x4.splat(s2), a3 = f32x4.splat(s3);
+        const crow = c + (<usize>i * ldc + <usize>j0) * 4;
+        let j = 0;
+        for (; j < vec; j += 4) {
+          const o = <usize>j << 2;
+          let acc = v128.load(crow + o);
+          acc = madd(a0, v128.load(b0 + o), acc);
+          acc = madd(a1, v128.load(b0 + bstep + o), acc);
+          acc = madd(a2, v128.load(b0 + 2 * bstep + o), acc);
+          acc = madd(a3, v128.load(b0 + 3 * bstep + o), acc);
+          v128.store(crow + o, acc);
+        }
+        for (; j < cols; j++) {
+          const o = <usize>j << 2;
+          store<f32>(crow + o, load<f32>(crow + o) + s0 * load<f32>(b0 + o) + s1 * load<f32>(b0 + bstep + o) + s2 * load<f32>(b0 + 2 * bstep + o) + s3 * load<f32>(b0 + 3 * bstep + o));
+        }
+      }
+    }
+    for (; p < k; p++) {
       const brow = b + (<usize>p * ldb + <usize>j0) * 4;
       for (let i = 0; i < m; i++) {
         const s = load<f32>(a + (<usize>i * lda + <usize>p) * 4);

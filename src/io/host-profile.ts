@@ -53,7 +53,7 @@ export function hostProfile(c: HostMeasurements, date: string): HardwareProfile 
       fp32: measured(c.gemmFlopPerSecond, 'square SGEMM (512³) of the kernel engine, all threads; a multiply-add is 2 FLOPs'),
     },
     memoryBytes: { value: totalmem(), source: 'os', note: 'os.totalmem()' },
-    memoryBandwidthBytesPerSecond: measured(c.readBytesPerSecond, 'streaming f32x4 read of a 64 MiB buffer, all threads'),
+    memoryBandwidthBytesPerSecond: measured(c.readBytesPerSecond, 'a one-row GEMM of the kernel engine against a 64 MiB weight matrix (how decode projections stream weights), all threads'),
     onChipMemoryBytes: l2 === undefined ? { value: 2 ** 20, source: 'os', flags: ['unconfirmed'], note: 'L2 per core not readable from sysfs; 1 MiB assumed' } : { value: l2, source: 'os', note: 'L2 per core from /sys/devices/system/cpu/cpu0/cache/index2/size' },
     expPerSecond: measured(c.expPerSecond, 'vectorised exp of the kernel engine, all threads'),
     operatorOverheadSeconds: measured(c.operatorOverheadSeconds, 'one tiny (1×8×8) GEMM through the kernel engine: dispatch to the threads and back'),
