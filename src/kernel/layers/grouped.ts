@@ -2,7 +2,7 @@
 import type { Backend, Buf, Counters } from '../backend.js';
 import { randomArray, seeded } from '../random.js';
 import { cacheView, mat, project, rope, toCache, upload, view } from '../tensor.js';
-import { stepRows, type AttentionLayer, type LayerSize } from './layer.js';
+import { statefulLayer, stepRows, type AttentionLayer, type LayerSize } from './layer.js';
 
 export interface GroupedDims {
   readonly hidden: number;
@@ -63,27 +63,23 @@ export function groupedLayer(backend: Backend, d: GroupedDims, weights: GroupedW
   const vCache = backend.alloc(B * maxTokens * kw);
   const group = heads / kvHeads;
   const mapToKv = Int32Array.from({ length: heads }, (_, h) => Math.floor(h / group));
-  let cached = 0;
-  return {
+  return statefulLayer({
     hidden: H,
-    get cached() {
-      return cached;
-    },
-    forward(input, T, counters: Counters) {
-      if (cached + T > maxTokens || B * T > rows) throw new Error(`internal: buffers hold ${String(maxTokens)} tokens, ${String(rows / B)} per call`);
+    size,
+    input: x,
+    caches: [kCache, vCache],
+    step(T, start, counters: Counters) {
       const n = B * T;
-      for (let i = 0; i < n * H; i++) x[i] = input[i]!;
       project(backend, mat(x, 0, n, H), wq, bq, mat(q, 0, n, qw), counters);
       project(backend, mat(x, 0, n, H), wk, bk, mat(k, 0, n, kw), counters);
       project(backend, mat(x, 0, n, H), wv, bv, mat(v, 0, n, kw), counters);
-      rope(q, view(q, 0, T * qw, qw, dh), B, T, heads, 0, dh, cached);
-      rope(k, view(k, 0, T * kw, kw, dh), B, T, kvHeads, 0, dh, cached);
-      toCache(kCache, maxTokens, kvHeads, dh, k, kw, 0, B, T, cached, counters, bytes);
-      toCache(vCache, maxTokens, kvHeads, dh, v, kw, 0, B, T, cached, counters, bytes);
-      cached += T;
+      rope(q, view(q, 0, T * qw, qw, dh), B, T, heads, 0, dh, start);
+      rope(k, view(k, 0, T * kw, kw, dh), B, T, kvHeads, 0, dh, start);
+      toCache(kCache, maxTokens, kvHeads, dh, k, kw, 0, B, T, start, counters, bytes);
+      toCache(vCache, maxTokens, kvHeads, dh, v, kw, 0, B, T, start, counters, bytes);
       backend.attend(
         {
-          batch: B, queries: T, keys: cached, maps: heads, dq: dh, dv: dh,
+          batch: B, queries: T, keys: start + T, maps: heads, dq: dh, dv: dh,
           q: view(q, 0, T * qw, qw, dh),
           k: cacheView(kCache, maxTokens, kvHeads, dh),
           v: cacheView(vCache, maxTokens, kvHeads, dh),
@@ -95,16 +91,5 @@ export function groupedLayer(backend: Backend, d: GroupedDims, weights: GroupedW
       project(backend, mat(attn, 0, n, qw), wo, bo, mat(y, 0, n, H), counters);
       return y.subarray(0, n * H);
     },
-    prime(tokens) {
-      kCache.fill(0.01);
-      vCache.fill(0.02);
-      cached = tokens;
-    },
-    rewind(tokens) {
-      cached = tokens;
-    },
-    reset() {
-      cached = 0;
-    },
-  };
+  });
 }

@@ -6,7 +6,7 @@
 import type { Backend, Buf, Counters } from '../backend.js';
 import { randomArray, seeded } from '../random.js';
 import { cacheView, mat, project, rope, toCache, upload, view } from '../tensor.js';
-import { stepRows, type AttentionLayer, type LayerSize } from './layer.js';
+import { statefulLayer, stepRows, type AttentionLayer, type LayerSize } from './layer.js';
 
 export interface GtaDims {
   readonly hidden: number;
@@ -75,27 +75,23 @@ export function gtaLayer(backend: Backend, d: GtaDims, w: GtaWeights, size: Laye
   const cCache = backend.alloc(B * maxTokens * nc * dl);
   const mapToK = Int32Array.from({ length: nq }, (_, m) => Math.floor(m / (nq / nk)));
   const mapToV = Int32Array.from({ length: nq }, (_, m) => Math.floor(m / (nq / nc)));
-  let cached = 0;
-  return {
+  return statefulLayer({
     hidden: H,
-    get cached() {
-      return cached;
-    },
-    forward(input, T, counters: Counters) {
-      if (cached + T > maxTokens || B * T > rows) throw new Error(`internal: buffers hold ${String(maxTokens)} tokens, ${String(rows / B)} per call`);
+    size,
+    input: x,
+    caches: [kCache, cCache],
+    step(T, start, counters: Counters) {
       const n = B * T;
-      for (let i = 0; i < n * H; i++) x[i] = input[i]!;
       project(backend, mat(x, 0, n, H), wq, bq, mat(q, 0, n, nq * dh), counters);
       project(backend, mat(x, 0, n, H), wk, bk, mat(k, 0, n, nk * dh), counters);
       project(backend, mat(x, 0, n, H), wv, bv, mat(c, 0, n, nc * dl), counters);
-      rope(q, view(q, 0, T * nq * dh, nq * dh, dh), B, T, nq, 0, dh, cached);
-      rope(k, view(k, 0, T * nk * dh, nk * dh, dh), B, T, nk, 0, dh, cached);
-      toCache(kCache, maxTokens, nk, dh, k, nk * dh, 0, B, T, cached, counters, bytes);
-      toCache(cCache, maxTokens, nc, dl, c, nc * dl, 0, B, T, cached, counters, bytes);
-      cached += T;
+      rope(q, view(q, 0, T * nq * dh, nq * dh, dh), B, T, nq, 0, dh, start);
+      rope(k, view(k, 0, T * nk * dh, nk * dh, dh), B, T, nk, 0, dh, start);
+      toCache(kCache, maxTokens, nk, dh, k, nk * dh, 0, B, T, start, counters, bytes);
+      toCache(cCache, maxTokens, nc, dl, c, nc * dl, 0, B, T, start, counters, bytes);
       backend.attend(
         {
-          batch: B, queries: T, keys: cached, maps: nq, dq: dh, dv: dl,
+          batch: B, queries: T, keys: start + T, maps: nq, dq: dh, dv: dl,
           q: view(q, 0, T * nq * dh, nq * dh, dh),
           k: cacheView(kCache, maxTokens, nk, dh),
           v: cacheView(cCache, maxTokens, nc, dl),
@@ -117,16 +113,5 @@ export function gtaLayer(backend: Backend, d: GtaDims, w: GtaWeights, size: Laye
       project(backend, mat(u, 0, n, H), wo, undefined, mat(y, 0, n, H), counters);
       return y.subarray(0, n * H);
     },
-    prime(tokens) {
-      kCache.fill(0.01);
-      cCache.fill(0.02);
-      cached = tokens;
-    },
-    rewind(tokens) {
-      cached = tokens;
-    },
-    reset() {
-      cached = 0;
-    },
-  };
+  });
 }

@@ -30,3 +30,45 @@ export interface LayerSize {
 export function stepRows(size: LayerSize): number {
   return size.batch * (size.maxStep ?? size.maxTokens);
 }
+
+/** What a variant supplies: its caches, its input buffer, and one step over T new tokens at positions start…. */
+export interface LayerBody {
+  readonly hidden: number;
+  readonly size: LayerSize;
+  readonly input: Buf;
+  readonly caches: readonly Buf[];
+  /** Runs T tokens per sequence (already copied into `input`) at positions start … start + T − 1; returns the output. */
+  step(T: number, start: number, counters: Counters): Buf;
+}
+
+/** The cache bookkeeping every variant shares: capacity checks, input copy, cached length, prime/rewind/reset. */
+export function statefulLayer(body: LayerBody): AttentionLayer {
+  const { batch, maxTokens } = body.size;
+  const rows = stepRows(body.size);
+  let cached = 0;
+  return {
+    hidden: body.hidden,
+    get cached() {
+      return cached;
+    },
+    forward(input, T, counters) {
+      if (cached + T > maxTokens || batch * T > rows) throw new Error(`internal: buffers hold ${String(maxTokens)} tokens, ${String(rows / batch)} per call`);
+      const n = batch * T * body.hidden;
+      for (let i = 0; i < n; i++) body.input[i] = input[i]!;
+      const y = body.step(T, cached, counters);
+      cached += T;
+      return y;
+    },
+    prime(tokens) {
+      // Placeholder values: decode timing depends on how much cache is read, not on what it holds.
+      body.caches.forEach((c, i) => c.fill(0.01 * (i + 1)));
+      cached = tokens;
+    },
+    rewind(tokens) {
+      cached = tokens;
+    },
+    reset() {
+      cached = 0;
+    },
+  };
+}

@@ -6,7 +6,7 @@
 import type { Backend, Buf, Counters } from '../backend.js';
 import { randomArray, seeded } from '../random.js';
 import { mat, project, rmsNorm, rope, toCache, upload, view } from '../tensor.js';
-import { stepRows, type AttentionLayer, type LayerSize } from './layer.js';
+import { statefulLayer, stepRows, type AttentionLayer, type LayerSize } from './layer.js';
 
 export interface MlaDims {
   readonly hidden: number;
@@ -83,7 +83,6 @@ export function mlaLayer(backend: Backend, d: MlaDims, w: MlaWeights, size: Laye
   const y = backend.alloc(rows * H);
   const identity = Int32Array.from({ length: nh }, (_, h) => h);
   const zeros = new Int32Array(nh);
-  let cached = 0;
 
   function naive(T: number, K: number, counters: Counters): void {
     for (let b = 0; b < B; b++) {
@@ -133,15 +132,13 @@ export function mlaLayer(backend: Backend, d: MlaDims, w: MlaWeights, size: Laye
     for (let h = 0; h < nh; h++) backend.gemm(mat(lat, h * dc, n, dc, nh * dc), mat(wkvb, h * (dn + dv) + dn, dc, dv, kvbw), mat(o, h * dv, n, dv, nh * dv), counters);
   }
 
-  return {
+  return statefulLayer({
     hidden: H,
-    get cached() {
-      return cached;
-    },
-    forward(input, T, counters) {
-      if (cached + T > maxTokens || B * T > rows) throw new Error(`internal: buffers hold ${String(maxTokens)} tokens, ${String(rows / B)} per call`);
+    size,
+    input: x,
+    caches: [latent],
+    step(T, start, counters) {
       const n = B * T;
-      for (let i = 0; i < n * H; i++) x[i] = input[i]!;
       if (wq !== undefined) project(backend, mat(x, 0, n, H), wq, undefined, mat(q, 0, n, nh * qd), counters);
       else if (wqa !== undefined && wqb !== undefined && w.qNorm !== undefined) {
         project(backend, mat(x, 0, n, H), wqa, undefined, mat(qa, 0, n, rq), counters);
@@ -150,24 +147,13 @@ export function mlaLayer(backend: Backend, d: MlaDims, w: MlaWeights, size: Laye
       }
       project(backend, mat(x, 0, n, H), wkva, undefined, mat(kv, 0, n, lw), counters);
       rmsNorm(kv, n, lw, 0, dc, w.kvNorm);
-      rope(kv, view(kv, 0, T * lw, lw, 0), B, T, 1, dc, dr, cached);
-      rope(q, view(q, 0, T * nh * qd, nh * qd, qd), B, T, nh, dn, dr, cached);
-      toCache(latent, maxTokens, 1, lw, kv, lw, 0, B, T, cached, counters, bytes);
-      cached += T;
-      if (mode === 'naive') naive(T, cached, counters);
-      else absorbed(T, cached, counters);
+      rope(kv, view(kv, 0, T * lw, lw, 0), B, T, 1, dc, dr, start);
+      rope(q, view(q, 0, T * nh * qd, nh * qd, qd), B, T, nh, dn, dr, start);
+      toCache(latent, maxTokens, 1, lw, kv, lw, 0, B, T, start, counters, bytes);
+      if (mode === 'naive') naive(T, start + T, counters);
+      else absorbed(T, start + T, counters);
       project(backend, mat(o, 0, n, nh * dv), wo, undefined, mat(y, 0, n, H), counters);
       return y.subarray(0, n * H);
     },
-    prime(tokens) {
-      latent.fill(0.01);
-      cached = tokens;
-    },
-    rewind(tokens) {
-      cached = tokens;
-    },
-    reset() {
-      cached = 0;
-    },
-  };
+  });
 }
