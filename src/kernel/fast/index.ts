@@ -21,8 +21,8 @@ export type FastBackend = Backend & {
 
 const PAGE = 65536;
 const ALIGN = 64;
-// Addresses stay below 2 GiB… 4 GiB; 2 GiB keeps every byte offset a safe positive JS/i32-wrapped number.
-const MAX_PAGES = 32768;
+// Up to 4 GiB (wasm32); addresses cross the control block as i32 words and are read back with `>>> 0`.
+const MAX_PAGES = 65536;
 
 /** Bump allocator over the shared memory; growing never invalidates views (a shared buffer is never detached). */
 class Arena {
