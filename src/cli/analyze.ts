@@ -7,12 +7,14 @@ import { loadHardware } from '../io/load-hardware.js';
 import { loadModel } from '../io/load-model.js';
 import { toolInfo } from '../io/version.js';
 import { renderCsv } from '../render/csv.js';
+import { renderHtmlReport } from '../render/html-report.js';
 import { renderMarkdown } from '../render/markdown.js';
+import { rooflineSvg } from '../render/roofline-svg.js';
 import { renderTable } from '../render/table.js';
 import { emit, requirePeak, requireSupported, wantColor } from './common.js';
 import { bitsSpec, oneOf, positiveInt, resolveBits, type WorkloadOptionValues } from './options.js';
 
-export const ANALYZE_FORMATS = ['table', 'json', 'csv', 'md'] as const;
+export const ANALYZE_FORMATS = ['table', 'json', 'csv', 'md', 'svg', 'html'] as const;
 
 /** Values of analyze's options. */
 export type AnalyzeOptions = WorkloadOptionValues & { flash: boolean; scope: string; format: string };
@@ -48,6 +50,8 @@ export function runAnalyze(o: AnalyzeOptions): void {
     format === 'json' ? JSON.stringify(report, null, 2) + '\n'
     : format === 'csv' ? renderCsv(report)
     : format === 'md' ? renderMarkdown(report)
+    : format === 'svg' ? rooflineSvg(report)
+    : format === 'html' ? renderHtmlReport(report)
     : renderTable(report, wantColor(o.out));
   emit(o.out, text);
 }

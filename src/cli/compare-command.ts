@@ -25,7 +25,7 @@ export function registerCompare(program: Command): void {
     .option('--flash [mode]', 'fused attention: no value or "yes", "no", or "both"')
     .option('--no-flash', 'unfused attention only (the default)')
     .addOption(new Option('--scope <scope>', 'attention, layer, or model').choices(['attention', 'layer', 'model']).default('model'))
-    .addOption(new Option('--format <format>', 'side by side: table (default), json, md, csv, latex; baseline mode: table (default) or md').choices(['table', 'json', 'md', 'csv', 'latex']))
+    .addOption(new Option('--format <format>', 'side by side: table (default), json, md, csv, latex, svg (time against length); baseline mode: table (default) or md').choices(['table', 'json', 'md', 'csv', 'latex', 'svg']))
     .option('--baseline <file>', 'baseline mode: an llm-roofline.report/v1 (analyze --format json) or llm-roofline.sweep/v1 (sweep) file')
     .option('--candidate <file>', 'baseline mode: the file to check against --baseline, same formats')
     .option('--fail-if <rule>', 'exit 1 when broken at any point, e.g. "totals.timeSeconds > +5%" or "memory.kvCacheBytes > +1e6" (repeatable)', collect, [] as string[])

@@ -7,6 +7,7 @@ import { UserError } from '../io/errors.js';
 import { loadCompareSide } from '../io/load-compare.js';
 import { renderDiffMarkdown, renderDiffTable } from '../render/compare-diff.js';
 import { renderCompareCsv, renderCompareLatex, renderCompareMarkdown, renderCompareTable } from '../render/compare-models.js';
+import { compareSvg } from '../render/sweep-svg.js';
 import { emit, wantColor } from './common.js';
 import { oneOf, type WorkloadOptionValues } from './options.js';
 import { gridFrom } from './sweep.js';
@@ -44,7 +45,7 @@ function runSideBySide(o: CompareOptions): void {
   const baselineOnly = o.failIf.length > 0 ? '--fail-if' : o.github ? '--github' : o.matchBy !== undefined ? '--match-by' : undefined;
   if (baselineOnly !== undefined) throw new UserError(baselineOnly, '', 'only with --baseline FILE --candidate FILE');
   if (o.model === undefined) throw new UserError('--model', '', 'expected the models to compare side by side (e.g. --model paper/gqa-1b,paper/gta-1b), or --baseline FILE --candidate FILE');
-  const format = oneOf('--format', o.format ?? 'table', ['table', 'json', 'md', 'csv', 'latex'] as const);
+  const format = oneOf('--format', o.format ?? 'table', ['table', 'json', 'md', 'csv', 'latex', 'svg'] as const);
   const { grid } = gridFrom({ ...o, model: o.model, format: 'json' });
   const doc = compareModels(grid);
   const bad = firstNonFinite(doc);
@@ -54,6 +55,7 @@ function runSideBySide(o: CompareOptions): void {
     : format === 'md' ? renderCompareMarkdown(doc)
     : format === 'csv' ? renderCompareCsv(doc)
     : format === 'latex' ? renderCompareLatex(doc)
+    : format === 'svg' ? compareSvg(doc)
     : renderCompareTable(doc, wantColor(o.out));
   emit(o.out, text);
 }

@@ -46,7 +46,7 @@ export function buildProgram(): Command {
   const analyze = workloadOptions(program.command('analyze').description('per-operator roofline analysis of one model on one device'), '')
     .option('--flash', 'fused (FlashAttention-style) attention kernel', false)
     .addOption(new Option('--scope <scope>', 'attention (one layer\'s attention), layer, or model').choices(['attention', 'layer', 'model']).default('model'))
-    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv', 'md']).default('table'));
+    .addOption(new Option('--format <format>', 'output format: table, json, csv, md, svg (roofline chart) or html (self-contained report)').choices(['table', 'json', 'csv', 'md', 'svg', 'html']).default('table'));
   analyze.action(async (o) => {
     const { runAnalyze } = await import('./analyze.js');
     runAnalyze(o);
@@ -56,7 +56,7 @@ export function buildProgram(): Command {
     .option('--flash [mode]', 'fused attention: no value or "yes", "no", or "both"')
     .option('--no-flash', 'unfused attention only (the default)')
     .addOption(new Option('--scope <scope>', 'attention, layer, or model').choices(['attention', 'layer', 'model']).default('model'))
-    .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv']).default('json'));
+    .addOption(new Option('--format <format>', 'output format: json, csv or svg (time against length, per model and batch)').choices(['json', 'csv', 'svg']).default('json'));
   sweep.action(async (o) => {
     const { runSweep } = await import('./sweep.js');
     await runSweep(o);

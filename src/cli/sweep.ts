@@ -1,4 +1,4 @@
-/** `llm-roofline sweep`: every combination of the listed values, streamed as JSON or CSV. */
+/** `llm-roofline sweep`: every combination of the listed values, streamed as JSON or CSV, or charted as SVG. */
 import { PAIR_MODES } from '../core/attention-core.js';
 import { firstNonFinite } from '../core/report.js';
 import { requiredPeaks, sweep, sweepSize, SWEEP_SCHEMA, type SweepGrid } from '../core/sweep.js';
@@ -7,7 +7,8 @@ import { UserError } from '../io/errors.js';
 import { loadHardware } from '../io/load-hardware.js';
 import { loadModel } from '../io/load-model.js';
 import { SWEEP_HEADER, csvLine, sweepCsvLine } from '../render/csv.js';
-import { requirePeak, requireSupported, sinkFor } from './common.js';
+import { sweepSvg } from '../render/sweep-svg.js';
+import { emit, requirePeak, requireSupported, sinkFor } from './common.js';
 import { bitsSpec, list, oneOf, positiveInt, resolveBits, type WorkloadOptionValues } from './options.js';
 import { startProgress } from './progress.js';
 
@@ -50,8 +51,16 @@ export function gridFrom(o: SweepOptions): { grid: SweepGrid; profiles: ReturnTy
 
 /** Runs the sweep, streaming points; a file output appears only when every point was written. */
 export async function runSweep(o: SweepOptions): Promise<void> {
-  const format = oneOf('--format', o.format, ['json', 'csv'] as const);
+  const format = oneOf('--format', o.format, ['json', 'csv', 'svg'] as const);
   const { grid } = gridFrom(o);
+  if (format === 'svg') {
+    // A chart needs every point before it can scale its axes, so it is built in memory and written once.
+    const points = [...sweep(grid)];
+    const bad = points.map((p) => firstNonFinite(p.totals)).find((x) => x !== undefined);
+    if (bad !== undefined) throw new Error(`internal: ${bad} is not finite`);
+    emit(o.out, sweepSvg(points));
+    return;
+  }
   const total = sweepSize(grid);
   const sink = sinkFor(o.out);
   const progress = startProgress(total);

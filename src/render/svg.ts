@@ -34,38 +34,38 @@ export interface ChartSpec {
   readonly panelHeight?: number;
 }
 
-interface Tick {
+export interface Tick {
   readonly v: number;
   readonly label: string;
 }
 
 /** An axis in transformed units (identity, log2 or log10) so projection is one linear map. */
-interface Axis {
+export interface Axis {
   readonly t: (v: number) => number;
   readonly tLo: number;
   readonly tHi: number;
   readonly ticks: readonly Tick[];
 }
 
-const FONT = 'DejaVu Sans, Arial, sans-serif';
+export const FONT = 'DejaVu Sans, Arial, sans-serif';
 const PAD = 10;
-const CHAR_W = 6.6; // rough DejaVu Sans advance at 11px; only used to size margins and legend slots
-const GRID = '#e6e6e6';
-const INK = '#333333';
+export const CHAR_W = 6.6; // rough DejaVu Sans advance at 11px; only used to size margins and legend slots
+export const GRID = '#e6e6e6';
+export const INK = '#333333';
 const EPS = 1e-9;
 
 /** Coordinates rounded to 2 decimals so output is byte-identical whatever noise the float arithmetic leaves. */
-function fmt(n: number): string {
+export function fmt(n: number): string {
   return String(Math.round(n * 100) / 100);
 }
 
 /** Drops float noise (0.30000000000000004) from computed tick values before they are compared or printed. */
-function clean(v: number): number {
+export function clean(v: number): number {
   return Number(v.toPrecision(12));
 }
 
 /** Compact, locale-free tick label: 6 significant digits, exponent form only outside [1e-3, 1e6]. */
-function num(v: number): string {
+export function num(v: number): string {
   const r = Number(v.toPrecision(6));
   if (r === 0) return '0';
   const a = Math.abs(r);
@@ -73,18 +73,18 @@ function num(v: number): string {
 }
 
 /** Text and attribute values both go through this, so labels can never break the document. */
-function esc(s: string): string {
+export function esc(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&${({ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos' } as Record<string, string>)[c] ?? ''};`);
 }
 
 /** Min and max without spreading, so long series cannot overflow the call stack. */
-function extent(values: readonly number[]): [number, number] | undefined {
+export function extent(values: readonly number[]): [number, number] | undefined {
   if (values.length === 0) return undefined;
   return values.reduce<[number, number]>(([lo, hi], v) => [Math.min(lo, v), Math.max(hi, v)], [Infinity, -Infinity]);
 }
 
 /** Nice linear ticks (1, 2, 2.5, 5 × 10^k, about five intervals), range padded out to whole steps. */
-function linearAxis(values: readonly number[], fromZero: boolean): Axis {
+export function linearAxis(values: readonly number[], fromZero: boolean): Axis {
   let [lo, hi] = extent(values) ?? [0, 1];
   if (fromZero && lo >= 0) lo = 0;
   if (lo === hi) {
@@ -106,7 +106,7 @@ function linearAxis(values: readonly number[], fromZero: boolean): Axis {
 }
 
 /** Log ticks at whole powers of `base`, range padded out to the powers around the data, thinned past nine. */
-function logAxis(values: readonly number[], base: 2 | 10): Axis {
+export function logAxis(values: readonly number[], base: 2 | 10): Axis {
   const t = base === 2 ? Math.log2 : Math.log10;
   const e = extent(values);
   let kLo = e ? Math.floor(t(e[0]) + EPS) : 0;
@@ -134,12 +134,12 @@ function check(p: Panel): void {
 }
 
 /** `<text>` with escaped content; attributes are trusted numbers and constants. */
-function text(x: number, y: number, s: string, attrs: string): string {
+export function text(x: number, y: number, s: string, attrs: string): string {
   return `<text x="${fmt(x)}" y="${fmt(y)}"${attrs}>${esc(s)}</text>`;
 }
 
 /** `<line>` between two points. */
-function line(x1: number, y1: number, x2: number, y2: number, stroke: string, extra = ''): string {
+export function line(x1: number, y1: number, x2: number, y2: number, stroke: string, extra = ''): string {
   return `<line x1="${fmt(x1)}" y1="${fmt(y1)}" x2="${fmt(x2)}" y2="${fmt(y2)}" stroke="${esc(stroke)}"${extra}/>`;
 }
 
