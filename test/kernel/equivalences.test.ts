@@ -51,7 +51,7 @@ describe('E1: GQA with n_kv = n_h is MHA', () => {
 
 describe('E4: MLA absorbed is MLA naive (same weights, RoPE on d_r only, kv RMSNorm on)', () => {
   it.each([0, 10])('q_lora_rank %i', (qLoraRank) => {
-    const d = { hidden: 24, heads: 4, qLoraRank, kvLoraRank: 12, nope: 6, rope: 4, v: 5 };
+    const d = { hidden: 24, heads: 4, qLoraRank, kvLoraRank: 12, qkNopeHeadDim: 6, qkRopeHeadDim: 4, vHeadDim: 5 };
     const w = randomMlaWeights(d, 6);
     const x = inputs(5, 2, S, 24);
     const next = inputs(6, 2, 1, 24);

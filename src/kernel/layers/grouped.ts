@@ -1,15 +1,12 @@
 /** MHA and GQA executed: q/k/v projections, rotate-half RoPE, cache append, causal attention, output projection. */
+import type { GqaAttention } from '../../core/model-config.js';
 import type { Backend, Buf, Counters } from '../backend.js';
 import { randomArray, seeded } from '../random.js';
 import { cacheView, mat, project, rope, toCache, upload, view } from '../tensor.js';
 import { statefulLayer, stepRows, type AttentionLayer, type LayerSize } from './layer.js';
 
-export interface GroupedDims {
-  readonly hidden: number;
-  readonly heads: number;
-  readonly kvHeads: number;
-  readonly headDim: number;
-}
+/** MHA/GQA dimensions: GQA's config fields (MHA when kvHeads = heads), plus the hidden size. */
+export type GroupedDims = Pick<GqaAttention, 'heads' | 'kvHeads' | 'headDim'> & { readonly hidden: number };
 
 /** Weights as y = x · W, row-major [in][out]; biases optional. */
 export interface GroupedWeights {

@@ -3,20 +3,14 @@
  * latent is tiled e times plus latent · W_b[map] (the decoder), gated by sigmoid(x W_g + b_g) of the current token
  * (the gate can be switched off for equivalence checks), then projected by W_o.
  */
+import type { GtaAttention } from '../../core/model-config.js';
 import type { Backend, Buf, Counters } from '../backend.js';
 import { randomArray, seeded } from '../random.js';
 import { cacheView, mat, project, rope, toCache, upload, view } from '../tensor.js';
 import { statefulLayer, stepRows, type AttentionLayer, type LayerSize } from './layer.js';
 
-export interface GtaDims {
-  readonly hidden: number;
-  readonly heads: number;
-  readonly headDim: number;
-  readonly queryHeads: number;
-  readonly keyHeads: number;
-  readonly valueHeads: number;
-  readonly valueDim: number;
-}
+/** GTA's dimensions: the config's own fields, plus the hidden size. */
+export type GtaDims = Pick<GtaAttention, 'heads' | 'headDim' | 'queryHeads' | 'keyHeads' | 'valueHeads' | 'valueDim'> & { readonly hidden: number };
 
 export interface GtaWeights {
   readonly wq: Float64Array;

@@ -24,11 +24,11 @@ const BUILDERS: { readonly [K in AttentionKind]: Builder<Extract<Attention, { ki
     return groupedLayer(backend, d, randomGroupedWeights(d, o.seed, { qkv: a.qkvBias, out: a.outBias }), o);
   },
   mla: (a, H, backend, o) => {
-    const d = { hidden: H, heads: a.heads, qLoraRank: a.qLoraRank, kvLoraRank: a.kvLoraRank, nope: a.qkNopeHeadDim, rope: a.qkRopeHeadDim, v: a.vHeadDim };
+    const d = { ...a, hidden: H };
     return mlaLayer(backend, d, randomMlaWeights(d, o.seed), o, o.mla);
   },
   gta: (a, H, backend, o) => {
-    const d = { hidden: H, heads: a.heads, headDim: a.headDim, queryHeads: a.queryHeads, keyHeads: a.keyHeads, valueHeads: a.valueHeads, valueDim: a.valueDim };
+    const d = { ...a, hidden: H };
     return gtaLayer(backend, d, randomGtaWeights(d, o.seed, { decoder: a.decoder, gate: a.gate, bias: a.bias }), o);
   },
 };

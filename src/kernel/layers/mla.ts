@@ -3,20 +3,14 @@
  * the latent for every attended key. Absorbed: fold W_UK into the query and apply W_UV after attention, so every
  * head attends the latent rows directly (values are the first d_c elements of each latent row).
  */
+import type { MlaAttention } from '../../core/model-config.js';
 import type { Backend, Buf, Counters } from '../backend.js';
 import { randomArray, seeded } from '../random.js';
 import { mat, project, rmsNorm, rope, toCache, upload, view } from '../tensor.js';
 import { statefulLayer, stepRows, type AttentionLayer, type LayerSize } from './layer.js';
 
-export interface MlaDims {
-  readonly hidden: number;
-  readonly heads: number;
-  readonly qLoraRank: number;
-  readonly kvLoraRank: number;
-  readonly nope: number;
-  readonly rope: number;
-  readonly v: number;
-}
+/** MLA's dimensions: the config's own fields, plus the hidden size. */
+export type MlaDims = Omit<MlaAttention, 'kind'> & { readonly hidden: number };
 
 export interface MlaWeights {
   readonly wq?: Float64Array | undefined;
@@ -33,7 +27,7 @@ export interface MlaWeights {
 /** Seeded weights. */
 export function randomMlaWeights(d: MlaDims, seed: number): MlaWeights {
   const r = seeded(seed);
-  const qd = d.heads * (d.nope + d.rope);
+  const qd = d.heads * (d.qkNopeHeadDim + d.qkRopeHeadDim);
   const s = 1 / Math.sqrt(d.hidden);
   const lora = d.qLoraRank > 0;
   return {
@@ -41,16 +35,16 @@ export function randomMlaWeights(d: MlaDims, seed: number): MlaWeights {
     wqa: lora ? randomArray(r, d.hidden * d.qLoraRank, s) : undefined,
     qNorm: lora ? Float64Array.from(randomArray(r, d.qLoraRank, 0.2), (x) => 1 + x) : undefined,
     wqb: lora ? randomArray(r, d.qLoraRank * qd, 1 / Math.sqrt(d.qLoraRank)) : undefined,
-    wkva: randomArray(r, d.hidden * (d.kvLoraRank + d.rope), s),
+    wkva: randomArray(r, d.hidden * (d.kvLoraRank + d.qkRopeHeadDim), s),
     kvNorm: Float64Array.from(randomArray(r, d.kvLoraRank, 0.2), (x) => 1 + x),
-    wkvb: randomArray(r, d.kvLoraRank * d.heads * (d.nope + d.v), 1 / Math.sqrt(d.kvLoraRank)),
-    wo: randomArray(r, d.heads * d.v * d.hidden, 1 / Math.sqrt(d.heads * d.v)),
+    wkvb: randomArray(r, d.kvLoraRank * d.heads * (d.qkNopeHeadDim + d.vHeadDim), 1 / Math.sqrt(d.kvLoraRank)),
+    wo: randomArray(r, d.heads * d.vHeadDim * d.hidden, 1 / Math.sqrt(d.heads * d.vHeadDim)),
   };
 }
 
 /** An executable MLA layer in the given mode. */
 export function mlaLayer(backend: Backend, d: MlaDims, w: MlaWeights, size: LayerSize, mode: 'naive' | 'absorbed'): AttentionLayer {
-  const { hidden: H, heads: nh, qLoraRank: rq, kvLoraRank: dc, nope: dn, rope: dr, v: dv } = d;
+  const { hidden: H, heads: nh, qLoraRank: rq, kvLoraRank: dc, qkNopeHeadDim: dn, qkRopeHeadDim: dr, vHeadDim: dv } = d;
   const { batch: B, maxTokens } = size;
   const bytes = backend.precision === 'fp64' ? 8 : 4;
   const qd = dn + dr;
