@@ -1,0 +1,78 @@
+/** run, calibrate and validate as a user runs them (fast WebAssembly backend, small shapes). */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseProfile } from '../../src/io/load-hardware.js';
+import { cli } from '../helpers/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'llmr-host-'));
+const host = join(dir, 'host.json');
+
+interface RunJson {
+  measuredSeconds: number;
+  predictedSeconds: number;
+  achievedFlopPerSecond: number;
+  achievedBytesPerSecond: number;
+  counted: { multiplyAdds: number; expEvaluations: number; kvBytesRead: number; kvBytesWritten: number };
+  predicted: { multiplyAdds: number; expEvaluations: number; kvBytesRead: number; kvBytesWritten: number };
+  spread: { minSeconds: number; maxSeconds: number; repeats: number };
+}
+
+describe('calibrate', () => {
+  it('writes a host profile in the shared schema, every figure measured with its spread', () => {
+    const r = cli(['calibrate', '--out', host]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/calibrate \[4\/4\] done/);
+    const { profile, hardware } = parseProfile(JSON.parse(readFileSync(host, 'utf8')), host, 'host');
+    expect(profile.peakFlopPerSecond.fp32?.flags).toEqual(['measured']);
+    expect(profile.memoryBandwidthBytesPerSecond.measurement?.runs).toBe(5);
+    expect(profile.measuredAt).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(profile.cpuModel).toBeTruthy();
+    expect(hardware.extras?.expPerSecond).toBeGreaterThan(0);
+    expect(hardware.extras?.operatorOverheadSeconds).toBeGreaterThan(0);
+  });
+});
+
+describe('run', () => {
+  it.each([
+    ['paper/160m-gqa', 'decode', ['--context', '300']],
+    ['paper/160m-gta1', 'prefill', ['--seq', '70']],
+    ['paper/160m-mla', 'decode', ['--context', '129']],
+  ] as const)('%s %s: measured beside predicted; counted multiply-adds, exps and KV writes equal the model', (model, phase, lengths) => {
+    const r = cli(['run', '--model', model, '--phase', phase, ...lengths, '--hardware', 'h100-sxm', '--format', 'json']);
+    expect(r.status).toBe(0);
+    const j = JSON.parse(r.stdout) as RunJson;
+    expect(j.measuredSeconds).toBeGreaterThan(0);
+    expect(j.spread.minSeconds).toBeLessThanOrEqual(j.measuredSeconds);
+    expect(j.predictedSeconds).toBeGreaterThan(0);
+    expect(j.achievedFlopPerSecond).toBeGreaterThan(0);
+    expect(j.counted.multiplyAdds).toBe(j.predicted.multiplyAdds);
+    expect(j.counted.expEvaluations).toBe(j.predicted.expEvaluations);
+    expect(j.counted.kvBytesWritten).toBe(j.predicted.kvBytesWritten);
+  });
+  it('the reference backend counts the unfused model\'s KV reads exactly', () => {
+    const r = cli(['run', '--model', 'paper/160m-gqa', '--phase', 'decode', '--context', '40', '--backend', 'reference', '--hardware', 'h100-sxm', '--format', 'json']);
+    const j = JSON.parse(r.stdout) as RunJson;
+    expect(j.counted).toEqual({ multiplyAdds: j.predicted.multiplyAdds, expEvaluations: j.predicted.expEvaluations, kvBytesRead: j.predicted.kvBytesRead, kvBytesWritten: j.predicted.kvBytesWritten });
+  });
+  it('a table by default', () => {
+    const r = cli(['run', '--model', 'paper/160m-mha', '--context', '64', '--hardware', host]);
+    expect(r.stdout).toMatch(/^160M MHA attention layer, decode, batch 1, context 64, on wasm-/);
+    expect(r.stdout).toMatch(/measured .* \(median of \d+, min .*, max .*\); predicted .* on /);
+  });
+});
+
+describe('validate --quick', () => {
+  it('runs the subset on this machine and writes llm-roofline.validation/v1', () => {
+    const out = join(dir, 'validation.json');
+    const r = cli(['validate', '--quick', '--hardware', host, '--out', out]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/16 points: median \|error\| [\d.]+%, 90th percentile [\d.]+%/);
+    const doc = JSON.parse(readFileSync(out, 'utf8')) as { schema: string; points: { predictedSeconds: number; measuredSeconds: number; errorPercent: number }[]; summary: { medianAbsErrorPercent: number; p90AbsErrorPercent: number } };
+    expect(doc.schema).toBe('llm-roofline.validation/v1');
+    expect(doc.points).toHaveLength(16);
+    for (const p of doc.points) expect(p.errorPercent).toBeCloseTo(((p.predictedSeconds - p.measuredSeconds) / p.measuredSeconds) * 100, 9);
+    expect(doc.summary.p90AbsErrorPercent).toBeGreaterThanOrEqual(doc.summary.medianAbsErrorPercent);
+  });
+});
