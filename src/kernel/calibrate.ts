@@ -29,13 +29,13 @@ function weightStreamBytesPerSecond(backend: Backend): number {
   const b = backend.alloc(n * n);
   const c = backend.alloc(n);
   const counters = newCounters();
-  let best = Infinity;
+  const samples: number[] = [];
   for (let r = 0; r < 5; r++) {
     const t0 = now();
     backend.gemm(mat(a, 0, 1, n), mat(b, 0, n, n), mat(c, 0, 1, n), counters);
-    best = Math.min(best, now() - t0);
+    samples.push(now() - t0);
   }
-  return (n * n * 4) / best;
+  return (n * n * 4) / summarize(samples).medianSeconds;
 }
 
 /** Seconds per call of a tiny GEMM: what dispatching one operator to the kernel threads costs. */

@@ -123,17 +123,19 @@ export async function createFastBackend(opts: { threads: number; relaxedSimd?: b
     if (args.kvBytesPerElement > 0) counters.kvBytesRead += (kElems + vElems) * args.kvBytesPerElement;
   }
 
-  /** Best-of time in seconds of `fn` (one warm-up, then repeats until ~0.3 s or 20 runs). */
-  function bestTime(fn: () => void): number {
+  /** Median time in seconds of `fn` (one warm-up, then repeats until ~0.3 s or 20 runs). */
+  function medianTime(fn: () => void): number {
+    // The median, not the best: predictions are compared with median measured times, so the rates must be typical.
     fn();
-    let best = Infinity;
+    const samples: number[] = [];
     const until = performance.now() + 300;
     for (let r = 0; r < 20 && (r < 3 || performance.now() < until); r++) {
       const t0 = performance.now();
       fn();
-      best = Math.min(best, (performance.now() - t0) / 1000);
+      samples.push((performance.now() - t0) / 1000);
     }
-    return best;
+    samples.sort((x, y) => x - y);
+    return samples[Math.floor(samples.length / 2)] ?? 0;
   }
 
   /** Runs a probe on temporary buffers, then returns their space to the arena. */
@@ -170,7 +172,7 @@ export async function createFastBackend(opts: { threads: number; relaxedSimd?: b
         for (const m of mats.slice(0, 2)) for (let i = 0; i < m.length; i++) m[i] = ((i * 7919) % 17) / 17 - 0.5;
         const [a, b, c] = mats.map((data) => ({ data, offset: 0, rows: n, cols: n, rowStride: n })) as [Mat, Mat, Mat];
         const sink = { multiplyAdds: 0, expEvaluations: 0, kvBytesRead: 0, kvBytesWritten: 0 };
-        return (2 * n * n * n) / bestTime(() => { gemm(a, b, c, sink); });
+        return (2 * n * n * n) / medianTime(() => { gemm(a, b, c, sink); });
       });
     },
     measureReadBytesPerSecond(bytes: number): number {
@@ -178,7 +180,7 @@ export async function createFastBackend(opts: { threads: number; relaxedSimd?: b
         const size = Math.ceil(bytes / 64) * 64;
         const buf = backend.alloc(size / 4).fill(1);
         const at = address(buf, 0);
-        return size / bestTime(() => { pool.run(CMD.read, [at, size]); });
+        return size / medianTime(() => { pool.run(CMD.read, [at, size]); });
       });
     },
     measureExpPerSecond(n: number): number {
@@ -187,7 +189,7 @@ export async function createFastBackend(opts: { threads: number; relaxedSimd?: b
         const src = backend.alloc(count);
         for (let i = 0; i < count; i++) src[i] = -10 * ((i % 1000) / 1000);
         const dst = backend.alloc(count);
-        return count / bestTime(() => { pool.run(CMD.exp, [address(src, 0), address(dst, 0), count]); });
+        return count / medianTime(() => { pool.run(CMD.exp, [address(src, 0), address(dst, 0), count]); });
       });
     },
     dispose(): void {
