@@ -23,6 +23,8 @@ const PAGE = 65536;
 const ALIGN = 64;
 // Up to 4 GiB (wasm32); addresses cross the control block as i32 words and are read back with `>>> 0`.
 const MAX_PAGES = 65536;
+/** Below this many multiply-adds a GEMM runs on the calling thread alone. */
+const SOLO_MULTIPLY_ADDS = 1 << 20;
 
 /** Bump allocator over the shared memory; growing never invalidates views (a shared buffer is never detached). */
 class Arena {
@@ -81,10 +83,11 @@ export async function createFastBackend(opts: { threads: number; relaxedSimd?: b
   }
 
   /** Runs a command with the counters zeroed first and returns each slot summed over threads. */
-  function runCounted(cmd: number, args: readonly number[]): number[] {
+  function runCounted(cmd: number, args: readonly number[], alone = false): number[] {
     const view = f64();
     for (let t = 0; t < threads; t++) view.fill(0, (countersAt + t * COUNTER_STRIDE) / 8, (countersAt + t * COUNTER_STRIDE) / 8 + COUNTER_SLOTS);
-    pool.run(cmd, args);
+    if (alone) pool.runAlone(cmd, args);
+    else pool.run(cmd, args);
     const sums = new Array<number>(COUNTER_SLOTS).fill(0);
     const after = f64();
     for (let t = 0; t < threads; t++) {
@@ -98,10 +101,12 @@ export async function createFastBackend(opts: { threads: number; relaxedSimd?: b
       throw new RangeError(`gemm: shapes ${a.rows}×${a.cols} · ${b.rows}×${b.cols} → ${c.rows}×${c.cols} do not match`);
     }
     ensureScratch(kernels.gemmScratchBytes());
+    // Waking the workers costs more than a small product (MLA's and GTA's per-head GEMMs in decode) takes.
+    const alone = a.rows * a.cols * b.cols < SOLO_MULTIPLY_ADDS;
     const [mads = 0] = runCounted(CMD.gemm, [
       address(a.data, a.offset), a.rowStride, address(b.data, b.offset), b.rowStride,
       address(c.data, c.offset), c.rowStride, a.rows, a.cols, b.cols,
-    ]);
+    ], alone);
     counters.multiplyAdds += mads;
   }
 

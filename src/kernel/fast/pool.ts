@@ -77,6 +77,15 @@ export class Pool {
     if (err !== 0) throw new Error(`fast backend: kernel failed on worker ${err}`);
   }
 
+  /** Runs `cmd` on the calling thread alone: for work smaller than the cost of waking the workers. */
+  runAlone(cmd: number, args: readonly number[]): void {
+    const c = this.ctl;
+    c[CTL.cmd] = cmd;
+    c.set(args, CTL.arg);
+    Atomics.store(c, CTL.next, 0);
+    runShare(this.kernels, c, 0, 1);
+  }
+
   /** Stops and terminates the workers. */
   dispose(): void {
     if (this.workers.length === 0) return;
