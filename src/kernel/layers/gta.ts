@@ -97,8 +97,14 @@ export function gtaLayer(backend: Backend, d: GtaDims, w: GtaWeights, size: Laye
       for (let m = 0; m < nq; m++) {
         if (wb !== undefined) backend.gemm(mat(a, m * dl, n, dl, nq * dl), mat(wb, m * dl * span, dl, span), mat(u, m * span, n, span, H), counters);
         else for (let t = 0; t < n; t++) u.fill(0, t * H + m * span, t * H + (m + 1) * span);
-        // The fixed part of the decoder: e copies of the attended latent.
-        for (let t = 0; t < n; t++) for (let j = 0; j < span; j++) u[t * H + m * span + j]! += a[(t * nq + m) * dl + (j % dl)]!;
+        // The fixed part of the decoder: e copies of the attended latent, one contiguous copy at a time.
+        for (let t = 0; t < n; t++) {
+          const from = (t * nq + m) * dl;
+          for (let r = 0; r < span; r += dl) {
+            const to = t * H + m * span + r;
+            for (let j = 0; j < dl; j++) u[to + j]! += a[from + j]!;
+          }
+        }
       }
       if (wg !== undefined) {
         project(backend, mat(x, 0, n, H), wg, bg, mat(g, 0, n, H), counters);
