@@ -10,7 +10,7 @@ import type { Hardware } from './hardware.js';
 import { cacheFormula, modelSymbols, parameterFormula, type PlacedOp, type Scope } from './model.js';
 import type { ModelConfig } from './model-config.js';
 import { OP_FIELDS } from './op.js';
-import { intensity, NO_EXTRAS, roofline, type Bound } from './roofline.js';
+import { intensity, NO_EXTRAS, roofline, type Bound, type RooflineExtras } from './roofline.js';
 import { variantOf, type OpsContext } from './variants/index.js';
 import { cachedTokens, pairsFormula, TILE_COUNT, TILE_ROWS, tokenCounts, type CostModel, type Phase } from './workload.js';
 
@@ -66,7 +66,7 @@ export class MissingPeakError extends Error {
 }
 
 /** Totals and footprint parts written into `out` = [flops, bytes, timeSeconds, activationBytes, layerWeightBytes]. */
-type SummaryFn = (v: Float64Array, out: Float64Array, peak: number, bandwidth: number, expRate: number, overhead: number) => void;
+type SummaryFn = (v: Float64Array, out: Float64Array, peak: number, bandwidth: number, expRate: number, overhead: number, attnRate: number) => void;
 
 /** Symbols a point sets, first in the summary function's value array; the plan's constants follow. */
 const VARYING = ['B', 'T', 'K', 'w', 'a', 'kv'] as const;
@@ -87,12 +87,13 @@ function summaryFunction(names: readonly string[], derived: readonly [string, st
   ];
   for (const { def, count } of ops) {
     const c = String(count);
-    // Same arithmetic as roofline(): compute = FLOPs / peak (+ exps / rate when measured), then the overhead.
-    const exps = def.exps === '0' ? '' : ` + ($expRate > 0 ? (${jsSource(def.exps)}) / $expRate : 0)`;
+    // Same arithmetic as computeSeconds() and roofline(), then the overhead.
+    const e = jsSource(def.exps);
+    const compute = def.exps === '0' ? '$f / $peak' : `((${e}) > 0 && $attnRate > 0 ? $f / $attnRate : $f / $peak + ($expRate > 0 ? (${e}) / $expRate : 0))`;
     lines.push(
       `$f = ${jsSource(def.flops)};`,
       `$b = ${[def.weight, def.actRead, def.actWrite, def.kvRead, def.kvWrite].map((x) => `(${jsSource(x)})`).join(' + ')};`,
-      `$c = $f / $peak${exps}; $m = $b / $bandwidth;`,
+      `$c = ${compute}; $m = $b / $bandwidth;`,
       `$flops += ${c} * $f; $bytes += ${c} * $b; $time += ${c} * (($c >= $m ? $c : $m) + $overhead);`,
     );
   }
@@ -102,7 +103,7 @@ function summaryFunction(names: readonly string[], derived: readonly [string, st
     if (footprint.weights === 'layer-loads' && perLayer) lines.push(`$wt += ${String(count)} * (${jsSource(def.weight)});`);
   }
   lines.push('$out[0] = $flops; $out[1] = $bytes; $out[2] = $time; $out[3] = $act; $out[4] = $wt;');
-  return compileBody<SummaryFn>(['$v', '$out', '$peak', '$bandwidth', '$expRate', '$overhead'], lines.join('\n'));
+  return compileBody<SummaryFn>(['$v', '$out', '$peak', '$bandwidth', '$expRate', '$overhead', '$attnRate'], lines.join('\n'));
 }
 
 interface CompiledOp {
@@ -143,6 +144,8 @@ export class Plan {
   private readonly values: Float64Array;
   private readonly out = new Float64Array(5);
   private readonly cost: CostModelDef;
+  /** The device's measured roofline terms for this plan's phase. */
+  private readonly extras: RooflineExtras;
   private readonly sym: Record<string, number>;
   private readonly pairs: CompiledFormula;
   private readonly tileRows = compile(TILE_ROWS);
@@ -153,6 +156,8 @@ export class Plan {
   constructor(readonly model: ModelConfig, readonly hardware: Hardware, spec: PlanSpec) {
     this.phase = spec.phase;
     this.cost = COST_MODEL_DEFS[spec.costModel ?? 'exact'];
+    const x = hardware.extras;
+    this.extras = x === undefined ? NO_EXTRAS : { ...x, attentionFlopPerSecond: x.attentionFlopPerSecond[spec.phase] };
     const why = this.cost.unsupported(model);
     if (why !== undefined) throw new UnsupportedModelError(why);
     spec = { ...spec, pairs: this.cost.pairMode(spec.pairs) };
@@ -205,7 +210,7 @@ export class Plan {
     return this.ops.map((o) => {
       const [flops, weight, actRead, actWrite, kvRead, kvWrite] = o.fields.map((f) => f(s)) as [number, number, number, number, number, number];
       const total = weight + actRead + actWrite + kvRead + kvWrite;
-      const { timeSeconds, bound } = roofline(flops, total, flopPerSecond, bytesPerSecond, o.exps(s), this.hardware.extras ?? NO_EXTRAS);
+      const { timeSeconds, bound } = roofline(flops, total, flopPerSecond, bytesPerSecond, o.exps(s), this.extras);
       return {
         name: o.name,
         count: o.count,
@@ -247,8 +252,8 @@ export class Plan {
     v[5] = p.bits.kv / 8;
     const { flopPerSecond, bytesPerSecond } = this.peaks(p.bits);
     const out = this.out;
-    const extras = this.hardware.extras ?? NO_EXTRAS;
-    this.summarize(v, out, flopPerSecond, bytesPerSecond, extras.expPerSecond, extras.operatorOverheadSeconds);
+    const extras = this.extras;
+    this.summarize(v, out, flopPerSecond, bytesPerSecond, extras.expPerSecond, extras.operatorOverheadSeconds, extras.attentionFlopPerSecond);
     return { totals: { flops: out[0]!, bytes: out[1]!, timeSeconds: out[2]! }, memory: this.footprint(p, out[3]!, out[4]!) };
   }
 

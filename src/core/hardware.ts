@@ -2,6 +2,11 @@
 import type { DType } from './dtype.js';
 import type { RooflineExtras } from './roofline.js';
 
+/** A calibrated profile's measured roofline terms; the attention kernel's rate differs between phases. */
+export interface HardwareExtras extends Omit<RooflineExtras, 'attentionFlopPerSecond'> {
+  readonly attentionFlopPerSecond: { readonly prefill: number; readonly decode: number };
+}
+
 export interface Hardware {
   readonly id: string;
   readonly name: string;
@@ -13,6 +18,6 @@ export interface Hardware {
   readonly onChipMemoryBytes: number;
   /** Fractions of peak compute and bandwidth that are reachable (1 = the datasheet roofline). */
   readonly efficiency: { readonly compute: number; readonly memory: number };
-  /** Measured exp throughput and per-operator overhead (calibrated host profiles only; absent = not modelled). */
-  readonly extras?: RooflineExtras | undefined;
+  /** Measured kernel terms (calibrated host profiles only; absent = not modelled), per phase for attention. */
+  readonly extras?: HardwareExtras | undefined;
 }

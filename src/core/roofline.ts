@@ -11,13 +11,24 @@ export interface RooflineExtras {
   readonly expPerSecond: number;
   /** Seconds added to every operator invocation; 0 = not modelled. */
   readonly operatorOverheadSeconds: number;
+  /**
+   * Measured FLOP rate of the attention kernel (scores, softmax and values together) for this phase; when set it
+   * replaces peak and exp rate for the operators that evaluate exps. 0 = not modelled.
+   */
+  readonly attentionFlopPerSecond: number;
 }
 
-export const NO_EXTRAS: RooflineExtras = { expPerSecond: 0, operatorOverheadSeconds: 0 };
+export const NO_EXTRAS: RooflineExtras = { expPerSecond: 0, operatorOverheadSeconds: 0, attentionFlopPerSecond: 0 };
+
+/** Compute seconds of an operator: at the attention kernel's measured rate when it has one, else peak plus exps. */
+export function computeSeconds(flops: number, exps: number, peak: number, extras: RooflineExtras): number {
+  if (exps > 0 && extras.attentionFlopPerSecond > 0) return flops / extras.attentionFlopPerSecond;
+  return flops / peak + (extras.expPerSecond > 0 ? exps / extras.expPerSecond : 0);
+}
 
 /** Time and bound of work `flops` (with `exps` exponentials) moving `bytes` on a device. */
 export function roofline(flops: number, bytes: number, peakFlopPerSecond: number, bytesPerSecond: number, exps = 0, extras: RooflineExtras = NO_EXTRAS): { timeSeconds: number; bound: Bound } {
-  const compute = flops / peakFlopPerSecond + (extras.expPerSecond > 0 ? exps / extras.expPerSecond : 0);
+  const compute = computeSeconds(flops, exps, peakFlopPerSecond, extras);
   const memory = bytes / bytesPerSecond;
   const overhead = extras.operatorOverheadSeconds;
   return compute >= memory ? { timeSeconds: compute + overhead, bound: 'compute' } : { timeSeconds: memory + overhead, bound: 'memory' };

@@ -51,6 +51,11 @@ export const HardwareProfileSchema = z
     powerWatts: quantity('W').optional(),
     expPerSecond: quantity('exponentials per second').optional().describe('measured exp throughput; when present the exact model adds exps / rate to each operator\'s compute time'),
     operatorOverheadSeconds: quantity('seconds').optional().describe('measured fixed cost of one operator invocation; when present the exact model adds it to each operator'),
+    attentionFlopPerSecond: z
+      .object({ prefill: quantity('FLOP/s'), decode: quantity('FLOP/s') })
+      .strict()
+      .optional()
+      .describe('measured FLOP rate of the attention kernel (scores, softmax, values) per phase; when present the exact model uses it for the operators that evaluate exps'),
     cpuModel: z.string().optional().describe('CPU model (calibrated host profiles)'),
     efficiency: z
       .object({

@@ -34,6 +34,8 @@ export interface HostMeasurements {
   readonly readBytesPerSecond: Measured;
   readonly expPerSecond: Measured;
   readonly operatorOverheadSeconds: Measured;
+  readonly attentionPrefillFlopPerSecond: Measured;
+  readonly attentionDecodeFlopPerSecond: Measured;
   readonly threads: number;
 }
 
@@ -57,6 +59,10 @@ export function hostProfile(c: HostMeasurements, date: string): HardwareProfile 
     onChipMemoryBytes: l2 === undefined ? { value: 2 ** 20, source: 'os', flags: ['unconfirmed'], note: 'L2 per core not readable from sysfs; 1 MiB assumed' } : { value: l2, source: 'os', note: 'L2 per core from /sys/devices/system/cpu/cpu0/cache/index2/size' },
     expPerSecond: measured(c.expPerSecond, 'vectorised exp of the kernel engine, all threads'),
     operatorOverheadSeconds: measured(c.operatorOverheadSeconds, 'one tiny (1×8×8) GEMM through the kernel engine: dispatch to the threads and back'),
+    attentionFlopPerSecond: {
+      prefill: measured(c.attentionPrefillFlopPerSecond, 'the engine\'s fused causal attention, 8 maps over 2 heads of 64, S = 512, counted as the exact model counts it'),
+      decode: measured(c.attentionDecodeFlopPerSecond, 'one decode step of the engine\'s attention over 4096 keys, 8 maps over 2 heads of 64'),
+    },
     computeUnits: { name: 'kernel threads', count: c.threads },
     sources: {
       calibrate: { title: `llm-roofline calibrate on ${date}` },

@@ -34,9 +34,13 @@ export function parseProfile(json: unknown, file: string, id: string): LoadedPro
     onChipMemoryBytes: profile.onChipMemoryBytes.value,
     efficiency: profile.efficiency ?? { compute: 1, memory: 1 },
     extras:
-      profile.expPerSecond === undefined && profile.operatorOverheadSeconds === undefined
+      profile.expPerSecond === undefined && profile.operatorOverheadSeconds === undefined && profile.attentionFlopPerSecond === undefined
         ? undefined
-        : { expPerSecond: profile.expPerSecond?.value ?? 0, operatorOverheadSeconds: profile.operatorOverheadSeconds?.value ?? 0 },
+        : {
+            expPerSecond: profile.expPerSecond?.value ?? 0,
+            operatorOverheadSeconds: profile.operatorOverheadSeconds?.value ?? 0,
+            attentionFlopPerSecond: { prefill: profile.attentionFlopPerSecond?.prefill.value ?? 0, decode: profile.attentionFlopPerSecond?.decode.value ?? 0 },
+          },
   };
   return { id, file, profile, hardware };
 }

@@ -2,7 +2,7 @@
 import { newCounters, type Backend } from './backend.js';
 import { now, summarize } from './measure.js';
 import type { Probes } from './engines.js';
-import { mat } from './tensor.js';
+import { cacheView, mat, view } from './tensor.js';
 
 export interface Measured {
   readonly median: number;
@@ -16,7 +16,43 @@ export interface Calibration {
   readonly readBytesPerSecond: Measured;
   readonly expPerSecond: Measured;
   readonly operatorOverheadSeconds: Measured;
+  readonly attentionPrefillFlopPerSecond: Measured;
+  readonly attentionDecodeFlopPerSecond: Measured;
   readonly threads: number;
+}
+
+/**
+ * FLOP rate of the engine's attention kernel, counted as the exact model counts the core (2·(d_q + d_v) + 5 per
+ * pair and map): 8 maps over 2 cached heads of 64 (grouped, as GQA and GTA attend), prefill S = 512 or one
+ * decode step over 4096 keys.
+ */
+function attentionFlopPerSecond(backend: Backend, phase: 'prefill' | 'decode'): number {
+  const d = 64;
+  const maps = 8;
+  const heads = 2;
+  const keys = phase === 'prefill' ? 512 : 4096;
+  const queries = phase === 'prefill' ? keys : 1;
+  const q = backend.alloc(queries * maps * d).fill(0.01);
+  const k = backend.alloc(keys * heads * d).fill(0.02);
+  const v = backend.alloc(keys * heads * d).fill(0.03);
+  const out = backend.alloc(queries * maps * d);
+  const mapTo = Int32Array.from({ length: maps }, (_, m) => Math.floor(m / (maps / heads)));
+  const args = {
+    batch: 1, queries, keys, maps, dq: d, dv: d,
+    q: view(q, 0, 0, maps * d, d), k: cacheView(k, keys, heads, d), v: cacheView(v, keys, heads, d), out: view(out, 0, 0, maps * d, d),
+    mapToK: mapTo, mapToV: mapTo, scale: 0.125, kvBytesPerElement: 4,
+  };
+  const pairs = phase === 'prefill' ? (keys * (keys + 1)) / 2 : keys;
+  const flops = pairs * maps * (2 * d + 2 * d + 5);
+  const counters = newCounters();
+  backend.attend(args, counters);
+  const samples: number[] = [];
+  for (let r = 0; r < 5; r++) {
+    const t0 = now();
+    backend.attend(args, counters);
+    samples.push(now() - t0);
+  }
+  return flops / summarize(samples).medianSeconds;
 }
 
 /**
@@ -63,6 +99,8 @@ export function calibrate(backend: Backend & Probes, threads: number, runs: numb
     ['weight streaming 64 MiB', () => weightStreamBytesPerSecond(backend)],
     ['exp 4M', () => backend.measureExpPerSecond(4 * 2 ** 20)],
     ['operator overhead', () => overheadSeconds(backend)],
+    ['attention, prefill', () => attentionFlopPerSecond(backend, 'prefill')],
+    ['attention, decode', () => attentionFlopPerSecond(backend, 'decode')],
   ];
   const out: Measured[] = [];
   steps.forEach(([what, f], i) => {
@@ -71,5 +109,13 @@ export function calibrate(backend: Backend & Probes, threads: number, runs: numb
     out.push(measure(runs, f));
   });
   progress(steps.length, steps.length, 'done');
-  return { gemmFlopPerSecond: out[0]!, readBytesPerSecond: out[1]!, expPerSecond: out[2]!, operatorOverheadSeconds: out[3]!, threads };
+  return {
+    gemmFlopPerSecond: out[0]!,
+    readBytesPerSecond: out[1]!,
+    expPerSecond: out[2]!,
+    operatorOverheadSeconds: out[3]!,
+    attentionPrefillFlopPerSecond: out[4]!,
+    attentionDecodeFlopPerSecond: out[5]!,
+    threads,
+  };
 }

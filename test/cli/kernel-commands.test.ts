@@ -23,7 +23,7 @@ describe('calibrate', () => {
   it('writes a host profile in the shared schema, every figure measured with its spread', () => {
     const r = cli(['calibrate', '--out', host]);
     expect(r.status).toBe(0);
-    expect(r.stderr).toMatch(/calibrate \[4\/4\] done/);
+    expect(r.stderr).toMatch(/calibrate \[6\/6\] done/);
     const { profile, hardware } = parseProfile(JSON.parse(readFileSync(host, 'utf8')), host, 'host');
     expect(profile.peakFlopPerSecond.fp32?.flags).toEqual(['measured']);
     expect(profile.memoryBandwidthBytesPerSecond.measurement?.runs).toBe(5);
@@ -31,6 +31,7 @@ describe('calibrate', () => {
     expect(profile.cpuModel).toBeTruthy();
     expect(hardware.extras?.expPerSecond).toBeGreaterThan(0);
     expect(hardware.extras?.operatorOverheadSeconds).toBeGreaterThan(0);
+    expect(hardware.extras?.attentionFlopPerSecond.decode).toBeGreaterThan(0);
   });
 });
 

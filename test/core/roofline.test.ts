@@ -8,8 +8,15 @@ describe('roofline', () => {
   });
   it('with measured extras: exps add to compute at their own rate, and every operator pays the overhead', () => {
     // 1e12 FLOPs at 1e15 = 1 ms, 1e6 exps at 1e9/s = 1 ms: 2 ms of compute beats 1.5 ms of memory; + 10 µs.
-    const r = roofline(1e12, 1.5e9, 1e15, 1e12, 1e6, { expPerSecond: 1e9, operatorOverheadSeconds: 1e-5 });
+    const r = roofline(1e12, 1.5e9, 1e15, 1e12, 1e6, { expPerSecond: 1e9, operatorOverheadSeconds: 1e-5, attentionFlopPerSecond: 0 });
     expect(r.bound).toBe('compute');
     expect(r.timeSeconds).toBeCloseTo(2.01e-3, 15);
+  });
+  it('an operator that evaluates exps runs at the measured attention rate when the profile has one', () => {
+    // 1e12 FLOPs at 2e14 attention FLOP/s = 5 ms (the exp term is inside that rate), against 1.5 ms of memory.
+    const r = roofline(1e12, 1.5e9, 1e15, 1e12, 1e6, { expPerSecond: 1e9, operatorOverheadSeconds: 0, attentionFlopPerSecond: 2e14 });
+    expect(r).toEqual({ timeSeconds: 5e-3, bound: 'compute' });
+    // Operators without exps keep the peak.
+    expect(roofline(1e12, 1.5e9, 1e15, 1e12, 0, { expPerSecond: 1e9, operatorOverheadSeconds: 0, attentionFlopPerSecond: 2e14 }).timeSeconds).toBe(1.5e-3);
   });
 });
