@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import type { Calibration, Measured } from '../core/calibration.js';
 import type { HardwareProfile } from './hardware-schema.js';
 import { HARDWARE_DIR } from './resolve.js';
 
@@ -20,29 +21,11 @@ function l2Bytes(): number | undefined {
   }
 }
 
-/** A measured rate: median of runs, with min and max. */
-export interface Measured {
-  readonly median: number;
-  readonly min: number;
-  readonly max: number;
-  readonly runs: number;
-}
-
-/** What calibration measured (the kernel engine's Calibration has this shape). */
-export interface HostMeasurements {
-  readonly gemmFlopPerSecond: Measured;
-  readonly readBytesPerSecond: Measured;
-  readonly expPerSecond: Measured;
-  readonly operatorOverheadSeconds: Measured;
-  readonly attentionPrefillFlopPerSecond: Measured;
-  readonly attentionDecodeFlopPerSecond: Measured;
-  readonly threads: number;
-}
 
 const measured = (m: Measured, note: string) => ({ value: m.median, source: 'calibrate', flags: ['measured' as const], note, measurement: { runs: m.runs, min: m.min, max: m.max } });
 
 /** A profile object from a calibration and this machine's facts. */
-export function hostProfile(c: HostMeasurements, date: string): HardwareProfile {
+export function hostProfile(c: Calibration, date: string): HardwareProfile {
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
   const l2 = l2Bytes();
   return {

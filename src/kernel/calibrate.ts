@@ -1,25 +1,11 @@
 /** Host calibration with the kernel engine's own primitives: GEMM, streaming read, exp throughput. */
+import type { Calibration, Measured } from '../core/calibration.js';
 import { newCounters, type Backend } from './backend.js';
 import { now, summarize } from './measure.js';
 import type { Probes } from './engines.js';
 import { cacheView, mat, view } from './tensor.js';
 
-export interface Measured {
-  readonly median: number;
-  readonly min: number;
-  readonly max: number;
-  readonly runs: number;
-}
-
-export interface Calibration {
-  readonly gemmFlopPerSecond: Measured;
-  readonly readBytesPerSecond: Measured;
-  readonly expPerSecond: Measured;
-  readonly operatorOverheadSeconds: Measured;
-  readonly attentionPrefillFlopPerSecond: Measured;
-  readonly attentionDecodeFlopPerSecond: Measured;
-  readonly threads: number;
-}
+export type { Calibration, Measured } from '../core/calibration.js';
 
 /**
  * FLOP rate of the engine's attention kernel, counted as the exact model counts the core (2·(d_q + d_v) + 5 per
