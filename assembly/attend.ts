@@ -1,7 +1,9 @@
 // Causal attention for one work item (sequence b, key-head group g, query tile t), described by a block of i32
 // words written by JS (layout mirrored in src/kernel/fast/layout.ts). All maps that share the group's key head are
 // processed together so every K/V row is loaded once per tile. Prefill: 64-row query tiles, 64-key blocks, online
-// softmax, both products on the 4×8 micro-kernel. Decode (one query): stream K once, softmax, stream V once.
+// softmax, both products on the 4×8 micro-kernel. Decode (one query): stream K once, softmax, stream V once; when
+// there are too few (sequence, group) items to keep every thread busy, the keys are split into chunks whose partial
+// results attendMerge combines.
 import { CNT_EXP, CNT_KELEMS, CNT_MADD, CNT_VELEMS, count, exp4, hsum, madd, micro4x8, MK_SCALE, MK_STORE } from './common';
 
 const BC: i32 = 64;
@@ -26,18 +28,21 @@ export function attendScratchBytes(desc: usize): i32 {
   const dq = di(desc, 4), dv = di(desc, 5), br = di(desc, 6), gMax = di(desc, 10), nVMax = di(desc, 11);
   const dvPad = up(dv, 8);
   const pre = gMax * br * dq + BC * dq + nVMax * BC * dvPad + BC * br + gMax * br * dvPad + 2 * gMax * br + br;
-  const dec = gMax * up(dq, 4) + gMax * up(di(desc, 2), 4) + gMax * up(dv, 4) + gMax;
+  const dec = gMax * up(dq, 4) + gMax * up(di(desc, 29), 4) + gMax * up(dv, 4) + 2 * gMax;
   return (max(pre, dec) + 16 * 8) * 4;
 }
 
-/** Runs work item `item` (tiles in descending cost order first) with this thread's scratch and counters. */
+/**
+ * Runs work item `item` with this thread's scratch and counters. Items are (tile or key chunk, sequence, group);
+ * prefill tiles run in descending cost order.
+ */
 export function attendItem(desc: usize, item: i32, scratch: usize, counters: usize): void {
   const batch = di(desc, 0), nGroups = di(desc, 7), nTiles = di(desc, 8);
   const bg = batch * nGroups;
   const tIdx = item / bg, rem = item - tIdx * bg;
   const b = rem / nGroups, g = rem - (rem / nGroups) * nGroups;
   const ge = desc + fl(di(desc, GROUPS + g));
-  if (di(desc, 1) == 1) decode(desc, b, ge, scratch, counters);
+  if (di(desc, 1) == 1) decode(desc, b, ge, tIdx, scratch, counters);
   else prefill(desc, b, ge, nTiles - 1 - tIdx, scratch, counters);
 }
 
@@ -163,71 +168,201 @@ function scaleOut(dst: usize, src: usize, s: f32, n: i32): void {
   return s;
 }
 
+/** Lane i of the result is the sum of the four lanes of a_i: four dot products finished with shuffles, not hsums. */
+// @ts-ignore: decorator
+@inline function reduce4(a0: v128, a1: v128, a2: v128, a3: v128): v128 {
+  const u0 = f32x4.add(v128.shuffle<f32>(a0, a1, 0, 4, 1, 5), v128.shuffle<f32>(a0, a1, 2, 6, 3, 7));
+  const u1 = f32x4.add(v128.shuffle<f32>(a2, a3, 0, 4, 1, 5), v128.shuffle<f32>(a2, a3, 2, 6, 3, 7));
+  return f32x4.add(v128.shuffle<f32>(u0, u1, 0, 1, 4, 5), v128.shuffle<f32>(u0, u1, 2, 3, 6, 7));
+}
+
 // @ts-ignore: decorator
 @inline function axpy(o: usize, v: usize, s: f32, n: i32): void {
   const sv = f32x4.splat(s);
   let c = 0;
-  for (; c + 16 <= n; c += 16) {
-    const p = fl(c);
-    v128.store(o + p, madd(v128.load(v + p), sv, v128.load(o + p)));
-    v128.store(o + p, madd(v128.load(v + p, 16), sv, v128.load(o + p, 16)), 16);
-    v128.store(o + p, madd(v128.load(v + p, 32), sv, v128.load(o + p, 32)), 32);
-    v128.store(o + p, madd(v128.load(v + p, 48), sv, v128.load(o + p, 48)), 48);
-  }
   for (; c + 4 <= n; c += 4) v128.store(o + fl(c), madd(v128.load(v + fl(c)), sv, v128.load(o + fl(c))));
   for (; c < n; c++) store<f32>(o + fl(c), load<f32>(o + fl(c)) + load<f32>(v + fl(c)) * s);
 }
 
-function decode(desc: usize, b: i32, ge: usize, scratch: usize, counters: usize): void {
-  const keys = di(desc, 2), dq = di(desc, 4), dv = di(desc, 5), scale = reinterpret<f32>(di(desc, 9));
-  const gMax = di(desc, 10), kHead = load<i32>(ge), G = load<i32>(ge, 4), nV = load<i32>(ge, 8);
+/** Floats of one split-decode partial result: max, sum, two pad words, then the unnormalised output (dv padded to 4). */
+// @ts-ignore: decorator
+@inline function partialFloats(dv: i32): i32 { return up(dv, 4) + 4; }
+
+/**
+ * One decode step of sequence b for the maps of one group over key chunk `chunk` (keys chunk·len … min(keys,
+ * (chunk+1)·len) − 1). Scores four keys at a time for every map (K rows stay in L1 across maps), softmax, then
+ * four V rows at a time into each map reading them. With one chunk the normalised result goes straight to out;
+ * with several, each writes its max, sum and unnormalised output to the partial buffer for attendMerge.
+ */
+function decode(desc: usize, b: i32, ge: usize, chunk: i32, scratch: usize, counters: usize): void {
+  const keys = di(desc, 2), nMaps = di(desc, 3), dq = di(desc, 4), dv = di(desc, 5), chunks = di(desc, 8);
+  const scale = reinterpret<f32>(di(desc, 9)), gMax = di(desc, 10), len = di(desc, 29);
+  const kHead = load<i32>(ge), G = load<i32>(ge, 4), nV = load<i32>(ge, 8);
   const vHeads = ge + 12, maps = vHeads + fl(nV), vIdx = maps + fl(G);
-  const dq4 = up(dq, 4), dv4 = up(dv, 4), k4 = up(keys, 4);
-  const Q = scratch, S = Q + fl(gMax * dq4), O = S + fl(gMax * k4), L = O + fl(gMax * dv4);
+  const j0 = chunk * len, j1 = min(keys, j0 + len), n = j1 - j0;
+  if (n <= 0) return;
+  const dq4 = up(dq, 4), dv4 = up(dv, 4), n4 = up(n, 4), dqv = dq & ~3, dvv = dv & ~3;
+  const Q = scratch, S = Q + fl(gMax * dq4), O = S + fl(gMax * n4), L = O + fl(gMax * dv4), M = L + fl(gMax);
   for (let mi = 0; mi < G; mi++) {
     const src = at(desc, 12, b, 0, load<i32>(maps + fl(mi))), d = Q + fl(mi * dq4);
     for (let p = 0; p < dq4; p++) store<f32>(d + fl(p), p < dq ? load<f32>(src + fl(p)) * scale : 0);
   }
-  // K once, one sequential row at a time, every map of the group against it.
-  const k0 = at(desc, 16, b, 0, kHead), kT = fl(di(desc, 18));
-  for (let j = 0; j < keys; j++) {
-    const kr = k0 + <usize>j * kT;
-    for (let mi = 0; mi < G; mi++) store<f32>(S + fl(mi * k4 + j), dot(Q + fl(mi * dq4), kr, dq));
+  // Scores: K streamed once, four sequential rows at a time, every map of the group against them.
+  const kT = fl(di(desc, 18));
+  const kb = at(desc, 16, b, 0, kHead);
+  let j = j0;
+  for (; j + 4 <= j1; j += 4) {
+    const r0 = kb + <usize>j * kT, r1 = r0 + kT, r2 = r1 + kT, r3 = r2 + kT;
+    let mi = 0;
+    // Two maps per pass: eight independent accumulators hide the FMA latency, and each K vector feeds two maps.
+    for (; mi + 2 <= G; mi += 2) {
+      const qm = Q + fl(mi * dq4), qn = qm + fl(dq4);
+      let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+      let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0), b3 = f32x4.splat(0);
+      for (let p = 0; p < dqv; p += 4) {
+        const o = fl(p), qv = v128.load(qm + o), qw = v128.load(qn + o);
+        const k0 = v128.load(r0 + o), k1 = v128.load(r1 + o), k2 = v128.load(r2 + o), k3 = v128.load(r3 + o);
+        a0 = madd(qv, k0, a0); b0 = madd(qw, k0, b0);
+        a1 = madd(qv, k1, a1); b1 = madd(qw, k1, b1);
+        a2 = madd(qv, k2, a2); b2 = madd(qw, k2, b2);
+        a3 = madd(qv, k3, a3); b3 = madd(qw, k3, b3);
+      }
+      let s = reduce4(a0, a1, a2, a3), t = reduce4(b0, b1, b2, b3);
+      for (let p = dqv; p < dq; p++) {
+        const o = fl(p), x0 = load<f32>(r0 + o), x1 = load<f32>(r1 + o), x2 = load<f32>(r2 + o), x3 = load<f32>(r3 + o);
+        const qs = load<f32>(qm + o), qt = load<f32>(qn + o);
+        s = f32x4.add(s, f32x4(qs * x0, qs * x1, qs * x2, qs * x3));
+        t = f32x4.add(t, f32x4(qt * x0, qt * x1, qt * x2, qt * x3));
+      }
+      v128.store(S + fl(mi * n4 + j - j0), s);
+      v128.store(S + fl((mi + 1) * n4 + j - j0), t);
+    }
+    for (; mi < G; mi++) {
+      const qm = Q + fl(mi * dq4);
+      let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+      for (let p = 0; p < dqv; p += 4) {
+        const o = fl(p), qv = v128.load(qm + o);
+        a0 = madd(qv, v128.load(r0 + o), a0);
+        a1 = madd(qv, v128.load(r1 + o), a1);
+        a2 = madd(qv, v128.load(r2 + o), a2);
+        a3 = madd(qv, v128.load(r3 + o), a3);
+      }
+      let s = reduce4(a0, a1, a2, a3);
+      for (let p = dqv; p < dq; p++) {
+        const qs = load<f32>(qm + fl(p)), o = fl(p);
+        s = f32x4.add(s, f32x4(qs * load<f32>(r0 + o), qs * load<f32>(r1 + o), qs * load<f32>(r2 + o), qs * load<f32>(r3 + o)));
+      }
+      v128.store(S + fl(mi * n4 + j - j0), s);
+    }
+  }
+  for (; j < j1; j++) {
+    const kr = kb + <usize>j * kT;
+    for (let mi = 0; mi < G; mi++) store<f32>(S + fl(mi * n4 + j - j0), dot(Q + fl(mi * dq4), kr, dq));
   }
   for (let mi = 0; mi < G; mi++) {
-    const row = S + fl(mi * k4);
-    for (let j = keys; j < k4; j++) store<f32>(row + fl(j), -Infinity);
+    const row = S + fl(mi * n4);
+    for (let i = n; i < n4; i++) store<f32>(row + fl(i), -Infinity);
     let mv = f32x4.splat(-Infinity);
-    for (let j = 0; j < k4; j += 4) mv = f32x4.pmax(mv, v128.load(row + fl(j)));
+    for (let i = 0; i < n4; i += 4) mv = f32x4.pmax(mv, v128.load(row + fl(i)));
     const mx = max(max(f32x4.extract_lane(mv, 0), f32x4.extract_lane(mv, 1)),
       max(f32x4.extract_lane(mv, 2), f32x4.extract_lane(mv, 3)));
     const ms = f32x4.splat(mx);
     let sum = f32x4.splat(0);
-    for (let j = 0; j < k4; j += 4) {
-      const e = exp4(f32x4.sub(v128.load(row + fl(j)), ms));
-      v128.store(row + fl(j), e);
+    for (let i = 0; i < n4; i += 4) {
+      const e = exp4(f32x4.sub(v128.load(row + fl(i)), ms));
+      v128.store(row + fl(i), e);
       sum = f32x4.add(sum, e);
     }
     store<f32>(L + fl(mi), hsum(sum));
+    store<f32>(M + fl(mi), mx);
     memory.fill(O + fl(mi * dv4), 0, fl(dv4));
   }
-  // V once per distinct value head, sequential rows, accumulated into each map reading that head.
+  // V once per distinct value head, four sequential rows at a time, accumulated into each map reading that head.
   const vT = fl(di(desc, 22));
   for (let vi = 0; vi < nV; vi++) {
-    const v0 = at(desc, 20, b, 0, load<i32>(vHeads + fl(vi)));
-    for (let j = 0; j < keys; j++) {
-      const vr = v0 + <usize>j * vT;
+    const vb = at(desc, 20, b, 0, load<i32>(vHeads + fl(vi)));
+    j = j0;
+    for (; j + 4 <= j1; j += 4) {
+      const r0 = vb + <usize>j * vT, r1 = r0 + vT, r2 = r1 + vT, r3 = r2 + vT;
       for (let mi = 0; mi < G; mi++) {
-        if (load<i32>(vIdx + fl(mi)) == vi) axpy(O + fl(mi * dv4), vr, load<f32>(S + fl(mi * k4 + j)), dv);
+        if (load<i32>(vIdx + fl(mi)) != vi) continue;
+        const sp = S + fl(mi * n4 + j - j0), om = O + fl(mi * dv4);
+        const p0 = v128.load32_splat(sp), p1 = v128.load32_splat(sp, 4), p2 = v128.load32_splat(sp, 8), p3 = v128.load32_splat(sp, 12);
+        for (let c = 0; c < dvv; c += 4) {
+          const o = fl(c);
+          let acc = madd(v128.load(r0 + o), p0, v128.load(om + o));
+          acc = madd(v128.load(r1 + o), p1, acc);
+          acc = madd(v128.load(r2 + o), p2, acc);
+          v128.store(om + o, madd(v128.load(r3 + o), p3, acc));
+        }
+        for (let c = dvv; c < dv; c++) {
+          const o = fl(c);
+          store<f32>(om + o, load<f32>(om + o) + load<f32>(r0 + o) * load<f32>(sp) + load<f32>(r1 + o) * load<f32>(sp, 4)
+            + load<f32>(r2 + o) * load<f32>(sp, 8) + load<f32>(r3 + o) * load<f32>(sp, 12));
+        }
+      }
+    }
+    for (; j < j1; j++) {
+      const vr = vb + <usize>j * vT;
+      for (let mi = 0; mi < G; mi++) {
+        if (load<i32>(vIdx + fl(mi)) == vi) axpy(O + fl(mi * dv4), vr, load<f32>(S + fl(mi * n4 + j - j0)), dv);
       }
     }
   }
   for (let mi = 0; mi < G; mi++) {
-    scaleOut(at(desc, 24, b, 0, load<i32>(maps + fl(mi))), O + fl(mi * dv4), 1 / load<f32>(L + fl(mi)), dv);
+    const m = load<i32>(maps + fl(mi));
+    if (chunks == 1) {
+      scaleOut(at(desc, 24, b, 0, m), O + fl(mi * dv4), 1 / load<f32>(L + fl(mi)), dv);
+    } else {
+      const part = <usize>di(desc, 28) + fl(((b * nMaps + m) * chunks + chunk) * partialFloats(dv));
+      store<f32>(part, load<f32>(M + fl(mi)));
+      store<f32>(part, load<f32>(L + fl(mi)), 4);
+      memory.copy(part + 16, O + fl(mi * dv4), fl(dv4));
+    }
   }
-  const pairs = <f64>keys * <f64>G;
+  const pairs = <f64>n * <f64>G;
   count(counters, CNT_MADD, pairs * <f64>(dq + dv));
   count(counters, CNT_EXP, pairs);
-  count(counters, CNT_KELEMS, <f64>keys * <f64>dq);
-  count(counters, CNT_VELEMS, <f64>keys * <f64>dv * <f64>nV);
+  count(counters, CNT_KELEMS, <f64>n * <f64>dq);
+  count(counters, CNT_VELEMS, <f64>n * <f64>dv * <f64>nV);
+}
+
+/**
+ * Combines the chunk partials of split decode for item = (sequence, map): rescales each chunk's sum and output by
+ * e^(its max − the overall max) and writes the normalised output. These rescaling exps are bookkeeping, like the
+ * online-softmax corrections in prefill, and are not counted as score exps.
+ */
+export function attendMerge(desc: usize, item: i32): void {
+  const nMaps = di(desc, 3), dv = di(desc, 5), chunks = di(desc, 8);
+  const b = item / nMaps, m = item - b * nMaps;
+  const stride = fl(partialFloats(dv));
+  const base = <usize>di(desc, 28) + <usize>((b * nMaps + m) * chunks) * stride;
+  let mx: f32 = -Infinity;
+  for (let c = 0; c < chunks; c++) mx = max(mx, load<f32>(base + <usize>c * stride));
+  let l: f32 = 0;
+  for (let c = 0; c < chunks; c++) {
+    const p = base + <usize>c * stride;
+    const w = f32x4.extract_lane(exp4(f32x4.splat(load<f32>(p) - mx)), 0);
+    store<f32>(p, w);
+    l += w * load<f32>(p, 4);
+  }
+  const inv: f32 = 1 / l;
+  const out = at(desc, 24, b, 0, m);
+  let c = 0;
+  for (; c + 4 <= dv; c += 4) {
+    let acc = f32x4.splat(0);
+    for (let k = 0; k < chunks; k++) {
+      const p = base + <usize>k * stride;
+      acc = madd(v128.load(p + 16 + fl(c)), v128.load32_splat(p), acc);
+    }
+    v128.store(out + fl(c), f32x4.mul(acc, f32x4.splat(inv)));
+  }
+  for (; c < dv; c++) {
+    let acc: f32 = 0;
+    for (let k = 0; k < chunks; k++) {
+      const p = base + <usize>k * stride;
+      acc += load<f32>(p + 16 + fl(c)) * load<f32>(p);
+    }
+    store<f32>(out + fl(c), acc * inv);
+  }
 }

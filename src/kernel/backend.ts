@@ -62,8 +62,40 @@ export interface AttendArgs {
   readonly kvBytesPerElement: number;
 }
 
+/** cos and sin of every (position, frequency) a RoPE step can need, in a backend's storage: [position][dim / 2]. */
+export interface RopeTable {
+  readonly cos: Buf;
+  readonly sin: Buf;
+  /** Rotated elements per head: element j pairs with j + half, half = ⌊dim / 2⌋ (an odd last element stays put). */
+  readonly dim: number;
+  readonly half: number;
+  readonly positions: number;
+}
+
+/**
+ * The element-wise steps of a layer. Not counted: they are neither matrix products nor score exps (the exact model
+ * charges them as memory traffic).
+ */
+export interface Elementwise {
+  /** c[r][j] += bias[j]. */
+  addBias(c: Mat, bias: Buf): void;
+  /** dst = src (same rows and cols; the two must not overlap). */
+  copy(dst: Mat, src: Mat): void;
+  /**
+   * Rotate-half RoPE in place on table.dim elements at `at` within each of `heads` heads of `tokens` tokens of every
+   * sequence of x; token t sits at position start + t.
+   */
+  rope(x: View, batch: number, tokens: number, heads: number, at: number, table: RopeTable, start: number): void;
+  /** RMSNorm (ε = 1e-6) in place on each row of x, times scale. */
+  rmsNorm(x: Mat, scale: Buf): void;
+  /** u[r][j] += a[r][j mod a.cols] (u.cols a multiple of a.cols): GTA's tiled latent. */
+  tileAdd(u: Mat, a: Mat): void;
+  /** u ·= sigmoid(g), element by element. */
+  gate(u: Mat, g: Mat): void;
+}
+
 /** What a backend provides. */
-export interface Backend {
+export interface Backend extends Elementwise {
   readonly name: string;
   readonly precision: 'fp64' | 'fp32';
   /** A zeroed buffer of n elements in the backend's storage (shared memory for threaded backends). */

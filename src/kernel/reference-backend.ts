@@ -4,6 +4,7 @@
  * head, scores are materialised, so its counted KV bytes equal the model's unfused attention operators.
  */
 import type { AttendArgs, Backend, Counters, Mat } from './backend.js';
+import { jsElementwise } from './elementwise.js';
 
 function gemm(a: Mat, b: Mat, c: Mat, counters: Counters): void {
   const { rows: m, cols: k } = a;
@@ -84,5 +85,5 @@ function attend(x: AttendArgs, counters: Counters): void {
 
 /** The float64 reference backend. */
 export function createReferenceBackend(): Backend {
-  return { name: 'reference-fp64', precision: 'fp64', alloc: (n) => new Float64Array(n), gemm, attend, dispose: () => undefined };
+  return { name: 'reference-fp64', precision: 'fp64', alloc: (n) => new Float64Array(n), gemm, attend, ...jsElementwise, dispose: () => undefined };
 }

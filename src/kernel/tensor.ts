@@ -1,5 +1,5 @@
-/** Small element-wise helpers shared by the layers (not counted: they are not matrix products or exps). */
-import type { Backend, Buf, Counters, Mat, View } from './backend.js';
+/** Views and the small steps the layers share, built on a backend's primitives. */
+import type { Backend, Buf, Counters, Mat, RopeTable, View } from './backend.js';
 
 /** A row-major matrix view. */
 export function mat(data: Buf, offset: number, rows: number, cols: number, rowStride = cols): Mat {
@@ -21,55 +21,25 @@ export function upload(backend: Backend, values: ArrayLike<number>): Buf {
 /** out = x · W (+ bias per column), for `rows` rows of x. */
 export function project(backend: Backend, x: Mat, w: Buf, bias: Buf | undefined, out: Mat, counters: Counters): void {
   backend.gemm(x, mat(w, 0, x.cols, out.cols), out, counters);
-  if (bias === undefined) return;
-  for (let r = 0; r < out.rows; r++) {
-    const o = out.offset + r * out.rowStride;
-    for (let c = 0; c < out.cols; c++) out.data[o + c]! += bias[c]!;
-  }
+  if (bias !== undefined) backend.addBias(out, bias);
 }
 
 /**
- * Rotate-half RoPE (θ = 10000) in place on `dim` elements at `at` within each of `heads` heads of every token;
- * token t of each sequence sits at position start + t. Element j pairs with j + dim/2.
+ * The rotate-half RoPE table (θ = 10000) for positions 0 … positions − 1 and `dim` rotated elements: computed once
+ * in float64 when a layer is built, stored in the backend's precision.
  */
-export function rope(buf: Buf, v: View, batch: number, tokens: number, heads: number, at: number, dim: number, start: number): void {
+export function ropeTable(backend: Backend, positions: number, dim: number): RopeTable {
   const half = Math.floor(dim / 2);
-  // One table of cos and sin per (token, frequency), shared by every sequence and head.
-  const cos = new Float64Array(tokens * half);
-  const sin = new Float64Array(tokens * half);
-  for (let t = 0; t < tokens; t++) {
-    for (let j = 0; j < half; j++) {
-      const angle = (start + t) * Math.pow(10000, (-2 * j) / dim);
-      cos[t * half + j] = Math.cos(angle);
-      sin[t * half + j] = Math.sin(angle);
+  const cos = backend.alloc(positions * half);
+  const sin = backend.alloc(positions * half);
+  for (let j = 0; j < half; j++) {
+    const freq = Math.pow(10000, (-2 * j) / dim);
+    for (let p = 0; p < positions; p++) {
+      cos[p * half + j] = Math.cos(p * freq);
+      sin[p * half + j] = Math.sin(p * freq);
     }
   }
-  for (let b = 0; b < batch; b++) {
-    for (let t = 0; t < tokens; t++) {
-      for (let h = 0; h < heads; h++) {
-        const base = v.offset + b * v.batchStride + t * v.tokenStride + h * v.headStride + at;
-        for (let j = 0; j < half; j++) {
-          const c = cos[t * half + j]!;
-          const s = sin[t * half + j]!;
-          const x1 = buf[base + j]!;
-          const x2 = buf[base + j + half]!;
-          buf[base + j] = x1 * c - x2 * s;
-          buf[base + j + half] = x2 * c + x1 * s;
-        }
-      }
-    }
-  }
-}
-
-/** RMSNorm (ε = 1e-6) with a scale vector, in place over `dim` elements at `at` of each row. */
-export function rmsNorm(buf: Buf, rows: number, rowStride: number, at: number, dim: number, scale: ArrayLike<number>): void {
-  for (let r = 0; r < rows; r++) {
-    const o = r * rowStride + at;
-    let ss = 0;
-    for (let e = 0; e < dim; e++) ss += buf[o + e]! * buf[o + e]!;
-    const inv = 1 / Math.sqrt(ss / dim + 1e-6);
-    for (let e = 0; e < dim; e++) buf[o + e] = buf[o + e]! * inv * scale[e]!;
-  }
+  return { cos, sin, dim, half, positions };
 }
 
 /**
@@ -77,17 +47,13 @@ export function rmsNorm(buf: Buf, rows: number, rowStride: number, at: number, d
  * from rows of `src` holding `heads` × `dim` elements at `srcAt`. Head-major keeps each head's keys contiguous, so
  * decode streams them sequentially.
  */
-export function toCache(cache: Buf, maxTokens: number, heads: number, dim: number, src: Buf, srcRowStride: number, srcAt: number, batch: number, tokens: number, start: number, counters: Counters, bytes: number): void {
+export function toCache(backend: Backend, cache: Buf, maxTokens: number, heads: number, dim: number, src: Buf, srcRowStride: number, srcAt: number, batch: number, tokens: number, start: number, counters: Counters, bytes: number): void {
   for (let b = 0; b < batch; b++) {
-    for (let t = 0; t < tokens; t++) {
-      const from = (b * tokens + t) * srcRowStride + srcAt;
-      for (let h = 0; h < heads; h++) {
-        const to = ((b * heads + h) * maxTokens + start + t) * dim;
-        for (let e = 0; e < dim; e++) cache[to + e] = src[from + h * dim + e]!;
-      }
-      counters.kvBytesWritten += heads * dim * bytes;
+    for (let h = 0; h < heads; h++) {
+      backend.copy(mat(cache, ((b * heads + h) * maxTokens + start) * dim, tokens, dim), mat(src, b * tokens * srcRowStride + srcAt + h * dim, tokens, dim, srcRowStride));
     }
   }
+  counters.kvBytesWritten += batch * tokens * heads * dim * bytes;
 }
 
 /** A view of a head-major cache [batch][head][maxTokens][dim]. */

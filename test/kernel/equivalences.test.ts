@@ -6,7 +6,7 @@ import { gtaLayer, randomGtaWeights, type GtaDims } from '../../src/kernel/layer
 import { createLayer } from '../../src/kernel/layers/index.js';
 import { mlaLayer, randomMlaWeights } from '../../src/kernel/layers/mla.js';
 import { createReferenceBackend } from '../../src/kernel/reference-backend.js';
-import { mat, project, rope, view } from '../../src/kernel/tensor.js';
+import { mat, project, ropeTable, view } from '../../src/kernel/tensor.js';
 import { modelWith } from '../helpers/models.js';
 import { appendToken, inputs, prefillThenDecode, relError, tokenRows } from '../helpers/kernel.js';
 
@@ -138,8 +138,9 @@ describe('E5: GTA Eq. 8 (attend the latent, then decode and gate) is Eq. 6/7 (de
     project(ref, mat(x, 0, T, H), w.wk, w.bk, mat(kv, 0, T, 4), c);
     project(ref, mat(x, 0, T, H), w.wv, w.bv, mat(cv, 0, T, 4), c);
     project(ref, mat(x, 0, T, H), w.wg!, w.bg, mat(g, 0, T, H), c);
-    rope(qv, view(qv, 0, 0, 8, 4), 1, T, 2, 0, 4, 0);
-    rope(kv, view(kv, 0, 0, 4, 4), 1, T, 1, 0, 4, 0);
+    const table = ropeTable(ref, T, 4);
+    ref.rope(view(qv, 0, 0, 8, 4), 1, T, 2, 0, table, 0);
+    ref.rope(view(kv, 0, 0, 4, 4), 1, T, 1, 0, table, 0);
     const decoded = new Float64Array(T * H); // per key token, the full decoded value of every head
     for (let j = 0; j < T; j++) for (let m = 0; m < 2; m++) for (let o = 0; o < 8; o++) {
       let s = cv[j * 4 + (o % 4)]!;

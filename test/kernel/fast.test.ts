@@ -2,8 +2,11 @@
 // strided (head-interleaved) views, GQA and distinct value heads, with exact work counters, on 1 and 2 threads.
 // Needs dist/wasm and dist/kernel/fast/worker.js: run `npm run build` first (npm test does).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AttendArgs, type Counters, newCounters, type View } from '../../src/kernel/backend.js';
+import { type AttendArgs, type Counters, type Mat, newCounters, type View } from '../../src/kernel/backend.js';
+import { jsElementwise } from '../../src/kernel/elementwise.js';
 import { createFastBackend, type FastBackend } from '../../src/kernel/fast/index.js';
+import { createReferenceBackend } from '../../src/kernel/reference-backend.js';
+import { ropeTable } from '../../src/kernel/tensor.js';
 
 /** Deterministic uniform numbers in [−1, 1) (mulberry32). */
 function rng(seed: number): () => number {
@@ -148,6 +151,9 @@ const cases: Case[] = [
   { name: 'dq 7 dv 33', batch: 1, queries: 66, keys: 66, dq: 7, dv: 33, mapToK: mha(2), mapToV: mha(2) },
   { name: 'dq 7 dv 33 decode', batch: 1, queries: 1, keys: 40, dq: 7, dv: 33, mapToK: mha(2), mapToV: mha(2) },
   { name: 'd 100, batch 3', batch: 3, queries: 40, keys: 40, dq: 100, dv: 100, mapToK: [0, 0, 1, 1], mapToV: [0, 0, 1, 1] },
+  // One group and many keys: decode splits the keys into chunks and merges their partial softmax results.
+  { name: 'split decode, one shared head (MLA-like)', batch: 1, queries: 1, keys: 1030, dq: 36, dv: 20, mapToK: [0, 0, 0, 0, 0], mapToV: [0, 0, 0, 0, 0] },
+  { name: 'split decode, odd widths, batch 2', batch: 2, queries: 1, keys: 771, dq: 7, dv: 33, mapToK: [0, 0, 0], mapToV: [0, 1, 1] },
   { name: 'chunked prefill (queries < keys)', batch: 2, queries: 70, keys: 200, dq: 33, dv: 7, mapToK: [0, 1, 1], mapToV: [0, 1, 1] },
 ];
 
@@ -241,5 +247,70 @@ describe('fast attend', () => {
     expect(be.measureGemmFlopPerSecond(64)).toBeGreaterThan(0);
     expect(be.measureReadBytesPerSecond(1 << 20)).toBeGreaterThan(0);
     expect(be.measureExpPerSecond(1 << 16)).toBeGreaterThan(0);
+  });
+});
+
+describe('fast element-wise steps', () => {
+  // Each step on padded, offset views with odd widths, against the plain-loop implementation in float64.
+  const rows = 5;
+  const cols = 13;
+  const ld = 17;
+  function pair(seed: number, n: number): { f32: Float32Array; f64: Float64Array } {
+    const r = rng(seed);
+    const f32 = backend(1).alloc(n) as Float32Array;
+    for (let i = 0; i < n; i++) f32[i] = r() * 3;
+    return { f32, f64: Float64Array.from(f32) };
+  }
+  const m = (data: Float32Array | Float64Array, offset: number, r: number, c: number, stride: number): Mat => ({ data, offset, rows: r, cols: c, rowStride: stride });
+  const check = (got: Float32Array, want: Float64Array): void => { expect(maxRelErr(got, want)).toBeLessThanOrEqual(1e-6); };
+
+  it('addBias, copy, rmsNorm, tileAdd and gate match the float64 loops', () => {
+    const be = backend(1);
+    const n = 3 + rows * ld;
+    const x = pair(1, n);
+    const bias = pair(2, cols);
+    be.addBias(m(x.f32, 3, rows, cols, ld), bias.f32);
+    jsElementwise.addBias(m(x.f64, 3, rows, cols, ld), bias.f64);
+    check(x.f32, x.f64);
+
+    const dst = pair(3, n);
+    be.copy(m(dst.f32, 2, rows, cols, ld), m(x.f32, 3, rows, cols, ld));
+    jsElementwise.copy(m(dst.f64, 2, rows, cols, ld), m(x.f64, 3, rows, cols, ld));
+    check(dst.f32, dst.f64);
+
+    const scale = pair(4, cols);
+    be.rmsNorm(m(x.f32, 3, rows, cols, ld), scale.f32);
+    jsElementwise.rmsNorm(m(x.f64, 3, rows, cols, ld), scale.f64);
+    check(x.f32, x.f64);
+
+    const u = pair(5, 1 + rows * 30);
+    const a = pair(6, rows * 7);
+    be.tileAdd(m(u.f32, 1, rows, 15, 30), m(a.f32, 2, rows, 5, 7));
+    jsElementwise.tileAdd(m(u.f64, 1, rows, 15, 30), m(a.f64, 2, rows, 5, 7));
+    check(u.f32, u.f64);
+
+    const g = pair(7, n);
+    g.f32[5] = -200; // e^200 overflows f32: the gate must still give 0, not NaN
+    g.f64[5] = -200;
+    be.gate(m(x.f32, 3, rows, cols, ld), m(g.f32, 3, rows, cols, ld));
+    jsElementwise.gate(m(x.f64, 3, rows, cols, ld), m(g.f64, 3, rows, cols, ld));
+    check(x.f32, x.f64);
+    expect(x.f32.every(Number.isFinite)).toBe(true);
+  });
+
+  it('rope matches the float64 loops for odd and even widths, at an offset within each head, from a later start', () => {
+    for (const dim of [6, 9, 16]) {
+      const be = backend(1);
+      const [batch, tokens, heads, at] = [2, 3, 2, 1];
+      const headStride = dim + 2;
+      const tokenStride = heads * headStride + 1;
+      const batchStride = tokens * tokenStride + 3;
+      const x = pair(dim, 4 + batch * batchStride);
+      const v = (data: Float32Array | Float64Array): View => ({ data, offset: 4, batchStride, tokenStride, headStride });
+      be.rope(v(x.f32), batch, tokens, heads, at, ropeTable(be, 10, dim), 5);
+      jsElementwise.rope(v(x.f64), batch, tokens, heads, at, ropeTable(createReferenceBackend(), 10, dim), 5);
+      check(x.f32, x.f64);
+      expect(() => { be.rope(v(x.f32), batch, tokens, heads, at, ropeTable(be, 7, dim), 5); }).toThrow(/positions up to 8/);
+    }
   });
 });

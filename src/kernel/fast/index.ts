@@ -3,8 +3,8 @@
  * run on the calling thread plus worker threads over one shared WebAssembly.Memory.
  */
 import { performance } from 'node:perf_hooks';
-import type { AttendArgs, Backend, Buf, Counters, Mat, View } from '../backend.js';
-import { CMD, COUNTER_SLOTS, COUNTER_STRIDE, CTL, descriptorWords, groupMaps, MAX_THREADS, writeDescriptor } from './layout.js';
+import type { AttendArgs, Backend, Buf, Counters, Mat, RopeTable, View } from '../backend.js';
+import { CMD, COUNTER_SLOTS, COUNTER_STRIDE, CTL, decodeChunks, descriptorWords, groupMaps, MAX_THREADS, partialFloats, writeDescriptor } from './layout.js';
 import { Pool } from './pool.js';
 import { instantiate, loadKernelBytes, type WasmMemory, wasmApi } from './wasm.js';
 
@@ -24,7 +24,7 @@ const ALIGN = 64;
 // Up to 4 GiB (wasm32); addresses cross the control block as i32 words and are read back with `>>> 0`.
 const MAX_PAGES = 65536;
 /** Below this many multiply-adds a GEMM runs on the calling thread alone. */
-const SOLO_MULTIPLY_ADDS = 1 << 20;
+const SOLO_MULTIPLY_ADDS = 1 << 16;
 
 /** Bump allocator over the shared memory; growing never invalidates views (a shared buffer is never detached). */
 class Arena {
@@ -64,6 +64,8 @@ export async function createFastBackend(opts: { threads: number; relaxedSimd?: b
   let scratchBytes = 0;
   let descAt = 0;
   let descWords = 0;
+  let partialAt = 0;
+  let partialSize = 0;
 
   const f64 = (): Float64Array => new Float64Array(memory.buffer);
   const i32 = (): Int32Array => new Int32Array(memory.buffer);
@@ -120,9 +122,17 @@ export async function createFastBackend(opts: { threads: number; relaxedSimd?: b
       descWords = words * 2;
       descAt = arena.alloc(descWords * 4);
     }
-    const items = writeDescriptor(i32(), descAt / 4, args, { q: view(args.q), k: view(args.k), v: view(args.v), out: view(args.out) }, groups);
+    const chunks = decodeChunks(args, groups.length);
+    const partial = partialFloats(args, chunks);
+    if (partial > partialSize) {
+      partialSize = partial * 2;
+      partialAt = arena.alloc(partialSize * 4);
+    }
+    const items = writeDescriptor(i32(), descAt / 4, args, { q: view(args.q), k: view(args.k), v: view(args.v), out: view(args.out) }, groups, chunks, partialAt);
     ensureScratch(kernels.attendScratchBytes(descAt));
     const [mads = 0, exps = 0, kElems = 0, vElems = 0] = runCounted(CMD.attend, [descAt, items]);
+    // Split decode: one small pass combines each (sequence, map)'s chunk results.
+    if (chunks > 1) pool.runAlone(CMD.merge, [descAt, args.batch * args.maps]);
     counters.multiplyAdds += mads;
     counters.expEvaluations += exps;
     if (args.kvBytesPerElement > 0) counters.kvBytesRead += (kElems + vElems) * args.kvBytesPerElement;
@@ -154,7 +164,42 @@ export async function createFastBackend(opts: { threads: number; relaxedSimd?: b
     }
   }
 
+  const at = (m: Mat): number => address(m.data, m.offset);
+  const sameShape = (what: string, a: Mat, b: Mat): void => {
+    if (a.rows !== b.rows || a.cols !== b.cols) throw new RangeError(`${what}: shapes ${a.rows}×${a.cols} and ${b.rows}×${b.cols} differ`);
+  };
+  // The element-wise steps run on the calling thread: they are memory-bound and small next to the products.
+  const elementwise = {
+    addBias(c: Mat, bias: Buf): void {
+      kernels.addBias(at(c), c.rowStride, c.rows, c.cols, address(bias, 0));
+    },
+    copy(dst: Mat, src: Mat): void {
+      sameShape('copy', dst, src);
+      kernels.copy2d(at(dst), dst.rowStride, at(src), src.rowStride, src.rows, src.cols);
+    },
+    rope(x: View, batch: number, tokens: number, heads: number, atEl: number, table: RopeTable, start: number): void {
+      if (start + tokens > table.positions) throw new RangeError(`rope: positions up to ${start + tokens} but the table has ${table.positions}`);
+      const half = table.half;
+      for (let b = 0; b < batch; b++) {
+        kernels.rope(address(x.data, x.offset + b * x.batchStride + atEl), x.tokenStride, x.headStride, tokens, heads, half,
+          address(table.cos, start * half), address(table.sin, start * half));
+      }
+    },
+    rmsNorm(x: Mat, scale: Buf): void {
+      kernels.rmsNorm(at(x), x.rowStride, x.rows, x.cols, address(scale, 0));
+    },
+    tileAdd(u: Mat, a: Mat): void {
+      if (u.rows !== a.rows || u.cols % a.cols !== 0) throw new RangeError(`tileAdd: ${u.rows}×${u.cols} is not a tiling of ${a.rows}×${a.cols}`);
+      kernels.tileAdd(at(u), u.rowStride, at(a), a.rowStride, u.rows, u.cols, a.cols);
+    },
+    gate(u: Mat, g: Mat): void {
+      sameShape('gate', u, g);
+      kernels.gate(at(u), u.rowStride, at(g), g.rowStride, u.rows, u.cols);
+    },
+  };
+
   const backend: FastBackend = {
+    ...elementwise,
     name: relaxed ? 'wasm-relaxed-simd' : 'wasm-simd',
     precision: 'fp32',
     relaxedSimd: relaxed,
@@ -170,6 +215,7 @@ export async function createFastBackend(opts: { threads: number; relaxedSimd?: b
       arena.next = arena.base;
       scratchBytes = 0;
       descWords = 0;
+      partialSize = 0;
     },
     measureGemmFlopPerSecond(n: number): number {
       return withTemporary(() => {

@@ -13,7 +13,7 @@ export const CTL = {
 export const MAX_THREADS = 32;
 
 /** Commands a thread can run on its share of the work. */
-export const CMD = { gemm: 1, attend: 2, read: 3, exp: 4, exit: 9 } as const;
+export const CMD = { gemm: 1, attend: 2, read: 3, exp: 4, merge: 5, exit: 9 } as const;
 
 /** f64 counter slots per thread, in the order the kernels write them (assembly/common.ts). */
 export const COUNTER_SLOTS = 4;
@@ -22,6 +22,29 @@ export const COUNTER_STRIDE = 64;
 
 /** Query rows per prefill tile. */
 export const TILE_ROWS = 64;
+
+/** Fewest keys a decode chunk gets when a step's keys are split across threads. */
+export const MIN_CHUNK_KEYS = 256;
+
+/** Work items a decode step is split into at least (when its keys allow): several per thread on small machines. */
+export const DECODE_ITEMS = 8;
+
+/**
+ * Key chunks per (sequence, group) in a decode step: enough for DECODE_ITEMS work items, each chunk at least
+ * MIN_CHUNK_KEYS keys. Prefill, and decode with items to spare, use one. It does not depend on the thread count,
+ * so results are bit-identical whatever the number of threads.
+ */
+export function decodeChunks(args: Pick<AttendArgs, 'batch' | 'queries' | 'keys'>, groups: number): number {
+  if (args.queries !== 1) return 1;
+  const want = Math.ceil(DECODE_ITEMS / (args.batch * groups));
+  const chunks = Math.max(1, Math.min(want, Math.floor(args.keys / MIN_CHUNK_KEYS)));
+  return Math.ceil(args.keys / Math.ceil(args.keys / chunks));
+}
+
+/** Floats a split decode's partial results take: (max, sum, 2 pad, dv rounded up to 4) per (sequence, map, chunk). */
+export function partialFloats(args: Pick<AttendArgs, 'batch' | 'maps' | 'dv'>, chunks: number): number {
+  return chunks <= 1 ? 0 : args.batch * args.maps * chunks * (Math.ceil(args.dv / 4) * 4 + 4);
+}
 
 /** Maps that share one key head, with the distinct value heads they read. */
 export interface Group {
@@ -62,11 +85,14 @@ export function descriptorWords(groups: readonly Group[]): number {
 /** Byte pointers of the four views (q, k, v, out), each to element 0 of that view. */
 export interface ViewPointers { q: number; k: number; v: number; out: number }
 
-/** Writes the attention descriptor at word index `at` of `words`; returns the number of work items. */
+/**
+ * Writes the attention descriptor at word index `at` of `words`; returns the number of work items. `chunks` key
+ * chunks per decode item (see decodeChunks) write partial results at byte address `partial`.
+ */
 export function writeDescriptor(
-  words: Int32Array, at: number, args: AttendArgs, ptr: ViewPointers, groups: readonly Group[],
+  words: Int32Array, at: number, args: AttendArgs, ptr: ViewPointers, groups: readonly Group[], chunks = 1, partial = 0,
 ): number {
-  const nTiles = args.queries === 1 ? 1 : Math.ceil(args.queries / TILE_ROWS);
+  const nTiles = args.queries === 1 ? chunks : Math.ceil(args.queries / TILE_ROWS);
   const scaleBits = new Int32Array(new Float32Array([args.scale]).buffer)[0] ?? 0;
   let gMax = 0;
   let nVMax = 0;
@@ -81,6 +107,7 @@ export function writeDescriptor(
     ptr.k, args.k.batchStride, args.k.tokenStride, args.k.headStride,
     ptr.v, args.v.batchStride, args.v.tokenStride, args.v.headStride,
     ptr.out, args.out.batchStride, args.out.tokenStride, args.out.headStride,
+    partial, Math.ceil(args.keys / nTiles),
   ];
   words.fill(0, at, at + 32);
   words.set(head, at);

@@ -15,7 +15,14 @@ export interface Kernels {
   gemmScratchBytes(): number;
   gemmSmall(a: number, lda: number, b: number, ldb: number, c: number, ldc: number, m: number, k: number, n: number, counters: number): void;
   attendItem(desc: number, item: number, scratch: number, counters: number): void;
+  attendMerge(desc: number, item: number): void;
   attendScratchBytes(desc: number): number;
+  addBias(c: number, ldc: number, rows: number, cols: number, bias: number): void;
+  copy2d(dst: number, ldd: number, src: number, lds: number, rows: number, cols: number): void;
+  rope(x: number, tokenStride: number, headStride: number, tokens: number, heads: number, half: number, cos: number, sin: number): void;
+  rmsNorm(x: number, ld: number, rows: number, cols: number, scale: number): void;
+  tileAdd(u: number, ldu: number, a: number, lda: number, rows: number, cols: number, period: number): void;
+  gate(u: number, ldu: number, g: number, ldg: number, rows: number, cols: number): void;
   sumRead(ptr: number, bytes: number): number;
   expRange(src: number, dst: number, n: number): void;
   initConstants(): void;
@@ -108,7 +115,14 @@ export function runShare(k: Kernels, ctl: Int32Array, t: number, threads: number
         if (cols > 0) k.gemmSmall(ptr(0), lda, ptr(2) + j0 * 4, arg(3), ptr(4) + j0 * 4, ldc, arg(6), arg(7), cols, counters);
         break;
       }
-      // Rows of C split in multiples of 4 (the micro-kernel height); each thread packs its own B panels.
+      // Each thread packs the B panels it uses. With fewer rows than columns (prefill projections of short
+      // sequences), split the columns in multiples of 8 so each thread packs and streams only its half of B;
+      // otherwise split the rows in multiples of 4 (the micro-kernel height).
+      if (arg(6) < arg(8)) {
+        const [j0, cols] = share(arg(8), t, threads, 8);
+        if (cols > 0) k.gemm(ptr(0), lda, ptr(2) + j0 * 4, arg(3), ptr(4) + j0 * 4, ldc, arg(6), arg(7), cols, scratch, counters);
+        break;
+      }
       const [r0, rows] = share(arg(6), t, threads, 4);
       if (rows > 0) k.gemm(ptr(0) + r0 * lda * 4, lda, ptr(2), arg(3), ptr(4) + r0 * ldc * 4, ldc, rows, arg(7), arg(8), scratch, counters);
       break;
@@ -119,6 +133,11 @@ export function runShare(k: Kernels, ctl: Int32Array, t: number, threads: number
       for (let it = Atomics.add(ctl, CTL.next, 1); it < items; it = Atomics.add(ctl, CTL.next, 1)) {
         k.attendItem(arg(0), it, scratch, counters);
       }
+      break;
+    }
+    case CMD.merge: {
+      const [i0, n] = share(arg(1), t, threads, 1);
+      for (let i = i0; i < i0 + n; i++) k.attendMerge(arg(0), i);
       break;
     }
     case CMD.read: {

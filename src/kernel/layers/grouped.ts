@@ -2,7 +2,7 @@
 import type { GqaAttention } from '../../core/model-config.js';
 import type { Backend, Buf, Counters } from '../backend.js';
 import { randomArray, seeded } from '../random.js';
-import { cacheView, mat, project, rope, toCache, upload, view } from '../tensor.js';
+import { cacheView, mat, project, ropeTable, toCache, upload, view } from '../tensor.js';
 import { statefulLayer, stepRows, type AttentionLayer, type LayerSize } from './layer.js';
 
 /** MHA/GQA dimensions: GQA's config fields (MHA when kvHeads = heads), plus the hidden size. */
@@ -58,6 +58,7 @@ export function groupedLayer(backend: Backend, d: GroupedDims, weights: GroupedW
   const y = backend.alloc(rows * H);
   const kCache = backend.alloc(B * maxTokens * kw);
   const vCache = backend.alloc(B * maxTokens * kw);
+  const table = ropeTable(backend, maxTokens, dh);
   const group = heads / kvHeads;
   const mapToKv = Int32Array.from({ length: heads }, (_, h) => Math.floor(h / group));
   return statefulLayer({
@@ -70,10 +71,10 @@ export function groupedLayer(backend: Backend, d: GroupedDims, weights: GroupedW
       project(backend, mat(x, 0, n, H), wq, bq, mat(q, 0, n, qw), counters);
       project(backend, mat(x, 0, n, H), wk, bk, mat(k, 0, n, kw), counters);
       project(backend, mat(x, 0, n, H), wv, bv, mat(v, 0, n, kw), counters);
-      rope(q, view(q, 0, T * qw, qw, dh), B, T, heads, 0, dh, start);
-      rope(k, view(k, 0, T * kw, kw, dh), B, T, kvHeads, 0, dh, start);
-      toCache(kCache, maxTokens, kvHeads, dh, k, kw, 0, B, T, start, counters, bytes);
-      toCache(vCache, maxTokens, kvHeads, dh, v, kw, 0, B, T, start, counters, bytes);
+      backend.rope(view(q, 0, T * qw, qw, dh), B, T, heads, 0, table, start);
+      backend.rope(view(k, 0, T * kw, kw, dh), B, T, kvHeads, 0, table, start);
+      toCache(backend, kCache, maxTokens, kvHeads, dh, k, kw, 0, B, T, start, counters, bytes);
+      toCache(backend, vCache, maxTokens, kvHeads, dh, v, kw, 0, B, T, start, counters, bytes);
       backend.attend(
         {
           batch: B, queries: T, keys: start + T, maps: heads, dq: dh, dv: dh,

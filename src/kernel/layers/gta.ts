@@ -6,7 +6,7 @@
 import type { GtaAttention } from '../../core/model-config.js';
 import type { Backend, Buf, Counters } from '../backend.js';
 import { randomArray, seeded } from '../random.js';
-import { cacheView, mat, project, rope, toCache, upload, view } from '../tensor.js';
+import { cacheView, mat, project, ropeTable, toCache, upload, view } from '../tensor.js';
 import { statefulLayer, stepRows, type AttentionLayer, type LayerSize } from './layer.js';
 
 /** GTA's dimensions: the config's own fields, plus the hidden size. */
@@ -67,6 +67,7 @@ export function gtaLayer(backend: Backend, d: GtaDims, w: GtaWeights, size: Laye
   const y = backend.alloc(rows * H);
   const kCache = backend.alloc(B * maxTokens * nk * dh);
   const cCache = backend.alloc(B * maxTokens * nc * dl);
+  const table = ropeTable(backend, maxTokens, dh);
   const mapToK = Int32Array.from({ length: nq }, (_, m) => Math.floor(m / (nq / nk)));
   const mapToV = Int32Array.from({ length: nq }, (_, m) => Math.floor(m / (nq / nc)));
   return statefulLayer({
@@ -79,10 +80,10 @@ export function gtaLayer(backend: Backend, d: GtaDims, w: GtaWeights, size: Laye
       project(backend, mat(x, 0, n, H), wq, bq, mat(q, 0, n, nq * dh), counters);
       project(backend, mat(x, 0, n, H), wk, bk, mat(k, 0, n, nk * dh), counters);
       project(backend, mat(x, 0, n, H), wv, bv, mat(c, 0, n, nc * dl), counters);
-      rope(q, view(q, 0, T * nq * dh, nq * dh, dh), B, T, nq, 0, dh, start);
-      rope(k, view(k, 0, T * nk * dh, nk * dh, dh), B, T, nk, 0, dh, start);
-      toCache(kCache, maxTokens, nk, dh, k, nk * dh, 0, B, T, start, counters, bytes);
-      toCache(cCache, maxTokens, nc, dl, c, nc * dl, 0, B, T, start, counters, bytes);
+      backend.rope(view(q, 0, T * nq * dh, nq * dh, dh), B, T, nq, 0, table, start);
+      backend.rope(view(k, 0, T * nk * dh, nk * dh, dh), B, T, nk, 0, table, start);
+      toCache(backend, kCache, maxTokens, nk, dh, k, nk * dh, 0, B, T, start, counters, bytes);
+      toCache(backend, cCache, maxTokens, nc, dl, c, nc * dl, 0, B, T, start, counters, bytes);
       backend.attend(
         {
           batch: B, queries: T, keys: start + T, maps: nq, dq: dh, dv: dl,
@@ -95,20 +96,15 @@ export function gtaLayer(backend: Backend, d: GtaDims, w: GtaWeights, size: Laye
         counters,
       );
       for (let m = 0; m < nq; m++) {
-        if (wb !== undefined) backend.gemm(mat(a, m * dl, n, dl, nq * dl), mat(wb, m * dl * span, dl, span), mat(u, m * span, n, span, H), counters);
+        const um = mat(u, m * span, n, span, H);
+        if (wb !== undefined) backend.gemm(mat(a, m * dl, n, dl, nq * dl), mat(wb, m * dl * span, dl, span), um, counters);
         else for (let t = 0; t < n; t++) u.fill(0, t * H + m * span, t * H + (m + 1) * span);
-        // The fixed part of the decoder: e copies of the attended latent, one contiguous copy at a time.
-        for (let t = 0; t < n; t++) {
-          const from = (t * nq + m) * dl;
-          for (let r = 0; r < span; r += dl) {
-            const to = t * H + m * span + r;
-            for (let j = 0; j < dl; j++) u[to + j]! += a[from + j]!;
-          }
-        }
+        // The fixed part of the decoder: e copies of the attended latent.
+        backend.tileAdd(um, mat(a, m * dl, n, dl, nq * dl));
       }
       if (wg !== undefined) {
         project(backend, mat(x, 0, n, H), wg, bg, mat(g, 0, n, H), counters);
-        for (let i = 0; i < n * H; i++) u[i] = u[i]! / (1 + Math.exp(-g[i]!));
+        backend.gate(mat(u, 0, n, H), mat(g, 0, n, H));
       }
       project(backend, mat(u, 0, n, H), wo, undefined, mat(y, 0, n, H), counters);
       return y.subarray(0, n * H);

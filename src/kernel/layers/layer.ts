@@ -10,6 +10,10 @@ export interface AttentionLayer {
    * appends them to the cache, and returns the layer output [batch][tokens][hidden].
    */
   forward(x: ArrayLike<number>, tokens: number, counters: Counters): Buf;
+  /** Copies x ([batch][tokens][hidden]) into the layer's input buffer, where `run` reads it. */
+  load(x: ArrayLike<number>, tokens: number): void;
+  /** Runs the tokens last loaded (forward = load + run); what timing measures, so input copies stay outside it. */
+  run(tokens: number, counters: Counters): Buf;
   /** Fills the cache with placeholder values for `tokens` tokens, as if they had been run (for timing decode). */
   prime(tokens: number): void;
   /** Sets the cached length back to `tokens` without touching the cache (to repeat a timed decode step). */
@@ -46,18 +50,28 @@ export function statefulLayer(body: LayerBody): AttentionLayer {
   const { batch, maxTokens } = body.size;
   const rows = stepRows(body.size);
   let cached = 0;
+  const load = (input: ArrayLike<number>, T: number): void => {
+    if (batch * T > rows) throw new Error(`internal: buffers hold ${String(rows / batch)} tokens per call`);
+    const n = batch * T * body.hidden;
+    if (input.length < n) throw new RangeError(`layer input: ${input.length} values for ${n}`);
+    body.input.set(input.length === n ? input : (Array.prototype.slice.call(input, 0, n) as number[]));
+  };
+  const run = (T: number, counters: Counters): Buf => {
+    if (cached + T > maxTokens || batch * T > rows) throw new Error(`internal: buffers hold ${String(maxTokens)} tokens, ${String(rows / batch)} per call`);
+    const y = body.step(T, cached, counters);
+    cached += T;
+    return y;
+  };
   return {
     hidden: body.hidden,
     get cached() {
       return cached;
     },
+    load,
+    run,
     forward(input, T, counters) {
-      if (cached + T > maxTokens || batch * T > rows) throw new Error(`internal: buffers hold ${String(maxTokens)} tokens, ${String(rows / batch)} per call`);
-      const n = batch * T * body.hidden;
-      for (let i = 0; i < n; i++) body.input[i] = input[i]!;
-      const y = body.step(T, cached, counters);
-      cached += T;
-      return y;
+      load(input, T);
+      return run(T, counters);
     },
     prime(tokens) {
       // Placeholder values: decode timing depends on how much cache is read, not on what it holds.

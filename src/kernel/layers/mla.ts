@@ -6,7 +6,7 @@
 import type { MlaAttention } from '../../core/model-config.js';
 import type { Backend, Buf, Counters } from '../backend.js';
 import { randomArray, seeded } from '../random.js';
-import { mat, project, rmsNorm, rope, toCache, upload, view } from '../tensor.js';
+import { mat, project, ropeTable, toCache, upload, view } from '../tensor.js';
 import { statefulLayer, stepRows, type AttentionLayer, type LayerSize } from './layer.js';
 
 /** MLA's dimensions: the config's own fields, plus the hidden size. */
@@ -75,6 +75,9 @@ export function mlaLayer(backend: Backend, d: MlaDims, w: MlaWeights, size: Laye
   const kfull = backend.alloc(mode === 'naive' ? B * maxTokens * nh * qd : 0);
   const o = backend.alloc(rows * nh * dv);
   const y = backend.alloc(rows * H);
+  const table = ropeTable(backend, maxTokens, dr);
+  const qNorm = w.qNorm === undefined ? undefined : upload(backend, w.qNorm);
+  const kvNorm = upload(backend, w.kvNorm);
   const identity = Int32Array.from({ length: nh }, (_, h) => h);
   const zeros = new Int32Array(nh);
 
@@ -82,15 +85,12 @@ export function mlaLayer(backend: Backend, d: MlaDims, w: MlaWeights, size: Laye
     for (let b = 0; b < B; b++) {
       for (let j = 0; j < K; j++) counters.kvBytesRead += dc * bytes; // the latent rows the decompression reads
       backend.gemm(mat(latent, b * maxTokens * lw, K, dc, lw), mat(wkvb, 0, dc, kvbw), mat(kvb, b * maxTokens * kvbw, K, kvbw), counters);
-      for (let j = 0; j < K; j++) {
-        const pe = (b * maxTokens + j) * lw + dc;
-        counters.kvBytesRead += dr * bytes; // the shared RoPE key, read once per key
-        for (let h = 0; h < nh; h++) {
-          const to = ((b * maxTokens + j) * nh + h) * qd;
-          const from = (b * maxTokens + j) * kvbw + h * (dn + dv);
-          for (let e = 0; e < dn; e++) kfull[to + e] = kvb[from + e]!;
-          for (let e = 0; e < dr; e++) kfull[to + dn + e] = latent[pe + e]!;
-        }
+      counters.kvBytesRead += K * dr * bytes; // the shared RoPE key, read once per key
+      // Per head, its decompressed key part then the shared RoPE key, for all K keys at once.
+      const row = b * maxTokens;
+      for (let h = 0; h < nh; h++) {
+        backend.copy(mat(kfull, row * nh * qd + h * qd, K, dn, nh * qd), mat(kvb, row * kvbw + h * (dn + dv), K, dn, kvbw));
+        backend.copy(mat(kfull, row * nh * qd + h * qd + dn, K, dr, nh * qd), mat(latent, row * lw + dc, K, dr, lw));
       }
     }
     backend.attend(
@@ -110,7 +110,7 @@ export function mlaLayer(backend: Backend, d: MlaDims, w: MlaWeights, size: Laye
     const n = B * T;
     for (let h = 0; h < nh; h++) {
       backend.gemm(mat(q, h * qd, n, dn, nh * qd), mat(wukT, h * dn * dc, dn, dc), mat(qt, h * lw, n, dc, nh * lw), counters);
-      for (let t = 0; t < n; t++) for (let e = 0; e < dr; e++) qt[(t * nh + h) * lw + dc + e] = q[(t * nh + h) * qd + dn + e]!;
+      backend.copy(mat(qt, h * lw + dc, n, dr, nh * lw), mat(q, h * qd + dn, n, dr, nh * qd));
     }
     backend.attend(
       {
@@ -134,16 +134,16 @@ export function mlaLayer(backend: Backend, d: MlaDims, w: MlaWeights, size: Laye
     step(T, start, counters) {
       const n = B * T;
       if (wq !== undefined) project(backend, mat(x, 0, n, H), wq, undefined, mat(q, 0, n, nh * qd), counters);
-      else if (wqa !== undefined && wqb !== undefined && w.qNorm !== undefined) {
+      else if (wqa !== undefined && wqb !== undefined && qNorm !== undefined) {
         project(backend, mat(x, 0, n, H), wqa, undefined, mat(qa, 0, n, rq), counters);
-        rmsNorm(qa, n, rq, 0, rq, w.qNorm);
+        backend.rmsNorm(mat(qa, 0, n, rq), qNorm);
         project(backend, mat(qa, 0, n, rq), wqb, undefined, mat(q, 0, n, nh * qd), counters);
       }
       project(backend, mat(x, 0, n, H), wkva, undefined, mat(kv, 0, n, lw), counters);
-      rmsNorm(kv, n, lw, 0, dc, w.kvNorm);
-      rope(kv, view(kv, 0, T * lw, lw, 0), B, T, 1, dc, dr, start);
-      rope(q, view(q, 0, T * nh * qd, nh * qd, qd), B, T, nh, dn, dr, start);
-      toCache(latent, maxTokens, 1, lw, kv, lw, 0, B, T, start, counters, bytes);
+      backend.rmsNorm(mat(kv, 0, n, dc, lw), kvNorm);
+      backend.rope(view(kv, 0, T * lw, lw, 0), B, T, 1, dc, table, start);
+      backend.rope(view(q, 0, T * nh * qd, nh * qd, qd), B, T, nh, dn, table, start);
+      toCache(backend, latent, maxTokens, 1, lw, kv, lw, 0, B, T, start, counters, bytes);
       if (mode === 'naive') naive(T, start + T, counters);
       else absorbed(T, start + T, counters);
       project(backend, mat(o, 0, n, nh * dv), wo, undefined, mat(y, 0, n, H), counters);
