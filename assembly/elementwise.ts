@@ -17,6 +17,17 @@ export function addBias(c: usize, ldc: i32, rows: i32, cols: i32, bias: usize): 
   }
 }
 
+/** dst += src for rows × cols. */
+export function accumulate(dst: usize, ldd: i32, src: usize, lds: i32, rows: i32, cols: i32): void {
+  const vec = cols & ~3;
+  for (let r = 0; r < rows; r++) {
+    const d = dst + fl(r * ldd), s = src + fl(r * lds);
+    let j = 0;
+    for (; j < vec; j += 4) v128.store(d + fl(j), f32x4.add(v128.load(d + fl(j)), v128.load(s + fl(j))));
+    for (; j < cols; j++) store<f32>(d + fl(j), load<f32>(d + fl(j)) + load<f32>(s + fl(j)));
+  }
+}
+
 /** dst = src for rows × cols (the two must not overlap). */
 export function copy2d(dst: usize, ldd: i32, src: usize, lds: i32, rows: i32, cols: i32): void {
   for (let r = 0; r < rows; r++) memory.copy(dst + fl(r * ldd), src + fl(r * lds), fl(cols));

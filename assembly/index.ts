@@ -7,7 +7,7 @@ export { initConstants } from './common';
 
 export { gemm, gemmScratchBytes, gemmSmall } from './gemm';
 export { attendItem, attendMerge, attendScratchBytes } from './attend';
-export { addBias, copy2d, gate, rmsNorm, rope, tileAdd } from './elementwise';
+export { accumulate, addBias, copy2d, gate, rmsNorm, rope, tileAdd } from './elementwise';
 
 /** Sums `bytes` bytes (a multiple of 16) at ptr as f32x4 with four accumulators: the streaming-read probe. */
 export function sumRead(ptr: usize, bytes: i32): f32 {

@@ -62,6 +62,18 @@ export interface AttendArgs {
   readonly kvBytesPerElement: number;
 }
 
+/** Element offsets between consecutive products of a gemmBatch. */
+export interface BatchStrides {
+  readonly a: number;
+  readonly b: number;
+  readonly c: number;
+}
+
+/** The i-th matrix of a batch: the view moved by i · stride elements. */
+export function nth(m: Mat, i: number, stride: number): Mat {
+  return { ...m, offset: m.offset + i * stride };
+}
+
 /** cos and sin of every (position, frequency) a RoPE step can need, in a backend's storage: [position][dim / 2]. */
 export interface RopeTable {
   readonly cos: Buf;
@@ -102,6 +114,11 @@ export interface Backend extends Elementwise {
   alloc(n: number): Buf;
   /** C = A · B (C overwritten); counts rows(A) · cols(A) · cols(B) multiply-adds. */
   gemm(a: Mat, b: Mat, c: Mat, counters: Counters): void;
+  /**
+   * `count` independent products C_i = A_i · B_i, where X_i is the view X with its offset moved by i · strides.x
+   * elements: per-head GEMMs (GTA's decoder, MLA's absorbed projections) as one call. Counts like `count` gemms.
+   */
+  gemmBatch(a: Mat, b: Mat, c: Mat, count: number, strides: BatchStrides, counters: Counters): void;
   /**
    * Causal attention as described on AttendArgs. Counts one multiply-add per (pair, map, element) of both
    * products, one exp per (pair, map), and, when kvBytesPerElement > 0, the bytes of every K and V row it loads.

@@ -3,7 +3,7 @@
  * the unfused order of the `exact` cost model: each key row, then each value row, is loaded once per sequence and
  * head, scores are materialised, so its counted KV bytes equal the model's unfused attention operators.
  */
-import type { AttendArgs, Backend, Counters, Mat } from './backend.js';
+import { type AttendArgs, type Backend, type BatchStrides, type Counters, type Mat, nth } from './backend.js';
 import { jsElementwise } from './elementwise.js';
 
 function gemm(a: Mat, b: Mat, c: Mat, counters: Counters): void {
@@ -22,6 +22,10 @@ function gemm(a: Mat, b: Mat, c: Mat, counters: Counters): void {
       counters.multiplyAdds += n;
     }
   }
+}
+
+function gemmBatch(a: Mat, b: Mat, c: Mat, count: number, s: BatchStrides, counters: Counters): void {
+  for (let i = 0; i < count; i++) gemm(nth(a, i, s.a), nth(b, i, s.b), nth(c, i, s.c), counters);
 }
 
 function attend(x: AttendArgs, counters: Counters): void {
@@ -85,5 +89,5 @@ function attend(x: AttendArgs, counters: Counters): void {
 
 /** The float64 reference backend. */
 export function createReferenceBackend(): Backend {
-  return { name: 'reference-fp64', precision: 'fp64', alloc: (n) => new Float64Array(n), gemm, attend, ...jsElementwise, dispose: () => undefined };
+  return { name: 'reference-fp64', precision: 'fp64', alloc: (n) => new Float64Array(n), gemm, gemmBatch, attend, ...jsElementwise, dispose: () => undefined };
 }

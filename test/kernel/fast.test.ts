@@ -75,6 +75,40 @@ describe('fast gemm', () => {
   }
 });
 
+describe('fast gemmBatch', () => {
+  // Per-head products as the layers issue them: A's heads side by side in each row, B's blocks one after another.
+  for (const [rows, heads, k, n] of [[1, 5, 12, 20], [9, 3, 7, 33]] as const) {
+    it(`${heads} products of ${rows}×${k}·${k}×${n} match separate float64 products on 1 and 2 threads`, () => {
+      const results: Float32Array[] = [];
+      for (const threads of [1, 2]) {
+        const be = backend(threads);
+        const r = rng(rows * 31 + heads);
+        const a = be.alloc(rows * heads * k);
+        const b = be.alloc(heads * k * n);
+        const c = be.alloc(rows * heads * n).fill(Number.NaN);
+        for (const x of [a, b]) for (let i = 0; i < x.length; i++) x[i] = r();
+        const counters = newCounters();
+        be.gemmBatch({ data: a, offset: 0, rows, cols: k, rowStride: heads * k }, { data: b, offset: 0, rows: k, cols: n, rowStride: n },
+          { data: c, offset: 0, rows, cols: n, rowStride: heads * n }, heads, { a: k, b: k * n, c: n }, counters);
+        expect(counters.multiplyAdds).toBe(heads * rows * k * n);
+        const want: number[] = [];
+        for (let i = 0; i < rows; i++) {
+          for (let h = 0; h < heads; h++) {
+            for (let j = 0; j < n; j++) {
+              let s = 0;
+              for (let p = 0; p < k; p++) s += a[i * heads * k + h * k + p]! * b[h * k * n + p * n + j]!;
+              want.push(s);
+            }
+          }
+        }
+        expect(maxRelErr(c as Float32Array, want)).toBeLessThanOrEqual(1e-5);
+        results.push(Float32Array.from(c));
+      }
+      expect(results[1]).toEqual(results[0]);
+    });
+  }
+});
+
 interface Case {
   name: string; batch: number; queries: number; keys: number; dq: number; dv: number;
   mapToK: number[]; mapToV: number[];

@@ -3,10 +3,10 @@
  * run on the calling thread plus worker threads over one shared WebAssembly.Memory.
  */
 import { performance } from 'node:perf_hooks';
-import type { AttendArgs, Backend, Buf, Counters, Mat, RopeTable, View } from '../backend.js';
+import type { AttendArgs, Backend, BatchStrides, Buf, Counters, Mat, RopeTable, View } from '../backend.js';
 import { CMD, COUNTER_SLOTS, COUNTER_STRIDE, CTL, decodeChunks, descriptorWords, groupMaps, MAX_THREADS, partialFloats, writeDescriptor } from './layout.js';
 import { Pool } from './pool.js';
-import { instantiate, loadKernelBytes, type WasmMemory, wasmApi } from './wasm.js';
+import { instantiate, loadKernelBytes, share, SMALL_M, type WasmMemory, wasmApi } from './wasm.js';
 
 /** The fast backend plus host-calibration probes. */
 export type FastBackend = Backend & {
@@ -102,12 +102,35 @@ export async function createFastBackend(opts: { threads: number; relaxedSimd?: b
     if (a.cols !== b.rows || c.rows !== a.rows || c.cols !== b.cols) {
       throw new RangeError(`gemm: shapes ${a.rows}×${a.cols} · ${b.rows}×${b.cols} → ${c.rows}×${c.cols} do not match`);
     }
-    ensureScratch(kernels.gemmScratchBytes());
     // Waking the workers costs more than a small product (MLA's and GTA's per-head GEMMs in decode) takes.
     const alone = a.rows * a.cols * b.cols < SOLO_MULTIPLY_ADDS;
+    // A few rows (decode) on several threads: split by rows of B, so each thread streams one contiguous block.
+    const splitK = !alone && threads > 1 && a.rows <= SMALL_M && a.cols >= 4 * threads;
+    ensureScratch(Math.max(kernels.gemmScratchBytes(), splitK ? a.rows * b.cols * 4 : 0));
     const [mads = 0] = runCounted(CMD.gemm, [
       address(a.data, a.offset), a.rowStride, address(b.data, b.offset), b.rowStride,
-      address(c.data, c.offset), c.rowStride, a.rows, a.cols, b.cols,
+      address(c.data, c.offset), c.rowStride, a.rows, a.cols, b.cols, splitK ? 1 : 0,
+    ], alone);
+    if (splitK) {
+      const to = address(c.data, c.offset);
+      kernels.copy2d(to, c.rowStride, ctl[CTL.scratch] ?? 0, b.cols, a.rows, b.cols);
+      for (let t = 1; t < threads && share(a.cols, t, threads, 4)[1] > 0; t++) {
+        kernels.accumulate(to, c.rowStride, ctl[CTL.scratch + t] ?? 0, b.cols, a.rows, b.cols);
+      }
+    }
+    counters.multiplyAdds += mads;
+  }
+
+  function gemmBatch(a: Mat, b: Mat, c: Mat, count: number, s: BatchStrides, counters: Counters): void {
+    if (a.cols !== b.rows || c.rows !== a.rows || c.cols !== b.cols) {
+      throw new RangeError(`gemmBatch: shapes ${a.rows}×${a.cols} · ${b.rows}×${b.cols} → ${c.rows}×${c.cols} do not match`);
+    }
+    if (count <= 0) return;
+    ensureScratch(kernels.gemmScratchBytes());
+    const alone = count * a.rows * a.cols * b.cols < SOLO_MULTIPLY_ADDS;
+    const [mads = 0] = runCounted(CMD.gemmBatch, [
+      address(a.data, a.offset), a.rowStride, address(b.data, b.offset), b.rowStride,
+      address(c.data, c.offset), c.rowStride, a.rows, a.cols, b.cols, count, s.a, s.b, s.c,
     ], alone);
     counters.multiplyAdds += mads;
   }
@@ -210,6 +233,7 @@ export async function createFastBackend(opts: { threads: number; relaxedSimd?: b
       return new Float32Array(buf, at, n);
     },
     gemm,
+    gemmBatch,
     attend,
     reset(): void {
       arena.next = arena.base;

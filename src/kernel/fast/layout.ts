@@ -13,7 +13,7 @@ export const CTL = {
 export const MAX_THREADS = 32;
 
 /** Commands a thread can run on its share of the work. */
-export const CMD = { gemm: 1, attend: 2, read: 3, exp: 4, merge: 5, exit: 9 } as const;
+export const CMD = { gemm: 1, attend: 2, read: 3, exp: 4, merge: 5, gemmBatch: 6, exit: 9 } as const;
 
 /** f64 counter slots per thread, in the order the kernels write them (assembly/common.ts). */
 export const COUNTER_SLOTS = 4;

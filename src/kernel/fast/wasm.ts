@@ -18,6 +18,7 @@ export interface Kernels {
   attendMerge(desc: number, item: number): void;
   attendScratchBytes(desc: number): number;
   addBias(c: number, ldc: number, rows: number, cols: number, bias: number): void;
+  accumulate(dst: number, ldd: number, src: number, lds: number, rows: number, cols: number): void;
   copy2d(dst: number, ldd: number, src: number, lds: number, rows: number, cols: number): void;
   rope(x: number, tokenStride: number, headStride: number, tokens: number, heads: number, half: number, cos: number, sin: number): void;
   rmsNorm(x: number, ld: number, rows: number, cols: number, scale: number): void;
@@ -90,7 +91,7 @@ export function instantiate(bytes: Uint8Array, memory: WasmMemory): Kernels {
 }
 
 /** First index and count of thread t's share of n units, shares rounded up to `align` units. */
-function share(n: number, t: number, threads: number, align: number): [number, number] {
+export function share(n: number, t: number, threads: number, align: number): [number, number] {
   const per = Math.ceil(n / threads / align) * align;
   const start = Math.min(n, t * per);
   return [start, Math.min(n, start + per) - start];
@@ -109,6 +110,13 @@ export function runShare(k: Kernels, ctl: Int32Array, t: number, threads: number
     case CMD.gemm: {
       const lda = arg(1);
       const ldc = arg(5);
+      if (arg(6) <= SMALL_M && arg(9) === 1) {
+        // Few rows, split by rows of B: each thread streams one contiguous block of the weights into a partial
+        // product in its scratch, which the caller sums (see GEMM_SPLIT_K in index.ts).
+        const [p0, kk] = share(arg(7), t, threads, 4);
+        if (kk > 0) k.gemmSmall(ptr(0) + p0 * 4, lda, ptr(2) + p0 * arg(3) * 4, arg(3), scratch, arg(8), arg(6), kk, arg(8), counters);
+        break;
+      }
       if (arg(6) <= SMALL_M) {
         // Few rows (decode): split the columns, so every thread streams its own share of B once.
         const [j0, cols] = share(arg(8), t, threads, 4);
@@ -125,6 +133,18 @@ export function runShare(k: Kernels, ctl: Int32Array, t: number, threads: number
       }
       const [r0, rows] = share(arg(6), t, threads, 4);
       if (rows > 0) k.gemm(ptr(0) + r0 * lda * 4, lda, ptr(2), arg(3), ptr(4) + r0 * ldc * 4, ldc, rows, arg(7), arg(8), scratch, counters);
+      break;
+    }
+    case CMD.gemmBatch: {
+      // Whole products per thread; element strides between products in args 10–12.
+      const [i0, n] = share(arg(9), t, threads, 1);
+      for (let i = i0; i < i0 + n; i++) {
+        const a = ptr(0) + i * arg(10) * 4;
+        const b = ptr(2) + i * arg(11) * 4;
+        const c = ptr(4) + i * arg(12) * 4;
+        if (arg(6) <= SMALL_M) k.gemmSmall(a, arg(1), b, arg(3), c, arg(5), arg(6), arg(7), arg(8), counters);
+        else k.gemm(a, arg(1), b, arg(3), c, arg(5), arg(6), arg(7), arg(8), scratch, counters);
+      }
       break;
     }
     case CMD.attend: {

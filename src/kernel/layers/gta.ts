@@ -95,13 +95,10 @@ export function gtaLayer(backend: Backend, d: GtaDims, w: GtaWeights, size: Laye
         },
         counters,
       );
-      for (let m = 0; m < nq; m++) {
-        const um = mat(u, m * span, n, span, H);
-        if (wb !== undefined) backend.gemm(mat(a, m * dl, n, dl, nq * dl), mat(wb, m * dl * span, dl, span), um, counters);
-        else for (let t = 0; t < n; t++) u.fill(0, t * H + m * span, t * H + (m + 1) * span);
-        // The fixed part of the decoder: e copies of the attended latent.
-        backend.tileAdd(um, mat(a, m * dl, n, dl, nq * dl));
-      }
+      // The learnable part of the decoder, one product per map, then the fixed part: e copies of the attended latent.
+      if (wb !== undefined) backend.gemmBatch(mat(a, 0, n, dl, nq * dl), mat(wb, 0, dl, span), mat(u, 0, n, span, H), nq, { a: dl, b: dl * span, c: span }, counters);
+      else u.fill(0, 0, n * H);
+      for (let m = 0; m < nq; m++) backend.tileAdd(mat(u, m * span, n, span, H), mat(a, m * dl, n, dl, nq * dl));
       if (wg !== undefined) {
         project(backend, mat(x, 0, n, H), wg, bg, mat(g, 0, n, H), counters);
         backend.gate(mat(u, 0, n, H), mat(g, 0, n, H));

@@ -86,12 +86,11 @@ export function mlaLayer(backend: Backend, d: MlaDims, w: MlaWeights, size: Laye
       for (let j = 0; j < K; j++) counters.kvBytesRead += dc * bytes; // the latent rows the decompression reads
       backend.gemm(mat(latent, b * maxTokens * lw, K, dc, lw), mat(wkvb, 0, dc, kvbw), mat(kvb, b * maxTokens * kvbw, K, kvbw), counters);
       counters.kvBytesRead += K * dr * bytes; // the shared RoPE key, read once per key
-      // Per head, its decompressed key part then the shared RoPE key, for all K keys at once.
+      // Per head, its decompressed key part, then the shared RoPE key, for all K keys.
       const row = b * maxTokens;
-      for (let h = 0; h < nh; h++) {
-        backend.copy(mat(kfull, row * nh * qd + h * qd, K, dn, nh * qd), mat(kvb, row * kvbw + h * (dn + dv), K, dn, kvbw));
-        backend.copy(mat(kfull, row * nh * qd + h * qd + dn, K, dr, nh * qd), mat(latent, row * lw + dc, K, dr, lw));
-      }
+      // Rows (key, head) are evenly spaced in both kfull (q_d apart) and kvb (d_n + d_v apart): one copy.
+      backend.copy(mat(kfull, row * nh * qd, K * nh, dn, qd), mat(kvb, row * kvbw, K * nh, dn, dn + dv));
+      for (let h = 0; h < nh; h++) backend.copy(mat(kfull, row * nh * qd + h * qd + dn, K, dr, nh * qd), mat(latent, row * lw + dc, K, dr, lw));
     }
     backend.attend(
       {
@@ -108,10 +107,9 @@ export function mlaLayer(backend: Backend, d: MlaDims, w: MlaWeights, size: Laye
 
   function absorbed(T: number, K: number, counters: Counters): void {
     const n = B * T;
-    for (let h = 0; h < nh; h++) {
-      backend.gemm(mat(q, h * qd, n, dn, nh * qd), mat(wukT, h * dn * dc, dn, dc), mat(qt, h * lw, n, dc, nh * lw), counters);
-      backend.copy(mat(qt, h * lw + dc, n, dr, nh * lw), mat(q, h * qd + dn, n, dr, nh * qd));
-    }
+    backend.gemmBatch(mat(q, 0, n, dn, nh * qd), mat(wukT, 0, dn, dc), mat(qt, 0, n, dc, nh * lw), nh, { a: qd, b: dn * dc, c: lw }, counters);
+    // The RoPE part of every (token, head) query row, as one copy over n · n_h rows.
+    backend.copy(mat(qt, dc, n * nh, dr, lw), mat(q, dn, n * nh, dr, qd));
     backend.attend(
       {
         batch: B, queries: T, keys: K, maps: nh, dq: lw, dv: dc,
@@ -123,7 +121,7 @@ export function mlaLayer(backend: Backend, d: MlaDims, w: MlaWeights, size: Laye
       },
       counters,
     );
-    for (let h = 0; h < nh; h++) backend.gemm(mat(lat, h * dc, n, dc, nh * dc), mat(wkvb, h * (dn + dv) + dn, dc, dv, kvbw), mat(o, h * dv, n, dv, nh * dv), counters);
+    backend.gemmBatch(mat(lat, 0, n, dc, nh * dc), mat(wkvb, dn, dc, dv, kvbw), mat(o, 0, n, dv, nh * dv), nh, { a: dc, b: dn + dv, c: dv }, counters);
   }
 
   return statefulLayer({
