@@ -44,7 +44,7 @@ export function hostProfile(c: Calibration, date: string): HardwareProfile {
     operatorOverheadSeconds: measured(c.operatorOverheadSeconds, 'one tiny (1×8×8) GEMM through the kernel engine: dispatch to the threads and back'),
     attentionFlopPerSecond: {
       prefill: measured(c.attentionPrefillFlopPerSecond, 'the engine\'s fused causal attention, 8 maps over 2 heads of 64, S = 512, counted as the exact model counts it'),
-      decode: measured(c.attentionDecodeFlopPerSecond, 'one decode step of the engine\'s attention over 4096 keys, 8 maps over 2 heads of 64'),
+      decode: measured(c.attentionDecodeFlopPerSecond, 'one decode step of the engine\'s attention over 4096 keys, 8 maps over 2 heads of 64, its KV cache read from memory (16 caches in rotation, 64 MiB)'),
     },
     computeUnits: { name: 'kernel threads', count: c.threads },
     sources: {
