@@ -3,7 +3,7 @@ import { calibrate } from '../kernel/calibrate.js';
 import type { Backend } from '../kernel/backend.js';
 import { openBackend, type Probes } from '../kernel/engines.js';
 import { UserError } from '../io/errors.js';
-import { HOST_PROFILE, hostProfile } from '../io/host-profile.js';
+import { HOST_PROFILE, hostProfile, lastLevelCacheBytes } from '../io/host-profile.js';
 import { fileSink, writeAll } from '../io/write.js';
 import { seconds, si } from '../render/units.js';
 import { positiveInt } from './options.js';
@@ -21,11 +21,11 @@ export async function runCalibrate(o: { threads?: string | undefined; out?: stri
     if (!hasProbes(backend)) throw new UserError('calibrate', '', 'the fast kernel backend is not available (run `npm run build`)');
     const c = calibrate(backend, threads, 5, (done, total, what) => {
       process.stderr.write(`calibrate [${String(done)}/${String(total)}] ${what}\n`);
-    });
+    }, lastLevelCacheBytes());
     const profile = hostProfile(c, new Date().toISOString().slice(0, 10));
     const out = o.out ?? HOST_PROFILE;
     writeAll(fileSink(out), JSON.stringify(profile, null, 2) + '\n');
-    process.stderr.write(`wrote ${out}: fp32 ${si(c.gemmFlopPerSecond.median, 'FLOP/s')}, read ${si(c.readBytesPerSecond.median, 'B/s')}, exp ${si(c.expPerSecond.median, '/s')}, overhead ${seconds(c.operatorOverheadSeconds.median)} per operator, ${String(threads)} threads\n`);
+    process.stderr.write(`wrote ${out}: fp32 ${si(c.gemmFlopPerSecond.median, 'FLOP/s')}, read ${si(c.readBytesPerSecond.median, 'B/s')}, exp ${si(c.expPerSecond.median, '/s')}, overhead ${seconds(c.operatorOverheadSeconds.median)} per operator${c.cache === undefined ? '' : `, cache ${si(c.cache.bytesPerSecond.median, 'B/s')}`}, ${String(threads)} threads\n`);
   } finally {
     backend.dispose();
   }

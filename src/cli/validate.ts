@@ -54,11 +54,13 @@ export async function runValidate(o: ValidateOptions): Promise<void> {
     const hw = hostHardware(o.hardware);
     const grid = o.quick ? QUICK_GRID : FULL_GRID;
     const models = (o.quick ? QUICK_MODELS : FULL_MODELS).map(loadModel);
+    const backend = await openBackend(kind, threads);
     const progress = startProgress(models.length * gridPoints(grid).length, 'validate', 'points');
     try {
-      points = await validate(models, hw, grid, () => openBackend(kind, threads), kind === 'fast', (_p, done) => void progress.tick(done));
+      points = validate(models, hw, grid, backend, kind === 'fast', (_p, done) => void progress.tick(done));
     } finally {
       progress.stop();
+      backend.dispose();
     }
   }
   const summary = summarizeErrors(points);

@@ -16,5 +16,7 @@ export interface Calibration {
   readonly operatorOverheadSeconds: Measured;
   readonly attentionPrefillFlopPerSecond: Measured;
   readonly attentionDecodeFlopPerSecond: Measured;
+  /** Weight streaming from the last-level cache (absent when its size is unknown). */
+  readonly cache?: { readonly bytes: number; readonly bytesPerSecond: Measured } | undefined;
   readonly threads: number;
 }

@@ -10,7 +10,7 @@ import type { Hardware } from './hardware.js';
 import { cacheFormula, modelSymbols, parameterFormula, type PlacedOp, type Scope } from './model.js';
 import type { ModelConfig } from './model-config.js';
 import { OP_FIELDS } from './op.js';
-import { intensity, NO_EXTRAS, roofline, type Bound, type RooflineExtras } from './roofline.js';
+import { CACHE_RESIDENT_FRACTION, intensity, NO_EXTRAS, roofline, stepBandwidth, type Bound, type RooflineExtras } from './roofline.js';
 import { variantOf, type OpsContext } from './variants/index.js';
 import { cachedTokens, pairsFormula, TILE_COUNT, TILE_ROWS, tokenCounts, type CostModel, type Phase } from './workload.js';
 
@@ -66,7 +66,7 @@ export class MissingPeakError extends Error {
 }
 
 /** Totals and footprint parts written into `out` = [flops, bytes, timeSeconds, activationBytes, layerWeightBytes]. */
-type SummaryFn = (v: Float64Array, out: Float64Array, peak: number, bandwidth: number, expRate: number, overhead: number, attnRate: number) => void;
+type SummaryFn = (v: Float64Array, out: Float64Array, peak: number, bandwidth: number, expRate: number, overhead: number, attnRate: number, cacheBytes: number, cacheRate: number) => void;
 
 /** Symbols a point sets, first in the summary function's value array; the plan's constants follow. */
 const VARYING = ['B', 'T', 'K', 'w', 'a', 'kv'] as const;
@@ -83,8 +83,11 @@ function summaryFunction(names: readonly string[], derived: readonly [string, st
   const lines = [
     `const ${names.map((n, i) => `${n} = $v[${String(i)}]`).join(', ')};`,
     ...derived.map(([name, js]) => `const ${name} = ${js};`),
-    'let $flops = 0, $bytes = 0, $time = 0, $act = 0, $wt = 0, $f = 0, $b = 0, $r = 0, $c = 0, $m = 0;',
+    'let $flops = 0, $bytes = 0, $time = 0, $act = 0, $wt = 0, $f = 0, $b = 0, $r = 0, $c = 0, $m = 0, $ws = 0;',
   ];
+  // The step's reused bytes first (same order and arithmetic as Plan.residentBytes), to pick the bandwidth.
+  for (const { def, count } of ops) lines.push(`$ws += ${String(count)} * ((${jsSource(def.weight)}) + (${jsSource(def.kvRead)}));`);
+  lines.push(`const $bw = $cacheRate > 0 && $ws <= $cacheBytes * ${String(CACHE_RESIDENT_FRACTION)} ? $cacheRate : $bandwidth;`);
   for (const { def, count } of ops) {
     const c = String(count);
     // Same arithmetic as computeSeconds() and roofline(), then the overhead.
@@ -93,7 +96,7 @@ function summaryFunction(names: readonly string[], derived: readonly [string, st
     lines.push(
       `$f = ${jsSource(def.flops)};`,
       `$b = ${[def.weight, def.actRead, def.actWrite, def.kvRead, def.kvWrite].map((x) => `(${jsSource(x)})`).join(' + ')};`,
-      `$c = ${compute}; $m = $b / $bandwidth;`,
+      `$c = ${compute}; $m = $b / $bw;`,
       `$flops += ${c} * $f; $bytes += ${c} * $b; $time += ${c} * (($c >= $m ? $c : $m) + $overhead);`,
     );
   }
@@ -103,7 +106,7 @@ function summaryFunction(names: readonly string[], derived: readonly [string, st
     if (footprint.weights === 'layer-loads' && perLayer) lines.push(`$wt += ${String(count)} * (${jsSource(def.weight)});`);
   }
   lines.push('$out[0] = $flops; $out[1] = $bytes; $out[2] = $time; $out[3] = $act; $out[4] = $wt;');
-  return compileBody<SummaryFn>(['$v', '$out', '$peak', '$bandwidth', '$expRate', '$overhead', '$attnRate'], lines.join('\n'));
+  return compileBody<SummaryFn>(['$v', '$out', '$peak', '$bandwidth', '$expRate', '$overhead', '$attnRate', '$cacheBytes', '$cacheRate'], lines.join('\n'));
 }
 
 interface CompiledOp {
@@ -157,7 +160,7 @@ export class Plan {
     this.phase = spec.phase;
     this.cost = COST_MODEL_DEFS[spec.costModel ?? 'exact'];
     const x = hardware.extras;
-    this.extras = x === undefined ? NO_EXTRAS : { ...x, attentionFlopPerSecond: x.attentionFlopPerSecond[spec.phase] };
+    this.extras = x === undefined ? NO_EXTRAS : { ...x, attentionFlopPerSecond: x.attentionFlopPerSecond[spec.phase], cacheBytesPerSecond: x.cacheBytesPerSecond * hardware.efficiency.memory };
     const why = this.cost.unsupported(model);
     if (why !== undefined) throw new UnsupportedModelError(why);
     spec = { ...spec, pairs: this.cost.pairMode(spec.pairs) };
@@ -202,11 +205,19 @@ export class Plan {
     return { flopPerSecond: peak * eff.compute, bytesPerSecond: this.hardware.memoryBandwidthBytesPerSecond * eff.memory };
   }
 
+  /** Σ count × (weight + KV-cache bytes read) of the scope's operators: what every step of this scope reads again. */
+  private residentBytes(): number {
+    let ws = 0;
+    for (const o of this.ops) ws += o.count * (o.fields[1]!(this.sym) + o.fields[4]!(this.sym));
+    return ws;
+  }
+
   /** Every operator's cost at a point. */
   operators(p: Point): OpResult[] {
     this.bind(p);
-    const { flopPerSecond, bytesPerSecond } = this.peaks(p.bits);
+    const { flopPerSecond, bytesPerSecond: memoryRate } = this.peaks(p.bits);
     const s = this.sym;
+    const bytesPerSecond = stepBandwidth(this.residentBytes(), memoryRate, this.extras);
     return this.ops.map((o) => {
       const [flops, weight, actRead, actWrite, kvRead, kvWrite] = o.fields.map((f) => f(s)) as [number, number, number, number, number, number];
       const total = weight + actRead + actWrite + kvRead + kvWrite;
@@ -253,7 +264,7 @@ export class Plan {
     const { flopPerSecond, bytesPerSecond } = this.peaks(p.bits);
     const out = this.out;
     const extras = this.extras;
-    this.summarize(v, out, flopPerSecond, bytesPerSecond, extras.expPerSecond, extras.operatorOverheadSeconds, extras.attentionFlopPerSecond);
+    this.summarize(v, out, flopPerSecond, bytesPerSecond, extras.expPerSecond, extras.operatorOverheadSeconds, extras.attentionFlopPerSecond, extras.cacheBytes, extras.cacheBytesPerSecond);
     return { totals: { flops: out[0]!, bytes: out[1]!, timeSeconds: out[2]! }, memory: this.footprint(p, out[3]!, out[4]!) };
   }
 

@@ -16,9 +16,30 @@ export interface RooflineExtras {
    * replaces peak and exp rate for the operators that evaluate exps. 0 = not modelled.
    */
   readonly attentionFlopPerSecond: number;
+  /** Last-level cache size, bytes; 0 = not modelled. */
+  readonly cacheBytes: number;
+  /** Measured rate of streaming data that is resident in the last-level cache; 0 = not modelled. */
+  readonly cacheBytesPerSecond: number;
 }
 
-export const NO_EXTRAS: RooflineExtras = { expPerSecond: 0, operatorOverheadSeconds: 0, attentionFlopPerSecond: 0 };
+export const NO_EXTRAS: RooflineExtras = { expPerSecond: 0, operatorOverheadSeconds: 0, attentionFlopPerSecond: 0, cacheBytes: 0, cacheBytesPerSecond: 0 };
+
+/**
+ * Share of the last-level cache a step's reused data (weights and KV cache) may fill and still be found there by the
+ * next step: the rest holds activations and other processes' data, and replacement is not perfect LRU. On the
+ * 2-vCPU development VM (32 MiB L3 shared with other tenants) decode steps reading 6–9 MB ran at cache speed and
+ * steps reading 12 MB at memory speed; a quarter (8 MiB there) separates them.
+ */
+export const CACHE_RESIDENT_FRACTION = 0.25;
+
+/**
+ * Bandwidth the memory term uses for a whole step: the measured cache rate when the bytes every step reads again
+ * (weights and KV cache, `residentBytes`) fit in CACHE_RESIDENT_FRACTION of the last-level cache, so repeated
+ * steps find them there; otherwise memory bandwidth.
+ */
+export function stepBandwidth(residentBytes: number, memoryBytesPerSecond: number, extras: RooflineExtras): number {
+  return extras.cacheBytesPerSecond > 0 && residentBytes <= extras.cacheBytes * CACHE_RESIDENT_FRACTION ? extras.cacheBytesPerSecond : memoryBytesPerSecond;
+}
 
 /** Compute seconds of an operator: at the attention kernel's measured rate when it has one, else peak plus exps. */
 export function computeSeconds(flops: number, exps: number, peak: number, extras: RooflineExtras): number {

@@ -46,6 +46,9 @@ export const HardwareProfileSchema = z
     memoryBandwidthBytesPerSecond: quantity('bytes/s (SI)'),
     onChipMemoryBytes: quantity('bytes per compute unit (SM shared memory, GPU threadgroup memory or CPU L2 per core); sizes FlashAttention tiles'),
     lastLevelCacheBytes: quantity('bytes').optional(),
+    lastLevelCacheBandwidthBytesPerSecond: quantity('bytes/s (SI)')
+      .optional()
+      .describe('measured rate of streaming weights that are resident in the last-level cache; with lastLevelCacheBytes, the exact model uses it for a step whose weights and KV cache fit in a quarter of that cache'),
     computeUnits: z.object({ name: z.string(), count: z.number().int().positive(), clockHz: quantity('Hz').optional() }).strict().optional(),
     interconnect: z.object({ scaleUp: link.optional(), host: link.optional() }).strict().optional(),
     powerWatts: quantity('W').optional(),

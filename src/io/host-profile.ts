@@ -10,9 +10,10 @@ import { HARDWARE_DIR } from './resolve.js';
 export const HOST_PROFILE = join(HARDWARE_DIR, 'host.json');
 
 /** L2 cache per core from Linux sysfs, when it can be read. */
-function l2Bytes(): number | undefined {
+/** The size of cache level `index` (2 = L2, 3 = L3) of CPU 0 from Linux sysfs, bytes; undefined where unreadable. */
+function cacheBytes(index: number): number | undefined {
   try {
-    const text = readFileSync('/sys/devices/system/cpu/cpu0/cache/index2/size', 'utf8').trim();
+    const text = readFileSync(`/sys/devices/system/cpu/cpu0/cache/index${String(index)}/size`, 'utf8').trim();
     const m = /^(\d+)([KM]?)$/.exec(text);
     if (!m) return undefined;
     return Number(m[1]) * (m[2] === 'M' ? 2 ** 20 : m[2] === 'K' ? 2 ** 10 : 1);
@@ -24,10 +25,15 @@ function l2Bytes(): number | undefined {
 
 const measured = (m: Measured, note: string) => ({ value: m.median, source: 'calibrate', flags: ['measured' as const], note, measurement: { runs: m.runs, min: m.min, max: m.max } });
 
+/** The last-level (L3) cache size from sysfs, bytes; undefined where the OS does not report one. */
+export function lastLevelCacheBytes(): number | undefined {
+  return cacheBytes(3);
+}
+
 /** A profile object from a calibration and this machine's facts. */
 export function hostProfile(c: Calibration, date: string): HardwareProfile {
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
-  const l2 = l2Bytes();
+  const l2 = cacheBytes(2);
   return {
     $schema: '../schema/hardware-profile.schema.json',
     name: `this host (${cpu}), llm-roofline FP32 kernels, ${String(c.threads)} thread${c.threads === 1 ? '' : 's'}`,
@@ -42,6 +48,12 @@ export function hostProfile(c: Calibration, date: string): HardwareProfile {
     onChipMemoryBytes: l2 === undefined ? { value: 2 ** 20, source: 'os', flags: ['unconfirmed'], note: 'L2 per core not readable from sysfs; 1 MiB assumed' } : { value: l2, source: 'os', note: 'L2 per core from /sys/devices/system/cpu/cpu0/cache/index2/size' },
     expPerSecond: measured(c.expPerSecond, 'vectorised exp of the kernel engine, all threads'),
     operatorOverheadSeconds: measured(c.operatorOverheadSeconds, 'one tiny (1×8×8) GEMM through the kernel engine: dispatch to the threads and back'),
+    ...(c.cache === undefined
+      ? {}
+      : {
+          lastLevelCacheBytes: { value: c.cache.bytes, source: 'os', note: 'L3 from /sys/devices/system/cpu/cpu0/cache/index3/size' },
+          lastLevelCacheBandwidthBytesPerSecond: measured(c.cache.bytesPerSecond, 'the one-row GEMM against a matrix of a quarter of the last-level cache, read repeatedly so it stays resident, all threads'),
+        }),
     attentionFlopPerSecond: {
       prefill: measured(c.attentionPrefillFlopPerSecond, 'the engine\'s fused causal attention, 8 maps over 2 heads of 64, S = 512, counted as the exact model counts it'),
       decode: measured(c.attentionDecodeFlopPerSecond, 'one decode step of the engine\'s attention over 4096 keys, 8 maps over 2 heads of 64, its KV cache read from memory (16 caches in rotation, 64 MiB)'),

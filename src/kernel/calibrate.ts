@@ -77,6 +77,32 @@ function weightStreamProbe(backend: Backend): () => number {
   };
 }
 
+/**
+ * A probe of weight streaming from the last-level cache: the one-row GEMM of weightStreamProbe against a matrix of a
+ * quarter of the cache, read again and again, so it stays resident (as a small model's layer does between steps).
+ */
+function cacheStreamProbe(backend: Backend, cacheBytes: number): () => number {
+  const n = 1024;
+  const k = Math.max(4, Math.floor(cacheBytes / 4 / 4 / n));
+  const a = backend.alloc(k);
+  const b = backend.alloc(k * n).fill(0.5);
+  const c = backend.alloc(n);
+  const counters = newCounters();
+  const once = (): void => {
+    backend.gemm(mat(a, 0, 1, k), mat(b, 0, k, n), mat(c, 0, 1, n), counters);
+  };
+  return () => {
+    once();
+    const samples: number[] = [];
+    for (let r = 0; r < 20; r++) {
+      const t0 = now();
+      once();
+      samples.push(now() - t0);
+    }
+    return (k * n * 4) / summarize(samples).medianSeconds;
+  };
+}
+
 /** Seconds per call of a tiny GEMM: what dispatching one operator to the kernel threads costs. */
 function overheadSeconds(backend: Backend): number {
   const a = backend.alloc(8);
@@ -95,8 +121,11 @@ function measure(runs: number, f: () => number): Measured {
   return { median: t.medianSeconds, min: t.minSeconds, max: t.maxSeconds, runs };
 }
 
-/** Runs each probe `runs` times (after one warm-up), reporting progress as steps complete. */
-export function calibrate(backend: Backend & Probes, threads: number, runs: number, progress: (done: number, total: number, what: string) => void): Calibration {
+/**
+ * Runs each probe `runs` times (after one warm-up), reporting progress as steps complete. `cacheBytes` is the
+ * last-level cache size when the OS reports it (the cache probe is skipped otherwise).
+ */
+export function calibrate(backend: Backend & Probes, threads: number, runs: number, progress: (done: number, total: number, what: string) => void, cacheBytes?: number): Calibration {
   // Each probe is built (buffers allocated and filled) when its step starts, then run `runs` times.
   const steps: [string, () => () => number][] = [
     ['GEMM 512³', () => () => backend.measureGemmFlopPerSecond(512)],
@@ -105,6 +134,7 @@ export function calibrate(backend: Backend & Probes, threads: number, runs: numb
     ['operator overhead', () => () => overheadSeconds(backend)],
     ['attention, prefill', () => attentionProbe(backend, 'prefill')],
     ['attention, decode (cold cache)', () => attentionProbe(backend, 'decode')],
+    ...(cacheBytes === undefined ? [] : [['weight streaming from the last-level cache', () => cacheStreamProbe(backend, cacheBytes)] as [string, () => () => number]]),
   ];
   const out: Measured[] = [];
   steps.forEach(([what, build], i) => {
@@ -121,6 +151,7 @@ export function calibrate(backend: Backend & Probes, threads: number, runs: numb
     operatorOverheadSeconds: out[3]!,
     attentionPrefillFlopPerSecond: out[4]!,
     attentionDecodeFlopPerSecond: out[5]!,
+    cache: cacheBytes === undefined ? undefined : { bytes: cacheBytes, bytesPerSecond: out[6]! },
     threads,
   };
 }

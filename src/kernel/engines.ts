@@ -11,8 +11,8 @@ export interface Probes {
   measureExpPerSecond(n: number): number;
 }
 
-/** A backend, with its probes when it has them. */
-export async function openBackend(kind: BackendKind, threads: number): Promise<Backend & Partial<Probes>> {
+/** A backend, with its probes and `reset` (free every buffer at once) when it has them. */
+export async function openBackend(kind: BackendKind, threads: number): Promise<Backend & Partial<Probes> & { reset?: () => void }> {
   if (kind === 'reference') return createReferenceBackend();
   const { createFastBackend } = await import('./fast/index.js');
   return createFastBackend({ threads });

@@ -33,8 +33,10 @@ export interface RunPlan {
   readonly batch: number;
   readonly seqLen: number;
   readonly contextLen: number;
-  /** Warm-up runs before timing. */
+  /** Warm-up runs before timing … */
   readonly warmup: number;
+  /** … and more (up to 10 in all) until the warm-up has taken this many seconds. */
+  readonly warmupSeconds?: number | undefined;
   /** At least this many timed runs … */
   readonly minRepeats: number;
   /** … and more, up to maxRepeats, while the total stays under this many seconds. */
@@ -60,7 +62,8 @@ export function timeLayer(layer: AttentionLayer, p: RunPlan): LayerRun {
     layer.run(tokens, counted);
     return { seconds: now() - t0, counted };
   };
-  for (let i = 0; i < p.warmup; i++) once();
+  let warm = 0;
+  for (let i = 0; i < p.warmup || (i < 10 && warm < (p.warmupSeconds ?? 0)); i++) warm += once().seconds;
   const samples: number[] = [];
   let counted = newCounters();
   let spent = 0;

@@ -56,34 +56,33 @@ export function gridPoints(g: Grid): { phase: 'prefill' | 'decode'; batch: numbe
   ];
 }
 
-/** Runs and predicts every point of the grid for each model; `open` gives a fresh backend per layer. */
-export async function validate(models: readonly ModelConfig[], hw: Hardware, g: Grid, open: () => Promise<Backend>, fused: boolean, onPoint: (p: ValidationPoint, done: number) => void): Promise<ValidationPoint[]> {
+/**
+ * Runs and predicts every point of the grid for each model on one backend (its threads stay warm from point to
+ * point); `reset`, when the backend has it, frees the previous point's buffers first.
+ */
+export function validate(models: readonly ModelConfig[], hw: Hardware, g: Grid, backend: Backend & { reset?: () => void }, fused: boolean, onPoint: (p: ValidationPoint, done: number) => void): ValidationPoint[] {
   const out: ValidationPoint[] = [];
   for (const model of models) {
     for (const { phase, batch, length } of gridPoints(g)) {
-      const backend = await open();
-      try {
-        const mla = mlaMode({ phase });
-        const layer = createLayer(model, backend, { batch, maxTokens: length, maxStep: phase === 'prefill' ? length : 1, seed: 1, mla });
-        const run = timeLayer(layer, { phase, batch, seqLen: length, contextLen: length, warmup: 1, minRepeats: 3, maxRepeats: 15, budgetSeconds: 0.5 });
-        const plan = new Plan(model, hw, { phase, flash: fused, pairs: 'causal', mla, scope: 'attention' });
-        const predicted = plan.summary({ batch, seqLen: length, contextLen: length, bits: { weight: 32, activation: 32, kv: 32 } }).totals.timeSeconds;
-        const p: ValidationPoint = {
-          model: model.id,
-          hardware: hw.id,
-          phase,
-          batch,
-          seqLen: phase === 'prefill' ? length : 1,
-          contextLen: length,
-          predictedSeconds: predicted,
-          measuredSeconds: run.medianSeconds,
-          errorPercent: errorPercent(predicted, run.medianSeconds),
-        };
-        out.push(p);
-        onPoint(p, out.length);
-      } finally {
-        backend.dispose();
-      }
+      backend.reset?.();
+      const mla = mlaMode({ phase });
+      const layer = createLayer(model, backend, { batch, maxTokens: length, maxStep: phase === 'prefill' ? length : 1, seed: 1, mla });
+      const run = timeLayer(layer, { phase, batch, seqLen: length, contextLen: length, warmup: 1, warmupSeconds: 0.2, minRepeats: 3, maxRepeats: 15, budgetSeconds: 0.5 });
+      const plan = new Plan(model, hw, { phase, flash: fused, pairs: 'causal', mla, scope: 'attention' });
+      const predicted = plan.summary({ batch, seqLen: length, contextLen: length, bits: { weight: 32, activation: 32, kv: 32 } }).totals.timeSeconds;
+      const p: ValidationPoint = {
+        model: model.id,
+        hardware: hw.id,
+        phase,
+        batch,
+        seqLen: phase === 'prefill' ? length : 1,
+        contextLen: length,
+        predictedSeconds: predicted,
+        measuredSeconds: run.medianSeconds,
+        errorPercent: errorPercent(predicted, run.medianSeconds),
+      };
+      out.push(p);
+      onPoint(p, out.length);
     }
   }
   return out;

@@ -20,7 +20,13 @@ const settingArb = fc.record({
   mla: fc.constantFrom('naive' as const, 'absorbed' as const),
   scope: fc.constantFrom('attention' as const, 'layer' as const, 'model' as const),
   bits: bitsArb,
-  hw: fc.constantFrom(TOY_HW, { ...TOY_HW, extras: { expPerSecond: 2e9, operatorOverheadSeconds: 3e-6, attentionFlopPerSecond: { prefill: 0, decode: 0 } } }, { ...TOY_HW, extras: { expPerSecond: 2e9, operatorOverheadSeconds: 3e-6, attentionFlopPerSecond: { prefill: 3e14, decode: 1e14 } } }),
+  hw: fc.constantFrom(
+    TOY_HW,
+    { ...TOY_HW, extras: { expPerSecond: 2e9, operatorOverheadSeconds: 3e-6, attentionFlopPerSecond: { prefill: 0, decode: 0 }, cacheBytes: 0, cacheBytesPerSecond: 0 } },
+    { ...TOY_HW, extras: { expPerSecond: 2e9, operatorOverheadSeconds: 3e-6, attentionFlopPerSecond: { prefill: 3e14, decode: 1e14 }, cacheBytes: 0, cacheBytesPerSecond: 0 } },
+    // A cache large enough that small attention scopes fit in it and whole models do not.
+    { ...TOY_HW, extras: { expPerSecond: 2e9, operatorOverheadSeconds: 3e-6, attentionFlopPerSecond: { prefill: 3e14, decode: 1e14 }, cacheBytes: 2e8, cacheBytesPerSecond: 4e12 } },
+  ),
 });
 type Setting = typeof settingArb extends fc.Arbitrary<infer T> ? T : never;
 const planOf = (s: Setting): Plan => new Plan(s.model, s.hw, { phase: s.phase, flash: s.flash, pairs: s.pairs, mla: s.mla, scope: s.scope });

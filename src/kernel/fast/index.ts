@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import type { AttendArgs, Backend, BatchStrides, Buf, Counters, Mat, RopeTable, View } from '../backend.js';
 import { CMD, COUNTER_SLOTS, COUNTER_STRIDE, CTL, decodeChunks, descriptorWords, groupMaps, MAX_THREADS, partialFloats, writeDescriptor } from './layout.js';
 import { Pool } from './pool.js';
-import { instantiate, loadKernelBytes, share, SMALL_M, type WasmMemory, wasmApi } from './wasm.js';
+import { compileKernels, instantiate, share, SMALL_M, type WasmMemory, wasmApi } from './wasm.js';
 
 /** The fast backend plus host-calibration probes. */
 export type FastBackend = Backend & {
@@ -51,10 +51,10 @@ class Arena {
 export async function createFastBackend(opts: { threads: number; relaxedSimd?: boolean }): Promise<FastBackend> {
   const threads = Math.floor(opts.threads);
   if (!(threads >= 1 && threads <= MAX_THREADS)) throw new RangeError(`fast backend: threads must be 1…${MAX_THREADS}`);
-  const { bytes, relaxed } = loadKernelBytes(opts.relaxedSimd ?? true);
+  const { module, relaxed } = compileKernels(opts.relaxedSimd ?? true);
   const memory = new wasmApi.Memory({ initial: 256, maximum: MAX_PAGES, shared: true });
-  const kernels = instantiate(bytes, memory);
-  const pool = await Pool.start(kernels, threads, memory, bytes, relaxed);
+  const kernels = instantiate(module, memory);
+  const pool = await Pool.start(kernels, threads, memory, module, relaxed);
   const ctl = pool.ctl;
   // Page 0 is left to the module; counters get their own cache lines; then the bump region.
   const countersAt = PAGE;

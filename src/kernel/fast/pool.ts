@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { CMD, CTL } from './layout.js';
-import { type Kernels, packageRoot, runShare, type WasmMemory } from './wasm.js';
+import { type KernelModule, type Kernels, packageRoot, runShare, type WasmMemory } from './wasm.js';
 import type { WorkerInit } from './worker.js';
 
 /** How long the calling thread polls for the workers to finish before sleeping. */
@@ -25,13 +25,13 @@ export class Pool {
   }
 
   /** Starts the workers and resolves once each has instantiated the kernels. */
-  static async start(kernels: Kernels, threads: number, memory: WasmMemory, bytes: Uint8Array, relaxed: boolean): Promise<Pool> {
+  static async start(kernels: Kernels, threads: number, memory: WasmMemory, module: KernelModule, relaxed: boolean): Promise<Pool> {
     const pool = new Pool(kernels, threads);
     if (threads <= 1) return pool;
     const url = pathToFileURL(join(packageRoot(), 'dist', 'kernel', 'fast', 'worker.js'));
     const ready: Promise<void>[] = [];
     for (let t = 1; t < threads; t++) {
-      const init: WorkerInit = { memory, control: pool.ctl.buffer as SharedArrayBuffer, bytes, relaxed, thread: t, threads };
+      const init: WorkerInit = { memory, control: pool.ctl.buffer as SharedArrayBuffer, module, relaxed, thread: t, threads };
       const w = new Worker(new URL(url), { workerData: init });
       w.unref();
       pool.workers.push(w);

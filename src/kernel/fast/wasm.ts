@@ -82,9 +82,31 @@ export function loadKernelBytes(allowRelaxed: boolean): { bytes: Uint8Array; rel
   return { bytes: new Uint8Array(readFileSync(simd)), relaxed: false };
 }
 
+/** A compiled kernel module (a WebAssembly.Module; workers receive it in workerData). */
+export type KernelModule = object;
+
+const compiled = new Map<boolean, { module: KernelModule; relaxed: boolean }>();
+
+/**
+ * The kernel module, compiled once per process and build, with V8's optimizing compiler up front (no baseline
+ * tier, no lazy compilation): otherwise each thread starts on slower baseline code and switches at some later,
+ * unpredictable call, which is exactly what a timing tool must not measure. Workers reuse the same compiled code.
+ */
+export function compileKernels(allowRelaxed: boolean): { module: KernelModule; relaxed: boolean } {
+  let c = compiled.get(allowRelaxed);
+  if (c === undefined) {
+    setFlagsFromString('--no-liftoff');
+    setFlagsFromString('--no-wasm-lazy-compilation');
+    const { bytes, relaxed } = loadKernelBytes(allowRelaxed);
+    c = { module: new wasmApi.Module(bytes), relaxed };
+    compiled.set(allowRelaxed, c);
+  }
+  return c;
+}
+
 /** Instantiates the kernel module on the shared memory. */
-export function instantiate(bytes: Uint8Array, memory: WasmMemory): Kernels {
-  const instance = new wasmApi.Instance(new wasmApi.Module(bytes), { env: { memory } });
+export function instantiate(module: KernelModule, memory: WasmMemory): Kernels {
+  const instance = new wasmApi.Instance(module, { env: { memory } });
   const kernels = instance.exports as unknown as Kernels;
   kernels.initConstants();
   return kernels;

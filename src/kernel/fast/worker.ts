@@ -4,13 +4,14 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { CMD, CTL } from './layout.js';
-import { enableRelaxedSimd, instantiate, runShare, type WasmMemory } from './wasm.js';
+import { enableRelaxedSimd, instantiate, type KernelModule, runShare, type WasmMemory } from './wasm.js';
 
 /** What the pool hands each worker. */
 export interface WorkerInit {
   readonly memory: WasmMemory;
   readonly control: SharedArrayBuffer;
-  readonly bytes: Uint8Array;
+  /** The module compiled by the calling thread: its code is shared, not compiled again. */
+  readonly module: KernelModule;
   readonly relaxed: boolean;
   readonly thread: number;
   readonly threads: number;
@@ -21,7 +22,7 @@ const SPIN_MS = 0.2;
 
 function main(init: WorkerInit): void {
   if (init.relaxed) enableRelaxedSimd();
-  const kernels = instantiate(init.bytes, init.memory);
+  const kernels = instantiate(init.module, init.memory);
   const ctl = new Int32Array(init.control);
   let gen = Atomics.load(ctl, CTL.gen);
   parentPort?.postMessage('ready');
