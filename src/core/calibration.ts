@@ -16,7 +16,10 @@ export interface Calibration {
   readonly operatorOverheadSeconds: Measured;
   readonly attentionPrefillFlopPerSecond: Measured;
   readonly attentionDecodeFlopPerSecond: Measured;
-  /** Weight streaming from the last-level cache (absent when its size is unknown). */
-  readonly cache?: { readonly bytes: number; readonly bytesPerSecond: Measured } | undefined;
+  /**
+   * The last-level cache (absent when the OS does not report its size): its size, the rate of streaming weights
+   * resident in it, and the largest working set measured to stay resident.
+   */
+  readonly cache?: { readonly bytes: number; readonly bytesPerSecond: Measured; readonly residentBytes: number } | undefined;
   readonly threads: number;
 }

@@ -10,7 +10,7 @@ import type { Hardware } from './hardware.js';
 import { cacheFormula, modelSymbols, parameterFormula, type PlacedOp, type Scope } from './model.js';
 import type { ModelConfig } from './model-config.js';
 import { OP_FIELDS } from './op.js';
-import { CACHE_RESIDENT_FRACTION, intensity, NO_EXTRAS, roofline, stepBandwidth, type Bound, type RooflineExtras } from './roofline.js';
+import { intensity, NO_EXTRAS, roofline, stepBandwidth, type Bound, type RooflineExtras } from './roofline.js';
 import { variantOf, type OpsContext } from './variants/index.js';
 import { cachedTokens, pairsFormula, TILE_COUNT, TILE_ROWS, tokenCounts, type CostModel, type Phase } from './workload.js';
 
@@ -66,7 +66,7 @@ export class MissingPeakError extends Error {
 }
 
 /** Totals and footprint parts written into `out` = [flops, bytes, timeSeconds, activationBytes, layerWeightBytes]. */
-type SummaryFn = (v: Float64Array, out: Float64Array, peak: number, bandwidth: number, expRate: number, overhead: number, attnRate: number, cacheBytes: number, cacheRate: number) => void;
+type SummaryFn = (v: Float64Array, out: Float64Array, peak: number, bandwidth: number, expRate: number, overhead: number, attnRate: number, attnSerial: number, cacheBytes: number, cacheRate: number) => void;
 
 /** Symbols a point sets, first in the summary function's value array; the plan's constants follow. */
 const VARYING = ['B', 'T', 'K', 'w', 'a', 'kv'] as const;
@@ -87,7 +87,7 @@ function summaryFunction(names: readonly string[], derived: readonly [string, st
   ];
   // The step's reused bytes first (same order and arithmetic as Plan.residentBytes), to pick the bandwidth.
   for (const { def, count } of ops) lines.push(`$ws += ${String(count)} * ((${jsSource(def.weight)}) + (${jsSource(def.kvRead)}));`);
-  lines.push(`const $bw = $cacheRate > 0 && $ws <= $cacheBytes * ${String(CACHE_RESIDENT_FRACTION)} ? $cacheRate : $bandwidth;`);
+  lines.push('const $bw = $cacheRate > 0 && $ws <= $cacheBytes ? $cacheRate : $bandwidth;');
   for (const { def, count } of ops) {
     const c = String(count);
     // Same arithmetic as computeSeconds() and roofline(), then the overhead.
@@ -97,7 +97,9 @@ function summaryFunction(names: readonly string[], derived: readonly [string, st
       `$f = ${jsSource(def.flops)};`,
       `$b = ${[def.weight, def.actRead, def.actWrite, def.kvRead, def.kvWrite].map((x) => `(${jsSource(x)})`).join(' + ')};`,
       `$c = ${compute}; $m = $b / $bw;`,
-      `$flops += ${c} * $f; $bytes += ${c} * $b; $time += ${c} * (($c >= $m ? $c : $m) + $overhead);`,
+      def.exps === '0'
+        ? `$flops += ${c} * $f; $bytes += ${c} * $b; $time += ${c} * (($c >= $m ? $c : $m) + $overhead);`
+        : `$flops += ${c} * $f; $bytes += ${c} * $b; $time += ${c} * (($attnSerial > 0 && (${e}) > 0 && $attnRate > 0 ? $c + $m : ($c >= $m ? $c : $m)) + $overhead);`,
     );
   }
   for (const { def, count, perLayer } of modelOps) {
@@ -106,7 +108,7 @@ function summaryFunction(names: readonly string[], derived: readonly [string, st
     if (footprint.weights === 'layer-loads' && perLayer) lines.push(`$wt += ${String(count)} * (${jsSource(def.weight)});`);
   }
   lines.push('$out[0] = $flops; $out[1] = $bytes; $out[2] = $time; $out[3] = $act; $out[4] = $wt;');
-  return compileBody<SummaryFn>(['$v', '$out', '$peak', '$bandwidth', '$expRate', '$overhead', '$attnRate', '$cacheBytes', '$cacheRate'], lines.join('\n'));
+  return compileBody<SummaryFn>(['$v', '$out', '$peak', '$bandwidth', '$expRate', '$overhead', '$attnRate', '$attnSerial', '$cacheBytes', '$cacheRate'], lines.join('\n'));
 }
 
 interface CompiledOp {
@@ -160,7 +162,13 @@ export class Plan {
     this.phase = spec.phase;
     this.cost = COST_MODEL_DEFS[spec.costModel ?? 'exact'];
     const x = hardware.extras;
-    this.extras = x === undefined ? NO_EXTRAS : { ...x, attentionFlopPerSecond: x.attentionFlopPerSecond[spec.phase], cacheBytesPerSecond: x.cacheBytesPerSecond * hardware.efficiency.memory };
+    // A measured attention rate describes the engine's own kernel, whose decode does not overlap reads and arithmetic.
+    this.extras = x === undefined ? NO_EXTRAS : {
+      ...x,
+      attentionFlopPerSecond: x.attentionFlopPerSecond[spec.phase],
+      attentionSerial: spec.phase === 'decode',
+      cacheBytesPerSecond: x.cacheBytesPerSecond * hardware.efficiency.memory,
+    };
     const why = this.cost.unsupported(model);
     if (why !== undefined) throw new UnsupportedModelError(why);
     spec = { ...spec, pairs: this.cost.pairMode(spec.pairs) };
@@ -264,7 +272,7 @@ export class Plan {
     const { flopPerSecond, bytesPerSecond } = this.peaks(p.bits);
     const out = this.out;
     const extras = this.extras;
-    this.summarize(v, out, flopPerSecond, bytesPerSecond, extras.expPerSecond, extras.operatorOverheadSeconds, extras.attentionFlopPerSecond, extras.cacheBytes, extras.cacheBytesPerSecond);
+    this.summarize(v, out, flopPerSecond, bytesPerSecond, extras.expPerSecond, extras.operatorOverheadSeconds, extras.attentionFlopPerSecond, extras.attentionSerial ? 1 : 0, extras.cacheBytes, extras.cacheBytesPerSecond);
     return { totals: { flops: out[0]!, bytes: out[1]!, timeSeconds: out[2]! }, memory: this.footprint(p, out[3]!, out[4]!) };
   }
 

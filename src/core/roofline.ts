@@ -16,29 +16,27 @@ export interface RooflineExtras {
    * replaces peak and exp rate for the operators that evaluate exps. 0 = not modelled.
    */
   readonly attentionFlopPerSecond: number;
-  /** Last-level cache size, bytes; 0 = not modelled. */
+  /**
+   * The attention kernel does not overlap its cache reads with its arithmetic in this phase (the engine's decode
+   * streams K, then does the softmax, then streams V): operators that evaluate exps at the measured attention rate
+   * take compute plus memory time instead of the larger of the two.
+   */
+  readonly attentionSerial: boolean;
+  /** Largest working set measured to stay resident in the last-level cache, bytes; 0 = not modelled. */
   readonly cacheBytes: number;
   /** Measured rate of streaming data that is resident in the last-level cache; 0 = not modelled. */
   readonly cacheBytesPerSecond: number;
 }
 
-export const NO_EXTRAS: RooflineExtras = { expPerSecond: 0, operatorOverheadSeconds: 0, attentionFlopPerSecond: 0, cacheBytes: 0, cacheBytesPerSecond: 0 };
-
-/**
- * Share of the last-level cache a step's reused data (weights and KV cache) may fill and still be found there by the
- * next step: the rest holds activations and other processes' data, and replacement is not perfect LRU. On the
- * 2-vCPU development VM (32 MiB L3 shared with other tenants) decode steps reading 6–9 MB ran at cache speed and
- * steps reading 12 MB at memory speed; a quarter (8 MiB there) separates them.
- */
-export const CACHE_RESIDENT_FRACTION = 0.25;
+export const NO_EXTRAS: RooflineExtras = { expPerSecond: 0, operatorOverheadSeconds: 0, attentionFlopPerSecond: 0, attentionSerial: false, cacheBytes: 0, cacheBytesPerSecond: 0 };
 
 /**
  * Bandwidth the memory term uses for a whole step: the measured cache rate when the bytes every step reads again
- * (weights and KV cache, `residentBytes`) fit in CACHE_RESIDENT_FRACTION of the last-level cache, so repeated
- * steps find them there; otherwise memory bandwidth.
+ * (weights and KV cache, `residentBytes`) fit in the working set calibration measured the cache to hold, so
+ * repeated steps find them there; otherwise memory bandwidth.
  */
 export function stepBandwidth(residentBytes: number, memoryBytesPerSecond: number, extras: RooflineExtras): number {
-  return extras.cacheBytesPerSecond > 0 && residentBytes <= extras.cacheBytes * CACHE_RESIDENT_FRACTION ? extras.cacheBytesPerSecond : memoryBytesPerSecond;
+  return extras.cacheBytesPerSecond > 0 && residentBytes <= extras.cacheBytes ? extras.cacheBytesPerSecond : memoryBytesPerSecond;
 }
 
 /** Compute seconds of an operator: at the attention kernel's measured rate when it has one, else peak plus exps. */
@@ -52,7 +50,9 @@ export function roofline(flops: number, bytes: number, peakFlopPerSecond: number
   const compute = computeSeconds(flops, exps, peakFlopPerSecond, extras);
   const memory = bytes / bytesPerSecond;
   const overhead = extras.operatorOverheadSeconds;
-  return compute >= memory ? { timeSeconds: compute + overhead, bound: 'compute' } : { timeSeconds: memory + overhead, bound: 'memory' };
+  const bound: Bound = compute >= memory ? 'compute' : 'memory';
+  if (extras.attentionSerial && exps > 0 && extras.attentionFlopPerSecond > 0) return { timeSeconds: compute + memory + overhead, bound };
+  return { timeSeconds: (bound === 'compute' ? compute : memory) + overhead, bound };
 }
 
 /** FLOPs per byte moved; 0 when nothing moves (so reports never carry Infinity or NaN). */

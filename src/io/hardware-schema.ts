@@ -48,7 +48,10 @@ export const HardwareProfileSchema = z
     lastLevelCacheBytes: quantity('bytes').optional(),
     lastLevelCacheBandwidthBytesPerSecond: quantity('bytes/s (SI)')
       .optional()
-      .describe('measured rate of streaming weights that are resident in the last-level cache; with lastLevelCacheBytes, the exact model uses it for a step whose weights and KV cache fit in a quarter of that cache'),
+      .describe('measured rate of streaming weights that are resident in the last-level cache'),
+    lastLevelCacheResidentBytes: quantity('bytes')
+      .optional()
+      .describe('largest working set measured to stay resident in the last-level cache; with lastLevelCacheBandwidthBytesPerSecond, the exact model streams a step whose weights and KV cache fit in it at the cache rate'),
     computeUnits: z.object({ name: z.string(), count: z.number().int().positive(), clockHz: quantity('Hz').optional() }).strict().optional(),
     interconnect: z.object({ scaleUp: link.optional(), host: link.optional() }).strict().optional(),
     powerWatts: quantity('W').optional(),

@@ -52,11 +52,12 @@ export function hostProfile(c: Calibration, date: string): HardwareProfile {
       ? {}
       : {
           lastLevelCacheBytes: { value: c.cache.bytes, source: 'os', note: 'L3 from /sys/devices/system/cpu/cpu0/cache/index3/size' },
-          lastLevelCacheBandwidthBytesPerSecond: measured(c.cache.bytesPerSecond, 'the one-row GEMM against a matrix of a quarter of the last-level cache, read repeatedly so it stays resident, all threads'),
+          lastLevelCacheBandwidthBytesPerSecond: measured(c.cache.bytesPerSecond, 'the one-row GEMM against a matrix of an eighth of the last-level cache, read repeatedly so it stays resident, all threads'),
+          lastLevelCacheResidentBytes: { value: c.cache.residentBytes, source: 'calibrate', flags: ['measured'], note: 'largest of 1/8, 1/4, 3/8, 1/2, 3/4 and all of the cache that a repeated one-row GEMM still streams faster than the geometric mean of the cache and memory rates' },
         }),
     attentionFlopPerSecond: {
       prefill: measured(c.attentionPrefillFlopPerSecond, 'the engine\'s fused causal attention, 8 maps over 2 heads of 64, S = 512, counted as the exact model counts it'),
-      decode: measured(c.attentionDecodeFlopPerSecond, 'one decode step of the engine\'s attention over 4096 keys, 8 maps over 2 heads of 64, its KV cache read from memory (16 caches in rotation, 64 MiB)'),
+      decode: measured(c.attentionDecodeFlopPerSecond, 'one decode step of the engine\'s attention over 4096 keys, 8 maps over 2 heads of 64, its 4 MiB KV cache resident in cache (the exact model adds decode cache reads at memory bandwidth)'),
     },
     computeUnits: { name: 'kernel threads', count: c.threads },
     sources: {

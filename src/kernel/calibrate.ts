@@ -7,15 +7,12 @@ import { cacheView, mat, view } from './tensor.js';
 
 export type { Calibration, Measured } from '../core/calibration.js';
 
-/** Bytes a probe spreads its data over so that repeated calls find it in DRAM, not in the last-level cache. */
-const COLD_BYTES = 64 * 2 ** 20;
-
 /**
  * A probe of the engine's attention kernel's FLOP rate, counted as the exact model counts the core
  * (2·(d_q + d_v) + 5 per pair and map): 8 maps over 2 cached heads of 64 (grouped, as GQA and GTA attend), prefill
- * S = 512 or one decode step over 4096 keys. Decode rotates over enough KV caches to fill COLD_BYTES, so each step
- * streams its cache from memory as a layer's decode step does (its weights have evicted the cache since the last
- * step); the rate then includes how far this kernel falls short of overlapping its reads with its arithmetic.
+ * S = 512 or one decode step over 4096 keys, its 4 MiB of K and V read again and again so they stay in cache: the
+ * arithmetic rate alone. (The exact model adds the decode cache reads at memory bandwidth, since this kernel does
+ * not overlap them with its arithmetic.)
  */
 function attentionProbe(backend: Backend, phase: 'prefill' | 'decode'): () => number {
   const d = 64;
@@ -23,33 +20,26 @@ function attentionProbe(backend: Backend, phase: 'prefill' | 'decode'): () => nu
   const heads = 2;
   const keys = phase === 'prefill' ? 512 : 4096;
   const queries = phase === 'prefill' ? keys : 1;
-  const kvBytes = 2 * keys * heads * d * 4;
-  const sets = phase === 'prefill' ? 1 : Math.ceil(COLD_BYTES / kvBytes);
   const q = backend.alloc(queries * maps * d).fill(0.01);
   const out = backend.alloc(queries * maps * d);
   const mapTo = Int32Array.from({ length: maps }, (_, m) => Math.floor(m / (maps / heads)));
-  const args = Array.from({ length: sets }, () => ({
+  const args = {
     batch: 1, queries, keys, maps, dq: d, dv: d,
     q: view(q, 0, 0, maps * d, d),
     k: cacheView(backend.alloc(keys * heads * d).fill(0.02), keys, heads, d),
     v: cacheView(backend.alloc(keys * heads * d).fill(0.03), keys, heads, d),
     out: view(out, 0, 0, maps * d, d),
     mapToK: mapTo, mapToV: mapTo, scale: 0.125, kvBytesPerElement: 4,
-  }));
+  };
   const pairs = phase === 'prefill' ? (keys * (keys + 1)) / 2 : keys;
   const flops = pairs * maps * (2 * d + 2 * d + 5);
   const counters = newCounters();
-  let next = 0;
-  const call = (): void => {
-    backend.attend(args[next % sets]!, counters);
-    next++;
-  };
   return () => {
-    call();
+    backend.attend(args, counters);
     const samples: number[] = [];
-    for (let r = 0; r < Math.max(5, sets); r++) {
+    for (let r = 0; r < 5; r++) {
       const t0 = now();
-      call();
+      backend.attend(args, counters);
       samples.push(now() - t0);
     }
     return flops / summarize(samples).medianSeconds;
@@ -78,12 +68,13 @@ function weightStreamProbe(backend: Backend): () => number {
 }
 
 /**
- * A probe of weight streaming from the last-level cache: the one-row GEMM of weightStreamProbe against a matrix of a
- * quarter of the cache, read again and again, so it stays resident (as a small model's layer does between steps).
+ * A probe of weight streaming over a working set of `bytes`: the one-row GEMM of weightStreamProbe against one
+ * matrix of that size, read again and again, so it stays in the cache if it fits (as a small model's layer does
+ * between decode steps).
  */
-function cacheStreamProbe(backend: Backend, cacheBytes: number): () => number {
+function cyclicStreamProbe(backend: Backend, bytes: number): () => number {
   const n = 1024;
-  const k = Math.max(4, Math.floor(cacheBytes / 4 / 4 / n));
+  const k = Math.max(4, Math.floor(bytes / 4 / n));
   const a = backend.alloc(k);
   const b = backend.alloc(k * n).fill(0.5);
   const c = backend.alloc(n);
@@ -101,6 +92,28 @@ function cacheStreamProbe(backend: Backend, cacheBytes: number): () => number {
     }
     return (k * n * 4) / summarize(samples).medianSeconds;
   };
+}
+
+/** Working sets probed for cache residency, as fractions of the last-level cache the OS reports. */
+const RESIDENT_STEPS = [1 / 8, 1 / 4, 3 / 8, 1 / 2, 3 / 4, 1];
+
+/**
+ * The largest working set that still streams at cache speed, from cyclic streams over growing working sets: a size
+ * counts while its median rate stays above the geometric mean of the cache rate and the memory rate. (A cyclic
+ * stream that overflows an LRU-like cache misses on nearly every line, so the rate falls sharply at the capacity
+ * this process effectively has, which on a shared machine is well below the cache's size.)
+ */
+function residentBytes(backend: Backend, llc: number, cacheRate: number, memoryRate: number): number {
+  const threshold = Math.sqrt(cacheRate * memoryRate);
+  let fits = 0;
+  for (const f of RESIDENT_STEPS) {
+    const bytes = Math.floor(f * llc);
+    const probe = cyclicStreamProbe(backend, bytes);
+    const rate = summarize([probe(), probe(), probe()]).medianSeconds;
+    if (rate < threshold) break;
+    fits = bytes;
+  }
+  return fits;
 }
 
 /** Seconds per call of a tiny GEMM: what dispatching one operator to the kernel threads costs. */
@@ -133,17 +146,23 @@ export function calibrate(backend: Backend & Probes, threads: number, runs: numb
     ['exp 4M', () => () => backend.measureExpPerSecond(4 * 2 ** 20)],
     ['operator overhead', () => () => overheadSeconds(backend)],
     ['attention, prefill', () => attentionProbe(backend, 'prefill')],
-    ['attention, decode (cold cache)', () => attentionProbe(backend, 'decode')],
-    ...(cacheBytes === undefined ? [] : [['weight streaming from the last-level cache', () => cacheStreamProbe(backend, cacheBytes)] as [string, () => () => number]]),
+    ['attention, decode', () => attentionProbe(backend, 'decode')],
+    ...(cacheBytes === undefined ? [] : [['weight streaming from the last-level cache', () => cyclicStreamProbe(backend, cacheBytes * RESIDENT_STEPS[0]!)] as [string, () => () => number]]),
   ];
+  const total = steps.length + (cacheBytes === undefined ? 0 : 1);
   const out: Measured[] = [];
   steps.forEach(([what, build], i) => {
-    progress(i, steps.length, what);
+    progress(i, total, what);
     const f = build();
     f();
     out.push(measure(runs, f));
   });
-  progress(steps.length, steps.length, 'done');
+  let cache: Calibration['cache'];
+  if (cacheBytes !== undefined) {
+    progress(steps.length, total, 'working set the cache holds');
+    cache = { bytes: cacheBytes, bytesPerSecond: out[6]!, residentBytes: residentBytes(backend, cacheBytes, out[6]!.median, out[1]!.median) };
+  }
+  progress(total, total, 'done');
   return {
     gemmFlopPerSecond: out[0]!,
     readBytesPerSecond: out[1]!,
@@ -151,7 +170,7 @@ export function calibrate(backend: Backend & Probes, threads: number, runs: numb
     operatorOverheadSeconds: out[3]!,
     attentionPrefillFlopPerSecond: out[4]!,
     attentionDecodeFlopPerSecond: out[5]!,
-    cache: cacheBytes === undefined ? undefined : { bytes: cacheBytes, bytesPerSecond: out[6]! },
+    cache,
     threads,
   };
 }
