@@ -162,3 +162,50 @@ export function gemmSmall(
   }
   count(counters, CNT_MADD, <f64>m * <f64>k * <f64>n);
 }
+
+/** Scratch bytes gemmRows needs for m rows of length k: A padded to whole 4-row strips, plus a 4×8 edge tile. */
+export function gemmRowsScratchBytes(m: i32, k: i32): i32 {
+  return (((m + 3) & ~3) * k + 32 + 16) * 4;
+}
+
+/**
+ * C (m×n) = A (m×k) · B (k×n) for a few rows (decode at batch 3–8): the 4×8 micro-kernel reads B in place, eight
+ * columns at a time down its rows (the other half of each cache line is used by the next strip while still in
+ * L2), so B is streamed once without packing, at the micro-kernel's rate instead of gemmSmall's. A is copied into
+ * `scratch` padded to whole 4-row strips. Lanes past n read whatever follows a row and are discarded.
+ */
+export function gemmRows(
+  a: usize, lda: usize, b: usize, ldb: usize, c: usize, ldc: usize,
+  m: i32, k: i32, n: i32, scratch: usize, counters: usize,
+): void {
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0) {
+    for (let i = 0; i < m; i++) memory.fill(c + <usize>i * ldc * 4, 0, <usize>n << 2);
+    return;
+  }
+  const mp = (m + 3) & ~3;
+  const kB = <usize>k << 2;
+  for (let i = 0; i < mp; i++) {
+    const d = scratch + <usize>i * kB;
+    if (i < m) memory.copy(d, a + <usize>i * lda * 4, kB);
+    else memory.fill(d, 0, kB);
+  }
+  const tmp = scratch + <usize>mp * kB;
+  const ldcB = ldc << 2, ldbB = ldb << 2;
+  for (let j = 0; j < n; j += 8) {
+    const cols = min(8, n - j);
+    for (let r = 0; r < mp; r += 4) {
+      const rows = min(4, m - r);
+      const as = scratch + <usize>r * kB, bs = b + (<usize>j << 2), cp = c + (<usize>r * ldc + <usize>j) * 4;
+      if (rows == 4 && cols == 8) {
+        micro4x8(as, kB, 4, bs, ldbB, k, cp, ldcB, MK_STORE, 0);
+      } else {
+        micro4x8(as, kB, 4, bs, ldbB, k, tmp, 32, MK_STORE, 0);
+        for (let i = 0; i < rows; i++) {
+          for (let jj = 0; jj < cols; jj++) store<f32>(cp + <usize>i * ldcB + (<usize>jj << 2), load<f32>(tmp + (<usize>(i * 8 + jj) << 2)));
+        }
+      }
+    }
+  }
+  count(counters, CNT_MADD, <f64>m * <f64>k * <f64>n);
+}

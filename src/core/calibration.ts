@@ -1,5 +1,11 @@
 /** What host calibration measures: plain data shared by the kernel engine (which measures) and io (which writes). */
 
+/**
+ * Most rows (tokens × sequences) for which the kernel engine runs a GEMM without packing the weights (decode
+ * projections); such products have their own measured compute rate (Calibration.fewRowGemmFlopPerSecond).
+ */
+export const FEW_ROWS = 8;
+
 /** A measured rate: median of runs, with min and max. */
 export interface Measured {
   readonly median: number;
@@ -11,6 +17,8 @@ export interface Measured {
 /** The kernel engine's own primitives, measured on this machine. */
 export interface Calibration {
   readonly gemmFlopPerSecond: Measured;
+  /** GEMM with 4 rows (decode at batch 4), weights resident in cache: the unpacked kernel's compute rate. */
+  readonly fewRowGemmFlopPerSecond: Measured;
   readonly readBytesPerSecond: Measured;
   readonly expPerSecond: Measured;
   readonly operatorOverheadSeconds: Measured;

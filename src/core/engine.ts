@@ -10,6 +10,7 @@ import type { Hardware } from './hardware.js';
 import { cacheFormula, modelSymbols, parameterFormula, type PlacedOp, type Scope } from './model.js';
 import type { ModelConfig } from './model-config.js';
 import { OP_FIELDS } from './op.js';
+import { FEW_ROWS } from './calibration.js';
 import { intensity, NO_EXTRAS, roofline, stepBandwidth, type Bound, type RooflineExtras } from './roofline.js';
 import { variantOf, type OpsContext } from './variants/index.js';
 import { cachedTokens, pairsFormula, TILE_COUNT, TILE_ROWS, tokenCounts, type CostModel, type Phase } from './workload.js';
@@ -205,10 +206,17 @@ export class Plan {
     s.n_t = this.tileCount(s);
   }
 
-  private peaks(bits: Bits): { flopPerSecond: number; bytesPerSecond: number } {
+  /**
+   * Compute peak and bandwidth at these widths for products of `rows` rows (tokens × sequences): a calibrated
+   * profile's measured few-row GEMM rate caps the peak for at most FEW_ROWS rows, the products the engine runs
+   * without packing.
+   */
+  private peaks(bits: Bits, rows: number): { flopPerSecond: number; bytesPerSecond: number } {
     const dtype = this.cost.computeDtype(bits);
-    const peak = this.hardware.peakFlopPerSecond[dtype];
+    let peak = this.hardware.peakFlopPerSecond[dtype];
     if (peak === undefined) throw new MissingPeakError(dtype, bits);
+    const fewRows = this.hardware.extras?.fewRowGemmFlopPerSecond ?? 0;
+    if (fewRows > 0 && rows <= FEW_ROWS) peak = Math.min(peak, fewRows);
     const eff = this.hardware.efficiency;
     return { flopPerSecond: peak * eff.compute, bytesPerSecond: this.hardware.memoryBandwidthBytesPerSecond * eff.memory };
   }
@@ -223,7 +231,7 @@ export class Plan {
   /** Every operator's cost at a point. */
   operators(p: Point): OpResult[] {
     this.bind(p);
-    const { flopPerSecond, bytesPerSecond: memoryRate } = this.peaks(p.bits);
+    const { flopPerSecond, bytesPerSecond: memoryRate } = this.peaks(p.bits, (this.sym.B ?? 0) * (this.sym.T ?? 0));
     const s = this.sym;
     const bytesPerSecond = stepBandwidth(this.residentBytes(), memoryRate, this.extras);
     return this.ops.map((o) => {
@@ -269,7 +277,7 @@ export class Plan {
     v[3] = p.bits.weight / 8;
     v[4] = p.bits.activation / 8;
     v[5] = p.bits.kv / 8;
-    const { flopPerSecond, bytesPerSecond } = this.peaks(p.bits);
+    const { flopPerSecond, bytesPerSecond } = this.peaks(p.bits, (v[0] ?? 0) * (v[1] ?? 0));
     const out = this.out;
     const extras = this.extras;
     this.summarize(v, out, flopPerSecond, bytesPerSecond, extras.expPerSecond, extras.operatorOverheadSeconds, extras.attentionFlopPerSecond, extras.attentionSerial ? 1 : 0, extras.cacheBytes, extras.cacheBytesPerSecond);

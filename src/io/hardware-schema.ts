@@ -62,6 +62,9 @@ export const HardwareProfileSchema = z
       .strict()
       .optional()
       .describe('measured FLOP rate of the attention kernel (scores, softmax, values) per phase; when present the exact model uses it for the operators that evaluate exps'),
+    fewRowGemmFlopPerSecond: quantity('FLOP/s')
+      .optional()
+      .describe('measured compute rate of products with at most 8 rows (the kernel engine runs them without packing the weights); when present it caps the exact model\'s peak for such products'),
     cpuModel: z.string().optional().describe('CPU model (calibrated host profiles)'),
     efficiency: z
       .object({

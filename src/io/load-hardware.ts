@@ -34,12 +34,13 @@ export function parseProfile(json: unknown, file: string, id: string): LoadedPro
     onChipMemoryBytes: profile.onChipMemoryBytes.value,
     efficiency: profile.efficiency ?? { compute: 1, memory: 1 },
     extras:
-      profile.expPerSecond === undefined && profile.operatorOverheadSeconds === undefined && profile.attentionFlopPerSecond === undefined && profile.lastLevelCacheResidentBytes === undefined
+      profile.expPerSecond === undefined && profile.operatorOverheadSeconds === undefined && profile.attentionFlopPerSecond === undefined && profile.lastLevelCacheResidentBytes === undefined && profile.fewRowGemmFlopPerSecond === undefined
         ? undefined
         : {
             expPerSecond: profile.expPerSecond?.value ?? 0,
             operatorOverheadSeconds: profile.operatorOverheadSeconds?.value ?? 0,
             attentionFlopPerSecond: { prefill: profile.attentionFlopPerSecond?.prefill.value ?? 0, decode: profile.attentionFlopPerSecond?.decode.value ?? 0 },
+            fewRowGemmFlopPerSecond: profile.fewRowGemmFlopPerSecond?.value ?? 0,
             // The cache term needs both the resident working set and the measured rate.
             cacheBytes: profile.lastLevelCacheBandwidthBytesPerSecond === undefined ? 0 : (profile.lastLevelCacheResidentBytes?.value ?? 0),
             cacheBytesPerSecond: profile.lastLevelCacheResidentBytes === undefined ? 0 : (profile.lastLevelCacheBandwidthBytesPerSecond?.value ?? 0),

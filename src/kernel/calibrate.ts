@@ -116,6 +116,28 @@ function residentBytes(backend: Backend, llc: number, cacheRate: number, memoryR
   return fits;
 }
 
+/** A probe of the compute rate of 4-row products (decode at batch 4) with the weights in cache. */
+function fewRowGemmProbe(backend: Backend): () => number {
+  const [m, k, n] = [4, 1024, 1024];
+  const a = backend.alloc(m * k).fill(0.5);
+  const b = backend.alloc(k * n).fill(0.25);
+  const c = backend.alloc(m * n);
+  const counters = newCounters();
+  const once = (): void => {
+    backend.gemm(mat(a, 0, m, k), mat(b, 0, k, n), mat(c, 0, m, n), counters);
+  };
+  return () => {
+    once();
+    const samples: number[] = [];
+    for (let r = 0; r < 20; r++) {
+      const t0 = now();
+      once();
+      samples.push(now() - t0);
+    }
+    return (2 * m * k * n) / summarize(samples).medianSeconds;
+  };
+}
+
 /** Seconds per call of a tiny GEMM: what dispatching one operator to the kernel threads costs. */
 function overheadSeconds(backend: Backend): number {
   const a = backend.alloc(8);
@@ -147,6 +169,7 @@ export function calibrate(backend: Backend & Probes, threads: number, runs: numb
     ['operator overhead', () => () => overheadSeconds(backend)],
     ['attention, prefill', () => attentionProbe(backend, 'prefill')],
     ['attention, decode', () => attentionProbe(backend, 'decode')],
+    ['GEMM, 4 rows', () => fewRowGemmProbe(backend)],
     ...(cacheBytes === undefined ? [] : [['weight streaming from the last-level cache', () => cyclicStreamProbe(backend, cacheBytes * RESIDENT_STEPS[0]!)] as [string, () => () => number]]),
   ];
   const total = steps.length + (cacheBytes === undefined ? 0 : 1);
@@ -160,7 +183,7 @@ export function calibrate(backend: Backend & Probes, threads: number, runs: numb
   let cache: Calibration['cache'];
   if (cacheBytes !== undefined) {
     progress(steps.length, total, 'working set the cache holds');
-    cache = { bytes: cacheBytes, bytesPerSecond: out[6]!, residentBytes: residentBytes(backend, cacheBytes, out[6]!.median, out[1]!.median) };
+    cache = { bytes: cacheBytes, bytesPerSecond: out[7]!, residentBytes: residentBytes(backend, cacheBytes, out[7]!.median, out[1]!.median) };
   }
   progress(total, total, 'done');
   return {
@@ -170,6 +193,7 @@ export function calibrate(backend: Backend & Probes, threads: number, runs: numb
     operatorOverheadSeconds: out[3]!,
     attentionPrefillFlopPerSecond: out[4]!,
     attentionDecodeFlopPerSecond: out[5]!,
+    fewRowGemmFlopPerSecond: out[6]!,
     cache,
     threads,
   };

@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import type { AttendArgs, Backend, BatchStrides, Buf, Counters, Mat, RopeTable, View } from '../backend.js';
 import { CMD, COUNTER_SLOTS, COUNTER_STRIDE, CTL, decodeChunks, descriptorWords, groupMaps, MAX_THREADS, partialFloats, writeDescriptor } from './layout.js';
 import { Pool } from './pool.js';
-import { compileKernels, instantiate, share, SMALL_M, type WasmMemory, wasmApi } from './wasm.js';
+import { compileKernels, instantiate, K_CHUNKS, share, SMALL_M, type WasmMemory, wasmApi } from './wasm.js';
 
 /** The fast backend plus host-calibration probes. */
 export type FastBackend = Backend & {
@@ -66,6 +66,8 @@ export async function createFastBackend(opts: { threads: number; relaxedSimd?: b
   let descWords = 0;
   let partialAt = 0;
   let partialSize = 0;
+  let gemmPartAt = 0;
+  let gemmPartSize = 0;
 
   const f64 = (): Float64Array => new Float64Array(memory.buffer);
   const i32 = (): Int32Array => new Int32Array(memory.buffer);
@@ -104,18 +106,24 @@ export async function createFastBackend(opts: { threads: number; relaxedSimd?: b
     }
     // Waking the workers costs more than a small product (MLA's and GTA's per-head GEMMs in decode) takes.
     const alone = a.rows * a.cols * b.cols < SOLO_MULTIPLY_ADDS;
-    // A few rows (decode) on several threads: split by rows of B, so each thread streams one contiguous block.
-    const splitK = !alone && threads > 1 && a.rows <= SMALL_M && a.cols >= 4 * threads;
-    ensureScratch(Math.max(kernels.gemmScratchBytes(), splitK ? a.rows * b.cols * 4 : 0));
+    // A few rows (decode), not tiny: split by rows of B into K_CHUNKS partial products (independent of the
+    // thread count), so each thread streams contiguous blocks of the weights; then sum them in chunk order.
+    const splitK = !alone && a.rows <= SMALL_M && a.cols >= 4 * K_CHUNKS;
+    ensureScratch(Math.max(kernels.gemmScratchBytes(), a.rows <= SMALL_M ? kernels.gemmRowsScratchBytes(a.rows, a.cols) : 0));
+    const partFloats = a.rows * b.cols;
+    if (splitK && K_CHUNKS * partFloats > gemmPartSize) {
+      gemmPartSize = K_CHUNKS * partFloats * 2;
+      gemmPartAt = arena.alloc(gemmPartSize * 4);
+    }
     const [mads = 0] = runCounted(CMD.gemm, [
       address(a.data, a.offset), a.rowStride, address(b.data, b.offset), b.rowStride,
-      address(c.data, c.offset), c.rowStride, a.rows, a.cols, b.cols, splitK ? 1 : 0,
+      address(c.data, c.offset), c.rowStride, a.rows, a.cols, b.cols, splitK ? K_CHUNKS : 0, gemmPartAt,
     ], alone);
     if (splitK) {
       const to = address(c.data, c.offset);
-      kernels.copy2d(to, c.rowStride, ctl[CTL.scratch] ?? 0, b.cols, a.rows, b.cols);
-      for (let t = 1; t < threads && share(a.cols, t, threads, 4)[1] > 0; t++) {
-        kernels.accumulate(to, c.rowStride, ctl[CTL.scratch + t] ?? 0, b.cols, a.rows, b.cols);
+      kernels.copy2d(to, c.rowStride, gemmPartAt, b.cols, a.rows, b.cols);
+      for (let ch = 1; ch < K_CHUNKS && share(a.cols, ch, K_CHUNKS, 4)[1] > 0; ch++) {
+        kernels.accumulate(to, c.rowStride, gemmPartAt + ch * partFloats * 4, b.cols, a.rows, b.cols);
       }
     }
     counters.multiplyAdds += mads;
@@ -126,7 +134,7 @@ export async function createFastBackend(opts: { threads: number; relaxedSimd?: b
       throw new RangeError(`gemmBatch: shapes ${a.rows}×${a.cols} · ${b.rows}×${b.cols} → ${c.rows}×${c.cols} do not match`);
     }
     if (count <= 0) return;
-    ensureScratch(kernels.gemmScratchBytes());
+    ensureScratch(Math.max(kernels.gemmScratchBytes(), a.rows <= SMALL_M ? kernels.gemmRowsScratchBytes(a.rows, a.cols) : 0));
     const alone = count * a.rows * a.cols * b.cols < SOLO_MULTIPLY_ADDS;
     const [mads = 0] = runCounted(CMD.gemmBatch, [
       address(a.data, a.offset), a.rowStride, address(b.data, b.offset), b.rowStride,
@@ -240,6 +248,7 @@ export async function createFastBackend(opts: { threads: number; relaxedSimd?: b
       scratchBytes = 0;
       descWords = 0;
       partialSize = 0;
+      gemmPartSize = 0;
     },
     measureGemmFlopPerSecond(n: number): number {
       return withTemporary(() => {
