@@ -5,7 +5,7 @@ import { exp4 } from './common';
 
 export { initConstants } from './common';
 
-export { gemm, gemmRows, gemmRowsScratchBytes, gemmScratchBytes, gemmSmall } from './gemm';
+export { gemm, gemmScratchBytes, gemmSmall } from './gemm';
 export { attendItem, attendMerge, attendScratchBytes } from './attend';
 export { accumulate, addBias, copy2d, gate, rmsNorm, rope, tileAdd } from './elementwise';
 

@@ -67,7 +67,7 @@ export class MissingPeakError extends Error {
 }
 
 /** Totals and footprint parts written into `out` = [flops, bytes, timeSeconds, activationBytes, layerWeightBytes]. */
-type SummaryFn = (v: Float64Array, out: Float64Array, peak: number, bandwidth: number, expRate: number, overhead: number, attnRate: number, attnSerial: number, cacheBytes: number, cacheRate: number) => void;
+type SummaryFn = (v: Float64Array, out: Float64Array, peak: number, bandwidth: number, expRate: number, overhead: number, attnRate: number, serial: number, cacheBytes: number, cacheRate: number) => void;
 
 /** Symbols a point sets, first in the summary function's value array; the plan's constants follow. */
 const VARYING = ['B', 'T', 'K', 'w', 'a', 'kv'] as const;
@@ -98,9 +98,7 @@ function summaryFunction(names: readonly string[], derived: readonly [string, st
       `$f = ${jsSource(def.flops)};`,
       `$b = ${[def.weight, def.actRead, def.actWrite, def.kvRead, def.kvWrite].map((x) => `(${jsSource(x)})`).join(' + ')};`,
       `$c = ${compute}; $m = $b / $bw;`,
-      def.exps === '0'
-        ? `$flops += ${c} * $f; $bytes += ${c} * $b; $time += ${c} * (($c >= $m ? $c : $m) + $overhead);`
-        : `$flops += ${c} * $f; $bytes += ${c} * $b; $time += ${c} * (($attnSerial > 0 && (${e}) > 0 && $attnRate > 0 ? $c + $m : ($c >= $m ? $c : $m)) + $overhead);`,
+      `$flops += ${c} * $f; $bytes += ${c} * $b; $time += ${c} * (($serial > 0 ? $c + $m : ($c >= $m ? $c : $m)) + $overhead);`,
     );
   }
   for (const { def, count, perLayer } of modelOps) {
@@ -109,7 +107,7 @@ function summaryFunction(names: readonly string[], derived: readonly [string, st
     if (footprint.weights === 'layer-loads' && perLayer) lines.push(`$wt += ${String(count)} * (${jsSource(def.weight)});`);
   }
   lines.push('$out[0] = $flops; $out[1] = $bytes; $out[2] = $time; $out[3] = $act; $out[4] = $wt;');
-  return compileBody<SummaryFn>(['$v', '$out', '$peak', '$bandwidth', '$expRate', '$overhead', '$attnRate', '$attnSerial', '$cacheBytes', '$cacheRate'], lines.join('\n'));
+  return compileBody<SummaryFn>(['$v', '$out', '$peak', '$bandwidth', '$expRate', '$overhead', '$attnRate', '$serial', '$cacheBytes', '$cacheRate'], lines.join('\n'));
 }
 
 interface CompiledOp {
@@ -163,11 +161,11 @@ export class Plan {
     this.phase = spec.phase;
     this.cost = COST_MODEL_DEFS[spec.costModel ?? 'exact'];
     const x = hardware.extras;
-    // A measured attention rate describes the engine's own kernel, whose decode does not overlap reads and arithmetic.
+    // Calibrated extras describe this project's own kernel engine, which does not overlap memory and arithmetic.
     this.extras = x === undefined ? NO_EXTRAS : {
       ...x,
       attentionFlopPerSecond: x.attentionFlopPerSecond[spec.phase],
-      attentionSerial: spec.phase === 'decode',
+      serial: true,
       cacheBytesPerSecond: x.cacheBytesPerSecond * hardware.efficiency.memory,
     };
     const why = this.cost.unsupported(model);
@@ -277,10 +275,10 @@ export class Plan {
     v[3] = p.bits.weight / 8;
     v[4] = p.bits.activation / 8;
     v[5] = p.bits.kv / 8;
-    const { flopPerSecond, bytesPerSecond } = this.peaks(p.bits, (v[0] ?? 0) * (v[1] ?? 0));
+    const { flopPerSecond, bytesPerSecond } = this.peaks(p.bits, v[0] * v[1]);
     const out = this.out;
     const extras = this.extras;
-    this.summarize(v, out, flopPerSecond, bytesPerSecond, extras.expPerSecond, extras.operatorOverheadSeconds, extras.attentionFlopPerSecond, extras.attentionSerial ? 1 : 0, extras.cacheBytes, extras.cacheBytesPerSecond);
+    this.summarize(v, out, flopPerSecond, bytesPerSecond, extras.expPerSecond, extras.operatorOverheadSeconds, extras.attentionFlopPerSecond, extras.serial ? 1 : 0, extras.cacheBytes, extras.cacheBytesPerSecond);
     return { totals: { flops: out[0]!, bytes: out[1]!, timeSeconds: out[2]! }, memory: this.footprint(p, out[3]!, out[4]!) };
   }
 

@@ -17,18 +17,17 @@ export interface RooflineExtras {
    */
   readonly attentionFlopPerSecond: number;
   /**
-   * The attention kernel does not overlap its cache reads with its arithmetic in this phase (the engine's decode
-   * streams K, then does the softmax, then streams V): operators that evaluate exps at the measured attention rate
-   * take compute plus memory time instead of the larger of the two.
+   * The kernels do not overlap memory stalls with arithmetic (this project's engine: its WebAssembly kernels stall on
+   * each cold cache line), so an operator takes compute plus memory time instead of the larger of the two.
    */
-  readonly attentionSerial: boolean;
+  readonly serial: boolean;
   /** Largest working set measured to stay resident in the last-level cache, bytes; 0 = not modelled. */
   readonly cacheBytes: number;
   /** Measured rate of streaming data that is resident in the last-level cache; 0 = not modelled. */
   readonly cacheBytesPerSecond: number;
 }
 
-export const NO_EXTRAS: RooflineExtras = { expPerSecond: 0, operatorOverheadSeconds: 0, attentionFlopPerSecond: 0, attentionSerial: false, cacheBytes: 0, cacheBytesPerSecond: 0 };
+export const NO_EXTRAS: RooflineExtras = { expPerSecond: 0, operatorOverheadSeconds: 0, attentionFlopPerSecond: 0, serial: false, cacheBytes: 0, cacheBytesPerSecond: 0 };
 
 /**
  * Bandwidth the memory term uses for a whole step: the measured cache rate when the bytes every step reads again
@@ -51,7 +50,7 @@ export function roofline(flops: number, bytes: number, peakFlopPerSecond: number
   const memory = bytes / bytesPerSecond;
   const overhead = extras.operatorOverheadSeconds;
   const bound: Bound = compute >= memory ? 'compute' : 'memory';
-  if (extras.attentionSerial && exps > 0 && extras.attentionFlopPerSecond > 0) return { timeSeconds: compute + memory + overhead, bound };
+  if (extras.serial) return { timeSeconds: compute + memory + overhead, bound };
   return { timeSeconds: (bound === 'compute' ? compute : memory) + overhead, bound };
 }
 

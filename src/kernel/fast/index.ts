@@ -109,7 +109,7 @@ export async function createFastBackend(opts: { threads: number; relaxedSimd?: b
     // A few rows (decode), not tiny: split by rows of B into K_CHUNKS partial products (independent of the
     // thread count), so each thread streams contiguous blocks of the weights; then sum them in chunk order.
     const splitK = !alone && a.rows <= SMALL_M && a.cols >= 4 * K_CHUNKS;
-    ensureScratch(Math.max(kernels.gemmScratchBytes(), a.rows <= SMALL_M ? kernels.gemmRowsScratchBytes(a.rows, a.cols) : 0));
+    ensureScratch(kernels.gemmScratchBytes());
     const partFloats = a.rows * b.cols;
     if (splitK && K_CHUNKS * partFloats > gemmPartSize) {
       gemmPartSize = K_CHUNKS * partFloats * 2;
@@ -134,7 +134,7 @@ export async function createFastBackend(opts: { threads: number; relaxedSimd?: b
       throw new RangeError(`gemmBatch: shapes ${a.rows}×${a.cols} · ${b.rows}×${b.cols} → ${c.rows}×${c.cols} do not match`);
     }
     if (count <= 0) return;
-    ensureScratch(Math.max(kernels.gemmScratchBytes(), a.rows <= SMALL_M ? kernels.gemmRowsScratchBytes(a.rows, a.cols) : 0));
+    ensureScratch(kernels.gemmScratchBytes());
     const alone = count * a.rows * a.cols * b.cols < SOLO_MULTIPLY_ADDS;
     const [mads = 0] = runCounted(CMD.gemmBatch, [
       address(a.data, a.offset), a.rowStride, address(b.data, b.offset), b.rowStride,

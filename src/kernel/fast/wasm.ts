@@ -14,9 +14,6 @@ export interface Kernels {
   gemm(a: number, lda: number, b: number, ldb: number, c: number, ldc: number,
     m: number, k: number, n: number, scratch: number, counters: number): void;
   gemmScratchBytes(): number;
-  gemmRows(a: number, lda: number, b: number, ldb: number, c: number, ldc: number,
-    m: number, k: number, n: number, scratch: number, counters: number): void;
-  gemmRowsScratchBytes(m: number, k: number): number;
   gemmSmall(a: number, lda: number, b: number, ldb: number, c: number, ldc: number, m: number, k: number, n: number, counters: number): void;
   attendItem(desc: number, item: number, scratch: number, counters: number): void;
   attendMerge(desc: number, item: number): void;
@@ -123,17 +120,8 @@ export function share(n: number, t: number, threads: number, align: number): [nu
   return [start, Math.min(n, start + per) - start];
 }
 
-/** Up to this many rows of A, GEMM streams B without packing (gemmSmall, gemmRows); the model knows it as FEW_ROWS. */
+/** Up to this many rows of A, GEMM streams B without packing (gemmSmall); the model knows it as FEW_ROWS. */
 export const SMALL_M = FEW_ROWS;
-
-/** Rows from which a few-row GEMM runs on the 4×8 micro-kernel (gemmRows) rather than gemmSmall. */
-const ROWS_KERNEL_M = 3;
-
-/** A GEMM with at most SMALL_M rows: B streamed in place, by gemmSmall or (3+ rows) gemmRows with `scratch`. */
-function fewRows(k: Kernels, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, m: number, kk: number, n: number, scratch: number, counters: number): void {
-  if (m >= ROWS_KERNEL_M) k.gemmRows(a, lda, b, ldb, c, ldc, m, kk, n, scratch, counters);
-  else k.gemmSmall(a, lda, b, ldb, c, ldc, m, kk, n, counters);
-}
 
 /**
  * Chunks a few-row GEMM's k range is split into (rows of B, so each chunk streams one contiguous block of the
@@ -158,14 +146,14 @@ export function runShare(k: Kernels, ctl: Int32Array, t: number, threads: number
         for (let ch = c0; ch < c0 + nc; ch++) {
           const [p0, kk] = share(arg(7), ch, K_CHUNKS, 4);
           const part = ptr(10) + ch * arg(6) * arg(8) * 4;
-          if (kk > 0) fewRows(k, ptr(0) + p0 * 4, lda, ptr(2) + p0 * arg(3) * 4, arg(3), part, arg(8), arg(6), kk, arg(8), scratch, counters);
+          if (kk > 0) k.gemmSmall(ptr(0) + p0 * 4, lda, ptr(2) + p0 * arg(3) * 4, arg(3), part, arg(8), arg(6), kk, arg(8), counters);
         }
         break;
       }
       if (arg(6) <= SMALL_M) {
         // Few rows (decode): split the columns, so every thread streams its own share of B once.
         const [j0, cols] = share(arg(8), t, threads, 4);
-        if (cols > 0) fewRows(k, ptr(0), lda, ptr(2) + j0 * 4, arg(3), ptr(4) + j0 * 4, ldc, arg(6), arg(7), cols, scratch, counters);
+        if (cols > 0) k.gemmSmall(ptr(0), lda, ptr(2) + j0 * 4, arg(3), ptr(4) + j0 * 4, ldc, arg(6), arg(7), cols, counters);
         break;
       }
       // Each thread packs the B panels it uses. With fewer rows than columns (prefill projections of short
@@ -187,7 +175,7 @@ export function runShare(k: Kernels, ctl: Int32Array, t: number, threads: number
         const a = ptr(0) + i * arg(10) * 4;
         const b = ptr(2) + i * arg(11) * 4;
         const c = ptr(4) + i * arg(12) * 4;
-        if (arg(6) <= SMALL_M) fewRows(k, a, arg(1), b, arg(3), c, arg(5), arg(6), arg(7), arg(8), scratch, counters);
+        if (arg(6) <= SMALL_M) k.gemmSmall(a, arg(1), b, arg(3), c, arg(5), arg(6), arg(7), arg(8), counters);
         else k.gemm(a, arg(1), b, arg(3), c, arg(5), arg(6), arg(7), arg(8), scratch, counters);
       }
       break;
