@@ -180,6 +180,13 @@ function scaleOut(dst: usize, src: usize, s: f32, n: i32): void {
 @inline function axpy(o: usize, v: usize, s: f32, n: i32): void {
   const sv = f32x4.splat(s);
   let c = 0;
+  for (; c + 16 <= n; c += 16) {
+    const p = fl(c);
+    v128.store(o + p, madd(v128.load(v + p), sv, v128.load(o + p)));
+    v128.store(o + p, madd(v128.load(v + p, 16), sv, v128.load(o + p, 16)), 16);
+    v128.store(o + p, madd(v128.load(v + p, 32), sv, v128.load(o + p, 32)), 32);
+    v128.store(o + p, madd(v128.load(v + p, 48), sv, v128.load(o + p, 48)), 48);
+  }
   for (; c + 4 <= n; c += 4) v128.store(o + fl(c), madd(v128.load(v + fl(c)), sv, v128.load(o + fl(c))));
   for (; c < n; c++) store<f32>(o + fl(c), load<f32>(o + fl(c)) + load<f32>(v + fl(c)) * s);
 }
@@ -191,7 +198,7 @@ function scaleOut(dst: usize, src: usize, s: f32, n: i32): void {
 /**
  * One decode step of sequence b for the maps of one group over key chunk `chunk` (keys chunk·len … min(keys,
  * (chunk+1)·len) − 1). Scores four keys at a time for every map (K rows stay in L1 across maps), softmax, then
- * four V rows at a time into each map reading them. With one chunk the normalised result goes straight to out;
+ * each V row once into every map reading it. With one chunk the normalised result goes straight to out;
  * with several, each writes its max, sum and unnormalised output to the partial buffer for attendMerge.
  */
 function decode(desc: usize, b: i32, ge: usize, chunk: i32, scratch: usize, counters: usize): void {
@@ -201,7 +208,7 @@ function decode(desc: usize, b: i32, ge: usize, chunk: i32, scratch: usize, coun
   const vHeads = ge + 12, maps = vHeads + fl(nV), vIdx = maps + fl(G);
   const j0 = chunk * len, j1 = min(keys, j0 + len), n = j1 - j0;
   if (n <= 0) return;
-  const dq4 = up(dq, 4), dv4 = up(dv, 4), n4 = up(n, 4), dqv = dq & ~3, dvv = dv & ~3;
+  const dq4 = up(dq, 4), dv4 = up(dv, 4), n4 = up(n, 4), dqv = dq & ~3;
   const Q = scratch, S = Q + fl(gMax * dq4), O = S + fl(gMax * n4), L = O + fl(gMax * dv4), M = L + fl(gMax);
   for (let mi = 0; mi < G; mi++) {
     const src = at(desc, 12, b, 0, load<i32>(maps + fl(mi))), d = Q + fl(mi * dq4);
@@ -211,7 +218,8 @@ function decode(desc: usize, b: i32, ge: usize, chunk: i32, scratch: usize, coun
   const kT = fl(di(desc, 18));
   const kb = at(desc, 16, b, 0, kHead);
   let j = j0;
-  for (; j + 4 <= j1; j += 4) {
+  // With one map there is nothing to share a K row with: the row-by-row dot below streams K best.
+  for (; G >= 2 && j + 4 <= j1; j += 4) {
     const r0 = kb + <usize>j * kT, r1 = r0 + kT, r2 = r1 + kT, r3 = r2 + kT;
     let mi = 0;
     // Two maps per pass: eight independent accumulators hide the FMA latency, and each K vector feeds two maps.
@@ -277,35 +285,14 @@ function decode(desc: usize, b: i32, ge: usize, chunk: i32, scratch: usize, coun
     store<f32>(M + fl(mi), mx);
     memory.fill(O + fl(mi * dv4), 0, fl(dv4));
   }
-  // V once per distinct value head, four sequential rows at a time, accumulated into each map reading that head.
+  // V once per distinct value head, one sequential row at a time, accumulated into each map reading that head.
   const vT = fl(di(desc, 22));
   for (let vi = 0; vi < nV; vi++) {
     const vb = at(desc, 20, b, 0, load<i32>(vHeads + fl(vi)));
-    j = j0;
-    for (; j + 4 <= j1; j += 4) {
-      const r0 = vb + <usize>j * vT, r1 = r0 + vT, r2 = r1 + vT, r3 = r2 + vT;
+    for (let jj = j0; jj < j1; jj++) {
+      const vr = vb + <usize>jj * vT;
       for (let mi = 0; mi < G; mi++) {
-        if (load<i32>(vIdx + fl(mi)) != vi) continue;
-        const sp = S + fl(mi * n4 + j - j0), om = O + fl(mi * dv4);
-        const p0 = v128.load32_splat(sp), p1 = v128.load32_splat(sp, 4), p2 = v128.load32_splat(sp, 8), p3 = v128.load32_splat(sp, 12);
-        for (let c = 0; c < dvv; c += 4) {
-          const o = fl(c);
-          let acc = madd(v128.load(r0 + o), p0, v128.load(om + o));
-          acc = madd(v128.load(r1 + o), p1, acc);
-          acc = madd(v128.load(r2 + o), p2, acc);
-          v128.store(om + o, madd(v128.load(r3 + o), p3, acc));
-        }
-        for (let c = dvv; c < dv; c++) {
-          const o = fl(c);
-          store<f32>(om + o, load<f32>(om + o) + load<f32>(r0 + o) * load<f32>(sp) + load<f32>(r1 + o) * load<f32>(sp, 4)
-            + load<f32>(r2 + o) * load<f32>(sp, 8) + load<f32>(r3 + o) * load<f32>(sp, 12));
-        }
-      }
-    }
-    for (; j < j1; j++) {
-      const vr = vb + <usize>j * vT;
-      for (let mi = 0; mi < G; mi++) {
-        if (load<i32>(vIdx + fl(mi)) == vi) axpy(O + fl(mi * dv4), vr, load<f32>(S + fl(mi * n4 + j - j0)), dv);
+        if (load<i32>(vIdx + fl(mi)) == vi) axpy(O + fl(mi * dv4), vr, load<f32>(S + fl(mi * n4 + jj - j0)), dv);
       }
     }
   }
