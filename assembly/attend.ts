@@ -197,8 +197,8 @@ function scaleOut(dst: usize, src: usize, s: f32, n: i32): void {
 
 /**
  * One decode step of sequence b for the maps of one group over key chunk `chunk` (keys chunk·len … min(keys,
- * (chunk+1)·len) − 1). Scores four keys at a time for every map (K rows stay in L1 across maps), softmax, then
- * each V row once into every map reading it. With one chunk the normalised result goes straight to out;
+ * (chunk+1)·len) − 1). Scores (four keys at a time for every map when the group has several, so K rows stay in L1
+ * across maps), softmax, then each V row once into every map reading it. With one chunk the normalised result goes straight to out;
  * with several, each writes its max, sum and unnormalised output to the partial buffer for attendMerge.
  */
 function decode(desc: usize, b: i32, ge: usize, chunk: i32, scratch: usize, counters: usize): void {
