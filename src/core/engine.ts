@@ -67,7 +67,7 @@ export class MissingPeakError extends Error {
 }
 
 /** Totals and footprint parts written into `out` = [flops, bytes, timeSeconds, activationBytes, layerWeightBytes]. */
-type SummaryFn = (v: Float64Array, out: Float64Array, peak: number, bandwidth: number, expRate: number, overhead: number, attnRate: number, serial: number, cacheBytes: number, cacheRate: number) => void;
+type SummaryFn = (v: Float64Array, out: Float64Array, peak: number, bandwidth: number, expRate: number, overhead: number, attnRate: number, cacheBytes: number, cacheRate: number) => void;
 
 /** Symbols a point sets, first in the summary function's value array; the plan's constants follow. */
 const VARYING = ['B', 'T', 'K', 'w', 'a', 'kv'] as const;
@@ -98,7 +98,7 @@ function summaryFunction(names: readonly string[], derived: readonly [string, st
       `$f = ${jsSource(def.flops)};`,
       `$b = ${[def.weight, def.actRead, def.actWrite, def.kvRead, def.kvWrite].map((x) => `(${jsSource(x)})`).join(' + ')};`,
       `$c = ${compute}; $m = $b / $bw;`,
-      `$flops += ${c} * $f; $bytes += ${c} * $b; $time += ${c} * (($serial > 0 ? $c + $m : ($c >= $m ? $c : $m)) + $overhead);`,
+      `$flops += ${c} * $f; $bytes += ${c} * $b; $time += ${c} * (($c >= $m ? $c : $m) + $overhead);`,
     );
   }
   for (const { def, count, perLayer } of modelOps) {
@@ -107,7 +107,7 @@ function summaryFunction(names: readonly string[], derived: readonly [string, st
     if (footprint.weights === 'layer-loads' && perLayer) lines.push(`$wt += ${String(count)} * (${jsSource(def.weight)});`);
   }
   lines.push('$out[0] = $flops; $out[1] = $bytes; $out[2] = $time; $out[3] = $act; $out[4] = $wt;');
-  return compileBody<SummaryFn>(['$v', '$out', '$peak', '$bandwidth', '$expRate', '$overhead', '$attnRate', '$serial', '$cacheBytes', '$cacheRate'], lines.join('\n'));
+  return compileBody<SummaryFn>(['$v', '$out', '$peak', '$bandwidth', '$expRate', '$overhead', '$attnRate', '$cacheBytes', '$cacheRate'], lines.join('\n'));
 }
 
 interface CompiledOp {
@@ -161,11 +161,9 @@ export class Plan {
     this.phase = spec.phase;
     this.cost = COST_MODEL_DEFS[spec.costModel ?? 'exact'];
     const x = hardware.extras;
-    // Calibrated extras describe this project's own kernel engine, which does not overlap memory and arithmetic.
     this.extras = x === undefined ? NO_EXTRAS : {
       ...x,
       attentionFlopPerSecond: x.attentionFlopPerSecond[spec.phase],
-      serial: true,
       cacheBytesPerSecond: x.cacheBytesPerSecond * hardware.efficiency.memory,
     };
     const why = this.cost.unsupported(model);
@@ -278,7 +276,7 @@ export class Plan {
     const { flopPerSecond, bytesPerSecond } = this.peaks(p.bits, v[0] * v[1]);
     const out = this.out;
     const extras = this.extras;
-    this.summarize(v, out, flopPerSecond, bytesPerSecond, extras.expPerSecond, extras.operatorOverheadSeconds, extras.attentionFlopPerSecond, extras.serial ? 1 : 0, extras.cacheBytes, extras.cacheBytesPerSecond);
+    this.summarize(v, out, flopPerSecond, bytesPerSecond, extras.expPerSecond, extras.operatorOverheadSeconds, extras.attentionFlopPerSecond, extras.cacheBytes, extras.cacheBytesPerSecond);
     return { totals: { flops: out[0]!, bytes: out[1]!, timeSeconds: out[2]! }, memory: this.footprint(p, out[3]!, out[4]!) };
   }
 

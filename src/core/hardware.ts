@@ -3,7 +3,7 @@ import type { DType } from './dtype.js';
 import type { RooflineExtras } from './roofline.js';
 
 /** A calibrated profile's measured roofline terms; the attention kernel's rate differs between phases. */
-export interface HardwareExtras extends Omit<RooflineExtras, 'attentionFlopPerSecond' | 'serial'> {
+export interface HardwareExtras extends Omit<RooflineExtras, 'attentionFlopPerSecond'> {
   readonly attentionFlopPerSecond: { readonly prefill: number; readonly decode: number };
   /** Measured compute rate of products with at most FEW_ROWS rows (the engine's unpacked kernel); 0 = not modelled. */
   readonly fewRowGemmFlopPerSecond: number;

@@ -16,18 +16,13 @@ export interface RooflineExtras {
    * replaces peak and exp rate for the operators that evaluate exps. 0 = not modelled.
    */
   readonly attentionFlopPerSecond: number;
-  /**
-   * The kernels do not overlap memory stalls with arithmetic (this project's engine: its WebAssembly kernels stall on
-   * each cold cache line), so an operator takes compute plus memory time instead of the larger of the two.
-   */
-  readonly serial: boolean;
   /** Largest working set measured to stay resident in the last-level cache, bytes; 0 = not modelled. */
   readonly cacheBytes: number;
   /** Measured rate of streaming data that is resident in the last-level cache; 0 = not modelled. */
   readonly cacheBytesPerSecond: number;
 }
 
-export const NO_EXTRAS: RooflineExtras = { expPerSecond: 0, operatorOverheadSeconds: 0, attentionFlopPerSecond: 0, serial: false, cacheBytes: 0, cacheBytesPerSecond: 0 };
+export const NO_EXTRAS: RooflineExtras = { expPerSecond: 0, operatorOverheadSeconds: 0, attentionFlopPerSecond: 0, cacheBytes: 0, cacheBytesPerSecond: 0 };
 
 /**
  * Bandwidth the memory term uses for a whole step: the measured cache rate when the bytes every step reads again
@@ -49,9 +44,7 @@ export function roofline(flops: number, bytes: number, peakFlopPerSecond: number
   const compute = computeSeconds(flops, exps, peakFlopPerSecond, extras);
   const memory = bytes / bytesPerSecond;
   const overhead = extras.operatorOverheadSeconds;
-  const bound: Bound = compute >= memory ? 'compute' : 'memory';
-  if (extras.serial) return { timeSeconds: compute + memory + overhead, bound };
-  return { timeSeconds: (bound === 'compute' ? compute : memory) + overhead, bound };
+  return compute >= memory ? { timeSeconds: compute + overhead, bound: 'compute' } : { timeSeconds: memory + overhead, bound: 'memory' };
 }
 
 /** FLOPs per byte moved; 0 when nothing moves (so reports never carry Infinity or NaN). */

@@ -58,7 +58,7 @@ export function hostProfile(c: Calibration, date: string): HardwareProfile {
     fewRowGemmFlopPerSecond: measured(c.fewRowGemmFlopPerSecond, 'a 4-row GEMM (4×1024·1024×1024, weights resident in cache) of the kernel engine, all threads: the unpacked kernel decode projections use'),
     attentionFlopPerSecond: {
       prefill: measured(c.attentionPrefillFlopPerSecond, 'the engine\'s fused causal attention, 8 maps over 2 heads of 64, S = 512, counted as the exact model counts it'),
-      decode: measured(c.attentionDecodeFlopPerSecond, 'one decode step of the engine\'s attention over 4096 keys, 8 maps over 2 heads of 64, its 4 MiB KV cache resident in cache (the exact model adds decode cache reads at memory bandwidth)'),
+      decode: measured(c.attentionDecodeFlopPerSecond, 'one decode step of the engine\'s attention over 4096 keys, 8 maps over 2 heads of 64, its 4 MiB KV cache resident in cache (the arithmetic rate; cache reads are the memory term)'),
     },
     computeUnits: { name: 'kernel threads', count: c.threads },
     sources: {

@@ -11,8 +11,7 @@ export type { Calibration, Measured } from '../core/calibration.js';
  * A probe of the engine's attention kernel's FLOP rate, counted as the exact model counts the core
  * (2·(d_q + d_v) + 5 per pair and map): 8 maps over 2 cached heads of 64 (grouped, as GQA and GTA attend), prefill
  * S = 512 or one decode step over 4096 keys, its 4 MiB of K and V read again and again so they stay in cache: the
- * arithmetic rate alone. (The exact model adds the decode cache reads at memory bandwidth, since this kernel does
- * not overlap them with its arithmetic.)
+ * arithmetic rate (the exact model sets the KV reads at bandwidth against it).
  */
 function attentionProbe(backend: Backend, phase: 'prefill' | 'decode'): () => number {
   const d = 64;

@@ -19,17 +19,6 @@ describe('roofline', () => {
     // Operators without exps keep the peak.
     expect(roofline(1e12, 1.5e9, 1e15, 1e12, 0, { ...NO_EXTRAS, expPerSecond: 1e9, attentionFlopPerSecond: 2e14 }).timeSeconds).toBe(1.5e-3);
   });
-  it('with serial kernels (the engine\'s calibrated profile), an operator takes compute plus memory time', () => {
-    const extras = { ...NO_EXTRAS, attentionFlopPerSecond: 2e14, serial: true, operatorOverheadSeconds: 1e-6 };
-    // 1e12 FLOPs at 2e14 = 5 ms, 1.5e9 bytes at 1e12 = 1.5 ms, + 1 µs; the bound is still the larger term.
-    const r = roofline(1e12, 1.5e9, 1e15, 1e12, 1e6, extras);
-    expect(r.bound).toBe('compute');
-    expect(r.timeSeconds).toBeCloseTo(6.501e-3, 15);
-    // Without exps, at peak: 1 ms + 1.5 ms + 1 µs, memory-bound.
-    expect(roofline(1e12, 1.5e9, 1e15, 1e12, 0, extras)).toEqual({ timeSeconds: 1e-3 + 1.5e-3 + 1e-6, bound: 'memory' });
-    // Not serial: the larger of the two.
-    expect(roofline(1e12, 1.5e9, 1e15, 1e12, 0, { ...extras, serial: false }).timeSeconds).toBeCloseTo(1.501e-3, 15);
-  });
   it('a step whose weights and KV cache fit in the measured resident working set streams at the measured cache rate', () => {
     const extras = { ...NO_EXTRAS, cacheBytes: 8e6, cacheBytesPerSecond: 60e9 };
     expect(stepBandwidth(8e6, 20e9, extras)).toBe(60e9); // exactly the resident size: fits
