@@ -23,7 +23,7 @@ describe('calibrate', () => {
   it('writes a host profile in the shared schema, every figure measured with its spread', () => {
     const r = cli(['calibrate', '--out', host]);
     expect(r.status).toBe(0);
-    expect(r.stderr).toMatch(/calibrate \[6\/6\] done/);
+    expect(r.stderr).toMatch(/calibrate \[(\d+)\/\1\] done/);
     const { profile, hardware } = parseProfile(JSON.parse(readFileSync(host, 'utf8')), host, 'host');
     expect(profile.peakFlopPerSecond.fp32?.flags).toEqual(['measured']);
     expect(profile.memoryBandwidthBytesPerSecond.measurement?.runs).toBe(5);
@@ -32,6 +32,14 @@ describe('calibrate', () => {
     expect(hardware.extras?.expPerSecond).toBeGreaterThan(0);
     expect(hardware.extras?.operatorOverheadSeconds).toBeGreaterThan(0);
     expect(hardware.extras?.attentionFlopPerSecond.decode).toBeGreaterThan(0);
+    expect(hardware.extras?.fewRowGemmFlopPerSecond).toBeGreaterThan(0);
+    // Where the OS reports an L3, the cache rate is measured and the resident working set is a probed fraction of it.
+    if (profile.lastLevelCacheBytes !== undefined) {
+      expect(profile.lastLevelCacheBandwidthBytesPerSecond?.measurement?.runs).toBe(5);
+      const resident = profile.lastLevelCacheResidentBytes?.value ?? -1;
+      expect(resident).toBeGreaterThanOrEqual(0);
+      expect(resident).toBeLessThanOrEqual(profile.lastLevelCacheBytes.value);
+    }
   });
 });
 
