@@ -7,6 +7,19 @@ import { cacheView, mat, view } from './tensor.js';
 
 export type { Calibration, Measured } from '../core/calibration.js';
 
+/** A probe: `work` units over the median time of `reps` calls of `once` (calibrate warms each probe up first). */
+function medianRate(work: number, once: () => void, reps: number): () => number {
+  return () => {
+    const samples: number[] = [];
+    for (let r = 0; r < reps; r++) {
+      const t0 = now();
+      once();
+      samples.push(now() - t0);
+    }
+    return work / summarize(samples).medianSeconds;
+  };
+}
+
 /**
  * A probe of the engine's attention kernel's FLOP rate, counted as the exact model counts the core
  * (2·(d_q + d_v) + 5 per pair and map): 8 maps over 2 cached heads of 64 (grouped, as GQA and GTA attend), prefill
@@ -33,16 +46,7 @@ function attentionProbe(backend: Backend, phase: 'prefill' | 'decode'): () => nu
   const pairs = phase === 'prefill' ? (keys * (keys + 1)) / 2 : keys;
   const flops = pairs * maps * (2 * d + 2 * d + 5);
   const counters = newCounters();
-  return () => {
-    backend.attend(args, counters);
-    const samples: number[] = [];
-    for (let r = 0; r < 5; r++) {
-      const t0 = now();
-      backend.attend(args, counters);
-      samples.push(now() - t0);
-    }
-    return flops / summarize(samples).medianSeconds;
-  };
+  return medianRate(flops, () => { backend.attend(args, counters); }, 5);
 }
 
 /**
@@ -55,15 +59,7 @@ function weightStreamProbe(backend: Backend): () => number {
   const b = backend.alloc(n * n);
   const c = backend.alloc(n);
   const counters = newCounters();
-  return () => {
-    const samples: number[] = [];
-    for (let r = 0; r < 5; r++) {
-      const t0 = now();
-      backend.gemm(mat(a, 0, 1, n), mat(b, 0, n, n), mat(c, 0, 1, n), counters);
-      samples.push(now() - t0);
-    }
-    return (n * n * 4) / summarize(samples).medianSeconds;
-  };
+  return medianRate(n * n * 4, () => { backend.gemm(mat(a, 0, 1, n), mat(b, 0, n, n), mat(c, 0, 1, n), counters); }, 5);
 }
 
 /**
@@ -78,19 +74,7 @@ function cyclicStreamProbe(backend: Backend, bytes: number): () => number {
   const b = backend.alloc(k * n).fill(0.5);
   const c = backend.alloc(n);
   const counters = newCounters();
-  const once = (): void => {
-    backend.gemm(mat(a, 0, 1, k), mat(b, 0, k, n), mat(c, 0, 1, n), counters);
-  };
-  return () => {
-    once();
-    const samples: number[] = [];
-    for (let r = 0; r < 20; r++) {
-      const t0 = now();
-      once();
-      samples.push(now() - t0);
-    }
-    return (k * n * 4) / summarize(samples).medianSeconds;
-  };
+  return medianRate(k * n * 4, () => { backend.gemm(mat(a, 0, 1, k), mat(b, 0, k, n), mat(c, 0, 1, n), counters); }, 20);
 }
 
 /** Working sets probed for cache residency, as fractions of the last-level cache the OS reports. */
@@ -108,6 +92,7 @@ function residentBytes(backend: Backend, llc: number, cacheRate: number, memoryR
   for (const f of RESIDENT_STEPS) {
     const bytes = Math.floor(f * llc);
     const probe = cyclicStreamProbe(backend, bytes);
+    probe();
     const rate = summarize([probe(), probe(), probe()]).medianSeconds;
     if (rate < threshold) break;
     fits = bytes;
@@ -122,19 +107,7 @@ function fewRowGemmProbe(backend: Backend): () => number {
   const b = backend.alloc(k * n).fill(0.25);
   const c = backend.alloc(m * n);
   const counters = newCounters();
-  const once = (): void => {
-    backend.gemm(mat(a, 0, m, k), mat(b, 0, k, n), mat(c, 0, m, n), counters);
-  };
-  return () => {
-    once();
-    const samples: number[] = [];
-    for (let r = 0; r < 20; r++) {
-      const t0 = now();
-      once();
-      samples.push(now() - t0);
-    }
-    return (2 * m * k * n) / summarize(samples).medianSeconds;
-  };
+  return medianRate(2 * m * k * n, () => { backend.gemm(mat(a, 0, m, k), mat(b, 0, k, n), mat(c, 0, m, n), counters); }, 20);
 }
 
 /** Seconds per call of a tiny GEMM: what dispatching one operator to the kernel threads costs. */
