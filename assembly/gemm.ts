@@ -162,4 +162,3 @@ export function gemmSmall(
   }
   count(counters, CNT_MADD, <f64>m * <f64>k * <f64>n);
 }
-
