@@ -17,7 +17,7 @@ export interface Measured {
 /** The kernel engine's own primitives, measured on this machine. */
 export interface Calibration {
   readonly gemmFlopPerSecond: Measured;
-  /** GEMM with 4 rows (decode at batch 4), weights resident in cache: the unpacked kernel's compute rate. */
+  /** GEMM with 4 rows (decode at batch 4), weights read from memory: the unpacked kernel's rate. */
   readonly fewRowGemmFlopPerSecond: Measured;
   readonly readBytesPerSecond: Measured;
   readonly expPerSecond: Measured;

@@ -55,7 +55,7 @@ export function hostProfile(c: Calibration, date: string): HardwareProfile {
           lastLevelCacheBandwidthBytesPerSecond: measured(c.cache.bytesPerSecond, 'the one-row GEMM against a matrix of an eighth of the last-level cache, read repeatedly so it stays resident, all threads'),
           lastLevelCacheResidentBytes: { value: c.cache.residentBytes, source: 'calibrate', flags: ['measured'], note: 'largest of 1/8, 1/4, 3/8, 1/2, 3/4 and all of the cache that a repeated one-row GEMM still streams faster than the geometric mean of the cache and memory rates' },
         }),
-    fewRowGemmFlopPerSecond: measured(c.fewRowGemmFlopPerSecond, 'a 4-row GEMM (4×1024·1024×1024, weights resident in cache) of the kernel engine, all threads: the unpacked kernel decode projections use'),
+    fewRowGemmFlopPerSecond: measured(c.fewRowGemmFlopPerSecond, 'a 4-row GEMM (4×1024·1024×1024) of the kernel engine over 16 weight matrices in rotation, so its weights come from memory as decode projections\' do, all threads: the unpacked kernel those projections use'),
     attentionFlopPerSecond: {
       prefill: measured(c.attentionPrefillFlopPerSecond, 'the engine\'s fused causal attention, 8 maps over 2 heads of 64, S = 512, counted as the exact model counts it'),
       decode: measured(c.attentionDecodeFlopPerSecond, 'one decode step of the engine\'s attention over 4096 keys, 8 maps over 2 heads of 64, its 4 MiB KV cache resident in cache (the arithmetic rate; cache reads are the memory term)'),

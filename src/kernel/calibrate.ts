@@ -100,14 +100,25 @@ function residentBytes(backend: Backend, llc: number, cacheRate: number, memoryR
   return fits;
 }
 
-/** A probe of the compute rate of 4-row products (decode at batch 4) with the weights in cache. */
+/** Weight matrices the few-row probe rotates over: 16 × 4 MiB, so each call reads its weights from memory. */
+const FEW_ROW_SETS = 16;
+
+/**
+ * A probe of the rate of 4-row products (decode at batch 4) whose weights come from memory, as decode projections
+ * read them: a 4×1024·1024×1024 GEMM over FEW_ROW_SETS weight matrices in rotation. At 2 FLOPs per weight byte this
+ * kernel is compute-bound, and the rate includes the stalls on those reads, which it does not hide (with the
+ * weights in cache the same product runs up to 1.5× faster).
+ */
 function fewRowGemmProbe(backend: Backend): () => number {
   const [m, k, n] = [4, 1024, 1024];
   const a = backend.alloc(m * k).fill(0.5);
-  const b = backend.alloc(k * n).fill(0.25);
+  const bs = Array.from({ length: FEW_ROW_SETS }, () => backend.alloc(k * n).fill(0.25));
   const c = backend.alloc(m * n);
   const counters = newCounters();
-  return medianRate(2 * m * k * n, () => { backend.gemm(mat(a, 0, m, k), mat(b, 0, k, n), mat(c, 0, m, n), counters); }, 20);
+  let next = 0;
+  return medianRate(2 * m * k * n, () => {
+    backend.gemm(mat(a, 0, m, k), mat(bs[next++ % FEW_ROW_SETS]!, 0, k, n), mat(c, 0, m, n), counters);
+  }, 2 * FEW_ROW_SETS);
 }
 
 /** Seconds per call of a tiny GEMM: what dispatching one operator to the kernel threads costs. */
