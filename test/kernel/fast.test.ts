@@ -5,20 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AttendArgs, type Counters, type Mat, newCounters, type View } from '../../src/kernel/backend.js';
 import { jsElementwise } from '../../src/kernel/elementwise.js';
 import { createFastBackend, type FastBackend } from '../../src/kernel/fast/index.js';
+import { seeded } from '../../src/kernel/random.js';
 import { createReferenceBackend } from '../../src/kernel/reference-backend.js';
 import { ropeTable } from '../../src/kernel/tensor.js';
 
-/** Deterministic uniform numbers in [−1, 1) (mulberry32). */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  };
-}
+/** Deterministic uniform numbers in [−1, 1): the kernels' own seeded generator. */
+const rng = seeded;
 
 const backends = new Map<number, FastBackend>();
 beforeAll(async () => {

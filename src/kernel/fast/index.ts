@@ -100,10 +100,15 @@ export async function createFastBackend(opts: { threads: number; relaxedSimd?: b
     return sums;
   }
 
-  function gemm(a: Mat, b: Mat, c: Mat, counters: Counters): void {
+  /** Throws unless C = A · B has matching shapes. */
+  function checkProduct(what: string, a: Mat, b: Mat, c: Mat): void {
     if (a.cols !== b.rows || c.rows !== a.rows || c.cols !== b.cols) {
-      throw new RangeError(`gemm: shapes ${a.rows}×${a.cols} · ${b.rows}×${b.cols} → ${c.rows}×${c.cols} do not match`);
+      throw new RangeError(`${what}: shapes ${a.rows}×${a.cols} · ${b.rows}×${b.cols} → ${c.rows}×${c.cols} do not match`);
     }
+  }
+
+  function gemm(a: Mat, b: Mat, c: Mat, counters: Counters): void {
+    checkProduct('gemm', a, b, c);
     // Waking the workers costs more than a small product (MLA's and GTA's per-head GEMMs in decode) takes.
     const alone = a.rows * a.cols * b.cols < SOLO_MULTIPLY_ADDS;
     // A few rows (decode), not tiny: split by rows of B into K_CHUNKS partial products (independent of the
@@ -130,9 +135,7 @@ export async function createFastBackend(opts: { threads: number; relaxedSimd?: b
   }
 
   function gemmBatch(a: Mat, b: Mat, c: Mat, count: number, s: BatchStrides, counters: Counters): void {
-    if (a.cols !== b.rows || c.rows !== a.rows || c.cols !== b.cols) {
-      throw new RangeError(`gemmBatch: shapes ${a.rows}×${a.cols} · ${b.rows}×${b.cols} → ${c.rows}×${c.cols} do not match`);
-    }
+    checkProduct('gemmBatch', a, b, c);
     if (count <= 0) return;
     ensureScratch(kernels.gemmScratchBytes());
     const alone = count * a.rows * a.cols * b.cols < SOLO_MULTIPLY_ADDS;
