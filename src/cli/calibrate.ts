@@ -13,19 +13,25 @@ function hasProbes(b: Backend & Partial<Probes>): b is Backend & Probes {
   return b.measureGemmFlopPerSecond !== undefined && b.measureReadBytesPerSecond !== undefined && b.measureExpPerSecond !== undefined;
 }
 
+/** Rounds of every probe; each figure is the median over them. */
+const ROUNDS = 15;
+
 /** Runs the command. */
 export async function runCalibrate(o: { threads?: string | undefined; out?: string | undefined }): Promise<void> {
   const threads = o.threads === undefined ? defaultThreads() : positiveInt('--threads', o.threads);
   const backend = await openBackend('fast', threads);
   try {
     if (!hasProbes(backend)) throw new UserError('calibrate', '', 'the fast kernel backend is not available (run `npm run build`)');
-    const c = calibrate(backend, threads, 5, (done, total, what) => {
-      process.stderr.write(`calibrate [${String(done)}/${String(total)}] ${what}\n`);
+    // In a terminal each progress line overwrites the last; in a log, every step is a line.
+    const tty = process.stderr.isTTY;
+    const c = calibrate(backend, threads, ROUNDS, (done, total, what) => {
+      const line = `calibrate [${String(done)}/${String(total)}] ${what}`;
+      process.stderr.write(tty ? `\r\x1b[K${line}${done === total ? '\n' : ''}` : `${line}\n`);
     }, lastLevelCacheBytes());
     const profile = hostProfile(c, new Date().toISOString().slice(0, 10));
     const out = o.out ?? HOST_PROFILE;
     writeAll(fileSink(out), JSON.stringify(profile, null, 2) + '\n');
-    process.stderr.write(`wrote ${out}: fp32 ${si(c.gemmFlopPerSecond.median, 'FLOP/s')}, read ${si(c.readBytesPerSecond.median, 'B/s')}, exp ${si(c.expPerSecond.median, '/s')}, overhead ${seconds(c.operatorOverheadSeconds.median)} per operator${c.cache === undefined ? '' : `, cache ${si(c.cache.bytesPerSecond.median, 'B/s')}`}, ${String(threads)} threads\n`);
+    process.stderr.write(`wrote ${out}: fp32 ${si(c.gemmFlopPerSecond.median, 'FLOP/s')}, read ${si(c.readBytesPerSecond.median, 'B/s')}, exp ${si(c.expPerSecond.median, '/s')}, overhead ${seconds(c.operatorOverheadSeconds.median)} per operator${c.cache === undefined ? '' : `, ${si(c.cache.workingSet[0]?.rate.median ?? 0, 'B/s')} over ${String(Math.round((c.cache.workingSet[0]?.bytes ?? 0) / 2 ** 20))} MiB read again and again`}, ${String(threads)} threads\n`);
   } finally {
     backend.dispose();
   }

@@ -20,6 +20,7 @@ export interface ValidateOptions {
   quick: boolean;
   measurements?: string | undefined;
   threads?: string | undefined;
+  passes?: string | undefined;
   backend: string;
   hardware?: string | undefined;
   format: string;
@@ -29,6 +30,9 @@ export interface ValidateOptions {
 /** The paper's 160M, 500M and 1B models and Llama-2-7B; --quick keeps one 160M model per variant. */
 const FULL_MODELS = ['paper/160m-mha', 'paper/160m-gqa', 'paper/160m-mla', 'paper/160m-gta1', 'paper/160m-gta2', 'paper/500m-mha', 'paper/500m-gqa', 'paper/500m-mla', 'paper/500m-gta3', 'paper/500m-gta4', 'paper/gqa-1b', 'paper/gta-1b', 'llama-2-7b'];
 const QUICK_MODELS = ['paper/160m-mha', 'paper/160m-gqa', 'paper/160m-mla', 'paper/160m-gta1'];
+
+/** Passes over the grid when --passes is not given. */
+const DEFAULT_PASSES = 3;
 
 /** Predictions for timings measured elsewhere. */
 function fromMeasurements(file: string): ValidationPoint[] {
@@ -54,10 +58,11 @@ export async function runValidate(o: ValidateOptions): Promise<void> {
     const hw = hostHardware(o.hardware);
     const grid = o.quick ? QUICK_GRID : FULL_GRID;
     const models = (o.quick ? QUICK_MODELS : FULL_MODELS).map(loadModel);
+    const passes = o.passes === undefined ? DEFAULT_PASSES : positiveInt('--passes', o.passes);
     const backend = await openBackend(kind, threads);
-    const progress = startProgress(models.length * gridPoints(grid).length, 'validate', 'points');
+    const progress = startProgress(passes * models.length * gridPoints(grid).length, 'validate', 'timed points');
     try {
-      points = validate(models, hw, grid, backend, kind === 'fast', (_p, done) => void progress.tick(done));
+      points = validate(models, hw, grid, backend, kind === 'fast', () => undefined, { passes }, (done) => void progress.tick(done));
     } finally {
       progress.stop();
       backend.dispose();

@@ -3,6 +3,7 @@
  * is written and read back in the activation dtype) or fused FlashAttention-style (no score traffic; K and V are
  * re-read once per query tile of `Br` rows).
  */
+import { compile } from './compile.js';
 import { product, sum, type Formula } from './formula.js';
 import { op, type OpDef } from './op.js';
 
@@ -24,6 +25,26 @@ export interface CoreShape {
   readonly valueAct: Formula;
   /** Elements per key token a fused kernel reads from the cache (keys and values may overlap, as in MLA). */
   readonly fusedCache: Formula;
+}
+
+/** The numbers a kernel's speed depends on, evaluated from a core shape. */
+export interface AttentionShape {
+  /** Maps per cached key element: maps × qkDim ÷ key elements read per token (1 for MHA, n_h/n_kv for GQA). */
+  readonly reuse: number;
+  /** Mean of the score and value dimensions. */
+  readonly dim: number;
+}
+
+/** The formulas attentionShape evaluates (listed so the formula catalog compiles them). */
+export function shapeFormulas(shape: CoreShape): Formula[] {
+  return [shape.maps, shape.qkDim, shape.valueDim, shape.keyCache, shape.keyAct];
+}
+
+/** A core shape's reuse and dimension with the model's symbols bound. */
+export function attentionShape(shape: CoreShape, sym: Record<string, number>): AttentionShape {
+  const [maps, qk, value, keyCache, keyAct] = shapeFormulas(shape).map((f) => compile(f)(sym)) as [number, number, number, number, number];
+  const keys = keyCache + keyAct;
+  return { reuse: keys > 0 ? (maps * qk) / keys : maps, dim: (qk + value) / 2 };
 }
 
 /** Pair-count conventions of prefill: causal counts S(S+1)/2 (query, key) pairs, dense counts S². */

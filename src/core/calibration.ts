@@ -6,6 +6,9 @@
  */
 export const FEW_ROWS = 8;
 
+/** Inner dimension of the calibrated GEMM grid's products. */
+export const GEMM_GRID_DEPTH = 512;
+
 /** A measured rate: median of runs, with min and max. */
 export interface Measured {
   readonly median: number;
@@ -14,9 +17,18 @@ export interface Measured {
   readonly runs: number;
 }
 
+/** A rate measured at one shape of a two-parameter grid. */
+export interface MeasuredAt {
+  readonly x: number;
+  readonly y: number;
+  readonly rate: Measured;
+}
+
 /** The kernel engine's own primitives, measured on this machine. */
 export interface Calibration {
   readonly gemmFlopPerSecond: Measured;
+  /** GEMM rate by rows (x) and output columns (y), inner dimension GEMM_GRID_DEPTH. */
+  readonly gemmGrid: readonly MeasuredAt[];
   /** GEMM with 4 rows (decode at batch 4), weights read from memory: the unpacked kernel's rate. */
   readonly fewRowGemmFlopPerSecond: Measured;
   readonly readBytesPerSecond: Measured;
@@ -24,10 +36,14 @@ export interface Calibration {
   readonly operatorOverheadSeconds: Measured;
   readonly attentionPrefillFlopPerSecond: Measured;
   readonly attentionDecodeFlopPerSecond: Measured;
+  /** The attention kernel's prefill rate by sequence length (x) and head dimension (y). */
+  readonly attentionPrefillGrid: readonly MeasuredAt[];
+  /** Its decode rate by maps per cached key head (x) and head dimension (y). */
+  readonly attentionDecodeGrid: readonly MeasuredAt[];
   /**
-   * The last-level cache (absent when the OS does not report its size): its size, the rate of streaming weights
-   * resident in it, and the largest working set measured to stay resident.
+   * The last-level cache (absent when the OS does not report its size): its size, and the rate of a one-row GEMM
+   * cycling over working sets from an eighth of it to twice it.
    */
-  readonly cache?: { readonly bytes: number; readonly bytesPerSecond: Measured; readonly residentBytes: number } | undefined;
+  readonly cache?: { readonly bytes: number; readonly workingSet: readonly { readonly bytes: number; readonly rate: Measured }[] } | undefined;
   readonly threads: number;
 }

@@ -1,5 +1,5 @@
 /** Every formula the engine can evaluate, gathered by walking each variant's structures under every setting. */
-import { PAIR_MODES, tileDim } from './attention-core.js';
+import { PAIR_MODES, shapeFormulas, tileDim } from './attention-core.js';
 import type { Formula } from './formula.js';
 import { COST_MODEL_DEFS } from './cost-models/index.js';
 import { cacheFormula, parameterFormula } from './model.js';
@@ -34,7 +34,9 @@ export function allFormulas(): Formula[] {
       out.add(variantOf(a).params(a));
       out.add(variantOf(a).cacheElems(a));
       for (const ctx of allContexts()) {
-        out.add(tileDim(variantOf(a).core(a, ctx)));
+        const core = variantOf(a).core(a, ctx);
+        out.add(tileDim(core));
+        for (const f of shapeFormulas(core)) out.add(f);
         for (const cost of Object.values(COST_MODEL_DEFS)) {
           if (cost.unsupported(m) !== undefined) continue;
           for (const { def } of cost.scopeOps(m, ctx, 'model')) for (const f of [...OP_FIELDS, ...COUNT_FIELDS]) out.add(def[f]);

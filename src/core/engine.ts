@@ -2,7 +2,7 @@
  * Evaluation of a model on a device: a Plan compiles the operator formulas of one (model, device, phase, kernel
  * style, scope) once; each point (batch, lengths, bit widths) then costs only plain arithmetic, which keeps sweeps fast.
  */
-import { tileDim } from './attention-core.js';
+import { attentionShape, tileDim, type AttentionShape } from './attention-core.js';
 import type { Bits, DType } from './dtype.js';
 import { COST_MODEL_DEFS, type CostModelDef } from './cost-models/index.js';
 import { compile, compileBody, jsSource, type CompiledFormula } from './compile.js';
@@ -11,6 +11,8 @@ import { cacheFormula, modelSymbols, parameterFormula, type PlacedOp, type Scope
 import type { ModelConfig } from './model-config.js';
 import { OP_FIELDS } from './op.js';
 import { FEW_ROWS } from './calibration.js';
+import type { AttentionRates } from './hardware.js';
+import { rateAt } from './rate-grid.js';
 import { intensity, NO_EXTRAS, roofline, stepBandwidth, type Bound, type RooflineExtras } from './roofline.js';
 import { variantOf, type OpsContext } from './variants/index.js';
 import { cachedTokens, pairsFormula, TILE_COUNT, TILE_ROWS, tokenCounts, type CostModel, type Phase } from './workload.js';
@@ -67,7 +69,7 @@ export class MissingPeakError extends Error {
 }
 
 /** Totals and footprint parts written into `out` = [flops, bytes, timeSeconds, activationBytes, layerWeightBytes]. */
-type SummaryFn = (v: Float64Array, out: Float64Array, peak: number, bandwidth: number, expRate: number, overhead: number, attnRate: number, cacheBytes: number, cacheRate: number) => void;
+type SummaryFn = (v: Float64Array, out: Float64Array, peaks: Float64Array, bandwidth: number, expRate: number, overhead: number, attnRate: number, stepBandwidth: (residentBytes: number, memoryRate: number) => number) => void;
 
 /** Symbols a point sets, first in the summary function's value array; the plan's constants follow. */
 const VARYING = ['B', 'T', 'K', 'w', 'a', 'kv'] as const;
@@ -88,26 +90,27 @@ function summaryFunction(names: readonly string[], derived: readonly [string, st
   ];
   // The step's reused bytes first (same order and arithmetic as Plan.residentBytes), to pick the bandwidth.
   for (const { def, count } of ops) lines.push(`$ws += ${String(count)} * ((${jsSource(def.weight)}) + (${jsSource(def.kvRead)}));`);
-  lines.push('const $bw = $cacheRate > 0 && $ws <= $cacheBytes ? $cacheRate : $bandwidth;');
-  for (const { def, count } of ops) {
+  lines.push('const $bw = $stepBandwidth($ws, $bandwidth);');
+  ops.forEach(({ def, count }, i) => {
     const c = String(count);
-    // Same arithmetic as computeSeconds() and roofline(), then the overhead.
+    // Same arithmetic as computeSeconds() and roofline(), then the overhead; each operator has its own peak.
     const e = jsSource(def.exps);
-    const compute = def.exps === '0' ? '$f / $peak' : `((${e}) > 0 && $attnRate > 0 ? $f / $attnRate : $f / $peak + ($expRate > 0 ? (${e}) / $expRate : 0))`;
+    const peak = `$peaks[${String(i)}]`;
+    const compute = def.exps === '0' ? `$f / ${peak}` : `((${e}) > 0 && $attnRate > 0 ? $f / $attnRate : $f / ${peak} + ($expRate > 0 ? (${e}) / $expRate : 0))`;
     lines.push(
       `$f = ${jsSource(def.flops)};`,
       `$b = ${[def.weight, def.actRead, def.actWrite, def.kvRead, def.kvWrite].map((x) => `(${jsSource(x)})`).join(' + ')};`,
       `$c = ${compute}; $m = $b / $bw;`,
       `$flops += ${c} * $f; $bytes += ${c} * $b; $time += ${c} * (($c >= $m ? $c : $m) + $overhead);`,
     );
-  }
+  });
   for (const { def, count, perLayer } of modelOps) {
     if (footprint.activation === 'largest-op-io') lines.push(`$r = (${jsSource(def.actRead)}) + (${jsSource(def.actWrite)}); if ($r > $act) $act = $r;`);
     else if (perLayer) lines.push(`$act += ${jsSource(def.actWrite)};`);
     if (footprint.weights === 'layer-loads' && perLayer) lines.push(`$wt += ${String(count)} * (${jsSource(def.weight)});`);
   }
   lines.push('$out[0] = $flops; $out[1] = $bytes; $out[2] = $time; $out[3] = $act; $out[4] = $wt;');
-  return compileBody<SummaryFn>(['$v', '$out', '$peak', '$bandwidth', '$expRate', '$overhead', '$attnRate', '$cacheBytes', '$cacheRate'], lines.join('\n'));
+  return compileBody<SummaryFn>(['$v', '$out', '$peaks', '$bandwidth', '$expRate', '$overhead', '$attnRate', '$stepBandwidth'], lines.join('\n'));
 }
 
 interface CompiledOp {
@@ -156,27 +159,41 @@ export class Plan {
   private readonly tileCount = compile(TILE_COUNT);
   private readonly cacheElems: number;
   private readonly phase: Phase;
+  private readonly attention: { readonly shape: AttentionShape; readonly rates: AttentionRates | undefined };
+  /** Per operator: output columns per row when it multiplies by weights (a GEMM), else 0. */
+  private readonly gemmCols: Float64Array;
+  private readonly opPeaks: Float64Array;
+  private readonly stepBandwidth: (residentBytes: number, memoryRate: number) => number;
 
   constructor(readonly model: ModelConfig, readonly hardware: Hardware, spec: PlanSpec) {
     this.phase = spec.phase;
     this.cost = COST_MODEL_DEFS[spec.costModel ?? 'exact'];
-    const x = hardware.extras;
-    this.extras = x === undefined ? NO_EXTRAS : {
-      ...x,
-      attentionFlopPerSecond: x.attentionFlopPerSecond[spec.phase],
-      cacheBytesPerSecond: x.cacheBytesPerSecond * hardware.efficiency.memory,
-    };
     const why = this.cost.unsupported(model);
     if (why !== undefined) throw new UnsupportedModelError(why);
     spec = { ...spec, pairs: this.cost.pairMode(spec.pairs) };
     const variant = variantOf(model.attention);
     this.sym = { ...modelSymbols(model), B: 0, T: 0, K: 0, P: 0, w: 0, a: 0, kv: 0, M: hardware.onChipMemoryBytes, d_t: 0, Br: 0, n_t: 0 };
-    this.sym.d_t = compile(tileDim(variant.core(model.attention, spec)))(this.sym);
+    const core = variant.core(model.attention, spec);
+    this.sym.d_t = compile(tileDim(core))(this.sym);
+    const x = hardware.extras;
+    this.attention = { shape: attentionShape(core, this.sym), rates: x?.attentionFlopPerSecond };
+    this.extras = x === undefined ? NO_EXTRAS : {
+      ...x,
+      attentionFlopPerSecond: this.phase === 'decode' ? this.attentionRate(1) : x.attentionFlopPerSecond.prefill,
+      workingSet: x.workingSet === undefined ? undefined : { bytes: x.workingSet.bytes, bytesPerSecond: x.workingSet.bytesPerSecond.map((r) => r * hardware.efficiency.memory) },
+    };
+    const extras = this.extras;
+    this.stepBandwidth = (ws, memoryRate) => stepBandwidth(ws, memoryRate, extras);
     const placed = this.cost.scopeOps(model, spec, spec.scope);
     this.ops = compileOps(placed);
     const constants = Object.keys(this.sym).filter((k) => !(VARYING as readonly string[]).includes(k) && !(DERIVED as readonly string[]).includes(k));
     const names = [...VARYING, ...constants];
     this.values = Float64Array.from(names, (n) => this.sym[n] ?? 0);
+    // An operator that multiplies activations by weights is a GEMM; its output columns are what it writes per row
+    // (one token of one sequence) at one byte per element.
+    const unit = { ...this.sym, B: 1, T: 1, K: 1, P: 1, w: 1, a: 1, kv: 1 };
+    this.gemmCols = Float64Array.from(this.ops, (o) => (o.fields[1]!(unit) > 0 && o.macs(unit) > 0 ? o.fields[3]!(unit) : 0));
+    this.opPeaks = new Float64Array(this.ops.length);
     const derived: [string, string][] = [
       ['P', jsSource(pairsFormula(spec.phase, spec.pairs))],
       ['Br', jsSource(TILE_ROWS)],
@@ -217,6 +234,34 @@ export class Plan {
     return { flopPerSecond: peak * eff.compute, bytesPerSecond: this.hardware.memoryBandwidthBytesPerSecond * eff.memory };
   }
 
+  /**
+   * Each operator's compute peak for products of `rows` rows, into this.opPeaks: `peak` (from peaks()), except that
+   * a calibrated profile's GEMM grid gives the rate at the operator's own shape (rows × output columns) for the
+   * operators that multiply by weights, above FEW_ROWS rows.
+   */
+  private operatorPeaks(peak: number, rows: number): Float64Array {
+    const grid = this.hardware.extras?.gemmGrid;
+    const out = this.opPeaks;
+    for (let i = 0; i < out.length; i++) {
+      const cols = this.gemmCols[i]!;
+      out[i] = grid !== undefined && cols > 0 && rows > FEW_ROWS ? rateAt(grid, rows, cols) * this.hardware.efficiency.compute : peak;
+    }
+    return out;
+  }
+
+  /**
+   * The attention kernel's measured FLOP rate at this plan's shape for `tokens` new tokens per sequence: read off
+   * the profile's grid for the phase when it has one (prefill by sequence length and head dimension, decode by maps
+   * per cached key head and head dimension), else its single figure; 0 when the profile measured none.
+   */
+  attentionRate(tokens: number): number {
+    const r = this.attention.rates;
+    if (r === undefined) return 0;
+    const { reuse, dim } = this.attention.shape;
+    if (this.phase === 'decode') return r.decodeGrid === undefined ? r.decode : rateAt(r.decodeGrid, reuse, dim);
+    return r.prefillGrid === undefined ? r.prefill : rateAt(r.prefillGrid, tokens, dim);
+  }
+
   /** Σ count × (weight + KV-cache bytes read) of the scope's operators: what every step of this scope reads again. */
   private residentBytes(): number {
     let ws = 0;
@@ -227,13 +272,16 @@ export class Plan {
   /** Every operator's cost at a point. */
   operators(p: Point): OpResult[] {
     this.bind(p);
-    const { flopPerSecond, bytesPerSecond: memoryRate } = this.peaks(p.bits, (this.sym.B ?? 0) * (this.sym.T ?? 0));
+    const rows = (this.sym.B ?? 0) * (this.sym.T ?? 0);
+    const { flopPerSecond, bytesPerSecond: memoryRate } = this.peaks(p.bits, rows);
+    const opPeaks = this.operatorPeaks(flopPerSecond, rows);
     const s = this.sym;
     const bytesPerSecond = stepBandwidth(this.residentBytes(), memoryRate, this.extras);
-    return this.ops.map((o) => {
+    const extras = this.extras === NO_EXTRAS ? NO_EXTRAS : { ...this.extras, attentionFlopPerSecond: this.attentionRate(s.T ?? 0) };
+    return this.ops.map((o, i) => {
       const [flops, weight, actRead, actWrite, kvRead, kvWrite] = o.fields.map((f) => f(s)) as [number, number, number, number, number, number];
       const total = weight + actRead + actWrite + kvRead + kvWrite;
-      const { timeSeconds, bound } = roofline(flops, total, flopPerSecond, bytesPerSecond, o.exps(s), this.extras);
+      const { timeSeconds, bound } = roofline(flops, total, opPeaks[i]!, bytesPerSecond, o.exps(s), extras);
       return {
         name: o.name,
         count: o.count,
@@ -276,7 +324,7 @@ export class Plan {
     const { flopPerSecond, bytesPerSecond } = this.peaks(p.bits, v[0] * v[1]);
     const out = this.out;
     const extras = this.extras;
-    this.summarize(v, out, flopPerSecond, bytesPerSecond, extras.expPerSecond, extras.operatorOverheadSeconds, extras.attentionFlopPerSecond, extras.cacheBytes, extras.cacheBytesPerSecond);
+    this.summarize(v, out, this.operatorPeaks(flopPerSecond, v[0] * v[1]), bytesPerSecond, extras.expPerSecond, extras.operatorOverheadSeconds, extras === NO_EXTRAS ? 0 : this.attentionRate(v[1]), this.stepBandwidth);
     return { totals: { flops: out[0]!, bytes: out[1]!, timeSeconds: out[2]! }, memory: this.footprint(p, out[3]!, out[4]!) };
   }
 

@@ -1,12 +1,28 @@
 /** A device as the roofline sees it: plain numbers in SI units, dense peaks. */
 import type { DType } from './dtype.js';
+import type { RateGrid } from './rate-grid.js';
 import type { RooflineExtras } from './roofline.js';
 
-/** A calibrated profile's measured roofline terms; the attention kernel's rate differs between phases. */
+/**
+ * The attention kernel's measured FLOP rate per phase: one figure each, and optionally grids by shape that replace
+ * it (prefill by sequence length and head dimension, decode by maps per cached key head and head dimension).
+ */
+export interface AttentionRates {
+  readonly prefill: number;
+  readonly decode: number;
+  /** xs: sequence lengths, ys: head dimensions. */
+  readonly prefillGrid?: RateGrid | undefined;
+  /** xs: maps per cached key head (how many maps share each cached key), ys: head dimensions. */
+  readonly decodeGrid?: RateGrid | undefined;
+}
+
+/** A calibrated profile's measured roofline terms; the attention kernel's rate differs between phases and shapes. */
 export interface HardwareExtras extends Omit<RooflineExtras, 'attentionFlopPerSecond'> {
-  readonly attentionFlopPerSecond: { readonly prefill: number; readonly decode: number };
+  readonly attentionFlopPerSecond: AttentionRates;
   /** Measured compute rate of products with at most FEW_ROWS rows (the engine's unpacked kernel); 0 = not modelled. */
   readonly fewRowGemmFlopPerSecond: number;
+  /** Measured GEMM rate by rows (xs) and output columns (ys), for products of more than FEW_ROWS rows. */
+  readonly gemmGrid?: RateGrid | undefined;
 }
 
 export interface Hardware {

@@ -16,21 +16,58 @@ export interface RooflineExtras {
    * replaces peak and exp rate for the operators that evaluate exps. 0 = not modelled.
    */
   readonly attentionFlopPerSecond: number;
-  /** Largest working set measured to stay resident in the last-level cache, bytes; 0 = not modelled. */
-  readonly cacheBytes: number;
-  /** Measured rate of streaming data that is resident in the last-level cache; 0 = not modelled. */
-  readonly cacheBytesPerSecond: number;
+  /** Measured streaming rate by working-set size (absent = not modelled). */
+  readonly workingSet: WorkingSetCurve | undefined;
 }
 
-export const NO_EXTRAS: RooflineExtras = { expPerSecond: 0, operatorOverheadSeconds: 0, attentionFlopPerSecond: 0, cacheBytes: 0, cacheBytesPerSecond: 0 };
+/**
+ * Streaming rate by working-set size: what a step that reads `bytes[i]` again and again achieves, ascending in
+ * bytes with rates that never rise (a larger working set never streams faster).
+ */
+export interface WorkingSetCurve {
+  readonly bytes: readonly number[];
+  readonly bytesPerSecond: readonly number[];
+}
+
+export const NO_EXTRAS: RooflineExtras = { expPerSecond: 0, operatorOverheadSeconds: 0, attentionFlopPerSecond: 0, workingSet: undefined };
 
 /**
- * Bandwidth the memory term uses for a whole step: the measured cache rate when the bytes every step reads again
- * (weights and KV cache, `residentBytes`) fit in the working set calibration measured the cache to hold, so
- * repeated steps find them there; otherwise memory bandwidth.
+ * A curve from measured (bytes, rate) points in any order: sorted by size, with the rates replaced by their closest
+ * non-rising fit (pool adjacent violators: a run of sizes whose rates rise is given the run's mean), so noise in one
+ * measurement neither makes a larger working set faster nor drags every smaller size down to it.
+ */
+export function workingSetCurve(points: readonly { bytes: number; bytesPerSecond: number }[]): WorkingSetCurve {
+  const sorted = [...points].sort((a, b) => a.bytes - b.bytes);
+  const blocks: { sum: number; n: number }[] = [];
+  for (const p of sorted) {
+    blocks.push({ sum: p.bytesPerSecond, n: 1 });
+    for (let b = blocks.length - 1; b > 0 && blocks[b]!.sum / blocks[b]!.n > blocks[b - 1]!.sum / blocks[b - 1]!.n; b--) {
+      const last = blocks.pop()!;
+      blocks[b - 1]!.sum += last.sum;
+      blocks[b - 1]!.n += last.n;
+    }
+  }
+  return { bytes: sorted.map((p) => p.bytes), bytesPerSecond: blocks.flatMap((b) => Array.from({ length: b.n }, () => b.sum / b.n)) };
+}
+
+/**
+ * Bandwidth the memory term uses for a whole step that reads `residentBytes` again every step (the scope's weights
+ * and KV cache): on the measured working-set curve, interpolated linearly in log2 of the size between its points and
+ * the smallest size's rate below them; memory bandwidth past its largest point, and never less than it.
  */
 export function stepBandwidth(residentBytes: number, memoryBytesPerSecond: number, extras: RooflineExtras): number {
-  return extras.cacheBytesPerSecond > 0 && residentBytes <= extras.cacheBytes ? extras.cacheBytesPerSecond : memoryBytesPerSecond;
+  const c = extras.workingSet;
+  const n = c === undefined ? 0 : c.bytes.length;
+  if (c === undefined || n === 0 || residentBytes > c.bytes[n - 1]!) return memoryBytesPerSecond;
+  let rate = c.bytesPerSecond[0]!;
+  if (residentBytes > c.bytes[0]!) {
+    let i = 0;
+    while (residentBytes > c.bytes[i + 1]!) i++;
+    const lo = Math.log2(c.bytes[i]!);
+    const t = (Math.log2(residentBytes) - lo) / (Math.log2(c.bytes[i + 1]!) - lo);
+    rate = c.bytesPerSecond[i]! * (1 - t) + c.bytesPerSecond[i + 1]! * t;
+  }
+  return Math.max(rate, memoryBytesPerSecond);
 }
 
 /** Compute seconds of an operator: at the attention kernel's measured rate when it has one, else peak plus exps. */

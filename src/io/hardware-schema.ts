@@ -51,17 +51,40 @@ export const HardwareProfileSchema = z
       .describe('measured rate of streaming weights that are resident in the last-level cache'),
     lastLevelCacheResidentBytes: quantity('bytes')
       .optional()
-      .describe('largest working set measured to stay resident in the last-level cache; with lastLevelCacheBandwidthBytesPerSecond, the exact model streams a step whose weights and KV cache fit in it at the cache rate'),
+      .describe('largest working set measured to stay resident in the last-level cache (profiles from before workingSetBandwidth); with lastLevelCacheBandwidthBytesPerSecond, the exact model streams a step whose weights and KV cache fit in it at the cache rate'),
+    workingSetBandwidth: z
+      .array(quantity('bytes/s (SI)').extend({ bytes: z.number().positive() }).strict())
+      .min(1)
+      .optional()
+      .describe('measured rate of streaming a working set of `bytes` that is read again and again; when present the exact model streams a step whose weights and KV cache (read again every step) total R bytes at this curve\'s rate for R (interpolated in log2 of the size, never below memory bandwidth, memory bandwidth past its largest size)'),
     computeUnits: z.object({ name: z.string(), count: z.number().int().positive(), clockHz: quantity('Hz').optional() }).strict().optional(),
     interconnect: z.object({ scaleUp: link.optional(), host: link.optional() }).strict().optional(),
     powerWatts: quantity('W').optional(),
     expPerSecond: quantity('exponentials per second').optional().describe('measured exp throughput; when present the exact model adds exps / rate to each operator\'s compute time'),
     operatorOverheadSeconds: quantity('seconds').optional().describe('measured fixed cost of one operator invocation; when present the exact model adds it to each operator'),
     attentionFlopPerSecond: z
-      .object({ prefill: quantity('FLOP/s'), decode: quantity('FLOP/s') })
+      .object({
+        prefill: quantity('FLOP/s'),
+        decode: quantity('FLOP/s'),
+        prefillGrid: z
+          .array(quantity('FLOP/s').extend({ seqLen: z.number().positive(), headDim: z.number().positive() }).strict())
+          .min(1)
+          .optional()
+          .describe('prefill rate measured by sequence length and head dimension (a full grid); when present it replaces `prefill`, read at each point\'s shape by interpolation in log2 of both, clamped to the grid'),
+        decodeGrid: z
+          .array(quantity('FLOP/s').extend({ mapsPerKeyHead: z.number().positive(), headDim: z.number().positive() }).strict())
+          .min(1)
+          .optional()
+          .describe('decode rate measured by maps per cached key head and head dimension (a full grid); when present it replaces `decode` in the same way'),
+      })
       .strict()
       .optional()
       .describe('measured FLOP rate of the attention kernel (scores, softmax, values) per phase; when present the exact model uses it for the operators that evaluate exps'),
+    gemmGrid: z
+      .array(quantity('FLOP/s').extend({ rows: z.number().positive(), cols: z.number().positive() }).strict())
+      .min(1)
+      .optional()
+      .describe('measured GEMM rate by rows (tokens × sequences) and output columns (a full grid); when present the exact model reads each weight product\'s compute peak off it at the product\'s own shape (interpolated in log2 of both, clamped to the grid), for products of more than 8 rows'),
     fewRowGemmFlopPerSecond: quantity('FLOP/s')
       .optional()
       .describe('measured compute rate of products with at most 8 rows (the kernel engine runs them without packing the weights); when present it caps the exact model\'s peak for such products'),

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import type { Calibration, Measured } from '../core/calibration.js';
+import { GEMM_GRID_DEPTH, type Calibration, type Measured } from '../core/calibration.js';
 import type { HardwareProfile } from './hardware-schema.js';
 import { HARDWARE_DIR } from './resolve.js';
 
@@ -43,6 +43,7 @@ export function hostProfile(c: Calibration, date: string): HardwareProfile {
     peakFlopPerSecond: {
       fp32: measured(c.gemmFlopPerSecond, 'square SGEMM (512³) of the kernel engine, all threads; a multiply-add is 2 FLOPs'),
     },
+    gemmGrid: c.gemmGrid.map((m) => ({ rows: m.x, cols: m.y, ...measured(m.rate, `GEMM of the kernel engine, ${String(m.x)} × ${String(GEMM_GRID_DEPTH)} · ${String(GEMM_GRID_DEPTH)} × ${String(m.y)}, all threads`) })),
     memoryBytes: { value: totalmem(), source: 'os', note: 'os.totalmem()' },
     memoryBandwidthBytesPerSecond: measured(c.readBytesPerSecond, 'a one-row GEMM of the kernel engine against a 64 MiB weight matrix (how decode projections stream weights), all threads'),
     onChipMemoryBytes: l2 === undefined ? { value: 2 ** 20, source: 'os', flags: ['unconfirmed'], note: 'L2 per core not readable from sysfs; 1 MiB assumed' } : { value: l2, source: 'os', note: 'L2 per core from /sys/devices/system/cpu/cpu0/cache/index2/size' },
@@ -52,13 +53,14 @@ export function hostProfile(c: Calibration, date: string): HardwareProfile {
       ? {}
       : {
           lastLevelCacheBytes: { value: c.cache.bytes, source: 'os', note: 'L3 from /sys/devices/system/cpu/cpu0/cache/index3/size' },
-          lastLevelCacheBandwidthBytesPerSecond: measured(c.cache.bytesPerSecond, 'the one-row GEMM against a matrix of an eighth of the last-level cache, read repeatedly so it stays resident, all threads'),
-          lastLevelCacheResidentBytes: { value: c.cache.residentBytes, source: 'calibrate', flags: ['measured'], note: 'largest of 1/8, 1/4, 3/8, 1/2, 3/4 and all of the cache that a repeated one-row GEMM still streams faster than the geometric mean of the cache and memory rates' },
+          workingSetBandwidth: c.cache.workingSet.map((w) => ({ bytes: w.bytes, ...measured(w.rate, `a one-row GEMM of the kernel engine cycling over a ${String(Math.round(w.bytes / 2 ** 20))} MiB weight matrix, read again and again, all threads`) })),
         }),
     fewRowGemmFlopPerSecond: measured(c.fewRowGemmFlopPerSecond, 'a 4-row GEMM (4×1024·1024×1024) of the kernel engine over 16 weight matrices in rotation, so its weights come from memory as decode projections\' do, all threads: the unpacked kernel those projections use'),
     attentionFlopPerSecond: {
-      prefill: measured(c.attentionPrefillFlopPerSecond, 'the engine\'s fused causal attention, 8 maps over 2 heads of 64, S = 512, counted as the exact model counts it'),
-      decode: measured(c.attentionDecodeFlopPerSecond, 'one decode step of the engine\'s attention over 4096 keys, 8 maps over 2 heads of 64, its 4 MiB KV cache resident in cache (the arithmetic rate; cache reads are the memory term)'),
+      prefill: measured(c.attentionPrefillFlopPerSecond, 'the engine\'s fused causal attention, 8 maps over 2 heads of 64, S = 512, counted as the exact model counts it (the prefill grid\'s point that profiles without a grid use)'),
+      decode: measured(c.attentionDecodeFlopPerSecond, 'one decode step of the engine\'s attention, 4 maps per cached head of 64, its 4 MiB KV cache resident in cache (the arithmetic rate; cache reads are the memory term)'),
+      prefillGrid: c.attentionPrefillGrid.map((m) => ({ seqLen: m.x, headDim: m.y, ...measured(m.rate, 'causal prefill, 8 maps over 2 cached heads') })),
+      decodeGrid: c.attentionDecodeGrid.map((m) => ({ mapsPerKeyHead: m.x, headDim: m.y, ...measured(m.rate, 'one decode step, 16 maps, about 4 MiB of K and V resident in cache') })),
     },
     computeUnits: { name: 'kernel threads', count: c.threads },
     sources: {

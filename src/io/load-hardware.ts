@@ -1,6 +1,8 @@
 /** Loads a hardware profile by id or path and reduces it to the plain numbers the engine uses. */
 import type { DType } from '../core/dtype.js';
-import type { Hardware } from '../core/hardware.js';
+import type { AttentionRates, Hardware } from '../core/hardware.js';
+import { gridOf, type RateGrid } from '../core/rate-grid.js';
+import { workingSetCurve, type WorkingSetCurve } from '../core/roofline.js';
 import { fromZod, UserError } from './errors.js';
 import { HardwareProfileSchema, type HardwareProfile } from './hardware-schema.js';
 import { readJson } from './read-json.js';
@@ -34,19 +36,48 @@ export function parseProfile(json: unknown, file: string, id: string): LoadedPro
     onChipMemoryBytes: profile.onChipMemoryBytes.value,
     efficiency: profile.efficiency ?? { compute: 1, memory: 1 },
     extras:
-      profile.expPerSecond === undefined && profile.operatorOverheadSeconds === undefined && profile.attentionFlopPerSecond === undefined && profile.lastLevelCacheResidentBytes === undefined && profile.fewRowGemmFlopPerSecond === undefined
+      profile.expPerSecond === undefined && profile.operatorOverheadSeconds === undefined && profile.attentionFlopPerSecond === undefined && profile.lastLevelCacheResidentBytes === undefined && profile.workingSetBandwidth === undefined && profile.fewRowGemmFlopPerSecond === undefined && profile.gemmGrid === undefined
         ? undefined
         : {
             expPerSecond: profile.expPerSecond?.value ?? 0,
             operatorOverheadSeconds: profile.operatorOverheadSeconds?.value ?? 0,
-            attentionFlopPerSecond: { prefill: profile.attentionFlopPerSecond?.prefill.value ?? 0, decode: profile.attentionFlopPerSecond?.decode.value ?? 0 },
+            attentionFlopPerSecond: attentionRates(profile, file),
             fewRowGemmFlopPerSecond: profile.fewRowGemmFlopPerSecond?.value ?? 0,
-            // The cache term needs both the resident working set and the measured rate.
-            cacheBytes: profile.lastLevelCacheBandwidthBytesPerSecond === undefined ? 0 : (profile.lastLevelCacheResidentBytes?.value ?? 0),
-            cacheBytesPerSecond: profile.lastLevelCacheResidentBytes === undefined ? 0 : (profile.lastLevelCacheBandwidthBytesPerSecond?.value ?? 0),
+            gemmGrid: checkedGrid(file, 'gemmGrid', profile.gemmGrid?.map((p) => ({ x: p.rows, y: p.cols, rate: p.value }))),
+            workingSet: workingSetOf(profile),
           },
   };
   return { id, file, profile, hardware };
+}
+
+/** The attention rates of a profile, its grids checked to be complete. */
+function attentionRates(profile: HardwareProfile, file: string): AttentionRates {
+  const a = profile.attentionFlopPerSecond;
+  return {
+    prefill: a?.prefill.value ?? 0,
+    decode: a?.decode.value ?? 0,
+    prefillGrid: checkedGrid(file, 'attentionFlopPerSecond.prefillGrid', a?.prefillGrid?.map((p) => ({ x: p.seqLen, y: p.headDim, rate: p.value }))),
+    decodeGrid: checkedGrid(file, 'attentionFlopPerSecond.decodeGrid', a?.decodeGrid?.map((p) => ({ x: p.mapsPerKeyHead, y: p.headDim, rate: p.value }))),
+  };
+}
+
+/**
+ * The working-set curve: the measured one, or from an older profile's resident working set and cache rate a single
+ * point (a step that fits streams at the cache rate, a larger one at memory bandwidth); undefined when neither.
+ */
+function workingSetOf(profile: HardwareProfile): WorkingSetCurve | undefined {
+  if (profile.workingSetBandwidth !== undefined) return workingSetCurve(profile.workingSetBandwidth.map((w) => ({ bytes: w.bytes, bytesPerSecond: w.value })));
+  const resident = profile.lastLevelCacheResidentBytes?.value;
+  const rate = profile.lastLevelCacheBandwidthBytesPerSecond?.value;
+  return resident === undefined || rate === undefined ? undefined : workingSetCurve([{ bytes: resident, bytesPerSecond: rate }]);
+}
+
+/** The grid of a profile's measured points (undefined when absent); an incomplete one is an error naming `field`. */
+function checkedGrid(file: string, field: string, points: { x: number; y: number; rate: number }[] | undefined): RateGrid | undefined {
+  if (points === undefined) return undefined;
+  const g = gridOf(points);
+  if (typeof g === 'string') throw new UserError(file, field, `expected ${g}`);
+  return g;
 }
 
 /** Every `source` field in the profile names an entry of `sources`. */

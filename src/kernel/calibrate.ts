@@ -1,5 +1,5 @@
 /** Host calibration with the kernel engine's own primitives: GEMM, streaming read, exp throughput. */
-import type { Calibration, Measured } from '../core/calibration.js';
+import { GEMM_GRID_DEPTH, type Calibration, type Measured, type MeasuredAt } from '../core/calibration.js';
 import { newCounters, type Backend } from './backend.js';
 import { now, summarize } from './measure.js';
 import type { Probes } from './engines.js';
@@ -20,18 +20,26 @@ function medianRate(work: number, once: () => void, reps: number): () => number 
   };
 }
 
+/** One attention probe's shape: `maps` maps over `heads` cached heads of dimension `d`. */
+interface AttentionProbeShape {
+  readonly phase: 'prefill' | 'decode';
+  readonly maps: number;
+  readonly heads: number;
+  readonly d: number;
+  /** Prefill: the sequence length; decode: the cached keys one step attends. */
+  readonly keys: number;
+  /** Calls per probe run (the run reports their median). */
+  readonly reps: number;
+}
+
 /**
- * A probe of the engine's attention kernel's FLOP rate, counted as the exact model counts the core
- * (2·(d_q + d_v) + 5 per pair and map): 8 maps over 2 cached heads of 64 (grouped, as GQA and GTA attend), prefill
- * S = 512 or one decode step over 4096 keys, its 4 MiB of K and V read again and again so they stay in cache: the
- * arithmetic rate (the exact model sets the KV reads at bandwidth against it).
+ * A probe of the engine's attention kernel's FLOP rate at one shape, counted as the exact model counts the core
+ * (2·(d_q + d_v) + 5 per causal pair and map). Its K and V are read again and again, so they stay in cache: this is
+ * the arithmetic rate, against which the exact model sets the KV reads at bandwidth.
  */
-function attentionProbe(backend: Backend, phase: 'prefill' | 'decode'): () => number {
-  const d = 64;
-  const maps = 8;
-  const heads = 2;
-  const keys = phase === 'prefill' ? 512 : 4096;
-  const queries = phase === 'prefill' ? keys : 1;
+function attentionProbe(backend: Backend, s: AttentionProbeShape): () => number {
+  const { maps, heads, d, keys } = s;
+  const queries = s.phase === 'prefill' ? keys : 1;
   const q = backend.alloc(queries * maps * d).fill(0.01);
   const out = backend.alloc(queries * maps * d);
   const mapTo = Int32Array.from({ length: maps }, (_, m) => Math.floor(m / (maps / heads)));
@@ -41,12 +49,34 @@ function attentionProbe(backend: Backend, phase: 'prefill' | 'decode'): () => nu
     k: cacheView(backend.alloc(keys * heads * d).fill(0.02), keys, heads, d),
     v: cacheView(backend.alloc(keys * heads * d).fill(0.03), keys, heads, d),
     out: view(out, 0, 0, maps * d, d),
-    mapToK: mapTo, mapToV: mapTo, scale: 0.125, kvBytesPerElement: 4,
+    mapToK: mapTo, mapToV: mapTo, scale: 1 / Math.sqrt(d), kvBytesPerElement: 4,
   };
-  const pairs = phase === 'prefill' ? (keys * (keys + 1)) / 2 : keys;
+  const pairs = s.phase === 'prefill' ? (keys * (keys + 1)) / 2 : keys;
   const flops = pairs * maps * (2 * d + 2 * d + 5);
   const counters = newCounters();
-  return medianRate(flops, () => { backend.attend(args, counters); }, 5);
+  return medianRate(flops, () => { backend.attend(args, counters); }, s.reps);
+}
+
+/** Prefill grid: sequence lengths × head dimensions, 8 maps over 2 cached heads (grouped, as GQA and GTA attend). */
+const PREFILL_LENGTHS = [128, 512, 2048];
+const PREFILL_DIMS = [64, 128];
+
+/**
+ * Decode grid: maps per cached key head (1 = MHA, 4 = a GQA group, 16 = MLA's latent or one GTA key head) ×
+ * head dimensions, 16 maps in all, over as many keys as make about 4 MiB of K and V (256 … 8192).
+ */
+const DECODE_REUSE = [1, 4, 16];
+const DECODE_DIMS = [64, 256];
+const DECODE_MAPS = 16;
+
+function prefillShape(seqLen: number, d: number): AttentionProbeShape {
+  return { phase: 'prefill', maps: 8, heads: 2, d, keys: seqLen, reps: seqLen >= 2048 ? 1 : seqLen >= 512 ? 3 : 9 };
+}
+
+function decodeShape(reuse: number, d: number): AttentionProbeShape {
+  const heads = DECODE_MAPS / reuse;
+  const keys = Math.min(8192, Math.max(256, Math.round((4 * 2 ** 20) / (heads * d * 2 * 4))));
+  return { phase: 'decode', maps: DECODE_MAPS, heads, d, keys, reps: 5 };
 }
 
 /**
@@ -74,31 +104,33 @@ function cyclicStreamProbe(backend: Backend, bytes: number): () => number {
   const b = backend.alloc(k * n).fill(0.5);
   const c = backend.alloc(n);
   const counters = newCounters();
-  return medianRate(k * n * 4, () => { backend.gemm(mat(a, 0, 1, k), mat(b, 0, k, n), mat(c, 0, 1, n), counters); }, 20);
+  return medianRate(k * n * 4, () => { backend.gemm(mat(a, 0, 1, k), mat(b, 0, k, n), mat(c, 0, 1, n), counters); }, 7);
 }
 
-/** Working sets probed for cache residency, as fractions of the last-level cache the OS reports. */
-const RESIDENT_STEPS = [1 / 8, 1 / 4, 3 / 8, 1 / 2, 3 / 4, 1];
+/** GEMM grid: rows (tokens × sequences, as prefill projections have) × output columns, inner dimension 512. */
+const GEMM_ROWS = [128, 512, 2048];
+const GEMM_COLS = [256, 1024, 4096];
 
 /**
- * The largest working set that still streams at cache speed, from cyclic streams over growing working sets: a size
- * counts while its median rate stays above the geometric mean of the cache rate and the memory rate. (A cyclic
- * stream that overflows an LRU-like cache misses on nearly every line, so the rate falls sharply at the capacity
- * this process effectively has, which on a shared machine is well below the cache's size.)
+ * A probe of the GEMM rate at one shape (m × GEMM_GRID_DEPTH · GEMM_GRID_DEPTH × n), the median of as many calls as
+ * make about 2·10⁸ multiply-adds (1 to 9).
  */
-function residentBytes(backend: Backend, llc: number, cacheRate: number, memoryRate: number): number {
-  const threshold = Math.sqrt(cacheRate * memoryRate);
-  let fits = 0;
-  for (const f of RESIDENT_STEPS) {
-    const bytes = Math.floor(f * llc);
-    const probe = cyclicStreamProbe(backend, bytes);
-    probe();
-    const rate = summarize([probe(), probe(), probe()]).medianSeconds;
-    if (rate < threshold) break;
-    fits = bytes;
-  }
-  return fits;
+function gemmProbe(backend: Backend, m: number, n: number): () => number {
+  const k = GEMM_GRID_DEPTH;
+  const a = backend.alloc(m * k).fill(0.5);
+  const b = backend.alloc(k * n).fill(0.25);
+  const c = backend.alloc(m * n);
+  const counters = newCounters();
+  const reps = Math.min(9, Math.max(1, Math.ceil(2e8 / (m * k * n))));
+  return medianRate(2 * m * k * n, () => { backend.gemm(mat(a, 0, m, k), mat(b, 0, k, n), mat(c, 0, m, n), counters); }, reps);
 }
+
+/**
+ * Working sets the cyclic stream is measured over, as fractions of the last-level cache the OS reports: from well
+ * inside it to twice its size, where the rate has fallen to memory bandwidth. On a shared machine the rate falls
+ * gradually, well before the cache's nominal size.
+ */
+const WORKING_SET_STEPS = [1 / 8, 1 / 4, 3 / 8, 1 / 2, 3 / 4, 1, 3 / 2, 2];
 
 /** Weight matrices the few-row probe rotates over: 16 × 4 MiB, so each call reads its weights from memory. */
 const FEW_ROW_SETS = 16;
@@ -133,50 +165,73 @@ function overheadSeconds(backend: Backend): number {
   return (now() - t0) / calls;
 }
 
-function measure(runs: number, f: () => number): Measured {
-  const samples = Array.from({ length: runs }, f);
+function measured(samples: readonly number[]): Measured {
   const t = summarize(samples);
-  return { median: t.medianSeconds, min: t.minSeconds, max: t.maxSeconds, runs };
+  return { median: t.medianSeconds, min: t.minSeconds, max: t.maxSeconds, runs: samples.length };
 }
 
 /**
- * Runs each probe `runs` times (after one warm-up), reporting progress as steps complete. `cacheBytes` is the
- * last-level cache size when the OS reports it (the cache probe is skipped otherwise).
+ * Runs every probe once per round, `rounds` rounds (after one warm-up call each), and reports each probe's median
+ * over the rounds. Interleaving the probes spreads each one's runs over the whole calibration, so a slow spell of a
+ * shared machine (seconds long) moves one run of every probe rather than every run of one probe. Progress is
+ * reported per probe call. `cacheBytes` is the last-level cache size when the OS reports it (the working-set probes
+ * are skipped otherwise).
  */
-export function calibrate(backend: Backend & Probes, threads: number, runs: number, progress: (done: number, total: number, what: string) => void, cacheBytes?: number): Calibration {
-  // Each probe is built (buffers allocated and filled) when its step starts, then run `runs` times.
+export function calibrate(backend: Backend & Probes, threads: number, rounds: number, progress: (done: number, total: number, what: string) => void, cacheBytes?: number): Calibration {
   const steps: [string, () => () => number][] = [
     ['GEMM 512³', () => () => backend.measureGemmFlopPerSecond(512)],
     ['weight streaming 64 MiB', () => weightStreamProbe(backend)],
     ['exp 4M', () => () => backend.measureExpPerSecond(4 * 2 ** 20)],
     ['operator overhead', () => () => overheadSeconds(backend)],
-    ['attention, prefill', () => attentionProbe(backend, 'prefill')],
-    ['attention, decode', () => attentionProbe(backend, 'decode')],
     ['GEMM, 4 rows', () => fewRowGemmProbe(backend)],
-    ...(cacheBytes === undefined ? [] : [['weight streaming from the last-level cache', () => cyclicStreamProbe(backend, cacheBytes * RESIDENT_STEPS[0]!)] as [string, () => () => number]]),
   ];
-  const total = steps.length + (cacheBytes === undefined ? 0 : 1);
-  const out: Measured[] = [];
-  steps.forEach(([what, build], i) => {
-    progress(i, total, what);
+  const fixed = steps.length;
+  const workingSets = cacheBytes === undefined ? [] : WORKING_SET_STEPS.map((f) => Math.floor(f * cacheBytes));
+  for (const bytes of workingSets) steps.push([`weight streaming, ${String(Math.round(bytes / 2 ** 20))} MiB read again and again`, () => cyclicStreamProbe(backend, bytes)]);
+  const grid = (xs: number[], ys: number[]): [number, number][] => xs.flatMap((x) => ys.map((y): [number, number] => [x, y]));
+  const gemmAt = grid(GEMM_ROWS, GEMM_COLS);
+  for (const [m, n] of gemmAt) steps.push([`GEMM ${String(m)}×${String(GEMM_GRID_DEPTH)}·${String(GEMM_GRID_DEPTH)}×${String(n)}`, () => gemmProbe(backend, m, n)]);
+  const prefillAt = grid(PREFILL_LENGTHS, PREFILL_DIMS);
+  const decodeAt = grid(DECODE_REUSE, DECODE_DIMS);
+  for (const [x, d] of prefillAt) steps.push([`attention, prefill S = ${String(x)}, d = ${String(d)}`, () => attentionProbe(backend, prefillShape(x, d))]);
+  for (const [x, d] of decodeAt) steps.push([`attention, decode, ${String(x)} maps per key head, d = ${String(d)}`, () => attentionProbe(backend, decodeShape(x, d))]);
+  const total = steps.length * (rounds + 1);
+  let done = 0;
+  // Each probe is built (buffers allocated and filled) and warmed up once, then all of them run round by round.
+  const probes = steps.map(([what, build]) => {
+    progress(done++, total, `${what} (warm-up)`);
     const f = build();
     f();
-    out.push(measure(runs, f));
+    return f;
   });
-  let cache: Calibration['cache'];
-  if (cacheBytes !== undefined) {
-    progress(steps.length, total, 'working set the cache holds');
-    cache = { bytes: cacheBytes, bytesPerSecond: out[7]!, residentBytes: residentBytes(backend, cacheBytes, out[7]!.median, out[1]!.median) };
+  const samples: number[][] = steps.map(() => []);
+  for (let r = 0; r < rounds; r++) {
+    steps.forEach(([what], i) => {
+      progress(done++, total, `${what} (round ${String(r + 1)}/${String(rounds)})`);
+      samples[i]!.push(probes[i]!());
+    });
   }
+  const out = samples.map(measured);
   progress(total, total, 'done');
+  let next = fixed;
+  const workingSet = workingSets.map((bytes) => ({ bytes, rate: out[next++]! }));
+  const cache = cacheBytes === undefined ? undefined : { bytes: cacheBytes, workingSet };
+  const take = (at: [number, number][]): MeasuredAt[] => at.map(([x, y]): MeasuredAt => ({ x, y, rate: out[next++]! }));
+  const gemmGrid = take(gemmAt);
+  const attentionPrefillGrid = take(prefillAt);
+  const attentionDecodeGrid = take(decodeAt);
+  const at = (g: readonly MeasuredAt[], x: number, y: number): Measured => g.find((m) => m.x === x && m.y === y)!.rate;
   return {
     gemmFlopPerSecond: out[0]!,
+    gemmGrid,
     readBytesPerSecond: out[1]!,
     expPerSecond: out[2]!,
     operatorOverheadSeconds: out[3]!,
-    attentionPrefillFlopPerSecond: out[4]!,
-    attentionDecodeFlopPerSecond: out[5]!,
-    fewRowGemmFlopPerSecond: out[6]!,
+    fewRowGemmFlopPerSecond: out[4]!,
+    attentionPrefillFlopPerSecond: at(attentionPrefillGrid, 512, 64),
+    attentionDecodeFlopPerSecond: at(attentionDecodeGrid, 4, 64),
+    attentionPrefillGrid,
+    attentionDecodeGrid,
     cache,
     threads,
   };

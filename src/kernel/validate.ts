@@ -5,7 +5,7 @@ import type { ModelConfig } from '../core/model-config.js';
 import { mlaMode } from '../core/workload.js';
 import type { Backend } from './backend.js';
 import { createLayer } from './layers/index.js';
-import { timeLayer } from './measure.js';
+import { summarize, timeLayer } from './measure.js';
 
 export interface ValidationPoint {
   readonly model: string;
@@ -56,20 +56,39 @@ export function gridPoints(g: Grid): { phase: 'prefill' | 'decode'; batch: numbe
   ];
 }
 
+/** How each point is timed. */
+export interface ValidateTiming {
+  /**
+   * Passes over the whole grid; a point's measured time is the median of its passes' medians, so a slow spell of a
+   * shared machine (seconds to minutes long) moves one pass of a point rather than the point.
+   */
+  readonly passes: number;
+}
+
 /**
  * Runs and predicts every point of the grid for each model on one backend (its threads stay warm from point to
- * point); `reset`, when the backend has it, frees the previous point's buffers first.
+ * point), `passes` times over the whole grid; `reset`, when the backend has it, frees the previous point's buffers
+ * first. `onPoint` reports each point as its last pass completes; `onRun` counts every timed point of every pass.
  */
-export function validate(models: readonly ModelConfig[], hw: Hardware, g: Grid, backend: Backend & { reset?: () => void }, fused: boolean, onPoint: (p: ValidationPoint, done: number) => void): ValidationPoint[] {
+export function validate(models: readonly ModelConfig[], hw: Hardware, g: Grid, backend: Backend & { reset?: () => void }, fused: boolean, onPoint: (p: ValidationPoint, done: number) => void, timing: ValidateTiming = { passes: 1 }, onRun?: (done: number) => void): ValidationPoint[] {
+  const specs = models.flatMap((model) => gridPoints(g).map((pt) => ({ model, ...pt })));
+  const samples: number[][] = specs.map(() => []);
+  let runs = 0;
+  // Several passes each time a point more briefly: 1–15 runs within 0.5 s in one pass, 1–5 within 0.2 s in each of several.
+  const many = timing.passes > 1;
   const out: ValidationPoint[] = [];
-  for (const model of models) {
-    for (const { phase, batch, length } of gridPoints(g)) {
+  for (let pass = 0; pass < timing.passes; pass++) {
+    specs.forEach(({ model, phase, batch, length }, i) => {
       backend.reset?.();
       const mla = mlaMode({ phase });
       const layer = createLayer(model, backend, { batch, maxTokens: length, maxStep: phase === 'prefill' ? length : 1, seed: 1, mla });
-      const run = timeLayer(layer, { phase, batch, seqLen: length, contextLen: length, warmup: 1, warmupSeconds: 0.2, minRepeats: 3, maxRepeats: 15, budgetSeconds: 0.5 });
+      const run = timeLayer(layer, { phase, batch, seqLen: length, contextLen: length, warmup: 1, warmupSeconds: 0.2, minRepeats: many ? 1 : 3, maxRepeats: many ? 5 : 15, budgetSeconds: many ? 0.2 : 0.5 });
+      samples[i]!.push(run.medianSeconds);
+      onRun?.(++runs);
+      if (pass < timing.passes - 1) return;
       const plan = new Plan(model, hw, { phase, flash: fused, pairs: 'causal', mla, scope: 'attention' });
       const predicted = plan.summary({ batch, seqLen: length, contextLen: length, bits: { weight: 32, activation: 32, kv: 32 } }).totals.timeSeconds;
+      const measured = summarize(samples[i]!).medianSeconds;
       const p: ValidationPoint = {
         model: model.id,
         hardware: hw.id,
@@ -78,12 +97,12 @@ export function validate(models: readonly ModelConfig[], hw: Hardware, g: Grid, 
         seqLen: phase === 'prefill' ? length : 1,
         contextLen: length,
         predictedSeconds: predicted,
-        measuredSeconds: run.medianSeconds,
-        errorPercent: errorPercent(predicted, run.medianSeconds),
+        measuredSeconds: measured,
+        errorPercent: errorPercent(predicted, measured),
       };
       out.push(p);
       onPoint(p, out.length);
-    }
+    });
   }
   return out;
 }

@@ -26,19 +26,25 @@ describe('calibrate', () => {
     expect(r.stderr).toMatch(/calibrate \[(\d+)\/\1\] done/);
     const { profile, hardware } = parseProfile(JSON.parse(readFileSync(host, 'utf8')), host, 'host');
     expect(profile.peakFlopPerSecond.fp32?.flags).toEqual(['measured']);
-    expect(profile.memoryBandwidthBytesPerSecond.measurement?.runs).toBe(5);
+    // Every figure is the median of 15 interleaved rounds.
+    expect(profile.memoryBandwidthBytesPerSecond.measurement?.runs).toBe(15);
     expect(profile.measuredAt).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(profile.cpuModel).toBeTruthy();
     expect(hardware.extras?.expPerSecond).toBeGreaterThan(0);
     expect(hardware.extras?.operatorOverheadSeconds).toBeGreaterThan(0);
     expect(hardware.extras?.attentionFlopPerSecond.decode).toBeGreaterThan(0);
     expect(hardware.extras?.fewRowGemmFlopPerSecond).toBeGreaterThan(0);
-    // Where the OS reports an L3, the cache rate is measured and the resident working set is a probed fraction of it.
+    // The attention kernel is measured over a full grid of shapes per phase.
+    expect(hardware.extras?.attentionFlopPerSecond.prefillGrid).toMatchObject({ xs: [128, 512, 2048], ys: [64, 128] });
+    expect(hardware.extras?.attentionFlopPerSecond.decodeGrid).toMatchObject({ xs: [1, 4, 16], ys: [64, 256] });
+    expect(profile.attentionFlopPerSecond?.decodeGrid?.every((p) => p.value > 0 && p.measurement?.runs === 15)).toBe(true);
+    // Where the OS reports an L3, the streaming rate is measured over working sets from 1/8 to 2× its size.
     if (profile.lastLevelCacheBytes !== undefined) {
-      expect(profile.lastLevelCacheBandwidthBytesPerSecond?.measurement?.runs).toBe(5);
-      const resident = profile.lastLevelCacheResidentBytes?.value ?? -1;
-      expect(resident).toBeGreaterThanOrEqual(0);
-      expect(resident).toBeLessThanOrEqual(profile.lastLevelCacheBytes.value);
+      const ws = profile.workingSetBandwidth ?? [];
+      expect(ws.map((w) => w.bytes)).toEqual([1 / 8, 1 / 4, 3 / 8, 1 / 2, 3 / 4, 1, 3 / 2, 2].map((f) => Math.floor(f * profile.lastLevelCacheBytes!.value)));
+      expect(ws.every((w) => w.value > 0 && w.measurement?.runs === 15)).toBe(true);
+      const curve = hardware.extras?.workingSet?.bytesPerSecond ?? [];
+      expect(curve.every((r, i) => i === 0 || r <= curve[i - 1]!)).toBe(true);
     }
   });
 });
@@ -75,7 +81,7 @@ describe('run', () => {
 describe('validate --quick', () => {
   it('runs the subset on this machine and writes llm-roofline.validation/v1', () => {
     const out = join(dir, 'validation.json');
-    const r = cli(['validate', '--quick', '--hardware', host, '--out', out]);
+    const r = cli(['validate', '--quick', '--passes', '2', '--hardware', host, '--out', out]);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/16 points: median \|error\| [\d.]+%, 90th percentile [\d.]+%/);
     const doc = JSON.parse(readFileSync(out, 'utf8')) as { schema: string; points: { predictedSeconds: number; measuredSeconds: number; errorPercent: number }[]; summary: { medianAbsErrorPercent: number; p90AbsErrorPercent: number } };

@@ -13,17 +13,17 @@ import { expectRel } from '../helpers/rel.js';
 
 const MODELS: readonly ModelConfig[] = [GTA_1B, GQA_1B, MLA_160M, LLAMA_2_7B];
 const bitsArb = fc.constantFrom({ weight: 16, activation: 16, kv: 16 } as const, { weight: 4, activation: 16, kv: 8 } as const, { weight: 8, activation: 8, kv: 8 } as const, { weight: 32, activation: 32, kv: 32 } as const);
-const BASE = { expPerSecond: 2e9, operatorOverheadSeconds: 3e-6, attentionFlopPerSecond: { prefill: 0, decode: 0 }, fewRowGemmFlopPerSecond: 0, cacheBytes: 0, cacheBytesPerSecond: 0 };
+const BASE = { expPerSecond: 2e9, operatorOverheadSeconds: 3e-6, attentionFlopPerSecond: { prefill: 0, decode: 0 }, fewRowGemmFlopPerSecond: 0, workingSet: undefined };
 const MONOTONE_HWS: Hardware[] = [
   TOY_HW,
   { ...TOY_HW, extras: BASE },
   { ...TOY_HW, extras: { ...BASE, attentionFlopPerSecond: { prefill: 3e14, decode: 1e14 } } },
   // A cache large enough that small attention scopes fit in it and whole models do not.
-  { ...TOY_HW, extras: { ...BASE, attentionFlopPerSecond: { prefill: 3e14, decode: 1e14 }, cacheBytes: 2e8, cacheBytesPerSecond: 4e12 } },
+  { ...TOY_HW, extras: { ...BASE, attentionFlopPerSecond: { prefill: 3e14, decode: 1e14 }, workingSet: { bytes: [2e8], bytesPerSecond: [4e12] } } },
 ];
 // The few-row GEMM cap is not monotone in the batch (at 9 rows the engine packs and runs faster per FLOP), so it
 // joins only the identity property.
-const ALL_HWS: Hardware[] = [...MONOTONE_HWS, { ...TOY_HW, extras: { ...BASE, attentionFlopPerSecond: { prefill: 3e14, decode: 1e14 }, fewRowGemmFlopPerSecond: 1e14, cacheBytes: 2e8, cacheBytesPerSecond: 4e12 } }];
+const ALL_HWS: Hardware[] = [...MONOTONE_HWS, { ...TOY_HW, extras: { ...BASE, attentionFlopPerSecond: { prefill: 3e14, decode: 1e14 }, fewRowGemmFlopPerSecond: 1e14, workingSet: { bytes: [2e8], bytesPerSecond: [4e12] } } }];
 const settingArbOn = (hws: Hardware[]) => fc.record({
   model: fc.constantFrom(...MODELS),
   phase: fc.constantFrom('prefill' as const, 'decode' as const),

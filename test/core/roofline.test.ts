@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { NO_EXTRAS, roofline, stepBandwidth } from '../../src/core/roofline.js';
+import { NO_EXTRAS, roofline, stepBandwidth, workingSetCurve } from '../../src/core/roofline.js';
 
 describe('roofline', () => {
   it('is the slower of compute and memory', () => {
@@ -19,11 +20,26 @@ describe('roofline', () => {
     // Operators without exps keep the peak.
     expect(roofline(1e12, 1.5e9, 1e15, 1e12, 0, { ...NO_EXTRAS, expPerSecond: 1e9, attentionFlopPerSecond: 2e14 }).timeSeconds).toBe(1.5e-3);
   });
-  it('a step whose weights and KV cache fit in the measured resident working set streams at the measured cache rate', () => {
-    const extras = { ...NO_EXTRAS, cacheBytes: 8e6, cacheBytesPerSecond: 60e9 };
-    expect(stepBandwidth(8e6, 20e9, extras)).toBe(60e9); // exactly the resident size: fits
-    expect(stepBandwidth(8e6 + 1, 20e9, extras)).toBe(20e9);
+  it('a step streams at the measured working-set rate for its size, log-linear between sizes, memory past the last', () => {
+    const extras = { ...NO_EXTRAS, workingSet: workingSetCurve([{ bytes: 32e6, bytesPerSecond: 30e9 }, { bytes: 8e6, bytesPerSecond: 60e9 }, { bytes: 16e6, bytesPerSecond: 40e9 }]) };
+    expect(stepBandwidth(1e3, 20e9, extras)).toBe(60e9); // below the smallest size: its rate
+    expect(stepBandwidth(8e6, 20e9, extras)).toBe(60e9);
+    expect(stepBandwidth(8e6 * Math.SQRT2, 20e9, extras)).toBeCloseTo(50e9, 0); // halfway from 8 to 16 MB in log2
+    expect(stepBandwidth(32e6, 20e9, extras)).toBe(30e9);
+    expect(stepBandwidth(32e6 + 1, 20e9, extras)).toBe(20e9); // past the largest measured size
+    expect(stepBandwidth(16e6, 50e9, extras)).toBe(50e9); // never below memory bandwidth
     expect(stepBandwidth(1e3, 20e9, NO_EXTRAS)).toBe(20e9); // not modelled
-    expect(stepBandwidth(1e3, 20e9, { ...extras, cacheBytesPerSecond: 0 })).toBe(20e9);
+  });
+
+  it('a working-set curve never rises with size: a rising run of measurements is replaced by its mean', () => {
+    const c = workingSetCurve([{ bytes: 4, bytesPerSecond: 10 }, { bytes: 8, bytesPerSecond: 30 }, { bytes: 2, bytesPerSecond: 20 }, { bytes: 16, bytesPerSecond: 5 }]);
+    expect(c).toEqual({ bytes: [2, 4, 8, 16], bytesPerSecond: [20, 20, 20, 5] }); // 20, 10, 30 → their mean
+    const d = workingSetCurve([22.7, 28.2, 33.6, 24.8, 17.4, 16.8].map((r, i) => ({ bytes: (i + 1) * 4, bytesPerSecond: r })));
+    expect(d.bytesPerSecond.slice(0, 3).every((r) => Math.abs(r - (22.7 + 28.2 + 33.6) / 3) < 1e-9)).toBe(true);
+    expect(d.bytesPerSecond.slice(3)).toEqual([24.8, 17.4, 16.8]);
+    fc.assert(fc.property(fc.array(fc.record({ bytes: fc.integer({ min: 1, max: 1e9 }), bytesPerSecond: fc.double({ min: 1, max: 1e12, noNaN: true }) }), { minLength: 1, maxLength: 12 }), (pts) => {
+      const r = workingSetCurve(pts).bytesPerSecond;
+      return r.every((x, i) => i === 0 || x <= r[i - 1]! * (1 + 1e-12));
+    }));
   });
 });

@@ -163,4 +163,20 @@ describe('hardware profile errors', () => {
     expect(err.message.startsWith('negative.json')).toBe(true);
     expect(err.message).toContain('memoryBandwidthBytesPerSecond.value');
   });
+
+  it('rejects an attention grid with a shape missing, naming the field', () => {
+    const json = rawProfile('h100-sxm');
+    const q = (value: number, shape: Record<string, number>) => ({ ...shape, value, source: Object.keys(json.sources as object)[0] });
+    json.attentionFlopPerSecond = {
+      prefill: q(1e12, {}),
+      decode: q(1e12, {}),
+      decodeGrid: [q(1e12, { mapsPerKeyHead: 1, headDim: 64 }), q(2e12, { mapsPerKeyHead: 4, headDim: 128 })],
+    };
+    const err = parseError(json, 'grid.json');
+    expect(err.message.startsWith('grid.json')).toBe(true);
+    expect(err.message).toContain('attentionFlopPerSecond.decodeGrid');
+    expect(err.message).toContain('full grid');
+    (json.attentionFlopPerSecond as { decodeGrid: unknown[] }).decodeGrid.push(q(3e12, { mapsPerKeyHead: 1, headDim: 128 }), q(4e12, { mapsPerKeyHead: 4, headDim: 64 }));
+    expect(parseProfile(json, 'grid.json', 'ok').hardware.extras?.attentionFlopPerSecond.decodeGrid).toEqual({ xs: [1, 4], ys: [64, 128], rates: [[1e12, 3e12], [4e12, 2e12]] });
+  });
 });
