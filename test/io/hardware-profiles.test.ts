@@ -179,4 +179,15 @@ describe('hardware profile errors', () => {
     (json.attentionFlopPerSecond as { decodeGrid: unknown[] }).decodeGrid.push(q(3e12, { mapsPerKeyHead: 1, headDim: 128 }), q(4e12, { mapsPerKeyHead: 4, headDim: 64 }));
     expect(parseProfile(json, 'grid.json', 'ok').hardware.extras?.attentionFlopPerSecond.decodeGrid).toEqual({ xs: [1, 4], ys: [64, 128], rates: [[1e12, 3e12], [4e12, 2e12]] });
   });
+
+  it("reads a measured working-set curve, and an older profile's resident cache size as a one-point curve", () => {
+    const json = rawProfile('h100-sxm');
+    const src = Object.keys(json.sources as object)[0];
+    json.workingSetBandwidth = [{ bytes: 8e6, value: 30e9, source: src }, { bytes: 4e6, value: 25e9, source: src }, { bytes: 16e6, value: 20e9, source: src }];
+    expect(parseProfile(json, 'ws.json', 'ws').hardware.extras?.workingSet).toEqual({ bytes: [4e6, 8e6, 16e6], bytesPerSecond: [27.5e9, 27.5e9, 20e9] });
+    delete json.workingSetBandwidth;
+    json.lastLevelCacheResidentBytes = { value: 12e6, source: src };
+    json.lastLevelCacheBandwidthBytesPerSecond = { value: 40e9, source: src };
+    expect(parseProfile(json, 'old.json', 'old').hardware.extras?.workingSet).toEqual({ bytes: [12e6], bytesPerSecond: [40e9] });
+  });
 });
