@@ -1,5 +1,9 @@
 // Fast-kernel benchmarks (run `npm run build` first): prefill attention GFLOP/s, SGEMM vs OpenBLAS (numpy, when
 // present), decode K/V bandwidth vs a streaming-read probe and vs numpy. Prints numbers; asserts nothing.
+//
+// Every figure is measured once per round, the rounds interleaved (ROUNDS, default 7), and each figure and ratio
+// printed is the median over the rounds with its range: on a shared VM a slow spell then moves one round of every
+// figure rather than every run of one figure, so the ratios compare measurements taken side by side.
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { createFastBackend } from '../dist/kernel/fast/index.js';
@@ -48,63 +52,67 @@ function attendArgs(be, queries, keys, heads, d, kvBytes, headMajor) {
   };
 }
 
+const ROUNDS = Number(process.env.ROUNDS ?? 7);
 const fast1 = await createFastBackend({ threads: 1 });
 const fast2 = await createFastBackend({ threads: 2 });
-console.log(`fast backend: ${fast2.name} (relaxed SIMD: ${fast2.relaxedSimd})`);
+console.log(`fast backend: ${fast2.name} (relaxed SIMD: ${fast2.relaxedSimd}); ${ROUNDS} interleaved rounds, median [min–max]`);
+
+const median = (xs) => { const s = [...xs].sort((x, y) => x - y); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const stat = (xs, f) => `${f(median(xs))} [${f(Math.min(...xs))}–${f(Math.max(...xs))}]`;
+const pct = (x) => `${(100 * x).toFixed(0)}%`;
 
 // (a) Causal prefill, 16 heads, S=1024, d=128: only unmasked QKᵀ and PV FLOPs count (2 per multiply-add).
-{
-  const S = 1024, H = 16, d = 128;
-  const args = attendArgs(fast2, S, S, H, d, 0, false);
+const S = 1024, H = 16, d = 128, KEYS = 4096;
+const prefill = attendArgs(fast2, S, S, H, d, 0, false);
+const prefillCount = counters();
+fast2.attend(prefill, prefillCount);
+// (d) Decode: one query over 4096 cached keys, 16 heads, d=128, 2 threads, in both cache layouts.
+const decode = [true, false].map((headMajor) => {
+  const args = attendArgs(fast2, 1, KEYS, H, d, 4, headMajor);
   const c = counters();
   fast2.attend(args, c);
-  const flops = 2 * c.multiplyAdds;
-  const t = best(() => fast2.attend(args, counters()), 3);
-  console.log(`(a) prefill attention 16×1024×128 causal, 2 threads: ${g(flops / t)} GFLOP/s (${(t * 1e3).toFixed(1)} ms)`);
-  globalThis.prefillGflops = flops / t;
-  fast2.reset();
-}
-
-// (b)+(c) SGEMM 1024 on 1 and 2 threads, vs OpenBLAS through numpy.
+  return { headMajor, args, bytes: c.kvBytesRead };
+});
+// (b)+(c) SGEMM 1024 vs OpenBLAS through numpy; numpy's batched-matmul decode on the same shape.
 const gemmCode = (n) => `a=np.random.rand(${n},${n}).astype(np.float32); b=np.random.rand(${n},${n}).astype(np.float32); c=a@b
-t=min((lambda s:(a@b, time.perf_counter()-s)[1])(time.perf_counter()) for _ in range(10)); print(2*${n}**3/t)`;
-for (const [threads, be] of [[1, fast1], [2, fast2]]) {
-  const rate = be.measureGemmFlopPerSecond(1024);
-  let line = `(b) SGEMM 1024, ${threads} thread(s): ${g(rate)} GFLOP/s`;
-  const blas = hasNumpy ? numpy(gemmCode(1024), threads) : undefined;
-  if (blas !== undefined) line += ` | (c) OpenBLAS ${g(blas)} GFLOP/s, ratio ${(100 * rate / blas).toFixed(0)}%`;
-  else line += ' | (c) numpy not available: OpenBLAS comparison skipped';
-  console.log(line);
-  if (threads === 2 && blas !== undefined) {
-    console.log(`    prefill attention vs OpenBLAS SGEMM (2 threads): ${(100 * globalThis.prefillGflops / blas).toFixed(0)}%`);
-  }
-}
-
-// (d) Decode: one query over 4096 cached keys, 16 heads, d=128, 2 threads; K+V bytes read per second.
-{
-  const keys = 4096, H = 16, d = 128;
-  const read = fast2.measureReadBytesPerSecond(64 << 20);
-  for (const headMajor of [true, false]) {
-    const args = attendArgs(fast2, 1, keys, H, d, 4, headMajor);
-    const c = counters();
-    fast2.attend(args, c);
-    const t = best(() => fast2.attend(args, counters()), 10);
-    const layout = headMajor ? 'cache [head][token][d]' : 'cache [token][head][d]';
-    console.log(`(d) decode 4096×16×128, 2 threads, ${layout}: ${g(c.kvBytesRead / t)} GB/s of K+V `
-      + `(${(t * 1e3).toFixed(2)} ms) = ${(100 * c.kvBytesRead / t / read).toFixed(0)}% of streaming read ${g(read)} GB/s`);
-    fast2.reset();
-  }
-  if (hasNumpy) {
-    const code = `k=np.random.rand(16,${keys},128).astype(np.float32); v=np.random.rand(16,${keys},128).astype(np.float32); q=np.random.rand(16,1,128).astype(np.float32)
+t=min((lambda s:(a@b, time.perf_counter()-s)[1])(time.perf_counter()) for _ in range(5)); print(2*${n}**3/t)`;
+const numpyDecode = `k=np.random.rand(16,${KEYS},128).astype(np.float32); v=np.random.rand(16,${KEYS},128).astype(np.float32); q=np.random.rand(16,1,128).astype(np.float32)
 def step():
     s=(q@k.transpose(0,2,1))/np.sqrt(128.0); s=np.exp(s-s.max(-1,keepdims=True)); p=s/s.sum(-1,keepdims=True); return p@v
 step(); t=min((lambda s0:(step(), time.perf_counter()-s0)[1])(time.perf_counter()) for _ in range(10)); print(k.nbytes*2/t)`;
-    const bw = numpy(code, 2);
-    if (bw !== undefined) console.log(`    numpy batched-matmul decode, 2 threads: ${g(bw)} GB/s of K+V`);
-  } else {
-    console.log('    numpy not available: numpy decode comparison skipped');
+
+const r = { prefill: [], gemm1: [], gemm2: [], blas1: [], blas2: [], read: [], decodeHead: [], decodeToken: [], numpyDecode: [] };
+for (let round = 0; round < ROUNDS; round++) {
+  process.stderr.write(`round ${round + 1}/${ROUNDS}\r`);
+  r.prefill.push(2 * prefillCount.multiplyAdds / best(() => fast2.attend(prefill, counters()), 2));
+  r.gemm1.push(fast1.measureGemmFlopPerSecond(1024));
+  r.gemm2.push(fast2.measureGemmFlopPerSecond(1024));
+  r.read.push(fast2.measureReadBytesPerSecond(64 << 20));
+  for (const x of decode) (x.headMajor ? r.decodeHead : r.decodeToken).push(x.bytes / best(() => fast2.attend(x.args, counters()), 5));
+  if (hasNumpy) {
+    r.blas1.push(numpy(gemmCode(1024), 1));
+    r.blas2.push(numpy(gemmCode(1024), 2));
+    r.numpyDecode.push(numpy(numpyDecode, 2));
   }
 }
+process.stderr.write('\n');
+const ratios = (xs, ys) => xs.map((x, i) => x / ys[i]);
+const blas = hasNumpy && [...r.blas1, ...r.blas2, ...r.numpyDecode].every((x) => x !== undefined);
+
+console.log(`(a) prefill attention 16×1024×128 causal, 2 threads: ${stat(r.prefill, g)} GFLOP/s`);
+for (const [threads, own, theirs] of [[1, r.gemm1, r.blas1], [2, r.gemm2, r.blas2]]) {
+  let line = `(b) SGEMM 1024, ${threads} thread(s): ${stat(own, g)} GFLOP/s`;
+  line += blas ? ` | (c) OpenBLAS ${stat(theirs, g)} GFLOP/s, ratio ${stat(ratios(own, theirs), pct)}` : ' | (c) numpy not available: OpenBLAS comparison skipped';
+  console.log(line);
+}
+console.log(`    prefill attention vs own SGEMM (2 threads): ${stat(ratios(r.prefill, r.gemm2), pct)}`);
+if (blas) console.log(`    prefill attention vs OpenBLAS SGEMM (2 threads): ${stat(ratios(r.prefill, r.blas2), pct)}`);
+console.log(`    streaming read (64 MiB): ${stat(r.read, g)} GB/s`);
+for (const [layout, xs] of [['cache [head][token][d]', r.decodeHead], ['cache [token][head][d]', r.decodeToken]]) {
+  console.log(`(d) decode 4096×16×128, 2 threads, ${layout}: ${stat(xs, g)} GB/s of K+V = ${stat(ratios(xs, r.read), pct)} of streaming read`);
+}
+if (blas) console.log(`    numpy batched-matmul decode, 2 threads: ${stat(r.numpyDecode, g)} GB/s of K+V; the head-major kernel is ${stat(ratios(r.decodeHead, r.numpyDecode), (x) => `${x.toFixed(1)}×`)} as fast`);
+else console.log('    numpy not available: numpy decode comparison skipped');
 
 fast1.dispose();
 fast2.dispose();

@@ -13,18 +13,19 @@ function hasProbes(b: Backend & Partial<Probes>): b is Backend & Probes {
   return b.measureGemmFlopPerSecond !== undefined && b.measureReadBytesPerSecond !== undefined && b.measureExpPerSecond !== undefined;
 }
 
-/** Rounds of every probe; each figure is the median over them. */
-const ROUNDS = 15;
+/** Rounds of every probe by default; each figure is the median over them. */
+export const DEFAULT_ROUNDS = 36;
 
 /** Runs the command. */
-export async function runCalibrate(o: { threads?: string | undefined; out?: string | undefined }): Promise<void> {
+export async function runCalibrate(o: { threads?: string | undefined; out?: string | undefined; rounds?: string | undefined }): Promise<void> {
   const threads = o.threads === undefined ? defaultThreads() : positiveInt('--threads', o.threads);
+  const rounds = o.rounds === undefined ? DEFAULT_ROUNDS : positiveInt('--rounds', o.rounds);
   const backend = await openBackend('fast', threads);
   try {
     if (!hasProbes(backend)) throw new UserError('calibrate', '', 'the fast kernel backend is not available (run `npm run build`)');
     // In a terminal each progress line overwrites the last; in a log, every step is a line.
     const tty = process.stderr.isTTY;
-    const c = calibrate(backend, threads, ROUNDS, (done, total, what) => {
+    const c = calibrate(backend, threads, rounds, (done, total, what) => {
       const line = `calibrate [${String(done)}/${String(total)}] ${what}`;
       process.stderr.write(tty ? `\r\x1b[K${line}${done === total ? '\n' : ''}` : `${line}\n`);
     }, lastLevelCacheBytes());

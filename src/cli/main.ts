@@ -129,6 +129,7 @@ export function buildProgram(): Command {
     .description('measure this machine with the kernel engine and write hardware-profiles/host.json')
     .option('--threads <n>', 'worker threads (default: up to 2)')
     .option('--out <file>', 'where to write the profile (default hardware-profiles/host.json)')
+    .option('--rounds <n>', 'rounds of every probe; each figure is their median (default 36)')
     .action(async (o) => {
       const { runCalibrate } = await import('./calibrate.js');
       await runCalibrate(o);

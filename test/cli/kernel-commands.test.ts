@@ -1,5 +1,5 @@
 /** run, calibrate and validate as a user runs them (fast WebAssembly backend, small shapes). */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -21,13 +21,14 @@ interface RunJson {
 
 describe('calibrate', () => {
   it('writes a host profile in the shared schema, every figure measured with its spread', () => {
-    const r = cli(['calibrate', '--out', host]);
+    // A few rounds keep the test short; the default (36) takes about 45 s.
+    const r = cli(['calibrate', '--out', host, '--rounds', '4']);
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(/calibrate \[(\d+)\/\1\] done/);
     const { profile, hardware } = parseProfile(JSON.parse(readFileSync(host, 'utf8')), host, 'host');
     expect(profile.peakFlopPerSecond.fp32?.flags).toEqual(['measured']);
-    // Every figure is the median of 15 interleaved rounds.
-    expect(profile.memoryBandwidthBytesPerSecond.measurement?.runs).toBe(15);
+    // Every figure is the median of the interleaved rounds.
+    expect(profile.memoryBandwidthBytesPerSecond.measurement?.runs).toBe(4);
     expect(profile.measuredAt).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(profile.cpuModel).toBeTruthy();
     expect(hardware.extras?.expPerSecond).toBeGreaterThan(0);
@@ -37,15 +38,23 @@ describe('calibrate', () => {
     // The attention kernel is measured over a full grid of shapes per phase.
     expect(hardware.extras?.attentionFlopPerSecond.prefillGrid).toMatchObject({ xs: [128, 512, 2048], ys: [64, 128] });
     expect(hardware.extras?.attentionFlopPerSecond.decodeGrid).toMatchObject({ xs: [1, 4, 16], ys: [64, 256] });
-    expect(profile.attentionFlopPerSecond?.decodeGrid?.every((p) => p.value > 0 && p.measurement?.runs === 15)).toBe(true);
+    expect(profile.attentionFlopPerSecond?.decodeGrid?.every((p) => p.value > 0 && p.measurement?.runs === 4)).toBe(true);
     // Where the OS reports an L3, the streaming rate is measured over working sets from 1/8 to 2× its size.
     if (profile.lastLevelCacheBytes !== undefined) {
       const ws = profile.workingSetBandwidth ?? [];
       expect(ws.map((w) => w.bytes)).toEqual([1 / 8, 1 / 4, 3 / 8, 1 / 2, 3 / 4, 1, 3 / 2, 2].map((f) => Math.floor(f * profile.lastLevelCacheBytes!.value)));
-      expect(ws.every((w) => w.value > 0 && w.measurement?.runs === 15)).toBe(true);
+      expect(ws.every((w) => w.value > 0 && w.measurement?.runs === 4)).toBe(true);
       const curve = hardware.extras?.workingSet?.bytesPerSecond ?? [];
       expect(curve.every((r, i) => i === 0 || r <= curve[i - 1]!)).toBe(true);
     }
+  });
+
+  it('refuses a round count that is not a positive integer, writing nothing', () => {
+    const out = join(dir, 'never.json');
+    const r = cli(['calibrate', '--out', out, '--rounds', '0']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--rounds/);
+    expect(existsSync(out)).toBe(false);
   });
 });
 
