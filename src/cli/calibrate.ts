@@ -15,6 +15,8 @@ function hasProbes(b: Backend & Partial<Probes>): b is Backend & Probes {
 
 /** Rounds of every probe by default; each figure is the median over them. */
 export const DEFAULT_ROUNDS = 36;
+/** Without --rounds, no round starts that would end past this many seconds (the default rounds take about 45 s). */
+export const DEFAULT_BUDGET_SECONDS = 55;
 
 /** Runs the command. */
 export async function runCalibrate(o: { threads?: string | undefined; out?: string | undefined; rounds?: string | undefined }): Promise<void> {
@@ -28,7 +30,7 @@ export async function runCalibrate(o: { threads?: string | undefined; out?: stri
     const c = calibrate(backend, threads, rounds, (done, total, what) => {
       const line = `calibrate [${String(done)}/${String(total)}] ${what}`;
       process.stderr.write(tty ? `\r\x1b[K${line}${done === total ? '\n' : ''}` : `${line}\n`);
-    }, lastLevelCacheBytes());
+    }, lastLevelCacheBytes(), o.rounds === undefined ? DEFAULT_BUDGET_SECONDS : Infinity);
     const profile = hostProfile(c, new Date().toISOString().slice(0, 10));
     const out = o.out ?? HOST_PROFILE;
     writeAll(fileSink(out), JSON.stringify(profile, null, 2) + '\n');

@@ -153,15 +153,24 @@ function fewRowGemmProbe(backend: Backend): () => number {
   }, 2 * FEW_ROW_SETS);
 }
 
-/** Seconds per call of a tiny GEMM: what dispatching one operator to the kernel threads costs. */
+/**
+ * Seconds per call of an attention kernel call with one query, one key and one map of dimension 8: no work to speak
+ * of, so what it measures is the fixed cost every operator's kernel call pays (on the fast backend, handing the call
+ * to the worker threads and waiting for them). A tiny GEMM would not do: the fast backend runs products that small
+ * on the calling thread, which costs a fifth as much as a dispatched call.
+ */
 function overheadSeconds(backend: Backend): number {
-  const a = backend.alloc(8);
-  const b = backend.alloc(64);
-  const c = backend.alloc(8);
+  const d = 8;
+  const at = (fill: number): ReturnType<typeof view> => view(backend.alloc(d).fill(fill), 0, 0, d, d);
+  const one = Int32Array.of(0);
+  const args = {
+    batch: 1, queries: 1, keys: 1, maps: 1, dq: d, dv: d, q: at(0.01), k: at(0.02), v: at(0.03), out: at(0),
+    mapToK: one, mapToV: one, scale: 1 / Math.sqrt(d), kvBytesPerElement: 4,
+  };
   const counters = newCounters();
   const calls = 2000;
   const t0 = now();
-  for (let i = 0; i < calls; i++) backend.gemm(mat(a, 0, 1, 8), mat(b, 0, 8, 8), mat(c, 0, 1, 8), counters);
+  for (let i = 0; i < calls; i++) backend.attend(args, counters);
   return (now() - t0) / calls;
 }
 
@@ -175,9 +184,11 @@ function measured(samples: readonly number[]): Measured {
  * over the rounds. Interleaving the probes spreads each one's runs over the whole calibration, so a slow spell of a
  * shared machine (seconds long) moves one run of every probe rather than every run of one probe. Progress is
  * reported per probe call. `cacheBytes` is the last-level cache size when the OS reports it (the working-set probes
- * are skipped otherwise).
+ * are skipped otherwise). With `budgetSeconds`, no round starts that would, at the pace of the one before it, end
+ * past that many seconds from the start (at least one round always runs); each figure's `runs` says how many ran.
  */
-export function calibrate(backend: Backend & Probes, threads: number, rounds: number, progress: (done: number, total: number, what: string) => void, cacheBytes?: number): Calibration {
+export function calibrate(backend: Backend & Probes, threads: number, rounds: number, progress: (done: number, total: number, what: string) => void, cacheBytes?: number, budgetSeconds = Infinity): Calibration {
+  const start = now();
   const steps: [string, () => () => number][] = [
     ['GEMM 512³', () => () => backend.measureGemmFlopPerSecond(512)],
     ['weight streaming 64 MiB', () => weightStreamProbe(backend)],
@@ -205,11 +216,14 @@ export function calibrate(backend: Backend & Probes, threads: number, rounds: nu
     return f;
   });
   const samples: number[][] = steps.map(() => []);
-  for (let r = 0; r < rounds; r++) {
+  for (let r = 0, roundStart = now(); r < rounds; r++) {
     steps.forEach(([what], i) => {
       progress(done++, total, `${what} (round ${String(r + 1)}/${String(rounds)})`);
       samples[i]!.push(probes[i]!());
     });
+    const end = now();
+    if (end - start + (end - roundStart) > budgetSeconds) break;
+    roundStart = end;
   }
   const out = samples.map(measured);
   progress(total, total, 'done');
