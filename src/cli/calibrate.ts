@@ -1,5 +1,5 @@
 /** `llm-roofline calibrate`: measures this machine with the kernel engine and writes hardware-profiles/host.json. */
-import { calibrate } from '../kernel/calibrate.js';
+import { calibrate, type Calibration } from '../kernel/calibrate.js';
 import type { Backend } from '../kernel/backend.js';
 import { openBackend, type Probes } from '../kernel/engines.js';
 import { UserError } from '../io/errors.js';
@@ -9,7 +9,8 @@ import { seconds, si } from '../render/units.js';
 import { positiveInt } from './options.js';
 import { defaultThreads } from './run.js';
 
-function hasProbes(b: Backend & Partial<Probes>): b is Backend & Probes {
+/** Whether a backend carries the calibration probes (the fast one does). */
+export function hasProbes(b: Backend & Partial<Probes>): b is Backend & Probes {
   return b.measureGemmFlopPerSecond !== undefined && b.measureReadBytesPerSecond !== undefined && b.measureExpPerSecond !== undefined;
 }
 
@@ -17,6 +18,12 @@ function hasProbes(b: Backend & Partial<Probes>): b is Backend & Probes {
 export const DEFAULT_ROUNDS = 36;
 /** Without --rounds, no round starts that would end past this many seconds (the default rounds take about 45 s). */
 export const DEFAULT_BUDGET_SECONDS = 55;
+
+/** Writes a calibration as a host profile (dated today) to `out`, by default hardware-profiles/host.json; returns the path. */
+export function writeHostProfile(c: Calibration, out = HOST_PROFILE): string {
+  writeAll(fileSink(out), JSON.stringify(hostProfile(c, new Date().toISOString().slice(0, 10)), null, 2) + '\n');
+  return out;
+}
 
 /** Runs the command. */
 export async function runCalibrate(o: { threads?: string | undefined; out?: string | undefined; rounds?: string | undefined }): Promise<void> {
@@ -31,10 +38,8 @@ export async function runCalibrate(o: { threads?: string | undefined; out?: stri
       const line = `calibrate [${String(done)}/${String(total)}] ${what}`;
       process.stderr.write(tty ? `\r\x1b[K${line}${done === total ? '\n' : ''}` : `${line}\n`);
     }, lastLevelCacheBytes(), o.rounds === undefined ? DEFAULT_BUDGET_SECONDS : Infinity);
-    const profile = hostProfile(c, new Date().toISOString().slice(0, 10));
-    const out = o.out ?? HOST_PROFILE;
-    writeAll(fileSink(out), JSON.stringify(profile, null, 2) + '\n');
-    process.stderr.write(`wrote ${out}: fp32 ${si(c.gemmFlopPerSecond.median, 'FLOP/s')}, read ${si(c.readBytesPerSecond.median, 'B/s')}, exp ${si(c.expPerSecond.median, '/s')}, overhead ${seconds(c.operatorOverheadSeconds.median)} per operator${c.cache === undefined ? '' : `, ${si(c.cache.workingSet[0]?.rate.median ?? 0, 'B/s')} over ${String(Math.round((c.cache.workingSet[0]?.bytes ?? 0) / 2 ** 20))} MiB read again and again`}, ${String(threads)} threads\n`);
+    const out = writeHostProfile(c, o.out);
+    process.stderr.write(`wrote ${out}: fp32 ${si(c.gemmFlopPerSecond.median, 'FLOP/s')}, read ${si(c.readBytesPerSecond.median, 'B/s')}, exp ${si(c.expPerSecond.median, '/s')}, overhead ${seconds(c.operatorOverheadSeconds.median)} per operator${c.cache === undefined ? '' : `, ${si(c.cache.workingSet[0]?.rate.median ?? 0, 'B/s')} over ${String(Math.round((c.cache.workingSet[0]?.bytes ?? 0) / 2 ** 20))} MiB read again and again`}, ${String(threads)} threads, medians of ${String(c.gemmFlopPerSecond.runs)} rounds\n`);
   } finally {
     backend.dispose();
   }

@@ -3,7 +3,13 @@ import Table from 'cli-table3';
 import { Plan } from '../core/engine.js';
 import { parseBits } from '../core/dtype.js';
 import { mlaMode } from '../core/workload.js';
-import { openBackend, type BackendKind } from '../kernel/engines.js';
+import type { Backend } from '../kernel/backend.js';
+import { calibrator } from '../kernel/calibrate.js';
+import { openBackend, type BackendKind, type Probes } from '../kernel/engines.js';
+import { now } from '../kernel/measure.js';
+import type { Hardware } from '../core/hardware.js';
+import { lastLevelCacheBytes } from '../io/host-profile.js';
+import { hasProbes, writeHostProfile } from './calibrate.js';
 import { errorPercent, FULL_GRID, gridPoints, QUICK_GRID, summarizeErrors, validate, type ValidationPoint } from '../kernel/validate.js';
 import { UserError } from '../io/errors.js';
 import { loadHardware } from '../io/load-hardware.js';
@@ -21,6 +27,7 @@ export interface ValidateOptions {
   measurements?: string | undefined;
   threads?: string | undefined;
   passes?: string | undefined;
+  calibrate?: boolean | string | undefined;
   backend: string;
   hardware?: string | undefined;
   format: string;
@@ -33,6 +40,41 @@ const QUICK_MODELS = ['paper/160m-mha', 'paper/160m-gqa', 'paper/160m-mla', 'pap
 
 /** Passes over the grid when --passes is not given. */
 const DEFAULT_PASSES = 3;
+
+/**
+ * validate --calibrate: after a timed point, a calibration round runs whenever calibrating has so far taken less
+ * than this share of the time since the runs began, which spreads the rounds evenly over the whole validation.
+ */
+const CALIBRATION_SHARE = 0.1;
+/** Rounds --calibrate runs at least (a short grid gets its missing rounds after its last point). */
+const MIN_CALIBRATION_ROUNDS = 9;
+
+/**
+ * Calibration rounds interleaved with the validation runs, so that on a shared machine the profile and the
+ * measurements sample the same fast and slow spells; `hardware()` tops the rounds up, writes the host profile and
+ * returns it.
+ */
+function interleavedCalibration(backend: Backend & Probes, threads: number, out: string | undefined): { afterRun: () => void; hardware: () => Hardware } {
+  const cal = calibrator(backend, threads, lastLevelCacheBytes());
+  const start = now();
+  let spent = 0;
+  const round = (): void => {
+    const t0 = now();
+    cal.round();
+    spent += now() - t0;
+  };
+  return {
+    afterRun: () => {
+      if (spent < CALIBRATION_SHARE * (now() - start)) round();
+    },
+    hardware: () => {
+      while (cal.rounds < MIN_CALIBRATION_ROUNDS) round();
+      const path = writeHostProfile(cal.result(), out);
+      process.stderr.write(`wrote ${path}: calibrated during the runs, medians of ${String(cal.rounds)} rounds\n`);
+      return hostHardware(out);
+    },
+  };
+}
 
 /** Predictions for timings measured elsewhere. */
 function fromMeasurements(file: string): ValidationPoint[] {
@@ -55,16 +97,26 @@ export async function runValidate(o: ValidateOptions): Promise<void> {
   else {
     const kind: BackendKind = oneOf('--backend', o.backend, ['fast', 'reference'] as const);
     const threads = o.threads === undefined ? defaultThreads() : positiveInt('--threads', o.threads);
-    const hw = hostHardware(o.hardware);
+    const calibrating = o.calibrate !== undefined && o.calibrate !== false;
+    if (calibrating && o.hardware !== undefined) throw new UserError('validate', '--calibrate', 'predicts with the profile it measures: leave out --hardware');
+    if (calibrating && kind !== 'fast') throw new UserError('validate', '--calibrate', 'measures the fast kernels: leave out --backend reference');
+    const hw = calibrating ? undefined : hostHardware(o.hardware);
     const grid = o.quick ? QUICK_GRID : FULL_GRID;
     const models = (o.quick ? QUICK_MODELS : FULL_MODELS).map(loadModel);
     const passes = o.passes === undefined ? DEFAULT_PASSES : positiveInt('--passes', o.passes);
     const backend = await openBackend(kind, threads);
-    const progress = startProgress(passes * models.length * gridPoints(grid).length, 'validate', 'timed points');
+    let progress: ReturnType<typeof startProgress> | undefined;
     try {
-      points = validate(models, hw, grid, backend, kind === 'fast', () => undefined, { passes }, (done) => void progress.tick(done));
+      let cal: ReturnType<typeof interleavedCalibration> | undefined;
+      if (hw === undefined) {
+        if (!hasProbes(backend)) throw new UserError('validate', '--calibrate', 'the fast kernel backend is not available (run `npm run build`)');
+        cal = interleavedCalibration(backend, threads, typeof o.calibrate === 'string' ? o.calibrate : undefined);
+      }
+      progress = startProgress(passes * models.length * gridPoints(grid).length, 'validate', 'timed points');
+      const timing = cal === undefined ? { passes } : { passes, afterRun: cal.afterRun };
+      points = validate(models, hw ?? cal!.hardware, grid, backend, kind === 'fast', () => undefined, timing, (done) => void progress?.tick(done));
     } finally {
-      progress.stop();
+      progress?.stop();
       backend.dispose();
     }
   }

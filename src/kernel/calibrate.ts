@@ -179,16 +179,25 @@ function measured(samples: readonly number[]): Measured {
   return { median: t.medianSeconds, min: t.minSeconds, max: t.maxSeconds, runs: samples.length };
 }
 
+/** Probes built and warmed up, run round by round, each figure the median over the rounds run so far. */
+export interface Calibrator {
+  /** Probes per round. */
+  readonly probes: number;
+  /** Rounds run so far. */
+  readonly rounds: number;
+  /** Runs every probe once, in a fixed order; `onProbe` hears each probe's name just before it runs. */
+  round(onProbe?: (what: string) => void): void;
+  /** Each figure as the median of its rounds (throws before the first round). */
+  result(): Calibration;
+}
+
 /**
- * Runs every probe once per round, `rounds` rounds (after one warm-up call each), and reports each probe's median
- * over the rounds. Interleaving the probes spreads each one's runs over the whole calibration, so a slow spell of a
- * shared machine (seconds long) moves one run of every probe rather than every run of one probe. Progress is
- * reported per probe call. `cacheBytes` is the last-level cache size when the OS reports it (the working-set probes
- * are skipped otherwise). With `budgetSeconds`, no round starts that would, at the pace of the one before it, end
- * past that many seconds from the start (at least one round always runs); each figure's `runs` says how many ran.
+ * Builds every probe (buffers allocated and filled) and warms each up with one call; `onProbe` hears each name and
+ * the number of probes per round first. `cacheBytes` is the last-level cache size when the OS reports it (the
+ * working-set probes are skipped otherwise). Running the probes round by round, interleaved, spreads each one's runs over the whole calibration,
+ * so a slow spell of a shared machine moves one run of every probe rather than every run of one probe.
  */
-export function calibrate(backend: Backend & Probes, threads: number, rounds: number, progress: (done: number, total: number, what: string) => void, cacheBytes?: number, budgetSeconds = Infinity): Calibration {
-  const start = now();
+export function calibrator(backend: Backend & Probes, threads: number, cacheBytes?: number, onProbe?: (what: string, probes: number) => void): Calibrator {
   const steps: [string, () => () => number][] = [
     ['GEMM 512³', () => () => backend.measureGemmFlopPerSecond(512)],
     ['weight streaming 64 MiB', () => weightStreamProbe(backend)],
@@ -206,47 +215,75 @@ export function calibrate(backend: Backend & Probes, threads: number, rounds: nu
   const decodeAt = grid(DECODE_REUSE, DECODE_DIMS);
   for (const [x, d] of prefillAt) steps.push([`attention, prefill S = ${String(x)}, d = ${String(d)}`, () => attentionProbe(backend, prefillShape(x, d))]);
   for (const [x, d] of decodeAt) steps.push([`attention, decode, ${String(x)} maps per key head, d = ${String(d)}`, () => attentionProbe(backend, decodeShape(x, d))]);
-  const total = steps.length * (rounds + 1);
-  let done = 0;
-  // Each probe is built (buffers allocated and filled) and warmed up once, then all of them run round by round.
   const probes = steps.map(([what, build]) => {
-    progress(done++, total, `${what} (warm-up)`);
+    onProbe?.(`${what} (warm-up)`, steps.length);
     const f = build();
     f();
     return f;
   });
   const samples: number[][] = steps.map(() => []);
+  let rounds = 0;
+  return {
+    probes: steps.length,
+    get rounds() {
+      return rounds;
+    },
+    round(hear?: (what: string) => void): void {
+      steps.forEach(([what], i) => {
+        hear?.(what);
+        samples[i]!.push(probes[i]!());
+      });
+      rounds++;
+    },
+    result(): Calibration {
+      if (rounds === 0) throw new Error('calibrator: no round has run');
+      const out = samples.map(measured);
+      let next = fixed;
+      const workingSet = workingSets.map((bytes) => ({ bytes, rate: out[next++]! }));
+      const cache = cacheBytes === undefined ? undefined : { bytes: cacheBytes, workingSet };
+      const take = (at: [number, number][]): MeasuredAt[] => at.map(([x, y]): MeasuredAt => ({ x, y, rate: out[next++]! }));
+      const gemmGrid = take(gemmAt);
+      const attentionPrefillGrid = take(prefillAt);
+      const attentionDecodeGrid = take(decodeAt);
+      const at = (g: readonly MeasuredAt[], x: number, y: number): Measured => g.find((m) => m.x === x && m.y === y)!.rate;
+      return {
+        gemmFlopPerSecond: out[0]!,
+        gemmGrid,
+        readBytesPerSecond: out[1]!,
+        expPerSecond: out[2]!,
+        operatorOverheadSeconds: out[3]!,
+        fewRowGemmFlopPerSecond: out[4]!,
+        attentionPrefillFlopPerSecond: at(attentionPrefillGrid, 512, 64),
+        attentionDecodeFlopPerSecond: at(attentionDecodeGrid, 4, 64),
+        attentionPrefillGrid,
+        attentionDecodeGrid,
+        cache,
+        threads,
+      };
+    },
+  };
+}
+
+/**
+ * A calibration of `rounds` rounds (see calibrator), reporting progress per probe call. With `budgetSeconds`, no
+ * round starts that would, at the pace of the one before it, end past that many seconds from the start (at least
+ * one round always runs); each figure's `runs` says how many ran.
+ */
+export function calibrate(backend: Backend & Probes, threads: number, rounds: number, progress: (done: number, total: number, what: string) => void, cacheBytes?: number, budgetSeconds = Infinity): Calibration {
+  const start = now();
+  let done = 0;
+  let total = 0;
+  const c = calibrator(backend, threads, cacheBytes, (what, probes) => {
+    total = probes * (rounds + 1);
+    progress(done++, total, what);
+  });
   for (let r = 0, roundStart = now(); r < rounds; r++) {
-    steps.forEach(([what], i) => {
-      progress(done++, total, `${what} (round ${String(r + 1)}/${String(rounds)})`);
-      samples[i]!.push(probes[i]!());
-    });
+    c.round((what) => { progress(done++, total, `${what} (round ${String(r + 1)}/${String(rounds)})`); });
     const end = now();
     if (end - start + (end - roundStart) > budgetSeconds) break;
     roundStart = end;
   }
-  const out = samples.map(measured);
+  const result = c.result();
   progress(total, total, 'done');
-  let next = fixed;
-  const workingSet = workingSets.map((bytes) => ({ bytes, rate: out[next++]! }));
-  const cache = cacheBytes === undefined ? undefined : { bytes: cacheBytes, workingSet };
-  const take = (at: [number, number][]): MeasuredAt[] => at.map(([x, y]): MeasuredAt => ({ x, y, rate: out[next++]! }));
-  const gemmGrid = take(gemmAt);
-  const attentionPrefillGrid = take(prefillAt);
-  const attentionDecodeGrid = take(decodeAt);
-  const at = (g: readonly MeasuredAt[], x: number, y: number): Measured => g.find((m) => m.x === x && m.y === y)!.rate;
-  return {
-    gemmFlopPerSecond: out[0]!,
-    gemmGrid,
-    readBytesPerSecond: out[1]!,
-    expPerSecond: out[2]!,
-    operatorOverheadSeconds: out[3]!,
-    fewRowGemmFlopPerSecond: out[4]!,
-    attentionPrefillFlopPerSecond: at(attentionPrefillGrid, 512, 64),
-    attentionDecodeFlopPerSecond: at(attentionDecodeGrid, 4, 64),
-    attentionPrefillGrid,
-    attentionDecodeGrid,
-    cache,
-    threads,
-  };
+  return result;
 }

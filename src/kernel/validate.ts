@@ -63,46 +63,50 @@ export interface ValidateTiming {
    * shared machine (seconds to minutes long) moves one pass of a point rather than the point.
    */
   readonly passes: number;
+  /** Called after every timed point (`validate --calibrate` runs calibration rounds here). */
+  readonly afterRun?: () => void;
 }
 
 /**
- * Runs and predicts every point of the grid for each model on one backend (its threads stay warm from point to
- * point), `passes` times over the whole grid; `reset`, when the backend has it, frees the previous point's buffers
- * first. `onPoint` reports each point as its last pass completes; `onRun` counts every timed point of every pass.
+ * Runs every point of the grid for each model on one backend (its threads stay warm from point to point), `passes`
+ * times over the whole grid, then predicts each point on `hw` (a function is called once, after the last run, so a
+ * profile measured during the runs can be used); `reset`, when the backend has it, frees the previous point's
+ * buffers first. `onPoint` reports each point once predicted; `onRun` counts every timed point of every pass.
  */
-export function validate(models: readonly ModelConfig[], hw: Hardware, g: Grid, backend: Backend & { reset?: () => void }, fused: boolean, onPoint: (p: ValidationPoint, done: number) => void, timing: ValidateTiming = { passes: 1 }, onRun?: (done: number) => void): ValidationPoint[] {
+export function validate(models: readonly ModelConfig[], hw: Hardware | (() => Hardware), g: Grid, backend: Backend & { reset?: () => void }, fused: boolean, onPoint: (p: ValidationPoint, done: number) => void, timing: ValidateTiming = { passes: 1 }, onRun?: (done: number) => void): ValidationPoint[] {
   const specs = models.flatMap((model) => gridPoints(g).map((pt) => ({ model, ...pt })));
   const samples: number[][] = specs.map(() => []);
   let runs = 0;
   // Several passes each time a point more briefly: 1–15 runs within 0.5 s in one pass, 1–5 within 0.2 s in each of several.
   const many = timing.passes > 1;
-  const out: ValidationPoint[] = [];
   for (let pass = 0; pass < timing.passes; pass++) {
     specs.forEach(({ model, phase, batch, length }, i) => {
       backend.reset?.();
-      const mla = mlaMode({ phase });
-      const layer = createLayer(model, backend, { batch, maxTokens: length, maxStep: phase === 'prefill' ? length : 1, seed: 1, mla });
+      const layer = createLayer(model, backend, { batch, maxTokens: length, maxStep: phase === 'prefill' ? length : 1, seed: 1, mla: mlaMode({ phase }) });
       const run = timeLayer(layer, { phase, batch, seqLen: length, contextLen: length, warmup: 1, warmupSeconds: 0.2, minRepeats: many ? 1 : 3, maxRepeats: many ? 5 : 15, budgetSeconds: many ? 0.2 : 0.5 });
       samples[i]!.push(run.medianSeconds);
       onRun?.(++runs);
-      if (pass < timing.passes - 1) return;
-      const plan = new Plan(model, hw, { phase, flash: fused, pairs: 'causal', mla, scope: 'attention' });
-      const predicted = plan.summary({ batch, seqLen: length, contextLen: length, bits: { weight: 32, activation: 32, kv: 32 } }).totals.timeSeconds;
-      const measured = summarize(samples[i]!).medianSeconds;
-      const p: ValidationPoint = {
-        model: model.id,
-        hardware: hw.id,
-        phase,
-        batch,
-        seqLen: phase === 'prefill' ? length : 1,
-        contextLen: length,
-        predictedSeconds: predicted,
-        measuredSeconds: measured,
-        errorPercent: errorPercent(predicted, measured),
-      };
-      out.push(p);
-      onPoint(p, out.length);
+      timing.afterRun?.();
     });
   }
-  return out;
+  const hardware = typeof hw === 'function' ? hw() : hw;
+  return specs.map(({ model, phase, batch, length }, i) => {
+    const mla = mlaMode({ phase });
+    const plan = new Plan(model, hardware, { phase, flash: fused, pairs: 'causal', mla, scope: 'attention' });
+    const predicted = plan.summary({ batch, seqLen: length, contextLen: length, bits: { weight: 32, activation: 32, kv: 32 } }).totals.timeSeconds;
+    const measured = summarize(samples[i]!).medianSeconds;
+    const p: ValidationPoint = {
+      model: model.id,
+      hardware: hardware.id,
+      phase,
+      batch,
+      seqLen: phase === 'prefill' ? length : 1,
+      contextLen: length,
+      predictedSeconds: predicted,
+      measuredSeconds: measured,
+      errorPercent: errorPercent(predicted, measured),
+    };
+    onPoint(p, i + 1);
+    return p;
+  });
 }

@@ -1,5 +1,5 @@
 /** run, calibrate and validate as a user runs them (fast WebAssembly backend, small shapes). */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -98,5 +98,37 @@ describe('validate --quick', () => {
     expect(doc.points).toHaveLength(16);
     for (const p of doc.points) expect(p.errorPercent).toBeCloseTo(((p.predictedSeconds - p.measuredSeconds) / p.measuredSeconds) * 100, 9);
     expect(doc.summary.p90AbsErrorPercent).toBeGreaterThanOrEqual(doc.summary.medianAbsErrorPercent);
+  });
+});
+
+describe('validate --calibrate', () => {
+  it('calibrates between the runs, writes the profile and predicts with it', () => {
+    const profile = join(dir, 'calibrated.json');
+    const out = join(dir, 'calibrated-validation.json');
+    const r = cli(['validate', '--quick', '--passes', '1', '--calibrate', profile, '--out', out, '--format', 'json']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/calibrated during the runs, medians of (\d+) rounds/);
+    // A short grid is topped up to 9 rounds at least.
+    const written = JSON.parse(readFileSync(profile, 'utf8')) as { peakFlopPerSecond: { fp32: { measurement: { runs: number } } } };
+    expect(written.peakFlopPerSecond.fp32.measurement.runs).toBeGreaterThanOrEqual(9);
+    parseProfile(written, profile, 'calibrated');
+    // Every prediction is the exact model's on the profile it wrote: the same as validating its measurements on it.
+    const doc = JSON.parse(readFileSync(out, 'utf8')) as { points: { model: string; phase: string; batch: number; seqLen: number; contextLen: number; predictedSeconds: number; measuredSeconds: number }[] };
+    expect(doc.points).toHaveLength(16);
+    const measurements = join(dir, 'calibrated-measurements.json');
+    writeFileSync(measurements, JSON.stringify({ measurements: doc.points.map((p) => ({ model: p.model, hardware: profile, phase: p.phase, batch: p.batch, seqLen: p.seqLen, contextLen: p.contextLen, measuredSeconds: p.measuredSeconds, bits: 'w32a32kv32', flash: true, scope: 'attention' })) }));
+    const again = JSON.parse(cli(['validate', '--measurements', measurements, '--format', 'json']).stdout) as typeof doc;
+    expect(again.points.map((p) => p.predictedSeconds)).toEqual(doc.points.map((p) => p.predictedSeconds));
+  });
+
+  it.each([
+    [['--hardware', 'h100-sxm'], 'validate: --calibrate: predicts with the profile it measures: leave out --hardware\n'],
+    [['--backend', 'reference'], 'validate: --calibrate: measures the fast kernels: leave out --backend reference\n'],
+  ])('refuses %j', (extra, message) => {
+    const profile = join(dir, 'never-calibrated.json');
+    const r = cli(['validate', '--quick', '--calibrate', profile, ...extra]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(message);
+    expect(existsSync(profile)).toBe(false);
   });
 });
