@@ -9,9 +9,14 @@ import { seconds, si } from '../render/units.js';
 import { positiveInt } from './options.js';
 import { defaultThreads } from './run.js';
 
-/** Whether a backend carries the calibration probes (the fast one does). */
-export function hasProbes(b: Backend & Partial<Probes>): b is Backend & Probes {
+function hasProbes(b: Backend & Partial<Probes>): b is Backend & Probes {
   return b.measureGemmFlopPerSecond !== undefined && b.measureReadBytesPerSecond !== undefined && b.measureExpPerSecond !== undefined;
+}
+
+/** The backend, as one with calibration probes (the fast one has them); a clear error naming `command` and `field` otherwise. */
+export function withProbes(b: Backend & Partial<Probes>, command: string, field: string): Backend & Probes {
+  if (!hasProbes(b)) throw new UserError(command, field, 'the fast kernel backend is not available (run `npm run build`)');
+  return b;
 }
 
 /** Rounds of every probe by default; each figure is the median over them. */
@@ -31,10 +36,9 @@ export async function runCalibrate(o: { threads?: string | undefined; out?: stri
   const rounds = o.rounds === undefined ? DEFAULT_ROUNDS : positiveInt('--rounds', o.rounds);
   const backend = await openBackend('fast', threads);
   try {
-    if (!hasProbes(backend)) throw new UserError('calibrate', '', 'the fast kernel backend is not available (run `npm run build`)');
     // In a terminal each progress line overwrites the last; in a log, every step is a line.
     const tty = process.stderr.isTTY;
-    const c = calibrate(backend, threads, rounds, (done, total, what) => {
+    const c = calibrate(withProbes(backend, 'calibrate', ''), threads, rounds, (done, total, what) => {
       const line = `calibrate [${String(done)}/${String(total)}] ${what}`;
       process.stderr.write(tty ? `\r\x1b[K${line}${done === total ? '\n' : ''}` : `${line}\n`);
     }, lastLevelCacheBytes(), o.rounds === undefined ? DEFAULT_BUDGET_SECONDS : Infinity);

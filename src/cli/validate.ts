@@ -9,7 +9,7 @@ import { openBackend, type BackendKind, type Probes } from '../kernel/engines.js
 import { now } from '../kernel/measure.js';
 import type { Hardware } from '../core/hardware.js';
 import { lastLevelCacheBytes } from '../io/host-profile.js';
-import { hasProbes, writeHostProfile } from './calibrate.js';
+import { withProbes, writeHostProfile } from './calibrate.js';
 import { errorPercent, FULL_GRID, gridPoints, QUICK_GRID, summarizeErrors, validate, type ValidationPoint } from '../kernel/validate.js';
 import { UserError } from '../io/errors.js';
 import { loadHardware } from '../io/load-hardware.js';
@@ -107,11 +107,7 @@ export async function runValidate(o: ValidateOptions): Promise<void> {
     const backend = await openBackend(kind, threads);
     let progress: ReturnType<typeof startProgress> | undefined;
     try {
-      let cal: ReturnType<typeof interleavedCalibration> | undefined;
-      if (hw === undefined) {
-        if (!hasProbes(backend)) throw new UserError('validate', '--calibrate', 'the fast kernel backend is not available (run `npm run build`)');
-        cal = interleavedCalibration(backend, threads, typeof o.calibrate === 'string' ? o.calibrate : undefined);
-      }
+      const cal = hw === undefined ? interleavedCalibration(withProbes(backend, 'validate', '--calibrate'), threads, typeof o.calibrate === 'string' ? o.calibrate : undefined) : undefined;
       progress = startProgress(passes * models.length * gridPoints(grid).length, 'validate', 'timed points');
       const timing = cal === undefined ? { passes } : { passes, afterRun: cal.afterRun };
       points = validate(models, hw ?? cal!.hardware, grid, backend, kind === 'fast', () => undefined, timing, (done) => void progress?.tick(done));
