@@ -8,7 +8,8 @@ import { timeLayer } from '../kernel/measure.js';
 import { loadModel } from '../io/load-model.js';
 import { seconds, si } from '../render/units.js';
 import { emit } from './common.js';
-import { hostHardware, predict } from './kernel-common.js';
+import { predict } from '../kernel/predict.js';
+import { hostHardware } from './kernel-common.js';
 import { oneOf, positiveInt } from './options.js';
 
 export interface RunOptions {

@@ -1,10 +1,10 @@
 /** The validation runner: executes attention layers over a grid and sets each measured time beside the prediction. */
-import { Plan } from '../core/engine.js';
 import type { Hardware } from '../core/hardware.js';
 import type { ModelConfig } from '../core/model-config.js';
 import { mlaMode } from '../core/workload.js';
 import type { Backend } from './backend.js';
 import { createLayer } from './layers/index.js';
+import { predict } from './predict.js';
 import { summarize, timeLayer } from './measure.js';
 
 export interface ValidationPoint {
@@ -91,9 +91,7 @@ export function validate(models: readonly ModelConfig[], hw: Hardware | (() => H
   }
   const hardware = typeof hw === 'function' ? hw() : hw;
   return specs.map(({ model, phase, batch, length }, i) => {
-    const mla = mlaMode({ phase });
-    const plan = new Plan(model, hardware, { phase, flash: fused, pairs: 'causal', mla, scope: 'attention' });
-    const predicted = plan.summary({ batch, seqLen: length, contextLen: length, bits: { weight: 32, activation: 32, kv: 32 } }).totals.timeSeconds;
+    const predicted = predict(model, hardware, { phase, batch, seqLen: length, contextLen: length }, fused, mlaMode({ phase })).totals.timeSeconds;
     const measured = summarize(samples[i]!).medianSeconds;
     const p: ValidationPoint = {
       model: model.id,
