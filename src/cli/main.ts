@@ -141,7 +141,7 @@ export function buildProgram(): Command {
     .option('--quick', 'a subset that runs in under 30 s', false)
     .option('--measurements <file>', 'compare predictions with timings measured elsewhere (.json or .csv)')
     .option('--threads <n>', 'worker threads of the fast kernels (default: up to 2)')
-    .option('--passes <n>', 'passes over the grid; each point is the median of its passes (default 3)')
+    .option('--passes <n>', 'passes over the grid; each point is the median of its passes (default 5, 3 with --quick)')
     .option('--calibrate [profile]', 'calibrate during the runs (rounds interleaved with the points), write the profile (default hardware-profiles/host.json) and predict with it')
     .addOption(new Option('--backend <name>', 'fast or reference').choices(['fast', 'reference']).default('fast'))
     .option('--hardware <id|path>', 'profile to predict with (default: hardware-profiles/host.json)')

@@ -88,13 +88,14 @@ describe('run', () => {
 });
 
 describe('validate --quick', () => {
-  it('runs the subset on this machine and writes llm-roofline.validation/v1', () => {
+  it('runs the subset on this machine (3 passes unless told) and writes llm-roofline.validation/v1', () => {
     const out = join(dir, 'validation.json');
-    const r = cli(['validate', '--quick', '--passes', '2', '--hardware', host, '--out', out]);
+    const r = cli(['validate', '--quick', '--hardware', host, '--out', out]);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/16 points: median \|error\| [\d.]+%, 90th percentile [\d.]+%/);
-    const doc = JSON.parse(readFileSync(out, 'utf8')) as { schema: string; points: { predictedSeconds: number; measuredSeconds: number; errorPercent: number }[]; summary: { medianAbsErrorPercent: number; p90AbsErrorPercent: number } };
+    const doc = JSON.parse(readFileSync(out, 'utf8')) as { schema: string; passes: number; points: { predictedSeconds: number; measuredSeconds: number; errorPercent: number }[]; summary: { medianAbsErrorPercent: number; p90AbsErrorPercent: number } };
     expect(doc.schema).toBe('llm-roofline.validation/v1');
+    expect(doc.passes).toBe(3);
     expect(doc.points).toHaveLength(16);
     for (const p of doc.points) expect(p.errorPercent).toBeCloseTo(((p.predictedSeconds - p.measuredSeconds) / p.measuredSeconds) * 100, 9);
     expect(doc.summary.p90AbsErrorPercent).toBeGreaterThanOrEqual(doc.summary.medianAbsErrorPercent);
@@ -113,12 +114,15 @@ describe('validate --calibrate', () => {
     expect(written.peakFlopPerSecond.fp32.measurement.runs).toBeGreaterThanOrEqual(9);
     parseProfile(written, profile, 'calibrated');
     // Every prediction is the exact model's on the profile it wrote: the same as validating its measurements on it.
-    const doc = JSON.parse(readFileSync(out, 'utf8')) as { points: { model: string; phase: string; batch: number; seqLen: number; contextLen: number; predictedSeconds: number; measuredSeconds: number }[] };
+    const doc = JSON.parse(readFileSync(out, 'utf8')) as { passes?: number; points: { model: string; phase: string; batch: number; seqLen: number; contextLen: number; predictedSeconds: number; measuredSeconds: number }[] };
+    expect(doc.passes).toBe(1);
     expect(doc.points).toHaveLength(16);
     const measurements = join(dir, 'calibrated-measurements.json');
     writeFileSync(measurements, JSON.stringify({ measurements: doc.points.map((p) => ({ model: p.model, hardware: profile, phase: p.phase, batch: p.batch, seqLen: p.seqLen, contextLen: p.contextLen, measuredSeconds: p.measuredSeconds, bits: 'w32a32kv32', flash: true, scope: 'attention' })) }));
     const again = JSON.parse(cli(['validate', '--measurements', measurements, '--format', 'json']).stdout) as typeof doc;
     expect(again.points.map((p) => p.predictedSeconds)).toEqual(doc.points.map((p) => p.predictedSeconds));
+    // Timings from a file carry no pass count: they were not timed here.
+    expect(again.passes).toBeUndefined();
   });
 
   it.each([
