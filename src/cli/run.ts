@@ -47,7 +47,8 @@ export async function runRun(o: RunOptions): Promise<void> {
   try {
     const tokens = phase === 'prefill' ? seqLen : contextLen;
     const layer = createLayer(model, backend, { batch, maxTokens: tokens, maxStep: phase === 'prefill' ? seqLen : 1, seed: 1, mla });
-    const run = timeLayer(layer, { phase, batch, seqLen, contextLen, warmup: 1, minRepeats: 5, maxRepeats: 50, budgetSeconds: 2 });
+    // Half a second of warm-up: this process has run no layer before, and its first hundreds of short steps are slow.
+    const run = timeLayer(layer, { phase, batch, seqLen, contextLen, warmup: 1, warmupSeconds: 0.5, minRepeats: 5, maxRepeats: 1000, budgetSeconds: 1 });
     const p = predict(model, hw, { phase, batch, seqLen, contextLen }, kind === 'fast', mla);
     // The model is evaluated at the kernels' FP32 widths; the float64 reference moves 8-byte elements.
     const kvScale = backend.precision === 'fp64' ? 2 : 1;
