@@ -100,7 +100,7 @@ function prefill(desc: usize, b: i32, ge: usize, tile: i32, scratch: usize, coun
   let kEl: f64 = 0, vEl: f64 = 0, pairs: f64 = 0;
   for (let j0 = 0; j0 < end; j0 += BC) {
     const jn = min(BC, end - j0), jPad = up(jn, 4);
-    for (let j = 0; j < jn; j++) memory.copy(Kb + <usize>j * dqB, at(desc, 16, b, j0 + j, kHead), dqB);
+    packK(Kb, desc, b, j0, jn, jPad, kHead, dq);
     kEl += <f64>jn * <f64>dq;
     for (let vi = 0; vi < nV; vi++) {
       const vh = load<i32>(vHeads + fl(vi)), vb = Vb + fl(vi * BC * dvPad);
@@ -111,7 +111,7 @@ function prefill(desc: usize, b: i32, ge: usize, tile: i32, scratch: usize, coun
       const qt = QT + fl(mi * br * dq);
       for (let js = 0; js < jPad; js += 4) {
         for (let is = 0; is < qPad; is += 8) {
-          micro4x8(Kb + <usize>js * dqB, dqB, 4, qt + <usize>is * dqB, 32, dq, S + fl(js * br + is), ldS, MK_STORE, 0);
+          micro4x8(Kb + <usize>js * dqB, 16, qt + <usize>is * dqB, 32, dq, S + fl(js * br + is), ldS, MK_STORE, 0);
         }
       }
       for (let iq = 0; iq < qPad; iq += 4) {
@@ -125,7 +125,7 @@ function prefill(desc: usize, b: i32, ge: usize, tile: i32, scratch: usize, coun
       const vb = Vb + fl(load<i32>(vIdx + fl(mi)) * BC * dvPad), om = O + fl(mi * br * dvPad);
       for (let iq = 0; iq < qPad; iq += 4) {
         for (let c = 0; c < dvPad; c += 8) {
-          micro4x8(S + fl(iq), 4, ldS, vb + fl(c), ldO, jPad, om + fl(iq * dvPad + c), ldO, MK_SCALE, A + fl(iq));
+          micro4x8(S + fl(iq), ldS, vb + fl(c), ldO, jPad, om + fl(iq * dvPad + c), ldO, MK_SCALE, A + fl(iq));
         }
       }
     }
@@ -141,6 +141,48 @@ function prefill(desc: usize, b: i32, ge: usize, tile: i32, scratch: usize, coun
   count(counters, CNT_EXP, pairs);
   count(counters, CNT_KELEMS, kEl);
   count(counters, CNT_VELEMS, vEl);
+}
+
+/**
+ * Copies keys j0 … j0+jn of K head kHead (sequence b) into 4-key strips for the micro-kernel: key j's element p at
+ * dst + 4·(⌊j/4⌋·4·dq + 4p + j mod 4). Keys jn … jPad−1 of the last strip are zero. Full strips are transposed
+ * 4×4 at a time with shuffles.
+ */
+function packK(dst: usize, desc: usize, b: i32, j0: i32, jn: i32, jPad: i32, kHead: i32, dq: i32): void {
+  for (let j = 0; j < jPad; j += 4) {
+    const d = dst + fl(j * dq);
+    if (j + 4 <= jn) {
+      const r0 = at(desc, 16, b, j0 + j, kHead), r1 = at(desc, 16, b, j0 + j + 1, kHead);
+      const r2 = at(desc, 16, b, j0 + j + 2, kHead), r3 = at(desc, 16, b, j0 + j + 3, kHead);
+      let p = 0;
+      for (; p + 4 <= dq; p += 4) {
+        const x0 = v128.load(r0 + fl(p)), x1 = v128.load(r1 + fl(p));
+        const x2 = v128.load(r2 + fl(p)), x3 = v128.load(r3 + fl(p));
+        const lo01 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5), lo23 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5);
+        const hi01 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7), hi23 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
+        const o = d + fl(p * 4);
+        v128.store(o, v128.shuffle<f32>(lo01, lo23, 0, 1, 4, 5));
+        v128.store(o, v128.shuffle<f32>(lo01, lo23, 2, 3, 6, 7), 16);
+        v128.store(o, v128.shuffle<f32>(hi01, hi23, 0, 1, 4, 5), 32);
+        v128.store(o, v128.shuffle<f32>(hi01, hi23, 2, 3, 6, 7), 48);
+      }
+      for (; p < dq; p++) {
+        const o = d + fl(p * 4);
+        store<f32>(o, load<f32>(r0 + fl(p))); store<f32>(o, load<f32>(r1 + fl(p)), 4);
+        store<f32>(o, load<f32>(r2 + fl(p)), 8); store<f32>(o, load<f32>(r3 + fl(p)), 12);
+      }
+    } else {
+      for (let r = 0; r < 4; r++) {
+        const o = d + fl(r);
+        if (j + r < jn) {
+          const src = at(desc, 16, b, j0 + j + r, kHead);
+          for (let p = 0; p < dq; p++) store<f32>(o + fl(p * 4), load<f32>(src + fl(p)));
+        } else {
+          for (let p = 0; p < dq; p++) store<f32>(o + fl(p * 4), 0);
+        }
+      }
+    }
+  }
 }
 
 /** dst[0..n) = src[0..n) · s (dst may be any strided row; tail done scalar so nothing past n is touched). */

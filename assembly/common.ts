@@ -65,28 +65,28 @@ export const MK_ADD: i32 = 1;
 export const MK_SCALE: i32 = 2;
 
 /**
- * C[4×8] (op)= A[4×kLen] · B[kLen×8]. A(r, p) is the f32 at a + r·aStepR + p·aStepP (any layout: packed strips,
- * K rows, transposed P); B row p is the 8 floats at b + p·bStepP; C rows are ldc bytes apart. Eight f32x4
- * accumulators: larger tiles spill registers in V8 and run slower.
+ * C[4×8] (op)= A[4×kLen] · B[kLen×8]. A is packed in 4-row strips: A(r, p) is the f32 at a + 4r + p·aStepP (a
+ * packed GEMM panel, a K block packed by packK, or the columns of a score tile), so one pointer walks it; B row p
+ * is the 8 floats at b + p·bStepP; C rows are ldc bytes apart. Eight f32x4 accumulators: larger tiles spill
+ * registers in V8 and run slower.
  */
 export function micro4x8(
-  a: usize, aStepR: usize, aStepP: usize, b: usize, bStepP: usize, kLen: i32,
+  a: usize, aStepP: usize, b: usize, bStepP: usize, kLen: i32,
   c: usize, ldc: usize, mode: i32, alpha: usize,
 ): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  let a0 = a, a1 = a + aStepR, a2 = a + 2 * aStepR, a3 = a + 3 * aStepR;
   for (let p = 0; p < kLen; p++) {
     const b0 = v128.load(b), b1 = v128.load(b, 16);
-    let s = v128.load32_splat(a0);
+    let s = v128.load32_splat(a);
     c00 = madd(s, b0, c00); c01 = madd(s, b1, c01);
-    s = v128.load32_splat(a1);
+    s = v128.load32_splat(a, 4);
     c10 = madd(s, b0, c10); c11 = madd(s, b1, c11);
-    s = v128.load32_splat(a2);
+    s = v128.load32_splat(a, 8);
     c20 = madd(s, b0, c20); c21 = madd(s, b1, c21);
-    s = v128.load32_splat(a3);
+    s = v128.load32_splat(a, 12);
     c30 = madd(s, b0, c30); c31 = madd(s, b1, c31);
-    a0 += aStepP; a1 += aStepP; a2 += aStepP; a3 += aStepP; b += bStepP;
+    a += aStepP; b += bStepP;
   }
   const r1 = c + ldc, r2 = c + 2 * ldc, r3 = c + 3 * ldc;
   if (mode == MK_ADD) {

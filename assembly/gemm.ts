@@ -79,9 +79,9 @@ export function gemm(
             const as = pa + ((<usize>r * <usize>kc) << 2);
             const cp = c + ((<usize>(ic + r)) * ldc + <usize>(jc + s)) * 4;
             if (rows == 4 && cols == 8) {
-              micro4x8(as, 4, 16, bs, 32, kc, cp, ldcB, mode, 0);
+              micro4x8(as, 16, bs, 32, kc, cp, ldcB, mode, 0);
             } else {
-              micro4x8(as, 4, 16, bs, 32, kc, tmp, 32, MK_STORE, 0);
+              micro4x8(as, 16, bs, 32, kc, tmp, 32, MK_STORE, 0);
               for (let i = 0; i < rows; i++) {
                 for (let j = 0; j < cols; j++) {
                   const d = cp + <usize>i * ldcB + (<usize>j << 2);

@@ -1,7 +1,7 @@
 // Entry point of the kernel module: everything JS calls. Compiled twice (plain SIMD and relaxed SIMD) by
 // scripts/build-wasm.mjs against one imported shared memory; no static data, so instantiating it in several
 // workers never rewrites memory.
-import { exp4 } from './common';
+import { exp4, madd } from './common';
 
 export { initConstants } from './common';
 
@@ -31,4 +31,25 @@ export function expRange(src: usize, dst: usize, n: i32): void {
     const o = <usize>i << 2;
     v128.store(dst + o, exp4(v128.load(src + o)));
   }
+}
+
+/**
+ * The machine's multiply-add ceiling for this build: `iters` steps of twelve independent f32x4 multiply-adds on
+ * registers only (no memory traffic, enough chains to cover the FMA latency), 96 FLOPs per step. Returns a lane of
+ * the result so the work cannot be optimised away. Used by bench/kernels.mjs to show how far a kernel is from it.
+ */
+export function fmaPeak(iters: i32, seed: f32): f32 {
+  const x = f32x4.splat(seed), y = f32x4.splat(0.999);
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(1), c2 = f32x4.splat(2), c3 = f32x4.splat(3);
+  let c4 = f32x4.splat(4), c5 = f32x4.splat(5), c6 = f32x4.splat(6), c7 = f32x4.splat(7);
+  let c8 = f32x4.splat(8), c9 = f32x4.splat(9), c10 = f32x4.splat(10), c11 = f32x4.splat(11);
+  for (let i = 0; i < iters; i++) {
+    c0 = madd(x, y, c0); c1 = madd(x, y, c1); c2 = madd(x, y, c2); c3 = madd(x, y, c3);
+    c4 = madd(x, y, c4); c5 = madd(x, y, c5); c6 = madd(x, y, c6); c7 = madd(x, y, c7);
+    c8 = madd(x, y, c8); c9 = madd(x, y, c9); c10 = madd(x, y, c10); c11 = madd(x, y, c11);
+  }
+  const s = f32x4.add(
+    f32x4.add(f32x4.add(f32x4.add(c0, c1), f32x4.add(c2, c3)), f32x4.add(f32x4.add(c4, c5), f32x4.add(c6, c7))),
+    f32x4.add(f32x4.add(c8, c9), f32x4.add(c10, c11)));
+  return f32x4.extract_lane(s, 0);
 }

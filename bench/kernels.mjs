@@ -1,12 +1,15 @@
 // Fast-kernel benchmarks (run `npm run build` first): prefill attention GFLOP/s, SGEMM vs OpenBLAS (numpy, when
-// present), decode K/V bandwidth vs a streaming-read probe and vs numpy. Prints numbers; asserts nothing.
+// present), decode K/V bandwidth vs a streaming-read probe and vs numpy, and the FMA ceiling wasm reaches on this
+// machine (a register-only loop). Prints numbers; asserts nothing.
 //
 // Every figure is measured once per round, the rounds interleaved (ROUNDS, default 7), and each figure and ratio
 // printed is the median over the rounds with its range: on a shared VM a slow spell then moves one round of every
 // figure rather than every run of one figure, so the ratios compare measurements taken side by side.
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 import { createFastBackend } from '../dist/kernel/fast/index.js';
+import { compileKernels, instantiate, wasmApi } from '../dist/kernel/fast/wasm.js';
 
 const counters = () => ({ multiplyAdds: 0, expEvaluations: 0, kvBytesRead: 0, kvBytesWritten: 0 });
 const g = (x) => (x / 1e9).toFixed(1);
@@ -52,6 +55,38 @@ function attendArgs(be, queries, keys, heads, d, kvBytes, headMajor) {
   };
 }
 
+// (e) The FMA ceiling: the kernels' fmaPeak (twelve independent f32x4 multiply-add chains on registers, no memory)
+// on the main thread and, for two threads, at the same time on one worker, each on its own instance of the same
+// build the backend runs. Best of three runs of PEAK_STEPS steps per round.
+const PEAK_STEPS = 50_000_000;
+const peakFlops = (threads) => threads * PEAK_STEPS * 96;
+const kernelInstance = () => instantiate(compileKernels(true).module, new wasmApi.Memory({ initial: 1, maximum: 65536, shared: true }));
+const peakMain = kernelInstance();
+peakMain.fmaPeak(1_000_000, 0.5);
+const peakWorker = new Worker(`
+const { parentPort, workerData } = require('node:worker_threads');
+import(workerData).then(({ compileKernels, instantiate, wasmApi }) => {
+  const k = instantiate(compileKernels(true).module, new wasmApi.Memory({ initial: 1, maximum: 65536, shared: true }));
+  k.fmaPeak(1000000, 0.5);
+  parentPort.on('message', (n) => { k.fmaPeak(n, 0.5); parentPort.postMessage(0); });
+  parentPort.postMessage(0);
+});`, { eval: true, workerData: new URL('../dist/kernel/fast/wasm.js', import.meta.url).href });
+const workerReply = () => new Promise((resolve) => peakWorker.once('message', resolve));
+await workerReply();
+/** Best FLOP/s of three runs of the ceiling loop on `threads` (1 or 2) threads. */
+async function fmaCeiling(threads) {
+  let t = Infinity;
+  for (let i = 0; i < 3; i++) {
+    const done = threads === 2 ? workerReply() : undefined;
+    const t0 = performance.now();
+    if (threads === 2) peakWorker.postMessage(PEAK_STEPS);
+    peakMain.fmaPeak(PEAK_STEPS, 0.5);
+    await done;
+    t = Math.min(t, (performance.now() - t0) / 1000);
+  }
+  return peakFlops(threads) / t;
+}
+
 const ROUNDS = Number(process.env.ROUNDS ?? 7);
 const fast1 = await createFastBackend({ threads: 1 });
 const fast2 = await createFastBackend({ threads: 2 });
@@ -81,9 +116,11 @@ def step():
     s=(q@k.transpose(0,2,1))/np.sqrt(128.0); s=np.exp(s-s.max(-1,keepdims=True)); p=s/s.sum(-1,keepdims=True); return p@v
 step(); t=min((lambda s0:(step(), time.perf_counter()-s0)[1])(time.perf_counter()) for _ in range(10)); print(k.nbytes*2/t)`;
 
-const r = { prefill: [], gemm1: [], gemm2: [], blas1: [], blas2: [], read: [], decodeHead: [], decodeToken: [], numpyDecode: [] };
+const r = { peak1: [], peak2: [], prefill: [], gemm1: [], gemm2: [], blas1: [], blas2: [], read: [], decodeHead: [], decodeToken: [], numpyDecode: [] };
 for (let round = 0; round < ROUNDS; round++) {
   process.stderr.write(`round ${round + 1}/${ROUNDS}\r`);
+  r.peak1.push(await fmaCeiling(1));
+  r.peak2.push(await fmaCeiling(2));
   r.prefill.push(2 * prefillCount.multiplyAdds / best(() => fast2.attend(prefill, counters()), 2));
   r.gemm1.push(fast1.measureGemmFlopPerSecond(1024));
   r.gemm2.push(fast2.measureGemmFlopPerSecond(1024));
@@ -107,6 +144,9 @@ for (const [threads, own, theirs] of [[1, r.gemm1, r.blas1], [2, r.gemm2, r.blas
 }
 console.log(`    prefill attention vs own SGEMM (2 threads): ${stat(ratios(r.prefill, r.gemm2), pct)}`);
 if (blas) console.log(`    prefill attention vs OpenBLAS SGEMM (2 threads): ${stat(ratios(r.prefill, r.blas2), pct)}`);
+console.log(`(e) wasm FMA ceiling (register-only loop): 1 thread ${stat(r.peak1, g)}, 2 threads ${stat(r.peak2, g)} GFLOP/s`);
+console.log(`    of the 2-thread ceiling: prefill attention ${stat(ratios(r.prefill, r.peak2), pct)}, own SGEMM ${stat(ratios(r.gemm2, r.peak2), pct)}; 60 GFLOP/s would be ${stat(r.peak2.map((x) => 60e9 / x), pct)}`);
+console.log(`    own SGEMM 1 thread: ${stat(ratios(r.gemm1, r.peak1), pct)} of the 1-thread ceiling`);
 console.log(`    streaming read (64 MiB): ${stat(r.read, g)} GB/s`);
 for (const [layout, xs] of [['cache [head][token][d]', r.decodeHead], ['cache [token][head][d]', r.decodeToken]]) {
   console.log(`(d) decode 4096×16×128, 2 threads, ${layout}: ${stat(xs, g)} GB/s of K+V = ${stat(ratios(xs, r.read), pct)} of streaming read`);
@@ -116,3 +156,4 @@ else console.log('    numpy not available: numpy decode comparison skipped');
 
 fast1.dispose();
 fast2.dispose();
+await peakWorker.terminate();

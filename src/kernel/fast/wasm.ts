@@ -27,6 +27,8 @@ export interface Kernels {
   gate(u: number, ldu: number, g: number, ldg: number, rows: number, cols: number): void;
   sumRead(ptr: number, bytes: number): number;
   expRange(src: number, dst: number, n: number): void;
+  /** Register-only multiply-add loop, 96 FLOPs a step: the FMA ceiling bench/kernels.mjs compares kernels to. */
+  fmaPeak(iters: number, seed: number): number;
   initConstants(): void;
 }
 
