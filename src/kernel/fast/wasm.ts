@@ -131,6 +131,9 @@ export const SMALL_M = FEW_ROWS;
  */
 export const K_CHUNKS = 4;
 
+/** Rows of A the GEMM micro-kernel takes at once (MR in assembly/gemm.ts). */
+const GEMM_ROWS = 6;
+
 /** Runs thread t's share (of `threads`) of the command in the control block. */
 export function runShare(k: Kernels, ctl: Int32Array, t: number, threads: number): void {
   const arg = (i: number): number => ctl[CTL.arg + i] ?? 0;
@@ -160,13 +163,13 @@ export function runShare(k: Kernels, ctl: Int32Array, t: number, threads: number
       }
       // Each thread packs the B panels it uses. With fewer rows than columns (prefill projections of short
       // sequences), split the columns in multiples of 8 so each thread packs and streams only its half of B;
-      // otherwise split the rows in multiples of 4 (the micro-kernel height).
+      // otherwise split the rows in multiples of GEMM_ROWS (the micro-kernel height).
       if (arg(6) < arg(8)) {
         const [j0, cols] = share(arg(8), t, threads, 8);
         if (cols > 0) k.gemm(ptr(0), lda, ptr(2) + j0 * 4, arg(3), ptr(4) + j0 * 4, ldc, arg(6), arg(7), cols, scratch, counters);
         break;
       }
-      const [r0, rows] = share(arg(6), t, threads, 4);
+      const [r0, rows] = share(arg(6), t, threads, GEMM_ROWS);
       if (rows > 0) k.gemm(ptr(0) + r0 * lda * 4, lda, ptr(2), arg(3), ptr(4) + r0 * ldc * 4, ldc, rows, arg(7), arg(8), scratch, counters);
       break;
     }
