@@ -1,5 +1,5 @@
-// Shared SIMD building blocks: fused (or plain) multiply-add, a vectorised exp, and the 4×8 micro-kernel that both
-// the GEMM and the attention products run on. Pointers are byte addresses into the one shared memory.
+// Shared SIMD building blocks: fused (or plain) multiply-add, a vectorised exp, and the 4×8 micro-kernel the
+// attention products run on (the GEMM has its own 6×8 one). Pointers are byte addresses into the one shared memory.
 
 /** a·b + c per lane: a true FMA in the relaxed-SIMD build, mul then add otherwise (folded at compile time). */
 // @ts-ignore: decorator
@@ -65,10 +65,9 @@ export const MK_ADD: i32 = 1;
 export const MK_SCALE: i32 = 2;
 
 /**
- * C[4×8] (op)= A[4×kLen] · B[kLen×8]. A is packed in 4-row strips: A(r, p) is the f32 at a + 4r + p·aStepP (a
- * packed GEMM panel, a K block packed by packK, or the columns of a score tile), so one pointer walks it; B row p
- * is the 8 floats at b + p·bStepP; C rows are ldc bytes apart. Eight f32x4 accumulators: larger tiles spill
- * registers in V8 and run slower.
+ * C[4×8] (op)= A[4×kLen] · B[kLen×8]. A is packed in 4-row strips: A(r, p) is the f32 at a + 4r + p·aStepP (a K
+ * block packed by packK, or four query columns of a score tile), so one pointer walks it; B row p is the 8 floats
+ * at b + p·bStepP; C rows are ldc bytes apart. Eight f32x4 accumulators; unrolling the loop made V8 spill them.
  */
 export function micro4x8(
   a: usize, aStepP: usize, b: usize, bStepP: usize, kLen: i32,
