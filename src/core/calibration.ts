@@ -24,6 +24,12 @@ export interface MeasuredAt {
   readonly rate: Measured;
 }
 
+/** A rate measured at one size in bytes. */
+export interface SizedRate {
+  readonly bytes: number;
+  readonly rate: Measured;
+}
+
 /** The kernel engine's own primitives, measured on this machine. */
 export interface Calibration {
   readonly gemmFlopPerSecond: Measured;
@@ -44,6 +50,11 @@ export interface Calibration {
    * The last-level cache (absent when the OS does not report its size): its size, and the rate of a one-row GEMM
    * cycling over working sets from an eighth of it to twice it.
    */
-  readonly cache?: { readonly bytes: number; readonly workingSet: readonly { readonly bytes: number; readonly rate: Measured }[] } | undefined;
+  readonly cache?: { readonly bytes: number; readonly workingSet: readonly SizedRate[] } | undefined;
+  /**
+   * The rate of one-row GEMMs whose weights come from memory (matrices in rotation through at least twice the
+   * last-level cache, or 64 MiB when its size is unknown), by the size of one matrix: short streams run slower.
+   */
+  readonly coldStream: readonly SizedRate[];
   readonly threads: number;
 }

@@ -13,7 +13,7 @@ import { OP_FIELDS } from './op.js';
 import { FEW_ROWS } from './calibration.js';
 import type { AttentionRates } from './hardware.js';
 import { rateAt } from './rate-grid.js';
-import { intensity, NO_EXTRAS, roofline, stepBandwidth, type Bound, type RooflineExtras } from './roofline.js';
+import { coldShare, intensity, NO_EXTRAS, roofline, shortStreamBytes, stepBandwidth, type Bound, type RooflineExtras } from './roofline.js';
 import { variantOf, type OpsContext } from './variants/index.js';
 import { cachedTokens, pairsFormula, TILE_COUNT, TILE_ROWS, tokenCounts, type CostModel, type Phase } from './workload.js';
 
@@ -69,7 +69,7 @@ export class MissingPeakError extends Error {
 }
 
 /** Totals and footprint parts written into `out` = [flops, bytes, timeSeconds, activationBytes, layerWeightBytes]. */
-type SummaryFn = (v: Float64Array, out: Float64Array, peaks: Float64Array, bandwidth: number, expRate: number, overhead: number, attnRate: number, stepBandwidth: (residentBytes: number, memoryRate: number) => number) => void;
+type SummaryFn = (v: Float64Array, out: Float64Array, peaks: Float64Array, bandwidth: number, expRate: number, overhead: number, attnRate: number, stepBandwidth: (residentBytes: number, memoryRate: number) => number, coldShare: (stepRate: number, memoryRate: number) => number, shortBytes: (reusedBytes: number, share: number) => number) => void;
 
 /** Symbols a point sets, first in the summary function's value array; the plan's constants follow. */
 const VARYING = ['B', 'T', 'K', 'w', 'a', 'kv'] as const;
@@ -86,11 +86,11 @@ function summaryFunction(names: readonly string[], derived: readonly [string, st
   const lines = [
     `const ${names.map((n, i) => `${n} = $v[${String(i)}]`).join(', ')};`,
     ...derived.map(([name, js]) => `const ${name} = ${js};`),
-    'let $flops = 0, $bytes = 0, $time = 0, $act = 0, $wt = 0, $f = 0, $b = 0, $r = 0, $c = 0, $m = 0, $ws = 0;',
+    'let $flops = 0, $bytes = 0, $time = 0, $act = 0, $wt = 0, $f = 0, $b = 0, $r = 0, $c = 0, $m = 0, $ws = 0, $s = 0;',
   ];
   // The step's reused bytes first (same order and arithmetic as Plan.residentBytes), to pick the bandwidth.
   for (const { def, count } of ops) lines.push(`$ws += ${String(count)} * ((${jsSource(def.weight)}) + (${jsSource(def.kvRead)}));`);
-  lines.push('const $bw = $stepBandwidth($ws, $bandwidth);');
+  lines.push('const $bw = $stepBandwidth($ws, $bandwidth);', 'const $share = $coldShare($bw, $bandwidth);');
   ops.forEach(({ def, count }, i) => {
     const c = String(count);
     // Same arithmetic as computeSeconds() and roofline(), then the overhead; each operator has its own peak.
@@ -100,7 +100,8 @@ function summaryFunction(names: readonly string[], derived: readonly [string, st
     lines.push(
       `$f = ${jsSource(def.flops)};`,
       `$b = ${[def.weight, def.actRead, def.actWrite, def.kvRead, def.kvWrite].map((x) => `(${jsSource(x)})`).join(' + ')};`,
-      `$c = ${compute}; $m = $b / $bw;`,
+      `$s = (${jsSource(def.weight)}) + (${jsSource(def.kvRead)});`,
+      `$c = ${compute}; $m = ($b + $shortBytes($s, $share)) / $bw;`,
       `$flops += ${c} * $f; $bytes += ${c} * $b; $time += ${c} * (($c >= $m ? $c : $m) + $overhead);`,
     );
   });
@@ -110,7 +111,7 @@ function summaryFunction(names: readonly string[], derived: readonly [string, st
     if (footprint.weights === 'layer-loads' && perLayer) lines.push(`$wt += ${String(count)} * (${jsSource(def.weight)});`);
   }
   lines.push('$out[0] = $flops; $out[1] = $bytes; $out[2] = $time; $out[3] = $act; $out[4] = $wt;');
-  return compileBody<SummaryFn>(['$v', '$out', '$peaks', '$bandwidth', '$expRate', '$overhead', '$attnRate', '$stepBandwidth'], lines.join('\n'));
+  return compileBody<SummaryFn>(['$v', '$out', '$peaks', '$bandwidth', '$expRate', '$overhead', '$attnRate', '$stepBandwidth', '$coldShare', '$shortBytes'], lines.join('\n'));
 }
 
 interface CompiledOp {
@@ -164,6 +165,8 @@ export class Plan {
   private readonly gemmCols: Float64Array;
   private readonly opPeaks: Float64Array;
   private readonly stepBandwidth: (residentBytes: number, memoryRate: number) => number;
+  private readonly coldShare: (stepRate: number, memoryRate: number) => number;
+  private readonly shortBytes: (reusedBytes: number, share: number) => number;
 
   constructor(readonly model: ModelConfig, readonly hardware: Hardware, spec: PlanSpec) {
     this.phase = spec.phase;
@@ -184,6 +187,8 @@ export class Plan {
     };
     const extras = this.extras;
     this.stepBandwidth = (ws, memoryRate) => stepBandwidth(ws, memoryRate, extras);
+    this.coldShare = (stepRate, memoryRate) => coldShare(stepRate, memoryRate, extras);
+    this.shortBytes = (reused, share) => shortStreamBytes(reused, share, extras);
     const placed = this.cost.scopeOps(model, spec, spec.scope);
     this.ops = compileOps(placed);
     const constants = Object.keys(this.sym).filter((k) => !(VARYING as readonly string[]).includes(k) && !(DERIVED as readonly string[]).includes(k));
@@ -277,11 +282,13 @@ export class Plan {
     const opPeaks = this.operatorPeaks(flopPerSecond, rows);
     const s = this.sym;
     const bytesPerSecond = stepBandwidth(this.residentBytes(), memoryRate, this.extras);
+    const share = coldShare(bytesPerSecond, memoryRate, this.extras);
     const extras = this.extras === NO_EXTRAS ? NO_EXTRAS : { ...this.extras, attentionFlopPerSecond: this.attentionRate(s.T ?? 0) };
     return this.ops.map((o, i) => {
       const [flops, weight, actRead, actWrite, kvRead, kvWrite] = o.fields.map((f) => f(s)) as [number, number, number, number, number, number];
       const total = weight + actRead + actWrite + kvRead + kvWrite;
-      const { timeSeconds, bound } = roofline(flops, total, opPeaks[i]!, bytesPerSecond, o.exps(s), extras);
+      // Weights and cache read in one short stream from memory cost more than their bytes at the step's rate.
+      const { timeSeconds, bound } = roofline(flops, total + shortStreamBytes(weight + kvRead, share, this.extras), opPeaks[i]!, bytesPerSecond, o.exps(s), extras);
       return {
         name: o.name,
         count: o.count,
@@ -324,7 +331,7 @@ export class Plan {
     const { flopPerSecond, bytesPerSecond } = this.peaks(p.bits, v[0] * v[1]);
     const out = this.out;
     const extras = this.extras;
-    this.summarize(v, out, this.operatorPeaks(flopPerSecond, v[0] * v[1]), bytesPerSecond, extras.expPerSecond, extras.operatorOverheadSeconds, extras === NO_EXTRAS ? 0 : this.attentionRate(v[1]), this.stepBandwidth);
+    this.summarize(v, out, this.operatorPeaks(flopPerSecond, v[0] * v[1]), bytesPerSecond, extras.expPerSecond, extras.operatorOverheadSeconds, extras === NO_EXTRAS ? 0 : this.attentionRate(v[1]), this.stepBandwidth, this.coldShare, this.shortBytes);
     return { totals: { flops: out[0]!, bytes: out[1]!, timeSeconds: out[2]! }, memory: this.footprint(p, out[3]!, out[4]!) };
   }
 

@@ -18,6 +18,17 @@ export interface RooflineExtras {
   readonly attentionFlopPerSecond: number;
   /** Measured streaming rate by working-set size (absent = not modelled). */
   readonly workingSet: WorkingSetCurve | undefined;
+  /** Measured rate of an operator reading its weights from memory, by the operator's size (absent = not modelled). */
+  readonly coldStream?: ColdStreamCurve | undefined;
+}
+
+/**
+ * Rate of one operator whose weights come from memory, by the bytes it reads: ascending in bytes with rates that
+ * never fall (a short stream pays the memory latency before the hardware prefetchers ramp up, a long one does not).
+ */
+export interface ColdStreamCurve {
+  readonly bytes: readonly number[];
+  readonly bytesPerSecond: readonly number[];
 }
 
 /**
@@ -38,16 +49,65 @@ export const NO_EXTRAS: RooflineExtras = { expPerSecond: 0, operatorOverheadSeco
  */
 export function workingSetCurve(points: readonly { bytes: number; bytesPerSecond: number }[]): WorkingSetCurve {
   const sorted = [...points].sort((a, b) => a.bytes - b.bytes);
+  return { bytes: sorted.map((p) => p.bytes), bytesPerSecond: monotoneFit(sorted.map((p) => p.bytesPerSecond), false) };
+}
+
+/** Pool adjacent violators: the closest fit to `rates` that never rises (or, with `rising`, never falls). */
+function monotoneFit(rates: readonly number[], rising: boolean): number[] {
   const blocks: { sum: number; n: number }[] = [];
-  for (const p of sorted) {
-    blocks.push({ sum: p.bytesPerSecond, n: 1 });
-    for (let b = blocks.length - 1; b > 0 && blocks[b]!.sum / blocks[b]!.n > blocks[b - 1]!.sum / blocks[b - 1]!.n; b--) {
+  const wrong = (later: number, earlier: number): boolean => (rising ? later < earlier : later > earlier);
+  for (const r of rates) {
+    blocks.push({ sum: r, n: 1 });
+    for (let b = blocks.length - 1; b > 0 && wrong(blocks[b]!.sum / blocks[b]!.n, blocks[b - 1]!.sum / blocks[b - 1]!.n); b--) {
       const last = blocks.pop()!;
       blocks[b - 1]!.sum += last.sum;
       blocks[b - 1]!.n += last.n;
     }
   }
-  return { bytes: sorted.map((p) => p.bytes), bytesPerSecond: blocks.flatMap((b) => Array.from({ length: b.n }, () => b.sum / b.n)) };
+  return blocks.flatMap((b) => Array.from({ length: b.n }, () => b.sum / b.n));
+}
+
+/** A cold-stream curve from measured (bytes, rate) points in any order: sorted by size, rates fitted never to fall. */
+export function coldStreamCurve(points: readonly { bytes: number; bytesPerSecond: number }[]): ColdStreamCurve {
+  const sorted = [...points].sort((a, b) => a.bytes - b.bytes);
+  return { bytes: sorted.map((p) => p.bytes), bytesPerSecond: monotoneFit(sorted.map((p) => p.bytesPerSecond), true) };
+}
+
+/** Linear interpolation in log2 of the size between a curve's points; the end points' rates beyond them. */
+function rateAtSize(bytes: readonly number[], rates: readonly number[], size: number): number {
+  const n = bytes.length;
+  if (size <= bytes[0]!) return rates[0]!;
+  if (size >= bytes[n - 1]!) return rates[n - 1]!;
+  let i = 0;
+  while (size > bytes[i + 1]!) i++;
+  const lo = Math.log2(bytes[i]!);
+  const t = (Math.log2(size) - lo) / (Math.log2(bytes[i + 1]!) - lo);
+  return rates[i]! * (1 - t) + rates[i + 1]! * t;
+}
+
+/**
+ * The share of a step's reused bytes (weights and KV cache) that come from memory: 0 when the step streams at the
+ * working-set curve's in-cache rate (its first point), 1 when it streams at memory bandwidth, linear between; 1
+ * without a working-set curve.
+ */
+export function coldShare(stepBytesPerSecond: number, memoryBytesPerSecond: number, extras: RooflineExtras): number {
+  const c = extras.workingSet;
+  if (c === undefined || c.bytes.length === 0) return 1;
+  const top = c.bytesPerSecond[0]!;
+  if (top <= memoryBytesPerSecond) return 1;
+  return Math.min(1, Math.max(0, (top - stepBytesPerSecond) / (top - memoryBytesPerSecond)));
+}
+
+/**
+ * Extra bytes, at the step's bandwidth, that an operator reading `reusedBytes` of weights and cache pays for
+ * reading them in one short stream: reused × share × (r_long / r(reused) − 1), where r is the cold-stream curve and
+ * r_long its largest size's rate. 0 without a curve, with nothing reused, or with everything in cache.
+ */
+export function shortStreamBytes(reusedBytes: number, share: number, extras: RooflineExtras): number {
+  const c = extras.coldStream;
+  if (c === undefined || c.bytes.length === 0 || reusedBytes <= 0 || share <= 0) return 0;
+  const rate = rateAtSize(c.bytes, c.bytesPerSecond, reusedBytes);
+  return rate > 0 ? reusedBytes * share * (c.bytesPerSecond[c.bytes.length - 1]! / rate - 1) : 0;
 }
 
 /**

@@ -57,6 +57,11 @@ export const HardwareProfileSchema = z
       .min(1)
       .optional()
       .describe('measured rate of streaming a working set of `bytes` that is read again and again; when present the exact model streams a step whose weights and KV cache (read again every step) total R bytes at this curve\'s rate for R (interpolated in log2 of the size, never below memory bandwidth, memory bandwidth past its largest size)'),
+    coldStreamBandwidth: z
+      .array(quantity('bytes/s (SI)').extend({ bytes: z.number().positive() }).strict())
+      .min(1)
+      .optional()
+      .describe('measured rate of one operator reading `bytes` of weights from memory (a one-row GEMM over matrices in rotation through twice the last-level cache); when present the exact model charges an operator whose weights and KV reads total s bytes, in a step that streams from memory, as if it moved s · (r_largest / r(s) − 1) more bytes, scaled by the share of the step read from memory'),
     computeUnits: z.object({ name: z.string(), count: z.number().int().positive(), clockHz: quantity('Hz').optional() }).strict().optional(),
     interconnect: z.object({ scaleUp: link.optional(), host: link.optional() }).strict().optional(),
     powerWatts: quantity('W').optional(),

@@ -1,6 +1,6 @@
 /** Host calibration with the kernel engine's own primitives: GEMM, streaming read, exp throughput. */
 import { GEMM_GRID_DEPTH, type Calibration, type Measured, type MeasuredAt } from '../core/calibration.js';
-import { newCounters, type Backend } from './backend.js';
+import { newCounters, type Backend, type Buf } from './backend.js';
 import { now, summarize } from './measure.js';
 import type { Probes } from './engines.js';
 import { cacheView, mat, view } from './tensor.js';
@@ -107,6 +107,32 @@ function cyclicStreamProbe(backend: Backend, bytes: number): () => number {
   return medianRate(k * n * 4, () => { backend.gemm(mat(a, 0, 1, k), mat(b, 0, k, n), mat(c, 0, 1, n), counters); }, 7);
 }
 
+/** Sizes of the cold-stream probes' weight matrices (square, FP32): 64 KiB to 16 MiB. */
+const COLD_STREAM_BYTES = [2 ** 16, 2 ** 18, 2 ** 20, 2 ** 22, 2 ** 24];
+
+/** The cold-stream probes' matrices rotate through this many bytes: twice the last-level cache, at least 64 MiB. */
+function coldPoolBytes(cacheBytes: number | undefined): number {
+  return Math.max(2 ** 26, 2 * (cacheBytes ?? 0));
+}
+
+/**
+ * A probe of one decode projection whose weights come from memory: a one-row GEMM against a square matrix of
+ * `bytes`, each call the next matrix of a pool too large for the cache, as many calls as read about 8 MiB (at least
+ * 5); the rate is the bytes of one matrix over the median call. A long stream reaches memory bandwidth; a short
+ * one pays the memory latency before the prefetchers ramp up, and runs slower.
+ */
+function coldStreamProbe(backend: Backend, pool: Buf, bytes: number): () => number {
+  const n = Math.round(Math.sqrt(bytes / 4));
+  const a = backend.alloc(n).fill(0.5);
+  const c = backend.alloc(n);
+  const counters = newCounters();
+  const sets = Math.max(1, Math.floor(pool.length / (n * n)));
+  let next = 0;
+  return medianRate(n * n * 4, () => {
+    backend.gemm(mat(a, 0, 1, n), { data: pool, offset: (next++ % sets) * n * n, rows: n, cols: n, rowStride: n }, mat(c, 0, 1, n), counters);
+  }, Math.max(5, Math.ceil(2 ** 23 / bytes)));
+}
+
 /** GEMM grid: rows (tokens × sequences, as prefill projections have) × output columns, inner dimension 512. */
 const GEMM_ROWS = [128, 512, 2048];
 const GEMM_COLS = [256, 1024, 4096];
@@ -208,6 +234,9 @@ export function calibrator(backend: Backend & Probes, threads: number, cacheByte
   const fixed = steps.length;
   const workingSets = cacheBytes === undefined ? [] : WORKING_SET_STEPS.map((f) => Math.floor(f * cacheBytes));
   for (const bytes of workingSets) steps.push([`weight streaming, ${String(Math.round(bytes / 2 ** 20))} MiB read again and again`, () => cyclicStreamProbe(backend, bytes)]);
+  let coldPool: Buf | undefined;
+  const pool = (): Buf => (coldPool ??= backend.alloc(coldPoolBytes(cacheBytes) / 4).fill(0.25));
+  for (const bytes of COLD_STREAM_BYTES) steps.push([`weight streaming from memory, ${String(bytes / 2 ** 10)} KiB per operator`, () => coldStreamProbe(backend, pool(), bytes)]);
   const grid = (xs: number[], ys: number[]): [number, number][] => xs.flatMap((x) => ys.map((y): [number, number] => [x, y]));
   const gemmAt = grid(GEMM_ROWS, GEMM_COLS);
   for (const [m, n] of gemmAt) steps.push([`GEMM ${String(m)}×${String(GEMM_GRID_DEPTH)}·${String(GEMM_GRID_DEPTH)}×${String(n)}`, () => gemmProbe(backend, m, n)]);
@@ -240,6 +269,7 @@ export function calibrator(backend: Backend & Probes, threads: number, cacheByte
       const out = samples.map(measured);
       let next = fixed;
       const workingSet = workingSets.map((bytes) => ({ bytes, rate: out[next++]! }));
+      const coldStream = COLD_STREAM_BYTES.map((bytes) => ({ bytes, rate: out[next++]! }));
       const cache = cacheBytes === undefined ? undefined : { bytes: cacheBytes, workingSet };
       const take = (at: [number, number][]): MeasuredAt[] => at.map(([x, y]): MeasuredAt => ({ x, y, rate: out[next++]! }));
       const gemmGrid = take(gemmAt);
@@ -258,6 +288,7 @@ export function calibrator(backend: Backend & Probes, threads: number, cacheByte
         attentionPrefillGrid,
         attentionDecodeGrid,
         cache,
+        coldStream,
         threads,
       };
     },

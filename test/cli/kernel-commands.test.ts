@@ -39,6 +39,13 @@ describe('calibrate', () => {
     expect(hardware.extras?.attentionFlopPerSecond.prefillGrid).toMatchObject({ xs: [128, 512, 2048], ys: [64, 128] });
     expect(hardware.extras?.attentionFlopPerSecond.decodeGrid).toMatchObject({ xs: [1, 4, 16], ys: [64, 256] });
     expect(profile.attentionFlopPerSecond?.decodeGrid?.every((p) => p.value > 0 && p.measurement?.runs === 4)).toBe(true);
+    // Cold one-row GEMMs over matrices of 64 KiB to 16 MiB, each read from memory; the curve never falls with size.
+    const cold = profile.coldStreamBandwidth ?? [];
+    expect(cold.map((w) => w.bytes)).toEqual([2 ** 16, 2 ** 18, 2 ** 20, 2 ** 22, 2 ** 24]);
+    expect(cold.every((w) => w.value > 0 && w.measurement?.runs === 4)).toBe(true);
+    const coldCurve = hardware.extras?.coldStream?.bytesPerSecond ?? [];
+    expect(coldCurve).toHaveLength(5);
+    expect(coldCurve.every((r, i) => i === 0 || r >= coldCurve[i - 1]!)).toBe(true);
     // Where the OS reports an L3, the streaming rate is measured over working sets from 1/8 to 2× its size.
     if (profile.lastLevelCacheBytes !== undefined) {
       const ws = profile.workingSetBandwidth ?? [];

@@ -36,6 +36,22 @@ describe('calibrated roofline terms', () => {
     expect(cached.timeSeconds).toBe(cached.bytes / 4e12);
   });
 
+  it('charges a decode projection read from memory in one short stream at the measured cold-stream rate for its size', () => {
+    // q_proj reads H² FP32 weights (6.55 MB) and a few KB of activations. The cold-stream curve puts 2^22 bytes at
+    // 5e11 B/s and 2^24 at 1e12 (memory bandwidth, 1e12, is the long-stream rate): at 6.55 MB the rate is
+    // interpolated in log2 of the size, and the weights take r_largest / r(size) times as long as at bandwidth.
+    const coldStream = { bytes: [2 ** 22, 2 ** 24], bytesPerSecond: [5e11, 1e12] };
+    const w = 4 * H * H;
+    const r = 5e11 + ((Math.log2(w) - 22) / 2) * 5e11;
+    const base = qProj(TOY_HW, 1);
+    const cold = qProj({ ...TOY_HW, extras: { ...EXTRAS, coldStream } }, 1);
+    expect(cold.bytes).toBe(base.bytes); // the bytes moved are the same; only their time changes
+    expect(cold.timeSeconds).toBeCloseTo((base.bytes + w * (1e12 / r - 1)) / 1e12, 15);
+    // A step that fits the working-set curve at its in-cache rate reads nothing from memory: no extra.
+    const cached = qProj({ ...TOY_HW, extras: { ...EXTRAS, coldStream, workingSet: { bytes: [1e9], bytesPerSecond: [4e12] } } }, 1);
+    expect(cached.timeSeconds).toBe(cached.bytes / 4e12);
+  });
+
   const DECODE = { xs: [1, 4, 16], ys: [64, 256], rates: [[1e9, 2e9], [4e9, 8e9], [16e9, 32e9]] };
   const PREFILL = { xs: [128, 512, 2048], ys: [64, 128], rates: [[10e9, 20e9], [30e9, 40e9], [50e9, 60e9]] };
   const gridHw: Hardware = { ...TOY_HW, extras: { ...EXTRAS, attentionFlopPerSecond: { prefill: 1, decode: 1, prefillGrid: PREFILL, decodeGrid: DECODE } } };

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { NO_EXTRAS, roofline, stepBandwidth, workingSetCurve } from '../../src/core/roofline.js';
+import { coldShare, coldStreamCurve, NO_EXTRAS, roofline, shortStreamBytes, stepBandwidth, workingSetCurve } from '../../src/core/roofline.js';
 
 describe('roofline', () => {
   it('is the slower of compute and memory', () => {
@@ -29,6 +29,33 @@ describe('roofline', () => {
     expect(stepBandwidth(32e6 + 1, 20e9, extras)).toBe(20e9); // past the largest measured size
     expect(stepBandwidth(16e6, 50e9, extras)).toBe(50e9); // never below memory bandwidth
     expect(stepBandwidth(1e3, 20e9, NO_EXTRAS)).toBe(20e9); // not modelled
+  });
+
+  it('a cold-stream curve never falls with size: a falling run of measurements is replaced by its mean', () => {
+    const c = coldStreamCurve([{ bytes: 4, bytesPerSecond: 10 }, { bytes: 1, bytesPerSecond: 5 }, { bytes: 16, bytesPerSecond: 8 }, { bytes: 64, bytesPerSecond: 20 }]);
+    expect(c).toEqual({ bytes: [1, 4, 16, 64], bytesPerSecond: [5, 9, 9, 20] }); // 10 then 8 → their mean
+  });
+
+  it('the share of a step read from memory: 0 at the in-cache rate, 1 at memory bandwidth, linear between', () => {
+    const extras = { ...NO_EXTRAS, workingSet: workingSetCurve([{ bytes: 8e6, bytesPerSecond: 60e9 }, { bytes: 32e6, bytesPerSecond: 30e9 }]) };
+    expect(coldShare(60e9, 20e9, extras)).toBe(0);
+    expect(coldShare(40e9, 20e9, extras)).toBe(0.5);
+    expect(coldShare(20e9, 20e9, extras)).toBe(1);
+    expect(coldShare(70e9, 20e9, extras)).toBe(0); // clamped
+    expect(coldShare(20e9, 20e9, NO_EXTRAS)).toBe(1); // no curve: all from memory
+    expect(coldShare(20e9, 80e9, extras)).toBe(1); // a cache no faster than memory
+  });
+
+  it('a short cold stream costs extra bytes: reused · share · (r_largest / r(size) − 1), log-linear between sizes', () => {
+    const extras = { ...NO_EXTRAS, coldStream: coldStreamCurve([{ bytes: 2 ** 16, bytesPerSecond: 5e9 }, { bytes: 2 ** 20, bytesPerSecond: 10e9 }, { bytes: 2 ** 24, bytesPerSecond: 20e9 }]) };
+    expect(shortStreamBytes(2 ** 16, 1, extras)).toBe(2 ** 16 * 3); // a quarter of the largest rate: 4× the time
+    expect(shortStreamBytes(2 ** 10, 1, extras)).toBe(2 ** 10 * 3); // below the smallest size: its rate
+    expect(shortStreamBytes(2 ** 18, 1, extras)).toBeCloseTo(2 ** 18 * (20 / 7.5 - 1), 6); // halfway in log2: 7.5e9
+    expect(shortStreamBytes(2 ** 20, 0.5, extras)).toBe(2 ** 20 * 0.5); // half of it from memory
+    expect(shortStreamBytes(2 ** 26, 1, extras)).toBe(0); // at or past the largest size: a long stream
+    expect(shortStreamBytes(2 ** 16, 0, extras)).toBe(0); // all in cache
+    expect(shortStreamBytes(0, 1, extras)).toBe(0); // reads no weights or cache
+    expect(shortStreamBytes(2 ** 16, 1, NO_EXTRAS)).toBe(0); // not modelled
   });
 
   it('a working-set curve never rises with size: a rising run of measurements is replaced by its mean', () => {

@@ -190,4 +190,14 @@ describe('hardware profile errors', () => {
     json.lastLevelCacheBandwidthBytesPerSecond = { value: 40e9, source: src };
     expect(parseProfile(json, 'old.json', 'old').hardware.extras?.workingSet).toEqual({ bytes: [12e6], bytesPerSecond: [40e9] });
   });
+
+  it('reads a measured cold-stream curve, sorted by size with rates that never fall; profiles without one model none', () => {
+    const json = rawProfile('h100-sxm');
+    const src = Object.keys(json.sources as object)[0];
+    expect(parseProfile(json, 'plain.json', 'plain').hardware.extras?.coldStream).toBeUndefined();
+    json.coldStreamBandwidth = [{ bytes: 2 ** 20, value: 12e9, source: src }, { bytes: 2 ** 16, value: 5e9, source: src }, { bytes: 2 ** 24, value: 10e9, source: src }];
+    expect(parseProfile(json, 'cold.json', 'cold').hardware.extras?.coldStream).toEqual({ bytes: [2 ** 16, 2 ** 20, 2 ** 24], bytesPerSecond: [5e9, 11e9, 11e9] });
+    json.coldStreamBandwidth = [{ bytes: -1, value: 5e9, source: src }];
+    expect(() => parseProfile(json, 'bad.json', 'bad')).toThrow(/bad\.json.*coldStreamBandwidth/);
+  });
 });
