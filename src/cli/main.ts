@@ -119,6 +119,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--mla <mode>', 'MLA form (default: naive in prefill, absorbed in decode)').choices(['naive', 'absorbed']))
     .addOption(new Option('--format <format>', 'table or json').choices(['table', 'json']).default('table'))
     .option('--out <file>', 'write to a file instead of stdout')
+    .option('--breakdown', 'also time matrix products, attention and element-wise steps separately, beside the model')
     .action(async (o) => {
       const { runRun } = await import('./run.js');
       await runRun(o);

@@ -5,6 +5,8 @@ import { mlaMode, PHASES } from '../core/workload.js';
 import { openBackend, type BackendKind } from '../kernel/engines.js';
 import { createLayer } from '../kernel/layers/index.js';
 import { timeLayer } from '../kernel/measure.js';
+import { partOf, PARTS, timedBackend, type Part } from '../kernel/timed-backend.js';
+import type { OpResult } from '../core/engine.js';
 import { loadModel } from '../io/load-model.js';
 import { seconds, si } from '../render/units.js';
 import { emit } from './common.js';
@@ -24,11 +26,44 @@ export interface RunOptions {
   mla?: string | undefined;
   format: string;
   out?: string | undefined;
+  breakdown?: boolean | undefined;
+}
+
+/** One part of a layer step, measured (mean per timed run) beside the model's operators of that part. */
+interface PartRow {
+  readonly part: Part;
+  readonly measuredSeconds: number;
+  readonly predictedSeconds: number;
 }
 
 /** Default thread count: what the machine offers, at most 2 (the kernels split heads and tiles two ways well). */
 export function defaultThreads(): number {
   return Math.max(1, Math.min(2, availableParallelism()));
+}
+
+/**
+ * The timed runs' mean seconds per part beside the model's operators grouped the same way, and the time spent
+ * outside the kernels (the layer's own JavaScript between calls).
+ */
+function breakdown(partSeconds: Readonly<Record<Part, number>>, repeats: number, meanSeconds: number, ops: readonly OpResult[]): { parts: PartRow[]; outsideSeconds: number; meanSeconds: number } {
+  const parts = PARTS.map((part): PartRow => ({
+    part,
+    measuredSeconds: partSeconds[part] / repeats,
+    predictedSeconds: ops.filter((op) => partOf(op) === part).reduce((s, op) => s + op.count * op.timeSeconds, 0),
+  }));
+  const inside = parts.reduce((s, r) => s + r.measuredSeconds, 0);
+  return { parts, outsideSeconds: Math.max(0, meanSeconds - inside), meanSeconds };
+}
+
+function breakdownTable(b: { parts: readonly PartRow[]; outsideSeconds: number; meanSeconds: number }): string {
+  const t = new Table({ head: ['part of the step', 'measured (mean)', 'predicted', 'error'], style: { head: [], border: [], compact: true } });
+  for (const r of b.parts) {
+    const err = r.measuredSeconds > 0 ? `${r.predictedSeconds >= r.measuredSeconds ? '+' : ''}${(((r.predictedSeconds - r.measuredSeconds) / r.measuredSeconds) * 100).toFixed(1)}%` : '';
+    t.push([r.part, seconds(r.measuredSeconds), seconds(r.predictedSeconds), err]);
+  }
+  t.push(['outside the kernels', seconds(b.outsideSeconds), '', '']);
+  t.push(['whole step', seconds(b.meanSeconds), seconds(b.parts.reduce((s, r) => s + r.predictedSeconds, 0)), '']);
+  return t.toString();
 }
 
 /** Runs the command. */
@@ -43,12 +78,14 @@ export async function runRun(o: RunOptions): Promise<void> {
   const mla = mlaMode({ phase, mla: o.mla === undefined ? undefined : oneOf('--mla', o.mla, ['naive', 'absorbed'] as const) });
   const model = loadModel(o.model);
   const hw = hostHardware(o.hardware);
-  const backend = await openBackend(kind, threads);
+  const opened = await openBackend(kind, threads);
+  const timing = o.breakdown === true ? timedBackend(opened) : undefined;
+  const backend = timing?.backend ?? opened;
   try {
     const tokens = phase === 'prefill' ? seqLen : contextLen;
     const layer = createLayer(model, backend, { batch, maxTokens: tokens, maxStep: phase === 'prefill' ? seqLen : 1, seed: 1, mla });
     // Half a second of warm-up: this process has run no layer before, and its first hundreds of short steps are slow.
-    const run = timeLayer(layer, { phase, batch, seqLen, contextLen, warmup: 1, warmupSeconds: 0.5, minRepeats: 5, maxRepeats: 1000, budgetSeconds: 1 });
+    const run = timeLayer(layer, { phase, batch, seqLen, contextLen, warmup: 1, warmupSeconds: 0.5, minRepeats: 5, maxRepeats: 1000, budgetSeconds: 1, onTimed: () => { timing?.times.reset(); } });
     const p = predict(model, hw, { phase, batch, seqLen, contextLen }, kind === 'fast', mla);
     // The model is evaluated at the kernels' FP32 widths; the float64 reference moves 8-byte elements.
     const kvScale = backend.precision === 'fp64' ? 2 : 1;
@@ -68,6 +105,7 @@ export async function runRun(o: RunOptions): Promise<void> {
       achievedBytesPerSecond: p.totals.bytes / run.medianSeconds,
       counted: run.counted,
       predicted: { flops: p.totals.flops, bytes: p.totals.bytes, ...predictedCounts },
+      ...(timing === undefined ? {} : { breakdown: breakdown(timing.times.seconds, run.repeats, run.meanSeconds, p.operators()) }),
     };
     if (format === 'json') {
       emit(o.out, JSON.stringify(result, null, 2) + '\n');
@@ -83,6 +121,7 @@ export async function runRun(o: RunOptions): Promise<void> {
       `measured ${seconds(run.medianSeconds)} (median of ${String(run.repeats)}, min ${seconds(run.minSeconds)}, max ${seconds(run.maxSeconds)}); predicted ${seconds(p.totals.timeSeconds)} on ${hw.id} (${result.errorPercent.toFixed(1)}%)`,
       `achieved ${si(result.achievedFlopPerSecond, 'FLOP/s')}, ${si(result.achievedBytesPerSecond, 'B/s')} (the model's FLOPs and bytes over the measured time)`,
       t.toString(),
+      ...(result.breakdown === undefined ? [] : [breakdownTable(result.breakdown)]),
     ];
     emit(o.out, lines.join('\n') + '\n');
   } finally {

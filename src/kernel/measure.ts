@@ -13,6 +13,8 @@ export interface Timing {
 export interface LayerRun extends Timing {
   /** What one run counted (the last repeat's counters; every repeat does the same work). */
   readonly counted: Counters;
+  /** Mean seconds of the timed runs (the median is the figure reported; the mean is what per-part times add up to). */
+  readonly meanSeconds: number;
 }
 
 /** Median, min and max of samples. */
@@ -46,6 +48,8 @@ export interface RunPlan {
   /** … and more, up to maxRepeats, while the total stays under this many seconds. */
   readonly budgetSeconds: number;
   readonly maxRepeats: number;
+  /** Called once, after the warm-up and before the first timed run. */
+  readonly onTimed?: (() => void) | undefined;
 }
 
 /**
@@ -68,6 +72,7 @@ export function timeLayer(layer: AttentionLayer, p: RunPlan): LayerRun {
   };
   let warm = 0;
   for (let i = 0; i < p.warmup || warm < (p.warmupSeconds ?? 0); i++) warm += once().seconds;
+  p.onTimed?.();
   const samples: number[] = [];
   let counted = newCounters();
   let spent = 0;
@@ -77,5 +82,5 @@ export function timeLayer(layer: AttentionLayer, p: RunPlan): LayerRun {
     counted = r.counted;
     spent += r.seconds;
   }
-  return { ...summarize(samples), counted };
+  return { ...summarize(samples), counted, meanSeconds: spent / samples.length };
 }

@@ -17,5 +17,5 @@ export interface Point {
 export function predict(model: ModelConfig, hw: Hardware, p: Point, fused: boolean, mla: 'naive' | 'absorbed') {
   const plan = new Plan(model, hw, { phase: p.phase, flash: fused, pairs: 'causal', mla, scope: 'attention' });
   const point = { batch: p.batch, seqLen: p.seqLen, contextLen: p.contextLen, bits: KERNEL_BITS };
-  return { ...plan.summary(point), counts: plan.workCounts(point) };
+  return { ...plan.summary(point), counts: plan.workCounts(point), operators: () => plan.operators(point) };
 }

@@ -87,6 +87,22 @@ describe('run', () => {
     const j = JSON.parse(r.stdout) as RunJson;
     expect(j.counted).toEqual({ multiplyAdds: j.predicted.multiplyAdds, expEvaluations: j.predicted.expEvaluations, kvBytesRead: j.predicted.kvBytesRead, kvBytesWritten: j.predicted.kvBytesWritten });
   });
+  it('--breakdown times matrix products, attention and element-wise steps beside the model\'s operators of each part', () => {
+    const r = cli(['run', '--model', 'paper/160m-gta1', '--context', '256', '--hardware', host, '--format', 'json', '--breakdown']);
+    expect(r.status).toBe(0);
+    const j = JSON.parse(r.stdout) as RunJson & { breakdown: { parts: { part: string; measuredSeconds: number; predictedSeconds: number }[]; outsideSeconds: number; meanSeconds: number } };
+    expect(j.breakdown.parts.map((p) => p.part)).toEqual(['matrix products', 'attention', 'element-wise']);
+    for (const p of j.breakdown.parts) {
+      expect(p.measuredSeconds).toBeGreaterThan(0);
+      expect(p.predictedSeconds).toBeGreaterThan(0);
+    }
+    const inside = j.breakdown.parts.reduce((s, p) => s + p.measuredSeconds, 0);
+    expect(inside + j.breakdown.outsideSeconds).toBeCloseTo(j.breakdown.meanSeconds, 12);
+    expect(j.breakdown.parts.reduce((s, p) => s + p.predictedSeconds, 0)).toBeCloseTo(j.predictedSeconds, 12);
+    const t = cli(['run', '--model', 'paper/160m-gta1', '--context', '256', '--hardware', host, '--breakdown']);
+    expect(t.stdout).toMatch(/part of the step +│ measured \(mean\) +│ predicted +│ error/);
+    expect(t.stdout).toMatch(/outside the kernels/);
+  });
   it('a table by default', () => {
     const r = cli(['run', '--model', 'paper/160m-mha', '--context', '64', '--hardware', host]);
     expect(r.stdout).toMatch(/^160M MHA attention layer, decode, batch 1, context 64, on wasm-/);

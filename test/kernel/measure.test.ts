@@ -44,6 +44,17 @@ describe('timeLayer', () => {
     expect(r.counted).toEqual(newCounters());
   });
 
+  it('calls onTimed once, between the warm-up and the first timed run; meanSeconds is the timed runs\' mean', () => {
+    const layer = busyLayer(1);
+    const seen: number[] = [];
+    const r = timeLayer(layer, { phase: 'decode', batch: 1, seqLen: 1, contextLen: 8, warmup: 3, minRepeats: 5, maxRepeats: 5, budgetSeconds: 0, onTimed: () => { seen.push(layer.durations.length); } });
+    expect(seen).toEqual([3]);
+    const timed = layer.durations.slice(3);
+    const mean = timed.reduce((a, b) => a + b, 0) / timed.length;
+    expect(r.meanSeconds).toBeGreaterThanOrEqual(mean); // its clock also counts the call around each run
+    expect(r.meanSeconds).toBeLessThan(mean + 0.001);
+  });
+
   it('summarize: the median of an even count is the mean of the middle two', () => {
     expect(summarize([4, 1, 3, 2])).toEqual({ medianSeconds: 2.5, minSeconds: 1, maxSeconds: 4, repeats: 4 });
   });
