@@ -100,8 +100,8 @@ export function coldShare(stepBytesPerSecond: number, memoryBytesPerSecond: numb
 
 /**
  * Extra bytes, at the step's bandwidth, that an operator reading `reusedBytes` of weights and cache pays for
- * reading them in one short stream: reused × share × (r_long / r(reused) − 1), where r is the cold-stream curve and
- * r_long its largest size's rate. 0 without a curve, with nothing reused, or with everything in cache.
+ * reading them in one short stream: reused × share × (r_max / r(reused) − 1), where r is the cold-stream curve and
+ * r_max its largest size's rate. 0 without a curve, with nothing reused, or with everything in cache.
  */
 export function shortStreamBytes(reusedBytes: number, share: number, extras: RooflineExtras): number {
   const c = extras.coldStream;
@@ -119,15 +119,7 @@ export function stepBandwidth(residentBytes: number, memoryBytesPerSecond: numbe
   const c = extras.workingSet;
   const n = c === undefined ? 0 : c.bytes.length;
   if (c === undefined || n === 0 || residentBytes > c.bytes[n - 1]!) return memoryBytesPerSecond;
-  let rate = c.bytesPerSecond[0]!;
-  if (residentBytes > c.bytes[0]!) {
-    let i = 0;
-    while (residentBytes > c.bytes[i + 1]!) i++;
-    const lo = Math.log2(c.bytes[i]!);
-    const t = (Math.log2(residentBytes) - lo) / (Math.log2(c.bytes[i + 1]!) - lo);
-    rate = c.bytesPerSecond[i]! * (1 - t) + c.bytesPerSecond[i + 1]! * t;
-  }
-  return Math.max(rate, memoryBytesPerSecond);
+  return Math.max(rateAtSize(c.bytes, c.bytesPerSecond, residentBytes), memoryBytesPerSecond);
 }
 
 /** Compute seconds of an operator: at the attention kernel's measured rate when it has one, else peak plus exps. */
