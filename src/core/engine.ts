@@ -81,7 +81,7 @@ const DERIVED = ['P', 'Br', 'n_t'] as const;
  * agree bit for bit) and its largest activation over the whole model's operators. Symbols arrive in a Float64Array
  * and live in locals, so V8 sees plain doubles whatever the values.
  */
-function summaryFunction(names: readonly string[], derived: readonly [string, string][], ops: readonly PlacedOp[], modelOps: readonly PlacedOp[], footprint: CostModelDef['footprint']): SummaryFn {
+function summaryFunction(names: readonly string[], derived: readonly [string, string][], ops: readonly PlacedOp[], modelOps: readonly PlacedOp[], footprint: CostModelDef['footprint'], coldStream: boolean): SummaryFn {
   // Locals of the function itself start with $ so they cannot clash with formula symbols.
   const lines = [
     `const ${names.map((n, i) => `${n} = $v[${String(i)}]`).join(', ')};`,
@@ -90,7 +90,10 @@ function summaryFunction(names: readonly string[], derived: readonly [string, st
   ];
   // The step's reused bytes first (same order and arithmetic as Plan.residentBytes), to pick the bandwidth.
   for (const { def, count } of ops) lines.push(`$ws += ${String(count)} * ((${jsSource(def.weight)}) + (${jsSource(def.kvRead)}));`);
-  lines.push('const $bw = $stepBandwidth($ws, $bandwidth);', 'const $share = $coldShare($bw, $bandwidth);');
+  lines.push('const $bw = $stepBandwidth($ws, $bandwidth);');
+  // The cold-stream term only when the profile measured it (its extra bytes are 0 otherwise): sweeps on datasheet
+  // profiles keep the plain memory term.
+  if (coldStream) lines.push('const $share = $coldShare($bw, $bandwidth);');
   ops.forEach(({ def, count }, i) => {
     const c = String(count);
     // Same arithmetic as computeSeconds() and roofline(), then the overhead; each operator has its own peak.
@@ -100,8 +103,7 @@ function summaryFunction(names: readonly string[], derived: readonly [string, st
     lines.push(
       `$f = ${jsSource(def.flops)};`,
       `$b = ${[def.weight, def.actRead, def.actWrite, def.kvRead, def.kvWrite].map((x) => `(${jsSource(x)})`).join(' + ')};`,
-      `$s = (${jsSource(def.weight)}) + (${jsSource(def.kvRead)});`,
-      `$c = ${compute}; $m = ($b + $shortBytes($s, $share)) / $bw;`,
+      ...(coldStream ? [`$s = (${jsSource(def.weight)}) + (${jsSource(def.kvRead)});`, `$c = ${compute}; $m = ($b + $shortBytes($s, $share)) / $bw;`] : [`$c = ${compute}; $m = $b / $bw;`]),
       `$flops += ${c} * $f; $bytes += ${c} * $b; $time += ${c} * (($c >= $m ? $c : $m) + $overhead);`,
     );
   });
@@ -204,7 +206,7 @@ export class Plan {
       ['Br', jsSource(TILE_ROWS)],
       ['n_t', jsSource(TILE_COUNT)],
     ];
-    this.summarize = summaryFunction(names, derived, placed, spec.scope === 'model' ? placed : this.cost.scopeOps(model, spec, 'model'), this.cost.footprint);
+    this.summarize = summaryFunction(names, derived, placed, spec.scope === 'model' ? placed : this.cost.scopeOps(model, spec, 'model'), this.cost.footprint, (extras.coldStream?.bytes.length ?? 0) > 0);
     this.pairs = compile(pairsFormula(spec.phase, spec.pairs));
     this.parameters = compile(parameterFormula(model))(this.sym);
     this.cacheElems = compile(cacheFormula(model))(this.sym);
