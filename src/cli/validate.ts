@@ -114,6 +114,8 @@ export async function runValidate(o: ValidateOptions): Promise<void> {
     let progress: ReturnType<typeof startProgress> | undefined;
     try {
       const cal = hw === undefined ? interleavedCalibration(withProbes(backend, 'validate', '--calibrate'), threads, typeof o.calibrate === 'string' ? o.calibrate : undefined) : undefined;
+      // The probes' buffers stay theirs: the reset before each point frees only what the layers allocate.
+      backend.keep?.();
       progress = startProgress(passes * models.length * gridPoints(grid).length, 'validate', 'timed points');
       const timing = cal === undefined ? { passes } : { passes, afterRun: cal.afterRun };
       points = validate(models, hw ?? cal!.hardware, grid, backend, kind === 'fast', () => undefined, timing, (done) => void progress?.tick(done));

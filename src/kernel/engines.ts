@@ -11,8 +11,8 @@ export interface Probes {
   measureExpPerSecond(n: number): number;
 }
 
-/** A backend, with its probes and `reset` (free every buffer at once) when it has them. */
-export async function openBackend(kind: BackendKind, threads: number): Promise<Backend & Partial<Probes> & { reset?: () => void }> {
+/** A backend, with its probes, `reset` (free every buffer at once) and `keep` (exempt those so far) when it has them. */
+export async function openBackend(kind: BackendKind, threads: number): Promise<Backend & Partial<Probes> & { reset?: () => void; keep?: () => void }> {
   if (kind === 'reference') return createReferenceBackend();
   const { createFastBackend } = await import('./fast/index.js');
   return createFastBackend({ threads });

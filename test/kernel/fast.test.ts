@@ -270,6 +270,22 @@ describe('fast attend', () => {
     }
   });
 
+  it('reset frees the buffers allocated since keep(), and only those', async () => {
+    const be = await createFastBackend({ threads: 1 });
+    try {
+      const kept = be.alloc(1000).fill(5);
+      be.keep();
+      const freed = be.alloc(1000).fill(6);
+      be.reset();
+      const next = be.alloc(2000).fill(7);
+      expect(next.byteOffset).toBe(freed.byteOffset); // the freed space is reused …
+      expect(next.byteOffset).toBeGreaterThanOrEqual(kept.byteOffset + kept.byteLength); // … and the kept is not
+      expect(kept.every((x) => x === 5)).toBe(true);
+    } finally {
+      be.dispose();
+    }
+  });
+
   it('reports its probes as positive rates', () => {
     const be = backend(2);
     expect(be.measureGemmFlopPerSecond(64)).toBeGreaterThan(0);

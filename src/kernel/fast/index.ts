@@ -15,8 +15,10 @@ export type FastBackend = Backend & {
   measureReadBytesPerSecond(bytes: number): number;
   measureExpPerSecond(n: number): number;
   readonly relaxedSimd: boolean;
-  /** Frees every buffer from alloc at once (earlier views then alias new allocations). */
+  /** Frees every buffer from alloc since the last keep() at once (earlier views then alias new allocations). */
   reset(): void;
+  /** Every buffer allocated so far survives later resets (calibration probes kept between validation points). */
+  keep(): void;
 };
 
 const PAGE = 65536;
@@ -29,7 +31,7 @@ const SOLO_MULTIPLY_ADDS = 1 << 16;
 /** Bump allocator over the shared memory; growing never invalidates views (a shared buffer is never detached). */
 class Arena {
   next: number;
-  constructor(private readonly memory: WasmMemory, readonly base: number) {
+  constructor(private readonly memory: WasmMemory, public base: number) {
     this.next = base;
   }
   /** Byte offset of a fresh zeroed block of `bytes` bytes. */
@@ -246,6 +248,9 @@ export async function createFastBackend(opts: { threads: number; relaxedSimd?: b
     gemm,
     gemmBatch,
     attend,
+    keep(): void {
+      arena.base = arena.next;
+    },
     reset(): void {
       arena.next = arena.base;
       scratchBytes = 0;
