@@ -38,6 +38,8 @@ export interface Calibration {
   /** GEMM with 4 rows (decode at batch 4), weights read from memory: the unpacked kernel's rate. */
   readonly fewRowGemmFlopPerSecond: Measured;
   readonly readBytesPerSecond: Measured;
+  /** Bytes per second at which the attention kernel streams a KV cache from memory (decode, one map per head). */
+  readonly kvStreamBytesPerSecond: Measured;
   readonly expPerSecond: Measured;
   readonly operatorOverheadSeconds: Measured;
   readonly attentionPrefillFlopPerSecond: Measured;

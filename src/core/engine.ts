@@ -13,7 +13,7 @@ import { OP_FIELDS } from './op.js';
 import { FEW_ROWS } from './calibration.js';
 import type { AttentionRates } from './hardware.js';
 import { rateAt } from './rate-grid.js';
-import { coldShare, intensity, NO_EXTRAS, roofline, shortStreamBytes, stepBandwidth, type Bound, type RooflineExtras } from './roofline.js';
+import { coldShare, intensity, memorySeconds, NO_EXTRAS, roofline, shortStreamBytes, stepBandwidth, type Bound, type RooflineExtras } from './roofline.js';
 import { variantOf, type OpsContext } from './variants/index.js';
 import { cachedTokens, pairsFormula, TILE_COUNT, TILE_ROWS, tokenCounts, type CostModel, type Phase } from './workload.js';
 
@@ -69,7 +69,7 @@ export class MissingPeakError extends Error {
 }
 
 /** Totals and footprint parts written into `out` = [flops, bytes, timeSeconds, activationBytes, layerWeightBytes]. */
-type SummaryFn = (v: Float64Array, out: Float64Array, peaks: Float64Array, bandwidth: number, expRate: number, overhead: number, attnRate: number, stepBandwidth: (residentBytes: number, memoryRate: number) => number, coldShare: (stepRate: number, memoryRate: number) => number, shortBytes: (reusedBytes: number, share: number) => number) => void;
+type SummaryFn = (v: Float64Array, out: Float64Array, peaks: Float64Array, bandwidth: number, expRate: number, overhead: number, attnRate: number, stepBandwidth: (residentBytes: number, memoryRate: number) => number, coldShare: (stepRate: number, memoryRate: number) => number, shortBytes: (reusedBytes: number, share: number) => number, memSeconds: (bytes: number, kvReadBytes: number, bytesPerSecond: number) => number) => void;
 
 /** Symbols a point sets, first in the summary function's value array; the plan's constants follow. */
 const VARYING = ['B', 'T', 'K', 'w', 'a', 'kv'] as const;
@@ -81,7 +81,7 @@ const DERIVED = ['P', 'Br', 'n_t'] as const;
  * agree bit for bit) and its largest activation over the whole model's operators. Symbols arrive in a Float64Array
  * and live in locals, so V8 sees plain doubles whatever the values.
  */
-function summaryFunction(names: readonly string[], derived: readonly [string, string][], ops: readonly PlacedOp[], modelOps: readonly PlacedOp[], footprint: CostModelDef['footprint'], coldStream: boolean): SummaryFn {
+function summaryFunction(names: readonly string[], derived: readonly [string, string][], ops: readonly PlacedOp[], modelOps: readonly PlacedOp[], footprint: CostModelDef['footprint'], coldStream: boolean, kvStream: boolean): SummaryFn {
   // Locals of the function itself start with $ so they cannot clash with formula symbols.
   const lines = [
     `const ${names.map((n, i) => `${n} = $v[${String(i)}]`).join(', ')};`,
@@ -100,10 +100,12 @@ function summaryFunction(names: readonly string[], derived: readonly [string, st
     const e = jsSource(def.exps);
     const peak = `$peaks[${String(i)}]`;
     const compute = def.exps === '0' ? `$f / ${peak}` : `((${e}) > 0 && $attnRate > 0 ? $f / $attnRate : $f / ${peak} + ($expRate > 0 ? (${e}) / $expRate : 0))`;
+    // Same as memorySeconds(): only profiles with a measured KV streaming rate call it (the plain division otherwise).
+    const memory = (bytes: string): string => (kvStream ? `$memSeconds(${bytes}, (${jsSource(def.kvRead)}), $bw)` : `${bytes} / $bw`);
     lines.push(
       `$f = ${jsSource(def.flops)};`,
       `$b = ${[def.weight, def.actRead, def.actWrite, def.kvRead, def.kvWrite].map((x) => `(${jsSource(x)})`).join(' + ')};`,
-      ...(coldStream ? [`$s = (${jsSource(def.weight)}) + (${jsSource(def.kvRead)});`, `$c = ${compute}; $m = ($b + $shortBytes($s, $share)) / $bw;`] : [`$c = ${compute}; $m = $b / $bw;`]),
+      ...(coldStream ? [`$s = (${jsSource(def.weight)}) + (${jsSource(def.kvRead)});`, `$c = ${compute}; $m = ${memory('($b + $shortBytes($s, $share))')};`] : [`$c = ${compute}; $m = ${memory('$b')};`]),
       `$flops += ${c} * $f; $bytes += ${c} * $b; $time += ${c} * (($c >= $m ? $c : $m) + $overhead);`,
     );
   });
@@ -113,7 +115,7 @@ function summaryFunction(names: readonly string[], derived: readonly [string, st
     if (footprint.weights === 'layer-loads' && perLayer) lines.push(`$wt += ${String(count)} * (${jsSource(def.weight)});`);
   }
   lines.push('$out[0] = $flops; $out[1] = $bytes; $out[2] = $time; $out[3] = $act; $out[4] = $wt;');
-  return compileBody<SummaryFn>(['$v', '$out', '$peaks', '$bandwidth', '$expRate', '$overhead', '$attnRate', '$stepBandwidth', '$coldShare', '$shortBytes'], lines.join('\n'));
+  return compileBody<SummaryFn>(['$v', '$out', '$peaks', '$bandwidth', '$expRate', '$overhead', '$attnRate', '$stepBandwidth', '$coldShare', '$shortBytes', '$memSeconds'], lines.join('\n'));
 }
 
 interface CompiledOp {
@@ -169,6 +171,7 @@ export class Plan {
   private readonly stepBandwidth: (residentBytes: number, memoryRate: number) => number;
   private readonly coldShare: (stepRate: number, memoryRate: number) => number;
   private readonly shortBytes: (reusedBytes: number, share: number) => number;
+  private readonly memSeconds: (bytes: number, kvReadBytes: number, bytesPerSecond: number) => number;
 
   constructor(readonly model: ModelConfig, readonly hardware: Hardware, spec: PlanSpec) {
     this.phase = spec.phase;
@@ -186,11 +189,13 @@ export class Plan {
       ...x,
       attentionFlopPerSecond: this.phase === 'decode' ? this.attentionRate(1) : x.attentionFlopPerSecond.prefill,
       workingSet: x.workingSet === undefined ? undefined : { bytes: x.workingSet.bytes, bytesPerSecond: x.workingSet.bytesPerSecond.map((r) => r * hardware.efficiency.memory) },
+      kvStream: (x.kvStream ?? 0) * hardware.efficiency.memory,
     };
     const extras = this.extras;
     this.stepBandwidth = (ws, memoryRate) => stepBandwidth(ws, memoryRate, extras);
     this.coldShare = (stepRate, memoryRate) => coldShare(stepRate, memoryRate, extras);
     this.shortBytes = (reused, share) => shortStreamBytes(reused, share, extras);
+    this.memSeconds = (bytes, kvRead, bw) => memorySeconds(bytes, kvRead, bw, extras);
     const placed = this.cost.scopeOps(model, spec, spec.scope);
     this.ops = compileOps(placed);
     const constants = Object.keys(this.sym).filter((k) => !(VARYING as readonly string[]).includes(k) && !(DERIVED as readonly string[]).includes(k));
@@ -206,7 +211,7 @@ export class Plan {
       ['Br', jsSource(TILE_ROWS)],
       ['n_t', jsSource(TILE_COUNT)],
     ];
-    this.summarize = summaryFunction(names, derived, placed, spec.scope === 'model' ? placed : this.cost.scopeOps(model, spec, 'model'), this.cost.footprint, (extras.coldStream?.bytes.length ?? 0) > 0);
+    this.summarize = summaryFunction(names, derived, placed, spec.scope === 'model' ? placed : this.cost.scopeOps(model, spec, 'model'), this.cost.footprint, (extras.coldStream?.bytes.length ?? 0) > 0, (extras.kvStream ?? 0) > 0);
     this.pairs = compile(pairsFormula(spec.phase, spec.pairs));
     this.parameters = compile(parameterFormula(model))(this.sym);
     this.cacheElems = compile(cacheFormula(model))(this.sym);
@@ -290,7 +295,7 @@ export class Plan {
       const [flops, weight, actRead, actWrite, kvRead, kvWrite] = o.fields.map((f) => f(s)) as [number, number, number, number, number, number];
       const total = weight + actRead + actWrite + kvRead + kvWrite;
       // Weights and cache read in one short stream from memory cost more than their bytes at the step's rate.
-      const { timeSeconds, bound } = roofline(flops, total + shortStreamBytes(weight + kvRead, share, this.extras), opPeaks[i]!, bytesPerSecond, o.exps(s), extras);
+      const { timeSeconds, bound } = roofline(flops, total + shortStreamBytes(weight + kvRead, share, this.extras), opPeaks[i]!, bytesPerSecond, o.exps(s), extras, kvRead);
       return {
         name: o.name,
         count: o.count,
@@ -333,7 +338,7 @@ export class Plan {
     const { flopPerSecond, bytesPerSecond } = this.peaks(p.bits, v[0] * v[1]);
     const out = this.out;
     const extras = this.extras;
-    this.summarize(v, out, this.operatorPeaks(flopPerSecond, v[0] * v[1]), bytesPerSecond, extras.expPerSecond, extras.operatorOverheadSeconds, extras === NO_EXTRAS ? 0 : this.attentionRate(v[1]), this.stepBandwidth, this.coldShare, this.shortBytes);
+    this.summarize(v, out, this.operatorPeaks(flopPerSecond, v[0] * v[1]), bytesPerSecond, extras.expPerSecond, extras.operatorOverheadSeconds, extras === NO_EXTRAS ? 0 : this.attentionRate(v[1]), this.stepBandwidth, this.coldShare, this.shortBytes, this.memSeconds);
     return { totals: { flops: out[0]!, bytes: out[1]!, timeSeconds: out[2]! }, memory: this.footprint(p, out[3]!, out[4]!) };
   }
 

@@ -20,6 +20,12 @@ export interface RooflineExtras {
   readonly workingSet: WorkingSetCurve | undefined;
   /** Measured rate of an operator reading its weights from memory, by the operator's size (absent = not modelled). */
   readonly coldStream?: ColdStreamCurve | undefined;
+  /**
+   * Measured rate at which the attention kernel streams a KV cache from memory, bytes/s (absent or 0 = not
+   * modelled): the KV reads of an operator go at the faster of it and the step's bandwidth, the rest of its bytes at
+   * the step's bandwidth.
+   */
+  readonly kvStream?: number | undefined;
 }
 
 /**
@@ -128,10 +134,23 @@ export function computeSeconds(flops: number, exps: number, peak: number, extras
   return flops / peak + (extras.expPerSecond > 0 ? exps / extras.expPerSecond : 0);
 }
 
-/** Time and bound of work `flops` (with `exps` exponentials) moving `bytes` on a device. */
-export function roofline(flops: number, bytes: number, peakFlopPerSecond: number, bytesPerSecond: number, exps = 0, extras: RooflineExtras = NO_EXTRAS): { timeSeconds: number; bound: Bound } {
+/**
+ * Memory seconds of an operator moving `bytes`, `kvReadBytes` of them reads of the KV cache: all at the step's
+ * `bytesPerSecond`, except that with a measured KV streaming rate faster than it, the KV reads go at that rate.
+ */
+export function memorySeconds(bytes: number, kvReadBytes: number, bytesPerSecond: number, extras: RooflineExtras): number {
+  const kv = extras.kvStream ?? 0;
+  if (kvReadBytes <= 0 || kv <= bytesPerSecond) return bytes / bytesPerSecond;
+  return (bytes - kvReadBytes) / bytesPerSecond + kvReadBytes / kv;
+}
+
+/**
+ * Time and bound of work `flops` (with `exps` exponentials) moving `bytes` on a device, `kvReadBytes` of them reads
+ * of the KV cache.
+ */
+export function roofline(flops: number, bytes: number, peakFlopPerSecond: number, bytesPerSecond: number, exps = 0, extras: RooflineExtras = NO_EXTRAS, kvReadBytes = 0): { timeSeconds: number; bound: Bound } {
   const compute = computeSeconds(flops, exps, peakFlopPerSecond, extras);
-  const memory = bytes / bytesPerSecond;
+  const memory = memorySeconds(bytes, kvReadBytes, bytesPerSecond, extras);
   const overhead = extras.operatorOverheadSeconds;
   return compute >= memory ? { timeSeconds: compute + overhead, bound: 'compute' } : { timeSeconds: memory + overhead, bound: 'memory' };
 }

@@ -90,6 +90,9 @@ export const HardwareProfileSchema = z
       .min(1)
       .optional()
       .describe('measured GEMM rate by rows (tokens × sequences) and output columns (a full grid); when present the exact model reads each weight product\'s compute peak off it at the product\'s own shape (interpolated in log2 of both, clamped to the grid), for products of more than 8 rows'),
+    kvStreamBandwidth: quantity('bytes/s (SI)')
+      .optional()
+      .describe('measured rate at which the attention kernel streams a KV cache from memory; when present and faster than the step\'s bandwidth, the exact model charges KV-cache reads at it (the other bytes stay at the step\'s bandwidth)'),
     fewRowGemmFlopPerSecond: quantity('FLOP/s')
       .optional()
       .describe('measured compute rate of products with at most 8 rows (the kernel engine runs them without packing the weights); when present it caps the exact model\'s peak for such products'),

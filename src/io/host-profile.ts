@@ -48,6 +48,7 @@ export function hostProfile(c: Calibration, date: string): HardwareProfile {
     gemmGrid: c.gemmGrid.map((m) => ({ rows: m.x, cols: m.y, ...measured(m.rate, `GEMM of the kernel engine, ${String(m.x)} × ${String(GEMM_GRID_DEPTH)} · ${String(GEMM_GRID_DEPTH)} × ${String(m.y)}, all threads`) })),
     memoryBytes: { value: totalmem(), source: 'os', note: 'os.totalmem()' },
     memoryBandwidthBytesPerSecond: measured(c.readBytesPerSecond, 'a one-row GEMM of the kernel engine against a 64 MiB weight matrix (how decode projections stream weights), all threads'),
+    kvStreamBandwidth: measured(c.kvStreamBytesPerSecond, 'one decode step of the kernel engine\'s attention, 16 maps on 16 cached heads of 128, over a KV cache twice the last-level cache (at least 64 MiB), so it is read from memory: the KV bytes the kernel read over the time, all threads'),
     onChipMemoryBytes: l2 === undefined ? { value: 2 ** 20, source: 'os', flags: ['unconfirmed'], note: 'L2 per core not readable from sysfs; 1 MiB assumed' } : { value: l2, source: 'os', note: 'L2 per core from /sys/devices/system/cpu/cpu0/cache/index2/size' },
     expPerSecond: measured(c.expPerSecond, 'vectorised exp of the kernel engine, all threads'),
     operatorOverheadSeconds: measured(c.operatorOverheadSeconds, 'one tiny (1×8×8) GEMM through the kernel engine: dispatch to the threads and back'),

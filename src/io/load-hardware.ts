@@ -36,7 +36,7 @@ export function parseProfile(json: unknown, file: string, id: string): LoadedPro
     onChipMemoryBytes: profile.onChipMemoryBytes.value,
     efficiency: profile.efficiency ?? { compute: 1, memory: 1 },
     extras:
-      profile.expPerSecond === undefined && profile.operatorOverheadSeconds === undefined && profile.attentionFlopPerSecond === undefined && profile.lastLevelCacheResidentBytes === undefined && profile.workingSetBandwidth === undefined && profile.fewRowGemmFlopPerSecond === undefined && profile.gemmGrid === undefined && profile.coldStreamBandwidth === undefined
+      profile.expPerSecond === undefined && profile.operatorOverheadSeconds === undefined && profile.attentionFlopPerSecond === undefined && profile.lastLevelCacheResidentBytes === undefined && profile.workingSetBandwidth === undefined && profile.fewRowGemmFlopPerSecond === undefined && profile.gemmGrid === undefined && profile.coldStreamBandwidth === undefined && profile.kvStreamBandwidth === undefined
         ? undefined
         : {
             expPerSecond: profile.expPerSecond?.value ?? 0,
@@ -45,6 +45,7 @@ export function parseProfile(json: unknown, file: string, id: string): LoadedPro
             fewRowGemmFlopPerSecond: profile.fewRowGemmFlopPerSecond?.value ?? 0,
             gemmGrid: checkedGrid(file, 'gemmGrid', profile.gemmGrid?.map((p) => ({ x: p.rows, y: p.cols, rate: p.value }))),
             workingSet: workingSetOf(profile),
+            kvStream: profile.kvStreamBandwidth?.value,
             coldStream: profile.coldStreamBandwidth === undefined ? undefined : coldStreamCurve(profile.coldStreamBandwidth.map((w) => ({ bytes: w.bytes, bytesPerSecond: w.value }))),
           },
   };

@@ -57,6 +57,36 @@ function attentionProbe(backend: Backend, s: AttentionProbeShape): () => number 
   return medianRate(flops, () => { backend.attend(args, counters); }, s.reps);
 }
 
+/** Heads and head dimension of the KV-streaming probe: one map per head, as MHA decode reads its cache. */
+const KV_STREAM_HEADS = 16;
+const KV_STREAM_DIM = 128;
+
+/**
+ * A probe of the rate at which the attention kernel streams a KV cache from memory: one decode step of 16 maps, one
+ * per cached head of 128, over as many keys as make the cache (K and V) the size of the cold-stream pool (twice the
+ * last-level cache, at least 64 MiB), so each call reads it from memory; the bytes the kernel counts it read over
+ * the median call. At one map per head the step does 0.5 FLOP per byte read, so the stream, not the arithmetic,
+ * sets its time.
+ */
+function kvStreamProbe(backend: Backend, poolBytes: number): () => number {
+  const h = KV_STREAM_HEADS;
+  const d = KV_STREAM_DIM;
+  const keys = Math.ceil(poolBytes / (h * d * 2 * 4));
+  const q = backend.alloc(h * d).fill(0.01);
+  const out = backend.alloc(h * d);
+  const heads = Int32Array.from({ length: h }, (_, i) => i);
+  const args = {
+    batch: 1, queries: 1, keys, maps: h, dq: d, dv: d,
+    q: view(q, 0, 0, h * d, d),
+    k: cacheView(backend.alloc(keys * h * d).fill(0.02), keys, h, d),
+    v: cacheView(backend.alloc(keys * h * d).fill(0.03), keys, h, d),
+    out: view(out, 0, 0, h * d, d),
+    mapToK: heads, mapToV: heads, scale: 1 / Math.sqrt(d), kvBytesPerElement: 4,
+  };
+  const counters = newCounters();
+  return medianRate(keys * h * d * 2 * 4, () => { backend.attend(args, counters); }, 5);
+}
+
 /** Prefill grid: sequence lengths × head dimensions, 8 maps over 2 cached heads (grouped, as GQA and GTA attend). */
 const PREFILL_LENGTHS = [128, 512, 2048];
 const PREFILL_DIMS = [64, 128];
@@ -230,6 +260,7 @@ export function calibrator(backend: Backend & Probes, threads: number, cacheByte
     ['exp 4M', () => () => backend.measureExpPerSecond(4 * 2 ** 20)],
     ['operator overhead', () => () => overheadSeconds(backend)],
     ['GEMM, 4 rows', () => fewRowGemmProbe(backend)],
+    ['KV cache streaming from memory', () => kvStreamProbe(backend, coldPoolBytes(cacheBytes))],
   ];
   const fixed = steps.length;
   const workingSets = cacheBytes === undefined ? [] : WORKING_SET_STEPS.map((f) => Math.floor(f * cacheBytes));
@@ -283,6 +314,7 @@ export function calibrator(backend: Backend & Probes, threads: number, cacheByte
         expPerSecond: out[2]!,
         operatorOverheadSeconds: out[3]!,
         fewRowGemmFlopPerSecond: out[4]!,
+        kvStreamBytesPerSecond: out[5]!,
         attentionPrefillFlopPerSecond: at(attentionPrefillGrid, 512, 64),
         attentionDecodeFlopPerSecond: at(attentionDecodeGrid, 4, 64),
         attentionPrefillGrid,

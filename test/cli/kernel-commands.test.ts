@@ -35,6 +35,9 @@ describe('calibrate', () => {
     expect(hardware.extras?.operatorOverheadSeconds).toBeGreaterThan(0);
     expect(hardware.extras?.attentionFlopPerSecond.decode).toBeGreaterThan(0);
     expect(hardware.extras?.fewRowGemmFlopPerSecond).toBeGreaterThan(0);
+    expect(profile.kvStreamBandwidth?.measurement?.runs).toBe(4);
+    expect(hardware.extras?.kvStream).toBe(profile.kvStreamBandwidth?.value);
+    expect(hardware.extras?.kvStream).toBeGreaterThan(0);
     // The attention kernel is measured over a full grid of shapes per phase.
     expect(hardware.extras?.attentionFlopPerSecond.prefillGrid).toMatchObject({ xs: [128, 512, 2048], ys: [64, 128] });
     expect(hardware.extras?.attentionFlopPerSecond.decodeGrid).toMatchObject({ xs: [1, 4, 16], ys: [64, 256] });

@@ -1,5 +1,5 @@
-// Terms only calibrated profiles carry, on one operator worked by hand: the few-row GEMM cap, the cache rate, and the
-// attention kernel's rate read off its grid at each variant's shape.
+// Terms only calibrated profiles carry, on one operator worked by hand: the few-row GEMM cap, the cache rate, the KV
+// streaming rate, and the attention kernel's rate read off its grid at each variant's shape.
 import { describe, expect, it } from 'vitest';
 import { Plan } from '../../src/core/engine.js';
 import type { Hardware } from '../../src/core/hardware.js';
@@ -50,6 +50,23 @@ describe('calibrated roofline terms', () => {
     // A step that fits the working-set curve at its in-cache rate reads nothing from memory: no extra.
     const cached = qProj({ ...TOY_HW, extras: { ...EXTRAS, coldStream, workingSet: { bytes: [1e9], bytesPerSecond: [4e12] } } }, 1);
     expect(cached.timeSeconds).toBe(cached.bytes / 4e12);
+  });
+
+  it('reads the KV cache at the measured KV streaming rate, and the weights at the step bandwidth', () => {
+    // Llama-2-7B decode at context 4096: the attention operator reads 32 heads × 128 × 4096 keys of K and of V in FP32.
+    const hw: Hardware = { ...TOY_HW, extras: { ...EXTRAS, kvStream: 2e12 } };
+    const p = new Plan(LLAMA_2_7B, hw, { phase: 'decode', flash: true, pairs: 'causal', mla: 'absorbed', scope: 'attention' });
+    const point = { batch: 1, seqLen: 1, contextLen: 4096, bits };
+    const ops = p.operators(point);
+    const attn = ops.find((o) => o.name === 'attention')!;
+    expect(attn.bytes.kvRead).toBe(32 * 128 * 4096 * 2 * 4);
+    expect(attn.timeSeconds).toBeCloseTo((attn.bytes.total - attn.bytes.kvRead) / 1e12 + attn.bytes.kvRead / 2e12, 15);
+    // Operators that read no cache keep the bandwidth; without the rate the cache reads go at it too.
+    const plain = new Plan(LLAMA_2_7B, { ...TOY_HW, extras: EXTRAS }, { phase: 'decode', flash: true, pairs: 'causal', mla: 'absorbed', scope: 'attention' }).operators(point);
+    expect(ops.find((o) => o.name === 'q_proj')!.timeSeconds).toBe(plain.find((o) => o.name === 'q_proj')!.timeSeconds);
+    expect(plain.find((o) => o.name === 'attention')!.timeSeconds).toBe(attn.bytes.total / 1e12);
+    // The summary's straight-line function agrees with the per-operator path.
+    expect(p.summary(point).totals.timeSeconds).toBe(ops.reduce((t, o) => t + o.count * o.timeSeconds, 0));
   });
 
   const DECODE = { xs: [1, 4, 16], ys: [64, 256], rates: [[1e9, 2e9], [4e9, 8e9], [16e9, 32e9]] };

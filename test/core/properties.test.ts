@@ -22,6 +22,10 @@ const MONOTONE_HWS: Hardware[] = [
   { ...TOY_HW, extras: { ...BASE, attentionFlopPerSecond: { prefill: 3e14, decode: 1e14 }, workingSet: { bytes: [2e8], bytesPerSecond: [4e12] } } },
   // Short cold streams slower, as measured on a 2-core VM (rates per size relative to memory bandwidth).
   { ...TOY_HW, extras: { ...BASE, workingSet: { bytes: [2e6, 2e8], bytesPerSecond: [4e12, 2e12] }, coldStream: { bytes: [2 ** 16, 2 ** 20, 2 ** 24], bytesPerSecond: [0.3e12, 0.7e12, 1e12] } } },
+  // The attention kernel streams a KV cache from memory faster than a GEMM streams weights, with and without the
+  // cold-stream curve.
+  { ...TOY_HW, extras: { ...BASE, workingSet: { bytes: [2e6, 2e8], bytesPerSecond: [4e12, 2e12] }, coldStream: { bytes: [2 ** 16, 2 ** 20, 2 ** 24], bytesPerSecond: [0.3e12, 0.7e12, 1e12] }, kvStream: 1.5e12 } },
+  { ...TOY_HW, extras: { ...BASE, attentionFlopPerSecond: { prefill: 3e14, decode: 1e14 }, kvStream: 1.5e12 } },
 ];
 // The few-row GEMM cap is not monotone in the batch (at 9 rows the engine packs and runs faster per FLOP), so it
 // joins only the identity property.

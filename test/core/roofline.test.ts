@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { coldShare, coldStreamCurve, NO_EXTRAS, roofline, shortStreamBytes, stepBandwidth, workingSetCurve } from '../../src/core/roofline.js';
+import { coldShare, coldStreamCurve, memorySeconds, NO_EXTRAS, roofline, shortStreamBytes, stepBandwidth, workingSetCurve } from '../../src/core/roofline.js';
 
 describe('roofline', () => {
   it('is the slower of compute and memory', () => {
@@ -44,6 +44,18 @@ describe('roofline', () => {
     expect(coldShare(70e9, 20e9, extras)).toBe(0); // clamped
     expect(coldShare(20e9, 20e9, NO_EXTRAS)).toBe(1); // no curve: all from memory
     expect(coldShare(20e9, 80e9, extras)).toBe(1); // a cache no faster than memory
+  });
+
+  it('KV-cache reads go at the measured KV streaming rate when it beats the step bandwidth; other bytes at the step bandwidth', () => {
+    const kv = { ...NO_EXTRAS, kvStream: 40e9 };
+    // 1000 bytes, 600 of them KV reads, step at 20 GB/s: 400 B at 20 GB/s + 600 B at 40 GB/s = 20 ns + 15 ns.
+    expect(memorySeconds(1000, 600, 20e9, kv)).toBeCloseTo(35e-9, 20);
+    expect(roofline(1, 1000, 1e15, 20e9, 0, kv, 600).timeSeconds).toBe(memorySeconds(1000, 600, 20e9, kv));
+    // A step already faster than the KV rate (its cache in cache), no KV reads, or no measured rate: all at the step's.
+    expect(memorySeconds(1000, 600, 50e9, kv)).toBe(1000 / 50e9);
+    expect(memorySeconds(1000, 0, 20e9, kv)).toBe(1000 / 20e9);
+    expect(memorySeconds(1000, 600, 20e9, NO_EXTRAS)).toBe(1000 / 20e9);
+    expect(roofline(1, 1000, 1e15, 20e9, 0, NO_EXTRAS, 600).timeSeconds).toBe(1000 / 20e9);
   });
 
   it('a short cold stream costs extra bytes: reused · share · (r_largest / r(size) − 1), log-linear between sizes', () => {
