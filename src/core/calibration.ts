@@ -37,6 +37,8 @@ export interface Calibration {
   readonly gemmGrid: readonly MeasuredAt[];
   /** GEMM with 4 rows (decode at batch 4), weights read from memory: the unpacked kernel's rate. */
   readonly fewRowGemmFlopPerSecond: Measured;
+  /** The same 4-row GEMM with its weights (4 MiB) read again and again, so from cache. */
+  readonly fewRowGemmCachedFlopPerSecond: Measured;
   readonly readBytesPerSecond: Measured;
   /** Bytes per second at which the attention kernel streams a KV cache from memory (decode, one map per head). */
   readonly kvStreamBytesPerSecond: Measured;

@@ -13,7 +13,7 @@ import { OP_FIELDS } from './op.js';
 import { FEW_ROWS } from './calibration.js';
 import type { AttentionRates } from './hardware.js';
 import { rateAt } from './rate-grid.js';
-import { coldShare, intensity, memorySeconds, NO_EXTRAS, roofline, shortStreamBytes, stepBandwidth, type Bound, type RooflineExtras } from './roofline.js';
+import { coldShare, fewRowRate, intensity, memorySeconds, NO_EXTRAS, roofline, shortStreamBytes, stepBandwidth, type Bound, type RooflineExtras } from './roofline.js';
 import { variantOf, type OpsContext } from './variants/index.js';
 import { cachedTokens, pairsFormula, TILE_COUNT, TILE_ROWS, tokenCounts, type CostModel, type Phase } from './workload.js';
 
@@ -69,7 +69,7 @@ export class MissingPeakError extends Error {
 }
 
 /** Totals and footprint parts written into `out` = [flops, bytes, timeSeconds, activationBytes, layerWeightBytes]. */
-type SummaryFn = (v: Float64Array, out: Float64Array, peaks: Float64Array, bandwidth: number, expRate: number, overhead: number, attnRate: number, stepBandwidth: (residentBytes: number, memoryRate: number) => number, coldShare: (stepRate: number, memoryRate: number) => number, shortBytes: (reusedBytes: number, share: number) => number, memSeconds: (bytes: number, kvReadBytes: number, bytesPerSecond: number) => number) => void;
+type SummaryFn = (v: Float64Array, out: Float64Array, peaks: Float64Array, fewFromMemory: number, fewInCache: number, fewRate: (share: number, fromMemory: number, inCache: number) => number, bandwidth: number, expRate: number, overhead: number, attnRate: number, stepBandwidth: (residentBytes: number, memoryRate: number) => number, coldShare: (stepRate: number, memoryRate: number) => number, shortBytes: (reusedBytes: number, share: number) => number, memSeconds: (bytes: number, kvReadBytes: number, bytesPerSecond: number) => number) => void;
 
 /** Symbols a point sets, first in the summary function's value array; the plan's constants follow. */
 const VARYING = ['B', 'T', 'K', 'w', 'a', 'kv'] as const;
@@ -81,7 +81,7 @@ const DERIVED = ['P', 'Br', 'n_t'] as const;
  * agree bit for bit) and its largest activation over the whole model's operators. Symbols arrive in a Float64Array
  * and live in locals, so V8 sees plain doubles whatever the values.
  */
-function summaryFunction(names: readonly string[], derived: readonly [string, string][], ops: readonly PlacedOp[], modelOps: readonly PlacedOp[], footprint: CostModelDef['footprint'], coldStream: boolean, kvStream: boolean): SummaryFn {
+function summaryFunction(names: readonly string[], derived: readonly [string, string][], ops: readonly PlacedOp[], modelOps: readonly PlacedOp[], footprint: CostModelDef['footprint'], coldStream: boolean, kvStream: boolean, fewCached: boolean): SummaryFn {
   // Locals of the function itself start with $ so they cannot clash with formula symbols.
   const lines = [
     `const ${names.map((n, i) => `${n} = $v[${String(i)}]`).join(', ')};`,
@@ -93,12 +93,15 @@ function summaryFunction(names: readonly string[], derived: readonly [string, st
   lines.push('const $bw = $stepBandwidth($ws, $bandwidth);');
   // The cold-stream term only when the profile measured it (its extra bytes are 0 otherwise): sweeps on datasheet
   // profiles keep the plain memory term.
-  if (coldStream) lines.push('const $share = $coldShare($bw, $bandwidth);');
+  if (coldStream || fewCached) lines.push('const $share = $coldShare($bw, $bandwidth);');
+  // Few-row products with a measured in-cache rate: every operator's peak is the blended few-row rate (0 above
+  // FEW_ROWS rows, where $fewInCache is 0 and the operator keeps its own peak), as in Plan.operators().
+  if (fewCached) lines.push('const $fp = $fewInCache > 0 ? $fewRate($share, $fewFromMemory, $fewInCache) : 0;');
   ops.forEach(({ def, count }, i) => {
     const c = String(count);
     // Same arithmetic as computeSeconds() and roofline(), then the overhead; each operator has its own peak.
     const e = jsSource(def.exps);
-    const peak = `$peaks[${String(i)}]`;
+    const peak = fewCached ? `($fp > 0 ? $fp : $peaks[${String(i)}])` : `$peaks[${String(i)}]`;
     const compute = def.exps === '0' ? `$f / ${peak}` : `((${e}) > 0 && $attnRate > 0 ? $f / $attnRate : $f / ${peak} + ($expRate > 0 ? (${e}) / $expRate : 0))`;
     // Same as memorySeconds(): only profiles with a measured KV streaming rate call it (the plain division otherwise).
     const memory = (bytes: string): string => (kvStream ? `$memSeconds(${bytes}, (${jsSource(def.kvRead)}), $bw)` : `${bytes} / $bw`);
@@ -115,7 +118,7 @@ function summaryFunction(names: readonly string[], derived: readonly [string, st
     if (footprint.weights === 'layer-loads' && perLayer) lines.push(`$wt += ${String(count)} * (${jsSource(def.weight)});`);
   }
   lines.push('$out[0] = $flops; $out[1] = $bytes; $out[2] = $time; $out[3] = $act; $out[4] = $wt;');
-  return compileBody<SummaryFn>(['$v', '$out', '$peaks', '$bandwidth', '$expRate', '$overhead', '$attnRate', '$stepBandwidth', '$coldShare', '$shortBytes', '$memSeconds'], lines.join('\n'));
+  return compileBody<SummaryFn>(['$v', '$out', '$peaks', '$fewFromMemory', '$fewInCache', '$fewRate', '$bandwidth', '$expRate', '$overhead', '$attnRate', '$stepBandwidth', '$coldShare', '$shortBytes', '$memSeconds'], lines.join('\n'));
 }
 
 interface CompiledOp {
@@ -211,7 +214,7 @@ export class Plan {
       ['Br', jsSource(TILE_ROWS)],
       ['n_t', jsSource(TILE_COUNT)],
     ];
-    this.summarize = summaryFunction(names, derived, placed, spec.scope === 'model' ? placed : this.cost.scopeOps(model, spec, 'model'), this.cost.footprint, (extras.coldStream?.bytes.length ?? 0) > 0, (extras.kvStream ?? 0) > 0);
+    this.summarize = summaryFunction(names, derived, placed, spec.scope === 'model' ? placed : this.cost.scopeOps(model, spec, 'model'), this.cost.footprint, (extras.coldStream?.bytes.length ?? 0) > 0, (extras.kvStream ?? 0) > 0, (x?.fewRowGemmCachedFlopPerSecond ?? 0) > 0 && (x?.fewRowGemmFlopPerSecond ?? 0) > 0);
     this.pairs = compile(pairsFormula(spec.phase, spec.pairs));
     this.parameters = compile(parameterFormula(model))(this.sym);
     this.cacheElems = compile(cacheFormula(model))(this.sym);
@@ -244,6 +247,18 @@ export class Plan {
     if (fewRows > 0 && rows <= FEW_ROWS) peak = Math.min(peak, fewRows);
     const eff = this.hardware.efficiency;
     return { flopPerSecond: peak * eff.compute, bytesPerSecond: this.hardware.memoryBandwidthBytesPerSecond * eff.memory };
+  }
+
+  /**
+   * The few-row kernel's in-cache rate at these widths for products of `rows` rows (capped at the peak, like the
+   * from-memory rate in peaks()); 0 when the profile measured none, or above FEW_ROWS rows.
+   */
+  private fewRowInCache(bits: Bits, rows: number): number {
+    const x = this.hardware.extras;
+    const cached = x?.fewRowGemmCachedFlopPerSecond ?? 0;
+    if (cached <= 0 || (x?.fewRowGemmFlopPerSecond ?? 0) <= 0 || rows > FEW_ROWS) return 0;
+    const peak = this.hardware.peakFlopPerSecond[this.cost.computeDtype(bits)] ?? 0;
+    return Math.min(peak, cached) * this.hardware.efficiency.compute;
   }
 
   /**
@@ -290,12 +305,15 @@ export class Plan {
     const s = this.sym;
     const bytesPerSecond = stepBandwidth(this.residentBytes(), memoryRate, this.extras);
     const share = coldShare(bytesPerSecond, memoryRate, this.extras);
+    // Few rows with both few-row rates measured: one blended rate for every operator (see fewRowRate).
+    const inCache = this.fewRowInCache(p.bits, rows);
+    const few = inCache > 0 ? fewRowRate(share, flopPerSecond, inCache) : 0;
     const extras = this.extras === NO_EXTRAS ? NO_EXTRAS : { ...this.extras, attentionFlopPerSecond: this.attentionRate(s.T ?? 0) };
     return this.ops.map((o, i) => {
       const [flops, weight, actRead, actWrite, kvRead, kvWrite] = o.fields.map((f) => f(s)) as [number, number, number, number, number, number];
       const total = weight + actRead + actWrite + kvRead + kvWrite;
       // Weights and cache read in one short stream from memory cost more than their bytes at the step's rate.
-      const { timeSeconds, bound } = roofline(flops, total + shortStreamBytes(weight + kvRead, share, this.extras), opPeaks[i]!, bytesPerSecond, o.exps(s), extras, kvRead);
+      const { timeSeconds, bound } = roofline(flops, total + shortStreamBytes(weight + kvRead, share, this.extras), few > 0 ? few : opPeaks[i]!, bytesPerSecond, o.exps(s), extras, kvRead);
       return {
         name: o.name,
         count: o.count,
@@ -338,7 +356,7 @@ export class Plan {
     const { flopPerSecond, bytesPerSecond } = this.peaks(p.bits, v[0] * v[1]);
     const out = this.out;
     const extras = this.extras;
-    this.summarize(v, out, this.operatorPeaks(flopPerSecond, v[0] * v[1]), bytesPerSecond, extras.expPerSecond, extras.operatorOverheadSeconds, extras === NO_EXTRAS ? 0 : this.attentionRate(v[1]), this.stepBandwidth, this.coldShare, this.shortBytes, this.memSeconds);
+    this.summarize(v, out, this.operatorPeaks(flopPerSecond, v[0] * v[1]), flopPerSecond, this.fewRowInCache(p.bits, v[0] * v[1]), fewRowRate, bytesPerSecond, extras.expPerSecond, extras.operatorOverheadSeconds, extras === NO_EXTRAS ? 0 : this.attentionRate(v[1]), this.stepBandwidth, this.coldShare, this.shortBytes, this.memSeconds);
     return { totals: { flops: out[0]!, bytes: out[1]!, timeSeconds: out[2]! }, memory: this.footprint(p, out[3]!, out[4]!) };
   }
 

@@ -21,6 +21,11 @@ export interface HardwareExtras extends Omit<RooflineExtras, 'attentionFlopPerSe
   readonly attentionFlopPerSecond: AttentionRates;
   /** Measured compute rate of products with at most FEW_ROWS rows (the engine's unpacked kernel); 0 = not modelled. */
   readonly fewRowGemmFlopPerSecond: number;
+  /**
+   * The same kernel's rate with its weights in cache (absent or 0 = not modelled): with it, the few-row cap is
+   * blended between the two by the share of the step read from memory.
+   */
+  readonly fewRowGemmCachedFlopPerSecond?: number | undefined;
   /** Measured GEMM rate by rows (xs) and output columns (ys), for products of more than FEW_ROWS rows. */
   readonly gemmGrid?: RateGrid | undefined;
 }

@@ -117,6 +117,15 @@ export function shortStreamBytes(reusedBytes: number, share: number, extras: Roo
 }
 
 /**
+ * Compute rate of a few-row product (the engine's unpacked kernel) in a step that reads `share` of its weights from
+ * memory: its time per FLOP blended between the rate measured with the weights from memory and the rate with them
+ * in cache, 1 / (share / fromMemory + (1 − share) / inCache).
+ */
+export function fewRowRate(share: number, fromMemory: number, inCache: number): number {
+  return 1 / (share / fromMemory + (1 - share) / inCache);
+}
+
+/**
  * Bandwidth the memory term uses for a whole step that reads `residentBytes` again every step (the scope's weights
  * and KV cache): on the measured working-set curve, interpolated linearly in log2 of the size between its points and
  * the smallest size's rate below them; memory bandwidth past its largest point, and never less than it.

@@ -96,6 +96,9 @@ export const HardwareProfileSchema = z
     fewRowGemmFlopPerSecond: quantity('FLOP/s')
       .optional()
       .describe('measured compute rate of products with at most 8 rows (the kernel engine runs them without packing the weights); when present it caps the exact model\'s peak for such products'),
+    fewRowGemmCachedFlopPerSecond: quantity('FLOP/s')
+      .optional()
+      .describe('the same kernel\'s rate with its weights in cache; when present with fewRowGemmFlopPerSecond, the cap for such products is blended between the two by the share of the step read from memory (time per FLOP weighted by that share)'),
     cpuModel: z.string().optional().describe('CPU model (calibrated host profiles)'),
     efficiency: z
       .object({

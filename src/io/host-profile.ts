@@ -60,6 +60,7 @@ export function hostProfile(c: Calibration, date: string): HardwareProfile {
         }),
     coldStreamBandwidth: c.coldStream.map((w) => ({ bytes: w.bytes, ...measured(w.rate, `a one-row GEMM of the kernel engine against ${sizeLabel(w.bytes)} weight matrices in rotation, so each call reads its matrix from memory, all threads`) })),
     fewRowGemmFlopPerSecond: measured(c.fewRowGemmFlopPerSecond, 'a 4-row GEMM (4×1024·1024×1024) of the kernel engine over 16 weight matrices in rotation, so its weights come from memory as decode projections\' do, all threads: the unpacked kernel those projections use'),
+    fewRowGemmCachedFlopPerSecond: measured(c.fewRowGemmCachedFlopPerSecond, 'the same 4-row GEMM against one 4 MiB weight matrix read again and again, so its weights come from cache, all threads'),
     attentionFlopPerSecond: {
       prefill: measured(c.attentionPrefillFlopPerSecond, 'the engine\'s fused causal attention, 8 maps over 2 heads of 64, S = 512, counted as the exact model counts it (the prefill grid\'s point that profiles without a grid use)'),
       decode: measured(c.attentionDecodeFlopPerSecond, 'one decode step of the engine\'s attention, 4 maps per cached head of 64, its 4 MiB KV cache resident in cache (the arithmetic rate; cache reads are the memory term)'),

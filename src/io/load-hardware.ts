@@ -36,13 +36,14 @@ export function parseProfile(json: unknown, file: string, id: string): LoadedPro
     onChipMemoryBytes: profile.onChipMemoryBytes.value,
     efficiency: profile.efficiency ?? { compute: 1, memory: 1 },
     extras:
-      profile.expPerSecond === undefined && profile.operatorOverheadSeconds === undefined && profile.attentionFlopPerSecond === undefined && profile.lastLevelCacheResidentBytes === undefined && profile.workingSetBandwidth === undefined && profile.fewRowGemmFlopPerSecond === undefined && profile.gemmGrid === undefined && profile.coldStreamBandwidth === undefined && profile.kvStreamBandwidth === undefined
+      profile.expPerSecond === undefined && profile.operatorOverheadSeconds === undefined && profile.attentionFlopPerSecond === undefined && profile.lastLevelCacheResidentBytes === undefined && profile.workingSetBandwidth === undefined && profile.fewRowGemmFlopPerSecond === undefined && profile.gemmGrid === undefined && profile.coldStreamBandwidth === undefined && profile.kvStreamBandwidth === undefined && profile.fewRowGemmCachedFlopPerSecond === undefined
         ? undefined
         : {
             expPerSecond: profile.expPerSecond?.value ?? 0,
             operatorOverheadSeconds: profile.operatorOverheadSeconds?.value ?? 0,
             attentionFlopPerSecond: attentionRates(profile, file),
             fewRowGemmFlopPerSecond: profile.fewRowGemmFlopPerSecond?.value ?? 0,
+            fewRowGemmCachedFlopPerSecond: profile.fewRowGemmCachedFlopPerSecond?.value,
             gemmGrid: checkedGrid(file, 'gemmGrid', profile.gemmGrid?.map((p) => ({ x: p.rows, y: p.cols, rate: p.value }))),
             workingSet: workingSetOf(profile),
             kvStream: profile.kvStreamBandwidth?.value,

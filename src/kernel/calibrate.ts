@@ -197,15 +197,15 @@ const FEW_ROW_SETS = 16;
  * kernel is compute-bound, and the rate includes the stalls on those reads, which it does not hide (with the
  * weights in cache the same product runs up to 1.5× faster).
  */
-function fewRowGemmProbe(backend: Backend): () => number {
+function fewRowGemmProbe(backend: Backend, sets = FEW_ROW_SETS): () => number {
   const [m, k, n] = [4, 1024, 1024];
   const a = backend.alloc(m * k).fill(0.5);
-  const bs = Array.from({ length: FEW_ROW_SETS }, () => backend.alloc(k * n).fill(0.25));
+  const bs = Array.from({ length: sets }, () => backend.alloc(k * n).fill(0.25));
   const c = backend.alloc(m * n);
   const counters = newCounters();
   let next = 0;
   return medianRate(2 * m * k * n, () => {
-    backend.gemm(mat(a, 0, m, k), mat(bs[next++ % FEW_ROW_SETS]!, 0, k, n), mat(c, 0, m, n), counters);
+    backend.gemm(mat(a, 0, m, k), mat(bs[next++ % sets]!, 0, k, n), mat(c, 0, m, n), counters);
   }, 2 * FEW_ROW_SETS);
 }
 
@@ -260,6 +260,8 @@ export function calibrator(backend: Backend & Probes, threads: number, cacheByte
     ['exp 4M', () => () => backend.measureExpPerSecond(4 * 2 ** 20)],
     ['operator overhead', () => () => overheadSeconds(backend)],
     ['GEMM, 4 rows', () => fewRowGemmProbe(backend)],
+    // One 4 MiB matrix read again and again: the weights in cache, as a small model's decode step has them.
+    ['GEMM, 4 rows, weights in cache', () => fewRowGemmProbe(backend, 1)],
     ['KV cache streaming from memory', () => kvStreamProbe(backend, coldPoolBytes(cacheBytes))],
   ];
   const fixed = steps.length;
@@ -314,7 +316,8 @@ export function calibrator(backend: Backend & Probes, threads: number, cacheByte
         expPerSecond: out[2]!,
         operatorOverheadSeconds: out[3]!,
         fewRowGemmFlopPerSecond: out[4]!,
-        kvStreamBytesPerSecond: out[5]!,
+        fewRowGemmCachedFlopPerSecond: out[5]!,
+        kvStreamBytesPerSecond: out[6]!,
         attentionPrefillFlopPerSecond: at(attentionPrefillGrid, 512, 64),
         attentionDecodeFlopPerSecond: at(attentionDecodeGrid, 4, 64),
         attentionPrefillGrid,

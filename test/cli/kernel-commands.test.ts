@@ -38,6 +38,8 @@ describe('calibrate', () => {
     expect(profile.kvStreamBandwidth?.measurement?.runs).toBe(4);
     expect(hardware.extras?.kvStream).toBe(profile.kvStreamBandwidth?.value);
     expect(hardware.extras?.kvStream).toBeGreaterThan(0);
+    expect(profile.fewRowGemmCachedFlopPerSecond?.measurement?.runs).toBe(4);
+    expect(hardware.extras?.fewRowGemmCachedFlopPerSecond).toBeGreaterThan(0);
     // The attention kernel is measured over a full grid of shapes per phase.
     expect(hardware.extras?.attentionFlopPerSecond.prefillGrid).toMatchObject({ xs: [128, 512, 2048], ys: [64, 128] });
     expect(hardware.extras?.attentionFlopPerSecond.decodeGrid).toMatchObject({ xs: [1, 4, 16], ys: [64, 256] });

@@ -29,6 +29,25 @@ describe('calibrated roofline terms', () => {
     expect(qProj(TOY_HW, 4).timeSeconds).toBe(Math.max(four.flops / 1e15, four.bytes / 1e12));
   });
 
+  it('blends the few-row cap between its from-memory and in-cache rates by the share of the step read from memory', () => {
+    const few = { ...EXTRAS, fewRowGemmFlopPerSecond: 1e12, fewRowGemmCachedFlopPerSecond: 3e12 };
+    // Without a working-set curve the whole step comes from memory: the from-memory rate, as before.
+    const mem = qProj({ ...TOY_HW, extras: few }, 4);
+    expect(mem.timeSeconds).toBe(mem.flops / 1e12);
+    // A step that streams at the curve's in-cache rate reads nothing from memory: the in-cache rate.
+    const cached = qProj({ ...TOY_HW, extras: { ...few, workingSet: { bytes: [1e9], bytesPerSecond: [4e12] } } }, 4);
+    expect(cached.timeSeconds).toBe(cached.flops / 3e12);
+    // Halfway down a curve from 4e12 (in cache) to 1e12 (memory bandwidth) the step streams at 2.5e12: share 0.5,
+    // rate 1 / (0.5 / 1e12 + 0.5 / 3e12) = 1.5e12.
+    const plan = new Plan(GQA_1B, TOY_HW, { phase: 'decode', flash: true, pairs: 'causal', mla: 'absorbed', scope: 'attention' });
+    const resident = plan.operators({ batch: 4, seqLen: 1, contextLen: 64, bits }).reduce((s, o) => s + o.count * (o.bytes.weight + o.bytes.kvRead), 0);
+    const half = qProj({ ...TOY_HW, extras: { ...few, workingSet: { bytes: [resident / 2, resident * 2], bytesPerSecond: [4e12, 1e12] } } }, 4);
+    expect(half.timeSeconds).toBeCloseTo(half.flops / 1.5e12, 15);
+    // Above 8 rows neither rate applies.
+    const nine = qProj({ ...TOY_HW, extras: { ...few, workingSet: { bytes: [1e9], bytesPerSecond: [4e12] } } }, 9);
+    expect(nine.timeSeconds).toBe(Math.max(nine.flops / 1e15, nine.bytes / 4e12));
+  });
+
   it('streams a step at the working-set rate when its weights and KV cache fit the measured curve, else at memory bandwidth', () => {
     const mem = qProj({ ...TOY_HW, extras: { ...EXTRAS, workingSet: { bytes: [1e6], bytesPerSecond: [4e12] } } }, 1); // far too small: memory rate
     const cached = qProj({ ...TOY_HW, extras: { ...EXTRAS, workingSet: { bytes: [1e9], bytesPerSecond: [4e12] } } }, 1);

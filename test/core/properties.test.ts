@@ -29,7 +29,12 @@ const MONOTONE_HWS: Hardware[] = [
 ];
 // The few-row GEMM cap is not monotone in the batch (at 9 rows the engine packs and runs faster per FLOP), so it
 // joins only the identity property.
-const ALL_HWS: Hardware[] = [...MONOTONE_HWS, { ...TOY_HW, extras: { ...BASE, attentionFlopPerSecond: { prefill: 3e14, decode: 1e14 }, fewRowGemmFlopPerSecond: 1e14, workingSet: { bytes: [2e8], bytesPerSecond: [4e12] } } }];
+const ALL_HWS: Hardware[] = [
+  ...MONOTONE_HWS,
+  { ...TOY_HW, extras: { ...BASE, attentionFlopPerSecond: { prefill: 3e14, decode: 1e14 }, fewRowGemmFlopPerSecond: 1e14, workingSet: { bytes: [2e8], bytesPerSecond: [4e12] } } },
+  // Both few-row rates, blended by the share from memory, with every other calibrated term.
+  { ...TOY_HW, extras: { ...BASE, attentionFlopPerSecond: { prefill: 3e14, decode: 1e14 }, fewRowGemmFlopPerSecond: 1e14, fewRowGemmCachedFlopPerSecond: 3e14, workingSet: { bytes: [2e6, 2e8], bytesPerSecond: [4e12, 2e12] }, coldStream: { bytes: [2 ** 16, 2 ** 24], bytesPerSecond: [0.3e12, 1e12] }, kvStream: 1.5e12 } },
+];
 const settingArbOn = (hws: Hardware[]) => fc.record({
   model: fc.constantFrom(...MODELS),
   phase: fc.constantFrom('prefill' as const, 'decode' as const),

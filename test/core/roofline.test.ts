@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { coldShare, coldStreamCurve, memorySeconds, NO_EXTRAS, roofline, shortStreamBytes, stepBandwidth, workingSetCurve } from '../../src/core/roofline.js';
+import { coldShare, coldStreamCurve, fewRowRate, memorySeconds, NO_EXTRAS, roofline, shortStreamBytes, stepBandwidth, workingSetCurve } from '../../src/core/roofline.js';
 
 describe('roofline', () => {
   it('is the slower of compute and memory', () => {
@@ -44,6 +44,13 @@ describe('roofline', () => {
     expect(coldShare(70e9, 20e9, extras)).toBe(0); // clamped
     expect(coldShare(20e9, 20e9, NO_EXTRAS)).toBe(1); // no curve: all from memory
     expect(coldShare(20e9, 80e9, extras)).toBe(1); // a cache no faster than memory
+  });
+
+  it('a few-row product blends its time per FLOP between the from-memory and in-cache rates by the share from memory', () => {
+    expect(fewRowRate(0, 20e9, 60e9)).toBe(60e9);
+    expect(fewRowRate(1, 20e9, 60e9)).toBe(20e9);
+    // Half from memory: 1 / (0.5 / 20e9 + 0.5 / 60e9) = 30e9 (a harmonic mean, not the arithmetic 40e9).
+    expect(fewRowRate(0.5, 20e9, 60e9)).toBeCloseTo(30e9, 3);
   });
 
   it('KV-cache reads go at the measured KV streaming rate when it beats the step bandwidth; other bytes at the step bandwidth', () => {

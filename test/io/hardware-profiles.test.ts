@@ -201,12 +201,14 @@ describe('hardware profile errors', () => {
     expect(() => parseProfile(json, 'bad.json', 'bad')).toThrow(/bad\.json.*coldStreamBandwidth/);
   });
 
-  it('reads a measured KV streaming rate; profiles without one model none', () => {
+  it('reads a measured KV streaming rate and in-cache few-row rate; profiles without them model none', () => {
     const json = rawProfile('h100-sxm');
     const src = Object.keys(json.sources as object)[0];
     expect(parseProfile(json, 'plain.json', 'plain').hardware.extras?.kvStream).toBeUndefined();
     json.kvStreamBandwidth = { value: 37e9, source: src };
     expect(parseProfile(json, 'kv.json', 'kv').hardware.extras?.kvStream).toBe(37e9);
+    json.fewRowGemmCachedFlopPerSecond = { value: 50e9, source: src };
+    expect(parseProfile(json, 'kv.json', 'kv').hardware.extras?.fewRowGemmCachedFlopPerSecond).toBe(50e9);
     json.kvStreamBandwidth = { value: 0, source: src };
     expect(() => parseProfile(json, 'bad.json', 'bad')).toThrow(/bad\.json.*kvStreamBandwidth/);
   });

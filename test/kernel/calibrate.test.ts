@@ -11,7 +11,7 @@ describe('calibrate', () => {
     const calls: [number, number, string][] = [];
     // 50 rounds would take about a minute; a budget of zero seconds stops after the first.
     const c = calibrate(backend, 2, 50, (done, total, what) => calls.push([done, total, what]), undefined, 0);
-    const figures = [c.gemmFlopPerSecond, c.readBytesPerSecond, c.expPerSecond, c.operatorOverheadSeconds, c.fewRowGemmFlopPerSecond, c.kvStreamBytesPerSecond,
+    const figures = [c.gemmFlopPerSecond, c.readBytesPerSecond, c.expPerSecond, c.operatorOverheadSeconds, c.fewRowGemmFlopPerSecond, c.kvStreamBytesPerSecond, c.fewRowGemmCachedFlopPerSecond,
       ...c.gemmGrid.map((g) => g.rate), ...c.attentionPrefillGrid.map((g) => g.rate), ...c.attentionDecodeGrid.map((g) => g.rate)];
     expect(figures.every((m) => m.runs === 1 && m.median > 0 && m.min === m.median && m.max === m.median)).toBe(true);
     expect(c.cache).toBeUndefined();
