@@ -175,6 +175,8 @@ export class Plan {
   private readonly coldShare: (stepRate: number, memoryRate: number) => number;
   private readonly shortBytes: (reusedBytes: number, share: number) => number;
   private readonly memSeconds: (bytes: number, kvReadBytes: number, bytesPerSecond: number) => number;
+  /** The profile measured the few-row kernel both from memory and in cache, so its cap is blended (fewRowRate). */
+  private readonly fewBlended: boolean;
 
   constructor(readonly model: ModelConfig, readonly hardware: Hardware, spec: PlanSpec) {
     this.phase = spec.phase;
@@ -195,6 +197,7 @@ export class Plan {
       kvStream: (x.kvStream ?? 0) * hardware.efficiency.memory,
     };
     const extras = this.extras;
+    this.fewBlended = (x?.fewRowGemmCachedFlopPerSecond ?? 0) > 0 && (x?.fewRowGemmFlopPerSecond ?? 0) > 0;
     this.stepBandwidth = (ws, memoryRate) => stepBandwidth(ws, memoryRate, extras);
     this.coldShare = (stepRate, memoryRate) => coldShare(stepRate, memoryRate, extras);
     this.shortBytes = (reused, share) => shortStreamBytes(reused, share, extras);
@@ -214,7 +217,7 @@ export class Plan {
       ['Br', jsSource(TILE_ROWS)],
       ['n_t', jsSource(TILE_COUNT)],
     ];
-    this.summarize = summaryFunction(names, derived, placed, spec.scope === 'model' ? placed : this.cost.scopeOps(model, spec, 'model'), this.cost.footprint, (extras.coldStream?.bytes.length ?? 0) > 0, (extras.kvStream ?? 0) > 0, (x?.fewRowGemmCachedFlopPerSecond ?? 0) > 0 && (x?.fewRowGemmFlopPerSecond ?? 0) > 0);
+    this.summarize = summaryFunction(names, derived, placed, spec.scope === 'model' ? placed : this.cost.scopeOps(model, spec, 'model'), this.cost.footprint, (extras.coldStream?.bytes.length ?? 0) > 0, (extras.kvStream ?? 0) > 0, this.fewBlended);
     this.pairs = compile(pairsFormula(spec.phase, spec.pairs));
     this.parameters = compile(parameterFormula(model))(this.sym);
     this.cacheElems = compile(cacheFormula(model))(this.sym);
@@ -254,11 +257,9 @@ export class Plan {
    * from-memory rate in peaks()); 0 when the profile measured none, or above FEW_ROWS rows.
    */
   private fewRowInCache(bits: Bits, rows: number): number {
-    const x = this.hardware.extras;
-    const cached = x?.fewRowGemmCachedFlopPerSecond ?? 0;
-    if (cached <= 0 || (x?.fewRowGemmFlopPerSecond ?? 0) <= 0 || rows > FEW_ROWS) return 0;
+    if (!this.fewBlended || rows > FEW_ROWS) return 0;
     const peak = this.hardware.peakFlopPerSecond[this.cost.computeDtype(bits)] ?? 0;
-    return Math.min(peak, cached) * this.hardware.efficiency.compute;
+    return Math.min(peak, this.hardware.extras?.fewRowGemmCachedFlopPerSecond ?? 0) * this.hardware.efficiency.compute;
   }
 
   /**
