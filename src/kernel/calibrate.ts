@@ -38,6 +38,14 @@ interface AttentionProbeShape {
  * the arithmetic rate, against which the exact model sets the KV reads at bandwidth.
  */
 function attentionProbe(backend: Backend, s: AttentionProbeShape): () => number {
+  const { maps, d, keys } = s;
+  const pairs = s.phase === 'prefill' ? (keys * (keys + 1)) / 2 : keys;
+  const flops = pairs * maps * (2 * d + 2 * d + 5);
+  return medianRate(flops, attentionCall(backend, s), s.reps);
+}
+
+/** One call of the engine's attention at a probe's shape, its inputs allocated and filled once. */
+function attentionCall(backend: Backend, s: AttentionProbeShape): () => void {
   const { maps, heads, d, keys } = s;
   const queries = s.phase === 'prefill' ? keys : 1;
   const q = backend.alloc(queries * maps * d).fill(0.01);
@@ -51,10 +59,8 @@ function attentionProbe(backend: Backend, s: AttentionProbeShape): () => number 
     out: view(out, 0, 0, maps * d, d),
     mapToK: mapTo, mapToV: mapTo, scale: 1 / Math.sqrt(d), kvBytesPerElement: 4,
   };
-  const pairs = s.phase === 'prefill' ? (keys * (keys + 1)) / 2 : keys;
-  const flops = pairs * maps * (2 * d + 2 * d + 5);
   const counters = newCounters();
-  return medianRate(flops, () => { backend.attend(args, counters); }, s.reps);
+  return () => { backend.attend(args, counters); };
 }
 
 /** Heads and head dimension of the KV-streaming probe: one map per head, as MHA decode reads its cache. */
@@ -72,19 +78,8 @@ function kvStreamProbe(backend: Backend, poolBytes: number): () => number {
   const h = KV_STREAM_HEADS;
   const d = KV_STREAM_DIM;
   const keys = Math.ceil(poolBytes / (h * d * 2 * 4));
-  const q = backend.alloc(h * d).fill(0.01);
-  const out = backend.alloc(h * d);
-  const heads = Int32Array.from({ length: h }, (_, i) => i);
-  const args = {
-    batch: 1, queries: 1, keys, maps: h, dq: d, dv: d,
-    q: view(q, 0, 0, h * d, d),
-    k: cacheView(backend.alloc(keys * h * d).fill(0.02), keys, h, d),
-    v: cacheView(backend.alloc(keys * h * d).fill(0.03), keys, h, d),
-    out: view(out, 0, 0, h * d, d),
-    mapToK: heads, mapToV: heads, scale: 1 / Math.sqrt(d), kvBytesPerElement: 4,
-  };
-  const counters = newCounters();
-  return medianRate(keys * h * d * 2 * 4, () => { backend.attend(args, counters); }, 5);
+  const shape: AttentionProbeShape = { phase: 'decode', maps: h, heads: h, d, keys, reps: 5 };
+  return medianRate(keys * h * d * 2 * 4, attentionCall(backend, shape), shape.reps);
 }
 
 /** Prefill grid: sequence lengths × head dimensions, 8 maps over 2 cached heads (grouped, as GQA and GTA attend). */
