@@ -5,7 +5,10 @@ import { VARIANTS, variantOf } from '../core/variants/index.js';
 import { mlaMode, pairsFormula, type Phase } from '../core/workload.js';
 import type { Scope } from '../core/model.js';
 import type { PairMode } from '../core/attention-core.js';
-import { loadModel } from '../io/load-model.js';
+import { isOwnKey } from '../core/own.js';
+import { UserError } from '../io/errors.js';
+import { loadModel, modelIds } from '../io/load-model.js';
+import { isPath } from '../io/resolve.js';
 import { renderFormulasLatex, renderFormulasText, type FormulaSheet } from '../render/formulas.js';
 import { emit } from './common.js';
 
@@ -25,10 +28,19 @@ function variantShell(kind: keyof typeof VARIANTS): ModelConfig {
   return { id: kind, name: VARIANTS[kind].title, layers: 1, hiddenSize: 0, intermediateSize: 0, vocabSize: 0, tiedEmbeddings: true, mlpBias: false, attention };
 }
 
+/** The model a target that is not a variant names; an unknown id names the variants too, not only --model's ids. */
+function loadTarget(target: string): ModelConfig {
+  const ids = modelIds();
+  if (!isPath(target) && !ids.includes(target)) {
+    throw new UserError('formulas', '', `unknown model or variant "${target}" (expected a variant: ${Object.keys(VARIANTS).join(', ')}; a path to a .json file; or a model id: ${ids.join(', ')})`);
+  }
+  return loadModel(target);
+}
+
 /** Builds the formula sheet for a target at the given settings. */
 export function sheetFor(target: string, o: FormulasOptions): FormulaSheet {
-  const isVariant = target in VARIANTS;
-  const model = isVariant ? variantShell(target as keyof typeof VARIANTS) : loadModel(target);
+  const isVariant = isOwnKey(VARIANTS, target);
+  const model = isVariant ? variantShell(target) : loadTarget(target);
   const variant = variantOf(model.attention);
   const phase: Phase = o.phase;
   const pairs: PairMode = o.pairs;

@@ -1,5 +1,6 @@
 /** Baseline mode of `compare`: matching the points of two saved files, their differences, and the rules' verdicts. */
 import { breaks, CompareInputError, relativeChange, requireMetric, ruleChange, type Rule } from './compare-rules.js';
+import { hasOwnKey, ownValue } from './own.js';
 
 /** The workload fields points are matched on (a report's or a sweep point's, whichever the file holds). */
 export interface MatchWorkload {
@@ -136,14 +137,14 @@ export function commonMetrics(sides: readonly CompareSide[]): string[] {
   const all = sides.flatMap((s) => s.points);
   const first = all[0];
   if (first === undefined) return [];
-  const common = Object.keys(first.metrics).filter((m) => all.every((p) => m in p.metrics));
+  const common = Object.keys(first.metrics).filter((m) => all.every((p) => hasOwnKey(p.metrics, m)));
   const rank = (m: string): number => (METRIC_ORDER.includes(m) ? METRIC_ORDER.indexOf(m) : METRIC_ORDER.length);
   return common.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }
 
 function diffOf(metric: string, b: ComparePoint, c: ComparePoint): MetricDiff {
-  const baseline = b.metrics[metric] ?? 0;
-  const candidate = c.metrics[metric] ?? 0;
+  const baseline = ownValue(b.metrics, metric) ?? 0;
+  const candidate = ownValue(c.metrics, metric) ?? 0;
   return { metric, baseline, candidate, absolute: candidate - baseline, relative: relativeChange(baseline, candidate) };
 }
 
@@ -152,7 +153,7 @@ export function judge(rule: Rule, points: readonly PointDiff[]): RuleVerdict {
   const broken: { point: PointDiff; change: number }[] = [];
   let worst: { point: PointDiff; change: number } | undefined;
   for (const point of points) {
-    const change = ruleChange(rule, point.baseline.metrics[rule.metric] ?? 0, point.candidate.metrics[rule.metric] ?? 0);
+    const change = ruleChange(rule, ownValue(point.baseline.metrics, rule.metric) ?? 0, ownValue(point.candidate.metrics, rule.metric) ?? 0);
     if (breaks(rule, change)) broken.push({ point, change });
     if (worst === undefined || (rule.op === '>' ? change > worst.change : change < worst.change)) worst = { point, change };
   }
@@ -166,7 +167,7 @@ export function compareSides(baseline: CompareSide, candidate: CompareSide, rule
   }
   const metrics = commonMetrics([baseline, candidate]);
   for (const rule of rules) {
-    const somewhere = [baseline, candidate].some((side) => side.points.some((p) => rule.metric in p.metrics));
+    const somewhere = [baseline, candidate].some((side) => side.points.some((p) => hasOwnKey(p.metrics, rule.metric)));
     if (somewhere && !metrics.includes(rule.metric)) {
       throw new CompareInputError('--fail-if', '', `"${rule.text}": ${rule.metric} is not in every point of both files (sweep points carry only totals and memory; numeric fields in every point: ${metrics.join(', ')})`);
     }

@@ -21,10 +21,51 @@ export function issuePath(path: readonly PropertyKey[]): string {
   return path.map((p) => String(p)).join('.');
 }
 
-function describeValue(v: unknown): string {
+type Pending = { text: string } | { value: unknown } | { entries: readonly [string | undefined, unknown][]; at: number; close: string };
+
+/**
+ * A value as JSON for a message, cut to `limit` characters (`...` marks the cut). Built with an explicit stack and
+ * stopped as soon as the limit is passed, so a value nested a million deep or holding a million items is safe and
+ * cheap (JSON.stringify would overflow the stack or copy it all).
+ */
+export function describeValue(v: unknown, limit = 40): string {
   if (v === undefined) return 'nothing';
-  const json = JSON.stringify(v);
-  return json.length > 40 ? `${json.slice(0, 37)}...` : json;
+  let out = '';
+  const stack: Pending[] = [{ value: v }];
+  while (out.length <= limit) {
+    const top = stack.pop();
+    if (top === undefined) break;
+    if ('text' in top) out += top.text;
+    else if ('entries' in top) {
+      const entry = top.entries[top.at];
+      if (entry === undefined) {
+        out += top.close;
+        continue;
+      }
+      if (top.at > 0) out += ',';
+      stack.push({ ...top, at: top.at + 1 });
+      const [key, value] = entry;
+      if (key !== undefined) out += `${JSON.stringify(key.slice(0, limit))}:`;
+      stack.push({ value });
+    } else out += scalar(top.value, stack, limit);
+  }
+  return out.length > limit ? `${out.slice(0, limit - 3)}...` : out;
+}
+
+/** JSON of a scalar, or the opening bracket of an array or object whose items go on the stack. */
+function scalar(v: unknown, stack: Pending[], limit: number): string {
+  if (typeof v === 'string') return JSON.stringify(v.length > limit ? v.slice(0, limit) : v);
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : 'null';
+  if (typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  if (v === null || typeof v !== 'object') return 'null';
+  if (Array.isArray(v)) {
+    // Only the first items can show; entries past the limit are never looked at.
+    stack.push({ entries: (v as unknown[]).slice(0, limit).map((x) => [undefined, x] as const), at: 0, close: ']' });
+    return '[';
+  }
+  const keys = Object.keys(v).slice(0, limit);
+  stack.push({ entries: keys.map((k) => [k, (v as Record<string, unknown>)[k]] as const), at: 0, close: '}' });
+  return '{';
 }
 
 /** The first zod issue as a UserError, with the offending value shown when it can be found. */
@@ -39,7 +80,7 @@ export function fromZod(source: string, error: z.ZodError, input: unknown): User
     field = field === '' ? key : `${field}.${key}`;
     detail = 'unknown field (check the spelling; see the schema for allowed fields)';
   } else {
-    const got = issue.path.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined), input);
+    const got = issue.path.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' && Object.hasOwn(v, k) ? (v as Record<PropertyKey, unknown>)[k] : undefined), input);
     detail = got === undefined ? 'required field is missing' : `${issue.message} (got ${describeValue(got)})`;
   }
   return new UserError(source, field, detail);

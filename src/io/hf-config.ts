@@ -6,7 +6,7 @@
 import { basename, dirname } from 'node:path';
 import { z } from 'zod';
 import type { Attention, ModelConfig } from '../core/model-config.js';
-import { UserError } from './errors.js';
+import { describeValue, UserError } from './errors.js';
 import { checkModel } from './check-model.js';
 
 type Json = Record<string, unknown>;
@@ -73,12 +73,8 @@ const ARCH_FIELDS: Record<string, ArchField> = {
   },
 };
 
-/** One-line rendering of a config value for messages. */
-function show(v: unknown): string {
-  if (v === undefined) return 'nothing';
-  const s = JSON.stringify(v);
-  return s.length > 40 ? `${s.slice(0, 37)}...` : s;
-}
+// A config value in a message: cut short, and safe on values nested deeply.
+const show = (v: unknown): string => describeValue(v);
 
 /** True when parsed JSON looks like a Hugging Face config.json (has model_type, architectures or num_hidden_layers). */
 export function looksLikeHfConfig(json: unknown): json is Record<string, unknown> {

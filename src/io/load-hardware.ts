@@ -1,6 +1,7 @@
 /** Loads a hardware profile by id or path and reduces it to the plain numbers the engine uses. */
 import type { DType } from '../core/dtype.js';
 import type { AttentionRates, Hardware } from '../core/hardware.js';
+import { hasOwnKey } from '../core/own.js';
 import { gridOf, type RateGrid } from '../core/rate-grid.js';
 import { coldStreamCurve, workingSetCurve, type WorkingSetCurve } from '../core/roofline.js';
 import { fromZod, UserError } from './errors.js';
@@ -88,7 +89,7 @@ function checkSources(profile: HardwareProfile, file: string): void {
   const visit = (value: unknown, path: string): void => {
     if (value === null || typeof value !== 'object') return;
     const rec = value as Record<string, unknown>;
-    if (typeof rec.source === 'string' && typeof rec.value === 'number' && !(rec.source in profile.sources)) {
+    if (typeof rec.source === 'string' && typeof rec.value === 'number' && !hasOwnKey(profile.sources, rec.source)) {
       throw new UserError(file, `${path}.source`, `"${rec.source}" is not a key of sources (expected one of: ${Object.keys(profile.sources).join(', ')})`);
     }
     for (const [k, v] of Object.entries(rec)) if (k !== 'sources') visit(v, path === '' ? k : `${path}.${k}`);

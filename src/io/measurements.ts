@@ -1,8 +1,7 @@
 /** Timings measured elsewhere (a user's GPU), for `validate --measurements`: JSON or CSV, checked at the boundary. */
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { fromZod, UserError } from './errors.js';
-import { readJson } from './read-json.js';
+import { readInputText, readJson } from './read-json.js';
 
 const Measurement = z
   .object({
@@ -45,15 +44,8 @@ function fromCsv(text: string, file: string): unknown {
 /** Reads a measurements file (.json or .csv). */
 export function loadMeasurements(file: string): Measurement[] {
   let json: unknown;
-  if (file.endsWith('.csv')) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      throw new UserError(file, '', 'file not found');
-    }
-    json = fromCsv(text, file);
-  } else json = readJson(file);
+  if (file.endsWith('.csv')) json = fromCsv(readInputText(file), file);
+  else json = readJson(file);
   const parsed = MeasurementsSchema.safeParse(json);
   if (!parsed.success) throw fromZod(file, parsed.error, json);
   return parsed.data.measurements;
