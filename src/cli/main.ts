@@ -3,6 +3,7 @@ import { Command, Option } from '@commander-js/extra-typings';
 import { UserError } from '../io/errors.js';
 import { toolInfo } from '../io/version.js';
 import { registerCompare } from './compare-command.js';
+import { isCleanExit, throwParseErrors, UsageError } from './parse-errors.js';
 import type { WorkloadOptionValues } from './options.js';
 
 const DEFAULTS = {
@@ -40,8 +41,7 @@ export function buildProgram(): Command {
   const program = new Command()
     .name('llm-roofline')
     .description('Roofline cost of MHA, GQA, MLA and GTA attention: FLOPs, KV cache and memory traffic per operator, predicted prefill and decode time.')
-    .version(toolInfo().version)
-    .showHelpAfterError();
+    .version(toolInfo().version);
 
   const analyze = workloadOptions(program.command('analyze').description('per-operator roofline analysis of one model on one device'), '')
     .option('--flash', 'fused (FlashAttention-style) attention kernel', false)
@@ -165,11 +165,17 @@ export function buildProgram(): Command {
       await runReproduce(paper, o);
     });
 
+  // Last, so that it reaches every command added above.
+  throwParseErrors(program);
   return program;
 }
 
 /** Prints an error the way the error model says and returns the exit code. */
 export function reportError(e: unknown): number {
+  if (e instanceof UsageError) {
+    process.stderr.write(`${e.message}\n${e.hint}\n`);
+    return 2;
+  }
   if (e instanceof UserError) {
     process.stderr.write(`${e.message}\n`);
     return 2;
@@ -184,18 +190,9 @@ export async function main(argv: readonly string[]): Promise<void> {
     if (err.code === 'EPIPE') process.exit(0);
     throw err;
   });
-  const program = buildProgram();
-  program.exitOverride();
-  program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
   try {
-    await program.parseAsync(argv);
+    await buildProgram().parseAsync(argv);
   } catch (e) {
-    const code = (e as { code?: string }).code;
-    if (typeof code === 'string' && code.startsWith('commander.')) {
-      const exitCode = (e as { exitCode?: number }).exitCode ?? 2;
-      process.exitCode = code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help' ? 0 : exitCode === 0 ? 0 : 2;
-      return;
-    }
-    process.exitCode = reportError(e);
+    process.exitCode = isCleanExit(e) ? 0 : reportError(e);
   }
 }
