@@ -1,5 +1,6 @@
 /** Bad input: one line naming the file and field and what was expected, exit code 2, no output file. */
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -61,5 +62,85 @@ describe('bad ids and flags', () => {
   });
   it('a sweep with one bad value writes nothing', () => {
     expectUserError(['sweep', '--hardware', 'h100-sxm,a800-sxm', '--bits', 'w16a16kv16,w16a8kv16'], /a800-sxm\.json: peakFlopPerSecond\.fp8: missing/);
+  });
+});
+
+/** Runs the CLI and expects exit 2, nothing on stdout, and exactly these stderr lines. */
+function expectLines(args: string[], lines: (string | RegExp)[]): void {
+  const r = cli(args);
+  expect(r.stdout).toBe('');
+  const got = r.stderr.trimEnd().split('\n');
+  expect(got).toHaveLength(lines.length);
+  lines.forEach((l, i) => {
+    if (typeof l === 'string') expect(got[i]).toBe(l);
+    else expect(got[i]).toMatch(l);
+  });
+  expect(r.status).toBe(2);
+}
+
+describe('parser errors: exit 2, the problem and where the options are, no help dump', () => {
+  // Every kind on every command is pinned in process by parse-errors.test.ts; these check what the user sees.
+  it.each([
+    [['analyze', '--bogus'], "llm-roofline analyze: unknown option '--bogus'", 'analyze'],
+    [['sweep', '--scope', 'all'], "llm-roofline sweep: option '--scope <scope>' argument 'all' is invalid. Allowed choices are attention, layer, model.", 'sweep'],
+    [['models', 'show'], "llm-roofline models show: missing required argument 'id|path'", 'models show'],
+  ])('%j', (args, line, cmd) => {
+    expectLines(args, [line, `run 'llm-roofline ${cmd} --help' to see the options`]);
+  });
+  it('an unknown command, and none at all', () => {
+    expectLines(['analyse'], ["llm-roofline: unknown command 'analyse' (Did you mean analyze?)", "run 'llm-roofline --help' to see the commands"]);
+    expectLines([], [/^llm-roofline: missing command \(expected one of: analyze, sweep, /, "run 'llm-roofline --help' to see the commands"]);
+  });
+  it.each([[['analyze', '--help']], [['--version']]])('%j prints to stdout and exits 0', (args) => {
+    const r = cli(args);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(args[0] === '--version' ? /^\d+\.\d+\.\d+\n$/ : /^Usage: llm-roofline analyze/);
+  });
+});
+
+describe('names that Object.prototype has are unknown like any other', () => {
+  // In process, own-keys.test.ts and core/own.test.ts try each name on each look-up; here one name per command.
+  it.each(['toString', 'constructor', '__proto__', 'hasOwnProperty'])('formulas %s', (name) => {
+    expectLines(['formulas', name], [new RegExp(`^formulas: unknown model or variant "${name}" \\(expected a variant: mha, gqa, mla, gta; a path to a \\.json file; or a model id: .*paper/gta-1b`)]);
+  });
+  it('ids, choices, a paper, a --fail-if metric', () => {
+    expectLines(['models', 'show', 'toString'], [/^--model: unknown model "toString" \(expected/]);
+    expectLines(['hardware', 'show', '__proto__'], [/^--hardware: unknown hardware "__proto__" \(expected/]);
+    expectLines(['reproduce', 'constructor'], ['reproduce: unknown paper "constructor" (expected: gta)']);
+    expectLines(['analyze', '--cost-model', 'hasOwnProperty'], ["llm-roofline analyze: option '--cost-model <name>' argument 'hasOwnProperty' is invalid. Allowed choices are exact, llm-viewer, llm-viewer-gta.", "run 'llm-roofline analyze --help' to see the options"]);
+    const report = join(mkdtempSync(join(tmpdir(), 'llmr-own-')), 'report.json');
+    expect(cli(['analyze', '--format', 'json', '--out', report]).status).toBe(0);
+    expectLines(['compare', '--baseline', report, '--candidate', report, '--fail-if', 'constructor > 5%'], [/^--fail-if: "constructor > 5%": unknown metric constructor \(numeric fields: totals\.timeSeconds, /]);
+  });
+});
+
+describe('input files that are not plain JSON files of sane size', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'llmr-input-'));
+  it('a model file nested 100 000 deep', () => {
+    const file = join(dir, 'deep.json');
+    writeFileSync(file, '['.repeat(100_000) + ']'.repeat(100_000));
+    expectUserError(['analyze', '--model', file], /deep\.json: nested too deeply \(more than 256 levels of arrays and objects\)$/);
+  });
+  it.skipIf(!existsSync('/dev/zero'))('/dev/zero as a model and as measurements', () => {
+    expectUserError(['analyze', '--model', '/dev/zero'], /^\/dev\/zero: expected a regular file \(got a character device\)$/);
+    expectLines(['validate', '--measurements', '/dev/zero'], ['/dev/zero: expected a regular file (got a character device)']);
+  });
+  it('a directory', () => {
+    const folder = join(dir, 'folder.json');
+    mkdirSync(folder);
+    expectUserError(['analyze', '--model', folder], /folder\.json: expected a regular file \(got a directory\)$/);
+  });
+  it.skipIf(process.platform === 'win32')('a FIFO, as a model and as a compare baseline, without hanging', () => {
+    const fifo = join(dir, 'pipe.json');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    expectUserError(['analyze', '--model', fifo], /pipe\.json: expected a regular file \(got a named pipe\)$/);
+    expectLines(['compare', '--baseline', fifo, '--candidate', fifo], [`${fifo}: expected a regular file (got a named pipe)`]);
+  });
+  it('a file over the 64 MiB cap (sparse: nothing is written)', () => {
+    const big = join(dir, 'big.csv');
+    writeFileSync(big, '');
+    truncateSync(big, 100 * 2 ** 20);
+    expectLines(['validate', '--measurements', big], [`${big}: file too large (got 104857600 bytes, expected at most 67108864 bytes = 64 MiB)`]);
   });
 });
