@@ -11,9 +11,20 @@ export class UserError extends Error {
     /** What is wrong, with what was got and what was expected. */
     readonly detail: string,
   ) {
-    super(field === '' ? `${source}: ${detail}` : `${source}: ${field}: ${detail}`);
+    super(printable(field === '' ? `${source}: ${detail}` : `${source}: ${field}: ${detail}`));
     this.name = 'UserError';
   }
+}
+
+const ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * Text with control characters escaped (`\n`, `\u001b`), so that an error stays one line and a file name or flag
+ * value cannot move the cursor or recolour the terminal.
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Dotted path of a zod issue path: `attention.heads`, `layers[3]` becomes `layers.3`. */

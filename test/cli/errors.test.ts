@@ -104,6 +104,9 @@ describe('names that Object.prototype has are unknown like any other', () => {
   it.each(['toString', 'constructor', '__proto__', 'hasOwnProperty'])('formulas %s', (name) => {
     expectLines(['formulas', name], [new RegExp(`^formulas: unknown model or variant "${name}" \\(expected a variant: mha, gqa, mla, gta; a path to a \\.json file; or a model id: .*paper/gta-1b`)]);
   });
+  it('a flag value with a newline and an escape sequence stays on one line', () => {
+    expectLines(['analyze', '--model', 'pa\nper\u001b[31m'], [/^--model: unknown model "pa\\nper\\u001b\[31m" \(expected a path/]);
+  });
   it('ids, choices, a paper, a --fail-if metric', () => {
     expectLines(['models', 'show', 'toString'], [/^--model: unknown model "toString" \(expected/]);
     expectLines(['hardware', 'show', '__proto__'], [/^--hardware: unknown hardware "__proto__" \(expected/]);

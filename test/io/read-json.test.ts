@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { describeValue } from '../../src/io/errors.js';
+import { describeValue, printable, UserError } from '../../src/io/errors.js';
 import { MAX_INPUT_BYTES, MAX_JSON_DEPTH, nestedDeeperThan, readInputText, readJson } from '../../src/io/read-json.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'llmr-read-'));
@@ -136,5 +136,16 @@ describe('describeValue (the value shown in error messages)', () => {
     expect(describeValue(deep)).toBe(`${'['.repeat(37)}...`);
     const wide = Array.from({ length: 1_000_000 }, (_, i) => i);
     expect(describeValue(wide)).toBe('[0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,1...');
+  });
+});
+
+describe('UserError messages stay one printable line', () => {
+  it('escapes newlines and terminal control sequences in any part', () => {
+    expect(new UserError('a\nb.json', 'f\tg', 'got "\u001b[31mred\r"').message).toBe('a\\nb.json: f\\tg: got "\\u001b[31mred\\r"');
+    expect(printable('\u0000\u007f\u009b ok é')).toBe('\\u0000\\u007f\\u009b ok é');
+  });
+  it('a file name with a newline gives a one-line error', () => {
+    const file = join(dir, 'two\nlines.json');
+    expect(messageOf(() => readJson(file))).toBe(`${dir}/two\\nlines.json: file not found`);
   });
 });
