@@ -13,6 +13,7 @@ function kindOf(s: Stats): string {
     : s.isBlockDevice() ? 'a block device'
     : s.isFIFO() ? 'a named pipe (FIFO)'
     : s.isSocket() ? 'a socket'
+    : s.isFile() ? 'a file'
     : 'not a regular file';
 }
 
@@ -72,7 +73,8 @@ export function checkOutDir(dir: string, flag = '--out'): void {
     try {
       s = statSync(existing);
     } catch (e) {
-      if (errnoCode(e) !== 'ENOENT') throw new UserError(flag, '', `cannot write in ${dir} (${errnoCode(e)})`);
+      // ENOTDIR: a file on the way, reported below as the closest part that exists.
+      if (errnoCode(e) !== 'ENOENT' && errnoCode(e) !== 'ENOTDIR') throw new UserError(flag, '', `cannot write in ${dir} (${errnoCode(e)})`);
     }
     if (s !== undefined) {
       if (!s.isDirectory()) throw new UserError(flag, '', `cannot write in ${dir}: ${existing === resolve(dir) ? dir : existing} is ${kindOf(s)}, not a folder`);
