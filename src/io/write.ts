@@ -1,7 +1,7 @@
 /** Output that is all-or-nothing: files are written to a temporary sibling and renamed into place. */
 import { closeSync, fchmodSync, fsyncSync, linkSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { errnoText } from './errno.js';
+import { errnoCode, errnoText } from './errno.js';
 import { UserError } from './errors.js';
 import { checkOutTarget } from './out-target.js';
 import { forgetTemp, liveTemps, rememberTemp } from './temp-files.js';
@@ -151,13 +151,14 @@ export function writeAll(sink: OutputSink, text: string): void {
 }
 
 /**
- * Writes several files all or nothing: every target is checked and every temporary file written before the first
- * rename; if a rename fails, the files already renamed are put back as they were (new ones removed, replaced ones
- * restored from a hard link taken just before).
+ * Writes several files all or nothing: every target is checked and every temporary file written and closed before
+ * the first rename; if a rename fails, the files already renamed are put back as they were (new ones removed,
+ * replaced ones restored from a hard link taken just before).
  */
 export function writeFilesAtomically(files: readonly { path: string; text: string }[], flag = '--out'): void {
   const sinks: ReturnType<typeof fileSink>[] = [];
-  const renamed: { target: string; backup: string | undefined }[] = [];
+  // What undoing each rename takes: put back the hard link kept of the old file, or remove a file that is new.
+  const renamed: { target: string; backup: string | undefined; existed: boolean }[] = [];
   // Every target first, so that a folder or device among them fails before any temporary file exists.
   for (const f of files) checkOutTarget(f.path, flag);
   try {
@@ -169,24 +170,29 @@ export function writeFilesAtomically(files: readonly { path: string; text: strin
       s.finish();
     }
     for (const s of sinks) {
-      const backup = `${s.tmp}.old`;
-      let kept: string | undefined;
+      let backup: string | undefined = `${s.tmp}.old`;
+      let existed = true;
       try {
         linkSync(s.target, backup);
         rememberTemp(backup);
-        kept = backup;
-      } catch {
-        kept = undefined; // No file there yet (or no hard links here): undoing means removing the new file.
+      } catch (e) {
+        existed = errnoCode(e) !== 'ENOENT';
+        backup = undefined; // A new file, or no hard links here: then the old file cannot be put back.
       }
-      renamed.push({ target: s.target, backup: kept });
-      s.publish();
+      try {
+        s.publish();
+      } catch (e) {
+        if (backup !== undefined) discard(backup);
+        throw e;
+      }
+      renamed.push({ target: s.target, backup, existed });
     }
     for (const r of renamed) if (r.backup !== undefined) discard(r.backup);
   } catch (e) {
     for (const r of renamed.reverse()) {
       try {
-        if (r.backup === undefined) rmSync(r.target, { force: true });
-        else renameSync(r.backup, r.target);
+        if (r.backup !== undefined) renameSync(r.backup, r.target);
+        else if (!r.existed) rmSync(r.target, { force: true });
       } catch {
         // Best effort: the original error is the one to report.
       }
