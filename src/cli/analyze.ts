@@ -11,7 +11,7 @@ import { renderHtmlReport } from '../render/html-report.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { rooflineSvg } from '../render/roofline-svg.js';
 import { renderTable } from '../render/table.js';
-import { emit, requirePeak, requireSupported, wantColor } from './common.js';
+import { checkOut, emit, requirePeak, requireSupported, wantColor } from './common.js';
 import { bitsSpec, oneOf, positiveInt, resolveBits, type WorkloadOptionValues } from './options.js';
 
 export const ANALYZE_FORMATS = ['table', 'json', 'csv', 'md', 'svg', 'html'] as const;
@@ -36,6 +36,7 @@ export function workloadFrom(o: AnalyzeOptions): Workload {
 
 /** Runs the command: validates everything, then renders and writes once. */
 export function runAnalyze(o: AnalyzeOptions): void {
+  checkOut(o.out);
   const workload = workloadFrom(o);
   const scope: Scope = oneOf('--scope', o.scope, ['attention', 'layer', 'model'] as const);
   const format = oneOf('--format', o.format, ANALYZE_FORMATS);

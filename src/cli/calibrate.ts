@@ -4,7 +4,7 @@ import type { Backend } from '../kernel/backend.js';
 import { openBackend, type Probes } from '../kernel/engines.js';
 import { UserError } from '../io/errors.js';
 import { HOST_PROFILE, hostProfile, lastLevelCacheBytes } from '../io/host-profile.js';
-import { fileSink, writeAll } from '../io/write.js';
+import { checkOutTarget, fileSink, writeAll } from '../io/write.js';
 import { seconds, si } from '../render/units.js';
 import { positiveInt } from './options.js';
 import { defaultThreads } from './run.js';
@@ -32,6 +32,7 @@ export function writeHostProfile(c: Calibration, out = HOST_PROFILE): string {
 
 /** Runs the command. */
 export async function runCalibrate(o: { threads?: string | undefined; out?: string | undefined; rounds?: string | undefined }): Promise<void> {
+  checkOutTarget(o.out ?? HOST_PROFILE);
   const threads = o.threads === undefined ? defaultThreads() : positiveInt('--threads', o.threads);
   const rounds = o.rounds === undefined ? DEFAULT_ROUNDS : positiveInt('--rounds', o.rounds);
   const backend = await openBackend('fast', threads);

@@ -5,13 +5,18 @@ import type { ModelConfig } from '../core/model-config.js';
 import type { CostModel } from '../core/workload.js';
 import { UserError } from '../io/errors.js';
 import type { LoadedProfile } from '../io/load-hardware.js';
-import { fileSink, stdoutSink, writeAll, type OutputSink } from '../io/write.js';
+import { checkOutTarget, fileSink, stdoutSink, writeAll, type OutputSink } from '../io/write.js';
 
 /** Throws a UserError naming the profile file when it lacks the peak the widths compute at. */
 export function requirePeak(p: LoadedProfile, bits: Bits, costModel: CostModel): void {
   const dtype = COST_MODEL_DEFS[costModel].computeDtype(bits);
   if (p.hardware.peakFlopPerSecond[dtype] !== undefined) return;
   throw new UserError(p.file, `peakFlopPerSecond.${dtype}`, `missing: ${bitsLabel(bits)} computes at the ${dtype} peak, which ${p.id} does not list (it lists: ${Object.keys(p.hardware.peakFlopPerSecond).join(', ')})`);
+}
+
+/** Checks `--out` before any work: an empty name, a folder, a device, FIFO or socket, or a missing folder fail in one line. */
+export function checkOut(out: string | undefined, flag = '--out'): void {
+  if (out !== undefined) checkOutTarget(out, flag);
 }
 
 /** Where output goes: `--out FILE` (atomic) or stdout. */

@@ -8,7 +8,7 @@ import { loadCompareSide } from '../io/load-compare.js';
 import { renderDiffMarkdown, renderDiffTable } from '../render/compare-diff.js';
 import { renderCompareCsv, renderCompareLatex, renderCompareMarkdown, renderCompareTable } from '../render/compare-models.js';
 import { compareSvg } from '../render/sweep-svg.js';
-import { emit, wantColor } from './common.js';
+import { checkOut, emit, wantColor } from './common.js';
 import { oneOf, type WorkloadOptionValues } from './options.js';
 import { gridFrom } from './sweep.js';
 
@@ -37,6 +37,7 @@ function asUserError<T>(f: () => T): T {
 
 /** Runs the mode the options ask for; exit code 1 when a `--fail-if` rule is broken. */
 export function runCompare(o: CompareOptions): void {
+  checkOut(o.out);
   if (o.baseline !== undefined || o.candidate !== undefined) runBaseline(o);
   else runSideBySide(o);
 }

@@ -1,5 +1,6 @@
 /** The llm-roofline command line: wires commander to the layers, maps errors to exit codes. */
 import { Command, Option } from '@commander-js/extra-typings';
+import { errnoText } from '../io/errno.js';
 import { UserError } from '../io/errors.js';
 import { toolInfo } from '../io/version.js';
 import { registerCompare } from './compare-command.js';
@@ -187,8 +188,11 @@ export function reportError(e: unknown): number {
 /** Entry point. */
 export async function main(argv: readonly string[]): Promise<void> {
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    // The reader went away (`| head`): the output it wanted was written, so end quietly. process.exit still runs the
+    // 'exit' hook that removes any temporary file.
     if (err.code === 'EPIPE') process.exit(0);
-    throw err;
+    process.stderr.write(`stdout: cannot write (${errnoText(err)})\n`);
+    process.exit(2);
   });
   try {
     await buildProgram().parseAsync(argv);

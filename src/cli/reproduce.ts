@@ -1,5 +1,5 @@
 /** `llm-roofline reproduce gta`: the GTA paper's efficiency section, recomputed, written as JSON, LaTeX and SVG. */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { gtaData } from '../core/reproduce/gta-data.js';
 import { TABLE5_PRINTED } from '../core/reproduce/gta-paper.js';
@@ -7,7 +7,7 @@ import { UserError } from '../io/errors.js';
 import { loadHardware } from '../io/load-hardware.js';
 import { loadModel } from '../io/load-model.js';
 import { toolInfo } from '../io/version.js';
-import { fileSink, writeAll } from '../io/write.js';
+import { checkOutDir, writeFilesAtomically } from '../io/write.js';
 import { gtaReportFiles } from '../render/gta-report.js';
 
 /** The paper's deployment devices with its batch sizes (§5.3) and short names for figures. */
@@ -19,8 +19,12 @@ const DEVICES = [
   { id: 'bcm2712', name: 'BCM2712', prefillBatch: 1, decodeBatch: 1 },
 ] as const;
 
-/** Computes every file in memory first, then writes each atomically; returns the names written. */
+/**
+ * Computes every file in memory first, then writes them all or none: each target is checked and each written to a
+ * temporary file before the first is renamed into place; returns the names written.
+ */
 export async function reproduceGta(outDir: string): Promise<string[]> {
+  checkOutDir(outDir);
   const paperModels = Object.keys(TABLE5_PRINTED).map(loadModel);
   const gqa1b = loadModel('paper/gqa-1b');
   const gta1b = loadModel('paper/gta-1b');
@@ -41,12 +45,19 @@ export async function reproduceGta(outDir: string): Promise<string[]> {
     gta1b,
     devices: DEVICES.map(({ id, name }) => ({ id, name })),
   });
+  let created: string | undefined;
   try {
-    mkdirSync(outDir, { recursive: true });
+    created = mkdirSync(outDir, { recursive: true });
   } catch (e) {
-    throw new UserError('--out', '', `cannot create directory ${outDir} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new UserError('--out', '', `cannot create folder ${outDir} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
-  for (const [name, text] of Object.entries(files)) writeAll(fileSink(join(outDir, name)), text);
+  try {
+    writeFilesAtomically(Object.entries(files).map(([name, text]) => ({ path: join(outDir, name), text })));
+  } catch (e) {
+    // All or nothing: a folder this run created goes too (it holds nothing else; the temporary files are gone).
+    if (created !== undefined) rmSync(created, { recursive: true, force: true });
+    throw e;
+  }
   return Object.keys(files).sort();
 }
 

@@ -9,7 +9,7 @@ import { partOf, PARTS, timedBackend, type Part } from '../kernel/timed-backend.
 import type { OpResult } from '../core/engine.js';
 import { loadModel } from '../io/load-model.js';
 import { seconds, si } from '../render/units.js';
-import { emit } from './common.js';
+import { checkOut, emit } from './common.js';
 import { predict } from '../kernel/predict.js';
 import { hostHardware } from './kernel-common.js';
 import { oneOf, positiveInt } from './options.js';
@@ -68,6 +68,7 @@ function breakdownTable(b: { parts: readonly PartRow[]; outsideSeconds: number; 
 
 /** Runs the command. */
 export async function runRun(o: RunOptions): Promise<void> {
+  checkOut(o.out);
   const phase = oneOf('--phase', o.phase, PHASES);
   const batch = positiveInt('--batch', o.batch);
   const seqLen = positiveInt('--seq', o.seq);

@@ -8,7 +8,7 @@ import { loadHardware } from '../io/load-hardware.js';
 import { loadModel } from '../io/load-model.js';
 import { SWEEP_HEADER, csvLine, sweepCsvLine } from '../render/csv.js';
 import { sweepSvg } from '../render/sweep-svg.js';
-import { emit, requirePeak, requireSupported, sinkFor } from './common.js';
+import { checkOut, emit, requirePeak, requireSupported, sinkFor } from './common.js';
 import { bitsSpec, list, oneOf, positiveInt, resolveBits, type WorkloadOptionValues } from './options.js';
 import { startProgress } from './progress.js';
 
@@ -49,9 +49,13 @@ export function gridFrom(o: SweepOptions): { grid: SweepGrid; profiles: ReturnTy
   return { grid, profiles };
 }
 
-/** Runs the sweep, streaming points; a file output appears only when every point was written. */
+/**
+ * Runs the sweep, streaming points with backpressure (memory stays flat whatever the grid and wherever the output
+ * goes); a file output appears only when every point was written.
+ */
 export async function runSweep(o: SweepOptions): Promise<void> {
   const format = oneOf('--format', o.format, ['json', 'csv', 'svg'] as const);
+  checkOut(o.out);
   const { grid } = gridFrom(o);
   if (format === 'svg') {
     // A chart needs every point before it can scale its axes, so it is built in memory and written once.
@@ -65,14 +69,14 @@ export async function runSweep(o: SweepOptions): Promise<void> {
   const sink = sinkFor(o.out);
   const progress = startProgress(total);
   try {
-    if (format === 'json') sink.write(`{"schema":${JSON.stringify(SWEEP_SCHEMA)},"points":[`);
-    else sink.write(csvLine(SWEEP_HEADER));
+    let ready = format === 'json' ? sink.write(`{"schema":${JSON.stringify(SWEEP_SCHEMA)},"points":[`) : sink.write(csvLine(SWEEP_HEADER));
     let n = 0;
     for (const point of sweep(grid)) {
+      // The sink asks for a pause once per 64 KiB chunk: a pipe that is behind drains, signals get their turn.
+      if (!ready) await sink.drained();
       const bad = firstNonFinite(point.totals) ?? firstNonFinite(point.memory);
       if (bad !== undefined) throw new Error(`internal: ${bad} is not finite for ${point.model} on ${point.hardware}`);
-      if (format === 'json') sink.write((n === 0 ? '\n' : ',\n') + JSON.stringify(point));
-      else sink.write(sweepCsvLine(point));
+      ready = sink.write(format === 'json' ? (n === 0 ? '\n' : ',\n') + JSON.stringify(point) : sweepCsvLine(point));
       n++;
       if ((n & 0x3fff) === 0) await progress.tick(n);
     }

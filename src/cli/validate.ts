@@ -16,7 +16,7 @@ import { loadHardware } from '../io/load-hardware.js';
 import { loadModel } from '../io/load-model.js';
 import { loadMeasurements } from '../io/measurements.js';
 import { seconds } from '../render/units.js';
-import { emit } from './common.js';
+import { checkOut, emit } from './common.js';
 import { hostHardware } from './kernel-common.js';
 import { oneOf, positiveInt } from './options.js';
 import { startProgress } from './progress.js';
@@ -95,6 +95,8 @@ function fromMeasurements(file: string): ValidationPoint[] {
 
 /** Runs the command. */
 export async function runValidate(o: ValidateOptions): Promise<void> {
+  checkOut(o.out);
+  if (typeof o.calibrate === 'string') checkOut(o.calibrate, '--calibrate');
   const format = oneOf('--format', o.format, ['table', 'json'] as const);
   let points: ValidationPoint[];
   // Passes over the grid when the points were timed here (none when they came from a measurements file).
