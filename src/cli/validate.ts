@@ -2,6 +2,7 @@
 import Table from 'cli-table3';
 import { Plan } from '../core/engine.js';
 import { parseBits } from '../core/dtype.js';
+import { firstNonFinite } from '../core/report.js';
 import { mlaMode } from '../core/workload.js';
 import type { Backend } from '../kernel/backend.js';
 import { calibrator } from '../kernel/calibrate.js';
@@ -127,6 +128,9 @@ export async function runValidate(o: ValidateOptions): Promise<void> {
   }
   const summary = summarizeErrors(points);
   const doc = { schema: 'llm-roofline.validation/v1', ...(passesRun === undefined ? {} : { passes: passesRun }), points, summary };
+  // Inputs are range-checked, so a non-finite number here is a bug: fail before printing anything.
+  const bad = firstNonFinite(doc);
+  if (bad !== undefined) throw new Error(`internal: ${bad} is not a finite number`);
   if (o.out !== undefined) emit(o.out, JSON.stringify(doc, null, 2) + '\n');
   if (format === 'json') {
     if (o.out === undefined) emit(undefined, JSON.stringify(doc, null, 2) + '\n');
