@@ -177,6 +177,11 @@ describe('the reported failures end as one-line errors with exit 2', () => {
     expectUserError(['validate', '--measurements', absurd], `${absurd}: measurements.0.measuredSeconds: must be between 1e-9 and 1e6 s (got 1e+300)`);
   });
 
+  it('validate --measurements: widths whose peak the profile lacks are refused like analyze refuses them', () => {
+    const fp32 = file('fp32.csv', 'model,hardware,phase,batch,seqLen,contextLen,measuredSeconds,bits\npaper/gta-1b,llm-viewer/nvidia_A100,decode,1,1,2048,0.001,w32a32kv32\n');
+    expectUserError(['validate', '--measurements', fp32], 'hardware-profiles/llm-viewer/nvidia_A100.json: peakFlopPerSecond.fp32: missing: w32a32kv32 computes at the fp32 peak, which llm-viewer/nvidia_A100 does not list (it lists: fp16, int8)');
+  });
+
   it('workload flags beyond their limits: exit 2; at the limit the report is finite', () => {
     expectUserError(['analyze', '--model', 'llama-2-7b', '--hardware', 'h100-sxm', '--batch', String(WORKLOAD_LIMITS.batch.max + 1)], '--batch: expected at most 1048576 sequences (got 1048577)');
     expectUserError(['sweep', '--model', 'llama-2-7b', '--hardware', 'h100-sxm', '--seq', `128,${String(WORKLOAD_LIMITS.seqLen.max + 1)}`], '--seq: expected at most 16777216 tokens (got 16777217)');
