@@ -23,6 +23,8 @@ export function issuePath(path: readonly PropertyKey[]): string {
 
 function describeValue(v: unknown): string {
   if (v === undefined) return 'nothing';
+  // JSON.stringify writes Infinity (a JSON 1e999) and NaN as null.
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
   const json = JSON.stringify(v);
   return json.length > 40 ? `${json.slice(0, 37)}...` : json;
 }
