@@ -165,7 +165,7 @@ function checkCase(model: ModelConfig, hw: Hardware, w: WorkloadCase, scope: Sco
   return 'evaluated';
 }
 
-const RUNS = 1200;
+const RUNS = 1000;
 
 describe('fuzz: every accepted input gives finite numbers', () => {
   it(`random models, profiles and workloads, every cost model and scope (${String(RUNS)} cases)`, () => {
