@@ -12,7 +12,7 @@ import { renderMarkdown } from '../render/markdown.js';
 import { rooflineSvg } from '../render/roofline-svg.js';
 import { renderTable } from '../render/table.js';
 import { checkOut, emit, requirePeak, requireSupported, wantColor } from './common.js';
-import { bitsSpec, oneOf, positiveInt, resolveBits, type WorkloadOptionValues } from './options.js';
+import { bitsSpec, oneOf, resolveBits, workloadInt, type WorkloadOptionValues } from './options.js';
 
 export const ANALYZE_FORMATS = ['table', 'json', 'csv', 'md', 'svg', 'html'] as const;
 
@@ -23,9 +23,9 @@ export type AnalyzeOptions = WorkloadOptionValues & { flash: boolean; scope: str
 export function workloadFrom(o: AnalyzeOptions): Workload {
   return {
     phase: oneOf('--phase', o.phase, PHASES),
-    batch: positiveInt('--batch', o.batch),
-    seqLen: positiveInt('--seq', o.seq),
-    contextLen: positiveInt('--context', o.context),
+    batch: workloadInt('--batch', o.batch),
+    seqLen: workloadInt('--seq', o.seq),
+    contextLen: workloadInt('--context', o.context),
     bits: resolveBits(bitsSpec('--bits', o.bits), o),
     flash: o.flash,
     pairs: oneOf('--pairs', o.pairs, PAIR_MODES),

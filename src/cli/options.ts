@@ -1,14 +1,21 @@
 /** Parsing and checking of command-line values; every problem is a UserError naming the flag. */
 import { isBitWidth, parseBits, type Bits } from '../core/dtype.js';
+import { WORKLOAD_LIMITS, type Limit } from '../core/limits.js';
 import { UserError } from '../io/errors.js';
 
-/** A positive integer flag value. */
-export function positiveInt(flag: string, text: string): number {
+/** A positive integer flag value, at most `limit.max` when a limit is given. */
+export function positiveInt(flag: string, text: string, limit?: Limit): number {
   const n = Number(text);
   if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(n) || n <= 0) {
     throw new UserError(flag, '', `expected a positive integer (got "${text}")`);
   }
+  if (limit !== undefined && n > limit.max) throw new UserError(flag, '', `expected at most ${String(limit.max)} ${limit.unit} (got ${text.trim()})`);
   return n;
+}
+
+/** The workload sizes analyze and sweep read (--batch, --seq, --context), each within WORKLOAD_LIMITS. */
+export function workloadInt(flag: '--batch' | '--seq' | '--context', text: string): number {
+  return positiveInt(flag, text, WORKLOAD_LIMITS[flag === '--batch' ? 'batch' : flag === '--seq' ? 'seqLen' : 'contextLen']);
 }
 
 /** Comma-separated values, trimmed, none empty. */

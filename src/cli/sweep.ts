@@ -9,7 +9,7 @@ import { loadModel } from '../io/load-model.js';
 import { SWEEP_HEADER, csvLine, sweepCsvLine } from '../render/csv.js';
 import { sweepSvg } from '../render/sweep-svg.js';
 import { checkOut, emit, requirePeak, requireSupported, sinkFor } from './common.js';
-import { bitsSpec, list, oneOf, positiveInt, resolveBits, type WorkloadOptionValues } from './options.js';
+import { bitsSpec, list, oneOf, resolveBits, workloadInt, type WorkloadOptionValues } from './options.js';
 import { startProgress } from './progress.js';
 
 /** Values of sweep's options: each workload value may be a comma-separated list. */
@@ -31,9 +31,9 @@ export function gridFrom(o: SweepOptions): { grid: SweepGrid; profiles: ReturnTy
     models: unique(list('--model', o.model)).map(loadModel),
     hardware: profiles.map((p) => p.hardware),
     phases: unique(list('--phase', o.phase).map((p) => oneOf('--phase', p, PHASES))),
-    batches: list('--batch', o.batch).map((b) => positiveInt('--batch', b)),
-    seqLens: list('--seq', o.seq).map((s) => positiveInt('--seq', s)),
-    contextLens: list('--context', o.context).map((s) => positiveInt('--context', s)),
+    batches: list('--batch', o.batch).map((b) => workloadInt('--batch', b)),
+    seqLens: list('--seq', o.seq).map((s) => workloadInt('--seq', s)),
+    contextLens: list('--context', o.context).map((s) => workloadInt('--context', s)),
     bits: list('--bits', o.bits).map((b) => resolveBits(bitsSpec('--bits', b), o)),
     flash: flashModes(o.flash),
     pairs: oneOf('--pairs', o.pairs, PAIR_MODES),

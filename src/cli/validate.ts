@@ -2,6 +2,7 @@
 import Table from 'cli-table3';
 import { Plan } from '../core/engine.js';
 import { parseBits } from '../core/dtype.js';
+import { firstNonFinite } from '../core/report.js';
 import { mlaMode } from '../core/workload.js';
 import type { Backend } from '../kernel/backend.js';
 import { calibrator } from '../kernel/calibrate.js';
@@ -16,7 +17,7 @@ import { loadHardware } from '../io/load-hardware.js';
 import { loadModel } from '../io/load-model.js';
 import { loadMeasurements } from '../io/measurements.js';
 import { seconds } from '../render/units.js';
-import { checkOut, emit } from './common.js';
+import { checkOut, emit, requirePeak } from './common.js';
 import { hostHardware } from './kernel-common.js';
 import { oneOf, positiveInt } from './options.js';
 import { startProgress } from './progress.js';
@@ -86,7 +87,9 @@ function fromMeasurements(file: string): ValidationPoint[] {
     const bits = parseBits(m.bits);
     if (bits === undefined) throw new UserError(file, `measurements.${String(i)}.bits`, `expected w<bits>a<bits>kv<bits> (got "${m.bits}")`);
     const model = loadModel(m.model);
-    const hw = loadHardware(m.hardware).hardware;
+    const profile = loadHardware(m.hardware);
+    requirePeak(profile, bits, 'exact');
+    const hw = profile.hardware;
     const plan = new Plan(model, hw, { phase: m.phase, flash: m.flash, pairs: 'causal', mla: mlaMode({ phase: m.phase }), scope: m.scope });
     const predicted = plan.summary({ batch: m.batch, seqLen: m.seqLen, contextLen: m.contextLen, bits }).totals.timeSeconds;
     return { model: model.id, hardware: hw.id, phase: m.phase, batch: m.batch, seqLen: m.phase === 'prefill' ? m.seqLen : 1, contextLen: m.phase === 'prefill' ? m.seqLen : m.contextLen, predictedSeconds: predicted, measuredSeconds: m.measuredSeconds, errorPercent: errorPercent(predicted, m.measuredSeconds) };
@@ -129,6 +132,9 @@ export async function runValidate(o: ValidateOptions): Promise<void> {
   }
   const summary = summarizeErrors(points);
   const doc = { schema: 'llm-roofline.validation/v1', ...(passesRun === undefined ? {} : { passes: passesRun }), points, summary };
+  // Inputs are range-checked, so a non-finite number here is a bug: fail before printing anything.
+  const bad = firstNonFinite(doc);
+  if (bad !== undefined) throw new Error(`internal: ${bad} is not a finite number`);
   if (o.out !== undefined) emit(o.out, JSON.stringify(doc, null, 2) + '\n');
   if (format === 'json') {
     if (o.out === undefined) emit(undefined, JSON.stringify(doc, null, 2) + '\n');

@@ -122,6 +122,7 @@ export function shortStreamBytes(reusedBytes: number, share: number, extras: Roo
  * in cache, 1 / (share / fromMemory + (1 − share) / inCache).
  */
 export function fewRowRate(share: number, fromMemory: number, inCache: number): number {
+  // Finite: share ∈ [0, 1] and both rates ≥ 1e6 FLOP/s (hardware-schema; the plan blends only when both are set).
   return 1 / (share / fromMemory + (1 - share) / inCache);
 }
 

@@ -38,7 +38,11 @@ export function pairsFormula(phase: Phase, pairs: PairMode): Formula {
   return pairs === 'causal' ? 'T * (T + 1) / 2' : 'T ^ 2';
 }
 
-/** Query rows per FlashAttention tile (FlashAttention's B_r = min(⌈M/4d⌉, d), M in elements of on-chip memory). */
+/**
+ * Query rows per FlashAttention tile (FlashAttention's B_r = min(⌈M/4d⌉, d), M in elements of on-chip memory).
+ * At least 1, so TILE_COUNT is finite: d_t ≥ 1 (every variant's query/key and value dimensions are positive
+ * integers, MLA's d_n + d_r > 0 by its check) and M ≥ 1e3 B (hardware-schema).
+ */
 export const TILE_ROWS: Formula = 'min(ceil(M / (4 * d_t * a)), d_t)';
 /** Query tiles per sequence and head. */
 export const TILE_COUNT: Formula = 'ceil(T / Br)';

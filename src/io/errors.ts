@@ -66,7 +66,8 @@ export function describeValue(v: unknown, limit = 40): string {
 /** JSON of a scalar, or the opening bracket of an array or object whose items go on the stack. */
 function scalar(v: unknown, stack: Pending[], limit: number): string {
   if (typeof v === 'string') return JSON.stringify(v.length > limit ? v.slice(0, limit) : v);
-  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : 'null';
+  // Infinity and NaN are shown as themselves: JSON would print null, hiding what was wrong.
+  if (typeof v === 'number') return String(v);
   if (typeof v === 'boolean' || typeof v === 'bigint') return String(v);
   if (v === null || typeof v !== 'object') return 'null';
   if (Array.isArray(v)) {

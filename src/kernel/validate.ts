@@ -34,7 +34,10 @@ export interface Grid {
 export const FULL_GRID: Grid = { prefillLengths: [128, 512, 2048], decodeContexts: [512, 4096, 16384], batches: [1, 4] };
 export const QUICK_GRID: Grid = { prefillLengths: [128, 512], decodeContexts: [512, 4096], batches: [1] };
 
-/** (prediction − measurement) / measurement, in percent. */
+/**
+ * (prediction − measurement) / measurement, in percent. Finite: a measured time is > 0 (a measurements file's is
+ * checked to lie in 1e-9..1e6 s, a timed point lasts at least the timer's nanosecond) and a prediction is finite.
+ */
 export function errorPercent(predicted: number, measured: number): number {
   return ((predicted - measured) / measured) * 100;
 }

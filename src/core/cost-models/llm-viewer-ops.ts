@@ -45,6 +45,8 @@ function lvAttention(c: LvCore, ctx: OpsContext): OpDef[] {
   const softmax = `5 * B * ${c.maps} * T * K`;
   if (ctx.flash) {
     // Quirk 5: K/V reloaded ceil(T / Br) times with Br = min(ceil(onchip / (kv · d)), d), not FlashAttention's IO.
+    // Finite: d ≥ 1 (GTA's d_h is a positive integer; the cost model refuses hiddenSize < heads, where H // n_h = 0),
+    // kv ≥ 0.5 and onchip ≥ 1e3 B (hardware-schema), so Br ≥ 1.
     const tiles = `ceil(T / min(ceil(M / (kv * ${c.dq})), ${c.dq}))`;
     return [
       op('fused_attention', {

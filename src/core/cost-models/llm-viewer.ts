@@ -30,7 +30,13 @@ function lvScopeOps(m: ModelConfig, ctx: OpsContext, scope: Scope, flavour: LvFl
 function lvCostModel(flavour: LvFlavour, title: string, source: string): CostModelDef {
   return {
     title,
-    unsupported: (m) => (LLM_VIEWER_LAYER_OPS[m.attention.kind] === undefined ? `LLM-Viewer has no accounting for ${m.attention.kind.toUpperCase()} attention; use --cost-model exact` : undefined),
+    unsupported: (m) => {
+      if (LLM_VIEWER_LAYER_OPS[m.attention.kind] === undefined) return `LLM-Viewer has no accounting for ${m.attention.kind.toUpperCase()} attention; use --cost-model exact`;
+      // LLM-Viewer's head size is hiddenSize // heads: 0 below one per head, which would zero its attention and
+      // divide its FlashAttention tile count by 0.
+      if (m.hiddenSize < m.attention.heads) return `LLM-Viewer takes the head size as hiddenSize // attention.heads, which is 0 here (hiddenSize ${String(m.hiddenSize)} < attention.heads ${String(m.attention.heads)}); use --cost-model exact`;
+      return undefined;
+    },
     scopeOps: (m, ctx, scope) => lvScopeOps(m, ctx, scope, flavour),
     computeDtype: lvComputeDtype,
     // Quirk 4: prefill attention counts all S² (query, key) pairs.
