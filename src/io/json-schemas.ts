@@ -1,5 +1,6 @@
 /** JSON Schemas (draft 2020-12) generated from the zod schemas, as committed under schema/. */
 import { z } from 'zod';
+import { CompareBaselineSchema } from './compare-schema.js';
 import { HardwareProfileSchema } from './hardware-schema.js';
 import { ModelFileSchema } from './model-schema.js';
 import { ReportSchema, SweepSchema } from './report-schema.js';
@@ -11,6 +12,7 @@ export function jsonSchemas(): Record<string, string> {
     'sweep.schema.json': SweepSchema,
     'model-config.schema.json': ModelFileSchema,
     'hardware-profile.schema.json': HardwareProfileSchema,
+    'compare-baseline.schema.json': CompareBaselineSchema,
   };
   return Object.fromEntries(
     Object.entries(files).map(([name, schema]) => [name, JSON.stringify(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }), null, 2) + '\n']),
