@@ -1,5 +1,6 @@
 /** JSON Schemas (draft 2020-12) generated from the zod schemas, as committed under schema/. */
 import { z } from 'zod';
+import { HardwareListSchema, HardwareShowSchema, ModelShowSchema, ModelsListSchema } from './catalog-schema.js';
 import { CompareBaselineSchema } from './compare-schema.js';
 import { HardwareProfileSchema } from './hardware-schema.js';
 import { ModelFileSchema } from './model-schema.js';
@@ -13,6 +14,10 @@ export function jsonSchemas(): Record<string, string> {
     'model-config.schema.json': ModelFileSchema,
     'hardware-profile.schema.json': HardwareProfileSchema,
     'compare-baseline.schema.json': CompareBaselineSchema,
+    'models.schema.json': ModelsListSchema,
+    'model.schema.json': ModelShowSchema,
+    'hardware-list.schema.json': HardwareListSchema,
+    'hardware.schema.json': HardwareShowSchema,
   };
   return Object.fromEntries(
     Object.entries(files).map(([name, schema]) => [name, JSON.stringify(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }), null, 2) + '\n']),

@@ -6,6 +6,7 @@ import { evaluate as mathjsEvaluate } from 'mathjs';
 import { describe, expect, it } from 'vitest';
 import { modelSymbols } from '../../src/core/model.js';
 import { loadModel } from '../../src/io/load-model.js';
+import { HardwareListSchema, HardwareShowSchema, ModelShowSchema, ModelsListSchema } from '../../src/io/catalog-schema.js';
 import { ReportSchema, SweepSchema } from '../../src/io/report-schema.js';
 import { cli } from '../helpers/cli.js';
 import { expectRel } from '../helpers/rel.js';
@@ -112,6 +113,42 @@ describe('models, hardware, formulas', () => {
     const show = cli(['hardware', 'show', 'h100-sxm']).stdout;
     expect(show).toMatch(/peak fp16 dense, FLOP\/s\s+989400000000000/);
     expect(show).toMatch(/sources:/);
+  });
+  it('models --format json is llm-roofline.models/v1 with every shipped model and its derived numbers', () => {
+    const r = cli(['models', '--format', 'json']);
+    expect(r.status).toBe(0);
+    const doc = ModelsListSchema.parse(JSON.parse(r.stdout));
+    expect(doc.models.map((m) => m.id)).toEqual(expect.arrayContaining(['paper/160m-mha', 'paper/gta-1b', 'llama-2-7b', 'llama-3.1-8b']));
+    // GTA-1B: 54 layers; its cache per token per layer is n_k·d_h + n_c·d_l = 1·64 + 1·128 = 192 elements.
+    expect(doc.models.find((m) => m.id === 'paper/gta-1b')).toEqual({ id: 'paper/gta-1b', name: 'GTA-1B', attention: 'gta', layers: 54, hiddenSize: 1280, parameters: 1_128_766_208, kvCacheElementsPerTokenPerLayer: 192 });
+    // Llama-2-7B, MHA: 2 × 32 heads × 128 = 8192 elements.
+    expect(doc.models.find((m) => m.id === 'llama-2-7b')?.kvCacheElementsPerTokenPerLayer).toBe(8192);
+  });
+  it('models show carries its schema id; --format text says the same in lines', () => {
+    const doc = ModelShowSchema.parse(JSON.parse(cli(['models', 'show', 'paper/gta-1b']).stdout));
+    expect(doc.schema).toBe('llm-roofline.model/v1');
+    expect(doc.attention).toMatchObject({ kind: 'gta', heads: 20, headDim: 64, valueDim: 128 });
+    const text = cli(['models', 'show', 'paper/gta-1b', '--format', 'text']);
+    expect(text.status).toBe(0);
+    expect(text.stdout).toMatch(/^GTA-1B \(paper\/gta-1b\)\nsource: GTA paper/);
+    expect(text.stdout).toMatch(/^attention: kind gta, heads 20, headDim 64, queryHeads 5, /m);
+    expect(text.stdout).toMatch(/^parameters: 1128766208 \(1\.13 G\)$/m);
+    expect(text.stdout).toMatch(/^KV-cache elements per token per layer: 192$/m);
+  });
+  it('hardware --format json lists h100-sxm with the fp16 dense peak, bandwidth and memory of its profile', () => {
+    const doc = HardwareListSchema.parse(JSON.parse(cli(['hardware', '--format', 'json']).stdout));
+    const profile = JSON.parse(readFileSync('hardware-profiles/h100-sxm.json', 'utf8')) as { peakFlopPerSecond: { fp16: { value: number } }; memoryBandwidthBytesPerSecond: { value: number }; memoryBytes: { value: number } };
+    const h100 = doc.hardware.find((h) => h.id === 'h100-sxm');
+    expect(h100?.peakFlopPerSecond.fp16).toBe(989.4e12);
+    expect(h100?.peakFlopPerSecond.fp16).toBe(profile.peakFlopPerSecond.fp16.value);
+    expect(h100).toMatchObject({ name: 'NVIDIA H100 SXM5 80 GB', kind: 'gpu', memoryBandwidthBytesPerSecond: profile.memoryBandwidthBytesPerSecond.value, memoryBytes: profile.memoryBytes.value });
+    expect(doc.hardware.map((h) => h.id)).toEqual(expect.arrayContaining(['h100-pcie', 'a800-sxm', 'rtx-3060', 'apple-m2', 'bcm2712']));
+  });
+  it('hardware show --format json is the profile with its sources, under llm-roofline.hardware/v1', () => {
+    const doc = HardwareShowSchema.parse(JSON.parse(cli(['hardware', 'show', 'h100-sxm', '--format', 'json']).stdout));
+    expect(doc).toMatchObject({ schema: 'llm-roofline.hardware/v1', id: 'h100-sxm', file: 'hardware-profiles/h100-sxm.json' });
+    expect(doc.profile.peakFlopPerSecond.fp16).toMatchObject({ value: 989.4e12, source: 'datasheet', flags: ['derived'] });
+    expect(Object.keys(doc.profile.sources)).toContain('datasheet');
   });
   it('formulas prints the formulas the numbers come from: evaluating the printed text gives the reported value', () => {
     const text = cli(['formulas', 'paper/gta-1b']).stdout;
