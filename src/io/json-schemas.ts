@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { HardwareListSchema, HardwareShowSchema, ModelShowSchema, ModelsListSchema } from './catalog-schema.js';
 import { CompareBaselineSchema } from './compare-schema.js';
+import { FormulasSchema } from './formulas-schema.js';
 import { HardwareProfileSchema } from './hardware-schema.js';
 import { ModelFileSchema } from './model-schema.js';
 import { ReportSchema, SweepSchema } from './report-schema.js';
@@ -18,6 +19,7 @@ export function jsonSchemas(): Record<string, string> {
     'model.schema.json': ModelShowSchema,
     'hardware-list.schema.json': HardwareListSchema,
     'hardware.schema.json': HardwareShowSchema,
+    'formulas.schema.json': FormulasSchema,
   };
   return Object.fromEntries(
     Object.entries(files).map(([name, schema]) => [name, JSON.stringify(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }), null, 2) + '\n']),

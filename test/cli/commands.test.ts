@@ -6,6 +6,7 @@ import { evaluate as mathjsEvaluate } from 'mathjs';
 import { describe, expect, it } from 'vitest';
 import { modelSymbols } from '../../src/core/model.js';
 import { loadModel } from '../../src/io/load-model.js';
+import { FormulasSchema } from '../../src/io/formulas-schema.js';
 import { HardwareListSchema, HardwareShowSchema, ModelShowSchema, ModelsListSchema } from '../../src/io/catalog-schema.js';
 import { ReportSchema, SweepSchema } from '../../src/io/report-schema.js';
 import { cli } from '../helpers/cli.js';
@@ -158,6 +159,31 @@ describe('models, hardware, formulas', () => {
     const symbols = { ...modelSymbols(loadModel('paper/gta-1b')), B: 1, T: 1, K: 2048, P: 2048 };
     expect(mathjsEvaluate(line![1]!, symbols)).toBe(report.ops.find((o) => o.name === 'qk_matmul')!.flops);
     expect(text).toMatch(/KV-cache elements per token per layer: n_k \* d_h \+ n_c \* d_l/);
+  });
+  it('formulas --format json gives each formula as text and LaTeX with its value, the value the analysis reports', () => {
+    const r = cli(['formulas', 'paper/gta-1b', '--format', 'json']);
+    expect(r.status).toBe(0);
+    const doc = FormulasSchema.parse(JSON.parse(r.stdout));
+    expect(doc.workload).toEqual({ hardware: 'h100-sxm', batch: 1, seqLen: 1, contextLen: 2048, bitsLabel: 'w16a16kv16' });
+    expect(doc.kvCacheElementsPerTokenPerLayer).toMatchObject({ text: 'n_k * d_h + n_c * d_l', value: 192 });
+    const q = doc.ops.find((o) => o.name === 'q_proj');
+    // 2 · B · T · H · n_q · d_h = 2 · 1 · 1 · 1280 · 5 · 64 FLOPs; weights (H + b) · n_q · d_h · w = 1281 · 320 · 2 bytes.
+    expect(q?.fields.find((f) => f.field === 'flops')).toMatchObject({ text: '2 * B * T * H * n_q * d_h', value: 819_200 });
+    expect(q?.fields.find((f) => f.field === 'weight')?.value).toBe(819_840);
+    expect(q?.fields.find((f) => f.field === 'flops')?.latex).toMatch(/n\\_q/);
+    const report = JSON.parse(cli(['analyze', '--scope', 'attention', '--format', 'json']).stdout) as { ops: { name: string; flops: number }[] };
+    expect(doc.ops.map((o) => o.name)).toEqual(report.ops.map((o) => o.name));
+    for (const [i, op] of doc.ops.entries()) expect(op.fields.find((f) => f.field === 'flops')?.value ?? 0).toBe(report.ops[i]!.flops);
+    expect(doc.symbols.find((s) => s.name === 'K')?.value).toBe(2048);
+  });
+  it('formulas --format json: prefill pairs at the given length; a bare variant has formulas and no values', () => {
+    const pre = FormulasSchema.parse(JSON.parse(cli(['formulas', 'paper/gqa-1b', '--format', 'json', '--phase', 'prefill', '--seq', '512', '--batch', '4', '--scope', 'model']).stdout));
+    expect(pre.pairsPerSequence).toMatchObject({ text: 'T * (T + 1) / 2', value: (512 * 513) / 2 });
+    expect(pre.ops.find((o) => o.name === 'q_proj')?.count).toBe(54);
+    const bare = FormulasSchema.parse(JSON.parse(cli(['formulas', 'mla', '--format', 'json']).stdout));
+    expect(bare.workload).toBeNull();
+    expect(bare.ops.flatMap((o) => o.fields).every((f) => f.value === undefined)).toBe(true);
+    expect(bare.symbols.every((s) => s.value === undefined)).toBe(true);
   });
   it('formulas --format latex for a bare variant', () => {
     const tex = cli(['formulas', 'mla', '--format', 'latex', '--phase', 'prefill']).stdout;
