@@ -2,7 +2,7 @@
 import { scopeOps, MODEL_SYMBOL_DOCS, modelSymbols } from '../core/model.js';
 import type { ModelConfig } from '../core/model-config.js';
 import { VARIANTS, variantOf } from '../core/variants/index.js';
-import { mlaMode, pairsFormula, type Phase } from '../core/workload.js';
+import { mlaMode, pairsFormula, tokenCounts, type Phase } from '../core/workload.js';
 import type { Scope } from '../core/model.js';
 import type { PairMode } from '../core/attention-core.js';
 import type { z } from 'zod';
@@ -16,7 +16,6 @@ import { toolInfo } from '../io/version.js';
 import { formulasDoc, renderFormulasLatex, renderFormulasText, type FormulaSheet, type SheetNumbers } from '../render/formulas.js';
 import { emit, requirePeak } from './common.js';
 import { bitsSpec, positiveInt, resolveBits } from './options.js';
-import { tokenCounts } from '../core/workload.js';
 
 /** Values of the formulas command's options. */
 export interface FormulasOptions {
