@@ -1,4 +1,5 @@
 /** `compare`'s pure parts: rule parsing and semantics, point matching, and the side-by-side grouping. */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compareModels, dominantBound } from '../../src/core/compare-models.js';
 import { breaks, CompareInputError, flagBreaks, parseRule, relativeChange, ruleChange, type FlagRule, type ThresholdRule } from '../../src/core/compare-rules.js';
@@ -8,6 +9,7 @@ import { buildReport } from '../../src/core/report.js';
 import type { SweepGrid } from '../../src/core/sweep.js';
 import { loadHardware } from '../../src/io/load-hardware.js';
 import { loadModel } from '../../src/io/load-model.js';
+import { leadingRows } from '../../src/render/compare-diff.js';
 
 const workload = { phase: 'decode', batch: 1, seqLen: 1, contextLen: 2048, bitsLabel: 'w16a16kv16', flash: false, pairs: 'causal', scope: 'model', costModel: 'exact' };
 
@@ -223,5 +225,27 @@ describe('side by side', () => {
         expect(m.bound).toBe(dominantBound(report.ops));
       }
     }
+  });
+});
+
+describe('the changes --github leads with', () => {
+  const HEADLINE = new Set(['totals.timeSeconds', 'memory.totalBytes', 'memory.kvCacheBytes', 'gated']);
+  const row = fc.record({ metric: fc.constantFrom('totals.timeSeconds', 'memory.totalBytes', 'totals.flops', 'memory.weightBytes', 'gated', 'other'), size: fc.oneof(fc.double({ min: 0, max: 10, noNaN: true }), fc.constant(Infinity)) });
+  it('are the first n of flips and gated/headline metrics, then the rest, each by size; nothing left out ranks above them', () => {
+    fc.assert(
+      fc.property(fc.array(row, { maxLength: 30 }), fc.integer({ min: 0, max: 8 }), (rows, n) => {
+        const lead = leadingRows(rows, ['gated'], n);
+        expect(lead).toHaveLength(Math.min(n, rows.length));
+        for (const r of lead) expect(rows).toContain(r);
+        const rank = (r: { metric: string; size: number }): number => (HEADLINE.has(r.metric) || r.size === Infinity ? 0 : 1);
+        for (let i = 1; i < lead.length; i++) {
+          const [a, b] = [lead[i - 1]!, lead[i]!];
+          expect(rank(a) < rank(b) || (rank(a) === rank(b) && a.size >= b.size)).toBe(true);
+        }
+        const last = lead.at(-1);
+        if (last === undefined) return;
+        for (const r of rows.filter((x) => !lead.includes(x))) expect(rank(r) > rank(last) || (rank(r) === rank(last) && r.size <= last.size)).toBe(true);
+      }),
+    );
   });
 });
