@@ -5,7 +5,7 @@ import { CompareBaselineSchema } from './compare-schema.js';
 import { FormulasSchema } from './formulas-schema.js';
 import { HardwareProfileSchema } from './hardware-schema.js';
 import { ModelFileSchema } from './model-schema.js';
-import { ReportSchema, SweepSchema } from './report-schema.js';
+import { CompareSchema, ReportSchema, SweepSchema } from './report-schema.js';
 
 /** File name → JSON text of each published schema. */
 export function jsonSchemas(): Record<string, string> {
@@ -14,6 +14,7 @@ export function jsonSchemas(): Record<string, string> {
     'sweep.schema.json': SweepSchema,
     'model-config.schema.json': ModelFileSchema,
     'hardware-profile.schema.json': HardwareProfileSchema,
+    'compare.schema.json': CompareSchema,
     'compare-baseline.schema.json': CompareBaselineSchema,
     'models.schema.json': ModelsListSchema,
     'model.schema.json': ModelShowSchema,

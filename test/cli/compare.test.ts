@@ -8,6 +8,7 @@ import { loadHardware } from '../../src/io/load-hardware.js';
 import { loadModel } from '../../src/io/load-model.js';
 import { renderCompareTable } from '../../src/render/compare-models.js';
 import { CompareBaselineSchema } from '../../src/io/compare-schema.js';
+import { CompareSchema } from '../../src/io/report-schema.js';
 import { cli } from '../helpers/cli.js';
 
 const ANSI = '\u001b[';
@@ -48,7 +49,7 @@ describe('side by side', () => {
     expect(r.stdout).not.toContain(ANSI);
   });
   it('--format json is llm-roofline.compare/v1', () => {
-    const doc = JSON.parse(cli([...args, '--format', 'json']).stdout) as { schema: string; baselineModel: string; rows: { hardware: string; workload: { phase: string }; models: { model: string; bound: string; ratio: Record<string, number> }[] }[] };
+    const doc = CompareSchema.parse(JSON.parse(cli([...args, '--format', 'json']).stdout));
     expect(doc.schema).toBe('llm-roofline.compare/v1');
     expect(doc.baselineModel).toBe('paper/gqa-1b');
     expect(doc.rows).toHaveLength(4);
