@@ -1,12 +1,21 @@
 /** `llm-roofline models` and `llm-roofline hardware`: what ships, and one entry in full with its sources. */
 import Table from 'cli-table3';
+import type { z } from 'zod';
 import { evaluate } from '../core/compile.js';
 import { cacheFormula, modelSymbols, parameterFormula } from '../core/model.js';
 import type { ModelConfig } from '../core/model-config.js';
+import type { HardwareListSchema, HardwareShowSchema, ModelShowSchema, ModelsListSchema } from '../io/catalog-schema.js';
 import { hardwareIds, loadHardware } from '../io/load-hardware.js';
 import { loadModel, modelIds } from '../io/load-model.js';
 import { si } from '../render/units.js';
 import { emit } from './common.js';
+
+/** The output formats of the catalog commands. */
+export interface CatalogOptions {
+  format: 'table' | 'text' | 'json';
+}
+
+const json = (doc: unknown): string => JSON.stringify(doc, null, 2) + '\n';
 
 function derived(m: ModelConfig): { parameters: number; kvCacheElementsPerTokenPerLayer: number } {
   const s = modelSymbols(m);
@@ -15,37 +24,67 @@ function derived(m: ModelConfig): { parameters: number; kvCacheElementsPerTokenP
 
 const plainTable = (head: string[]): Table.Table => new Table({ head, style: { head: [], border: [], compact: true } });
 
-/** Prints the shipped models, one line each. */
-export function listModels(): void {
-  const t = plainTable(['id', 'name', 'attention', 'layers', 'hidden', 'parameters', 'KV elems/token/layer']);
-  for (const id of modelIds()) {
+/** Prints the shipped models, one line each, or as llm-roofline.models/v1. */
+export function listModels(o: CatalogOptions): void {
+  const models = modelIds().map((id): z.input<typeof ModelsListSchema>['models'][number] => {
     const m = loadModel(id);
-    const d = derived(m);
-    t.push([id, m.name, m.attention.kind, String(m.layers), String(m.hiddenSize), si(d.parameters, '').trim(), String(d.kvCacheElementsPerTokenPerLayer)]);
+    return { id, name: m.name, attention: m.attention.kind, layers: m.layers, hiddenSize: m.hiddenSize, ...derived(m) };
+  });
+  if (o.format === 'json') {
+    const doc: z.input<typeof ModelsListSchema> = { schema: 'llm-roofline.models/v1', models };
+    emit(undefined, json(doc));
+    return;
   }
+  const t = plainTable(['id', 'name', 'attention', 'layers', 'hidden', 'parameters', 'KV elems/token/layer']);
+  for (const m of models) t.push([m.id, m.name, m.attention, String(m.layers), String(m.hiddenSize), si(m.parameters, '').trim(), String(m.kvCacheElementsPerTokenPerLayer)]);
   emit(undefined, t.toString() + '\n');
 }
 
-/** Prints one model's config, derived quantities and source, as JSON. */
-export function showModel(ref: string): void {
+/** Prints one model's config, derived quantities and source, as llm-roofline.model/v1 JSON or as text. */
+export function showModel(ref: string, o: CatalogOptions): void {
   const m = loadModel(ref);
-  emit(undefined, JSON.stringify({ ...m, derived: derived(m) }, null, 2) + '\n');
+  const doc: z.input<typeof ModelShowSchema> = { schema: 'llm-roofline.model/v1', ...m, derived: derived(m) };
+  if (o.format === 'json') {
+    emit(undefined, json(doc));
+    return;
+  }
+  const d = doc.derived;
+  const lines = [`${m.name} (${m.id})`];
+  if (m.source !== undefined) lines.push(`source: ${m.source}`);
+  lines.push(`layers ${String(m.layers)}, hidden ${String(m.hiddenSize)}, intermediate ${String(m.intermediateSize)}, vocabulary ${String(m.vocabSize)}, ${m.tiedEmbeddings ? 'tied' : 'separate'} embeddings, MLP ${m.mlpBias ? 'with' : 'without'} biases`);
+  lines.push(`attention: ${Object.entries(m.attention).map(([k, v]) => `${k} ${String(v)}`).join(', ')}`);
+  lines.push(`parameters: ${String(d.parameters)} (${si(d.parameters, '').trim()})`, `KV-cache elements per token per layer: ${String(d.kvCacheElementsPerTokenPerLayer)}`);
+  emit(undefined, lines.join('\n') + '\n');
 }
 
-/** Prints the shipped hardware profiles, one line each. */
-export function listHardware(): void {
-  const t = plainTable(['id', 'name', 'kind', 'fp16 dense', 'bandwidth', 'memory']);
-  for (const id of hardwareIds()) {
+/** Prints the shipped hardware profiles, one line each, or as llm-roofline.hardware-list/v1. */
+export function listHardware(o: CatalogOptions): void {
+  const rows = hardwareIds().map((id): z.input<typeof HardwareListSchema>['hardware'][number] => {
     const { profile, hardware } = loadHardware(id);
-    const fp16 = hardware.peakFlopPerSecond.fp16;
-    t.push([id, profile.name, profile.kind, fp16 === undefined ? '-' : si(fp16, 'FLOP/s'), si(hardware.memoryBandwidthBytesPerSecond, 'B/s'), si(hardware.memoryBytes, 'B')]);
+    const { name, peakFlopPerSecond, memoryBandwidthBytesPerSecond, memoryBytes } = hardware;
+    return { id, name, kind: profile.kind, peakFlopPerSecond, memoryBandwidthBytesPerSecond, memoryBytes };
+  });
+  if (o.format === 'json') {
+    const doc: z.input<typeof HardwareListSchema> = { schema: 'llm-roofline.hardware-list/v1', hardware: rows };
+    emit(undefined, json(doc));
+    return;
+  }
+  const t = plainTable(['id', 'name', 'kind', 'fp16 dense', 'bandwidth', 'memory']);
+  for (const h of rows) {
+    const fp16 = h.peakFlopPerSecond.fp16;
+    t.push([h.id, h.name, h.kind, fp16 === undefined ? '-' : si(fp16, 'FLOP/s'), si(h.memoryBandwidthBytesPerSecond, 'B/s'), si(h.memoryBytes, 'B')]);
   }
   emit(undefined, t.toString() + '\n');
 }
 
-/** Prints one profile: every number with its unit, flags and source. */
-export function showHardware(ref: string): void {
+/** Prints one profile: every number with its unit, flags and source, as text or llm-roofline.hardware/v1 JSON. */
+export function showHardware(ref: string, o: CatalogOptions): void {
   const { id, file, profile } = loadHardware(ref);
+  if (o.format === 'json') {
+    const doc: z.input<typeof HardwareShowSchema> = { schema: 'llm-roofline.hardware/v1', id, file, profile };
+    emit(undefined, json(doc));
+    return;
+  }
   const lines = [`${profile.name} (${id}, ${profile.kind}) from ${file}`];
   const quantity = (label: string, q: { value: number; source: string; flags?: string[] | undefined; note?: string | undefined } | undefined): void => {
     if (q === undefined) return;

@@ -1,4 +1,5 @@
 /** `llm-roofline compare`: models side by side on a grid, or a candidate file gated against a baseline file. */
+import { comparisonDoc } from '../core/compare-doc.js';
 import { compareModels } from '../core/compare-models.js';
 import { CompareInputError, parseRule } from '../core/compare-rules.js';
 import { compareSides, MATCH_BY } from '../core/compare.js';
@@ -66,7 +67,7 @@ function runBaseline(o: CompareOptions): void {
   if (o.candidate === undefined) throw new UserError('--candidate', '', 'required with --baseline (the file to check)');
   if (o.model !== undefined) throw new UserError('--model', '', 'only in side-by-side mode, not with --baseline/--candidate (the files name their models)');
   if (o.github && o.format !== undefined && o.format !== 'md') throw new UserError('--format', '', `--github prints Markdown (got --format ${o.format})`);
-  const format = o.github ? 'md' : oneOf('--format', o.format ?? 'table', ['table', 'md'] as const);
+  const format = o.github ? 'md' : oneOf('--format', o.format ?? 'table', ['table', 'md', 'json'] as const);
   const matchBy = oneOf('--match-by', o.matchBy ?? 'auto', MATCH_BY);
   // Rules first: a typo in a rule is cheaper to report than a file problem, and both come before any output.
   const rules = asUserError(() => o.failIf.map(parseRule));
@@ -75,6 +76,10 @@ function runBaseline(o: CompareOptions): void {
   const comparison = asUserError(() => compareSides(baseline, candidate, rules, matchBy));
   const info = (s: typeof baseline): { file: string; schema: string; count: number } => ({ file: s.file, schema: s.schema, count: s.points.length });
   const input = { baseline: info(baseline), candidate: info(candidate), comparison };
-  emit(o.out, format === 'md' ? renderDiffMarkdown(input) : renderDiffTable(input, wantColor(o.out)));
+  const text =
+    format === 'json' ? JSON.stringify(comparisonDoc(input.baseline, input.candidate, comparison), null, 2) + '\n'
+    : format === 'md' ? renderDiffMarkdown(input)
+    : renderDiffTable(input, wantColor(o.out));
+  emit(o.out, text);
   if (!comparison.passed) process.exitCode = 1;
 }

@@ -2,23 +2,38 @@
 import { scopeOps, MODEL_SYMBOL_DOCS, modelSymbols } from '../core/model.js';
 import type { ModelConfig } from '../core/model-config.js';
 import { VARIANTS, variantOf } from '../core/variants/index.js';
-import { mlaMode, pairsFormula, type Phase } from '../core/workload.js';
+import { mlaMode, pairsFormula, tokenCounts, type Phase } from '../core/workload.js';
 import type { Scope } from '../core/model.js';
 import type { PairMode } from '../core/attention-core.js';
+import type { z } from 'zod';
+import { evaluate } from '../core/compile.js';
+import { bitsLabel } from '../core/dtype.js';
 import { isOwnKey } from '../core/own.js';
+import { buildReport } from '../core/report.js';
 import { UserError } from '../io/errors.js';
+import type { FormulasSchema } from '../io/formulas-schema.js';
+import { loadHardware } from '../io/load-hardware.js';
 import { loadModel, modelIds } from '../io/load-model.js';
 import { isPath } from '../io/resolve.js';
-import { renderFormulasLatex, renderFormulasText, type FormulaSheet } from '../render/formulas.js';
-import { emit } from './common.js';
+import { toolInfo } from '../io/version.js';
+import { formulasDoc, renderFormulasLatex, renderFormulasText, type FormulaSheet, type SheetNumbers } from '../render/formulas.js';
+import { emit, requirePeak } from './common.js';
+import { bitsSpec, positiveInt, resolveBits } from './options.js';
 
+/** Values of the formulas command's options. */
 export interface FormulasOptions {
-  format: 'text' | 'latex';
+  format: 'text' | 'latex' | 'json';
   phase: 'prefill' | 'decode';
   flash: boolean;
   pairs: 'causal' | 'dense';
   mla?: 'naive' | 'absorbed';
   scope: 'attention' | 'layer' | 'model';
+  /** The workload the JSON's numbers are for (a model only): the same flags and defaults as analyze. */
+  batch: string;
+  seq: string;
+  context: string;
+  bits: string;
+  hardware: string;
 }
 
 /** A model standing for a bare variant: its first structure inside a small shell (symbols shown, not values). */
@@ -48,7 +63,8 @@ export function sheetFor(target: string, o: FormulasOptions): FormulaSheet {
   const ctx = { phase, flash: o.flash, pairs, mla: mlaMode({ phase, mla: o.mla }) };
   const values = modelSymbols(model);
   const docs: Record<string, string> = { ...MODEL_SYMBOL_DOCS, ...variant.symbolDocs };
-  const ops = scopeOps(model, ctx, scope).map((p) => p.def);
+  const placed = scopeOps(model, ctx, scope);
+  const ops = placed.map((p) => p.def);
   const used = new Set(ops.flatMap((op) => [op.flops, op.weight, op.actRead, op.actWrite, op.kvRead, op.kvWrite].join(' ').match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []));
   const symbols = Object.entries(docs)
     .filter(([name]) => used.has(name) || name in variant.symbolDocs)
@@ -63,11 +79,41 @@ export function sheetFor(target: string, o: FormulasOptions): FormulaSheet {
     params,
     pairs: pairsFormula(phase, pairs),
     ops,
+    counts: placed.map((p) => p.count),
+  };
+}
+
+/** The sheet's numbers for a model: the analysis's own per-operator values at the workload the options give. */
+function numbersFor(target: string, sheet: FormulaSheet, o: FormulasOptions): SheetNumbers {
+  const model = loadModel(target);
+  const profile = loadHardware(o.hardware);
+  const bits = resolveBits(bitsSpec('--bits', o.bits), {});
+  const workload = { phase: o.phase, batch: positiveInt('--batch', o.batch), seqLen: positiveInt('--seq', o.seq), contextLen: positiveInt('--context', o.context), bits, flash: o.flash, pairs: o.pairs, mla: o.mla, costModel: 'exact' as const };
+  requirePeak(profile, bits, 'exact');
+  const report = buildReport(model, profile.hardware, workload, o.scope, toolInfo());
+  const names = report.ops.map((op) => op.name).join(',');
+  if (names !== sheet.ops.map((op) => op.name).join(',')) throw new Error(`internal: the report's operators (${names}) are not the formula sheet's`);
+  const tokens = tokenCounts(workload);
+  const symbols = { ...modelSymbols(model), ...tokens };
+  const pairs = evaluate(sheet.pairs, symbols);
+  return {
+    workload: { hardware: profile.id, batch: workload.batch, seqLen: report.workload.seqLen, contextLen: report.workload.contextLen, bitsLabel: bitsLabel(bits) },
+    cache: evaluate(sheet.cache, symbols),
+    params: evaluate(sheet.params, symbols),
+    pairs,
+    // Widths are bytes per element in the formulas.
+    symbols: { B: workload.batch, ...tokens, P: pairs, w: bits.weight / 8, a: bits.activation / 8, kv: bits.kv / 8 },
+    ops: report.ops.map((op) => ({ flops: op.flops, weight: op.bytes.weight, actRead: op.bytes.actRead, actWrite: op.bytes.actWrite, kvRead: op.bytes.kvRead, kvWrite: op.bytes.kvWrite })),
   };
 }
 
 /** Runs the command. */
 export async function runFormulas(target: string, o: FormulasOptions): Promise<void> {
   const sheet = sheetFor(target, o);
+  if (o.format === 'json') {
+    const doc: z.input<typeof FormulasSchema> = await formulasDoc(sheet, target in VARIANTS ? undefined : numbersFor(target, sheet, o));
+    emit(undefined, JSON.stringify(doc, null, 2) + '\n');
+    return;
+  }
   emit(undefined, o.format === 'latex' ? await renderFormulasLatex(sheet) : await renderFormulasText(sheet));
 }

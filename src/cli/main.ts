@@ -42,7 +42,9 @@ export function buildProgram(): Command {
   const program = new Command()
     .name('llm-roofline')
     .description('Roofline cost of MHA, GQA, MLA and GTA attention: FLOPs, KV cache and memory traffic per operator, predicted prefill and decode time.')
-    .version(toolInfo().version);
+    .version(toolInfo().version)
+    // Each command's options only after its name, so `models show ID --format text` is show's --format, not models'.
+    .enablePositionalOptions();
 
   const analyze = workloadOptions(program.command('analyze').description('per-operator roofline analysis of one model on one device'), '')
     .option('--flash', 'fused (FlashAttention-style) attention kernel', false)
@@ -63,41 +65,56 @@ export function buildProgram(): Command {
     await runSweep(o);
   });
 
-  const models = program.command('models').description('list shipped models');
-  models.action(async () => {
+  const models = program
+    .command('models')
+    .description('list shipped models')
+    .enablePositionalOptions()
+    .addOption(new Option('--format <format>', 'table or json (llm-roofline.models/v1)').choices(['table', 'json'] as const).default('table' as const));
+  models.action(async (o) => {
     const { listModels } = await import('./catalog.js');
-    listModels();
+    listModels(o);
   });
   models
     .command('show')
     .argument('<id|path>', 'model id or JSON file')
     .description('print one model config with its derived quantities')
-    .action(async (id) => {
+    .addOption(new Option('--format <format>', 'json (llm-roofline.model/v1) or text').choices(['json', 'text'] as const).default('json' as const))
+    .action(async (id, o) => {
       const { showModel } = await import('./catalog.js');
-      showModel(id);
+      showModel(id, o);
     });
 
-  const hardware = program.command('hardware').description('list shipped hardware profiles');
-  hardware.action(async () => {
+  const hardware = program
+    .command('hardware')
+    .description('list shipped hardware profiles')
+    .enablePositionalOptions()
+    .addOption(new Option('--format <format>', 'table or json (llm-roofline.hardware-list/v1)').choices(['table', 'json'] as const).default('table' as const));
+  hardware.action(async (o) => {
     const { listHardware } = await import('./catalog.js');
-    listHardware();
+    listHardware(o);
   });
   hardware
     .command('show')
     .argument('<id|path>', 'hardware id or JSON file')
     .description('print one profile with every number\'s source')
-    .action(async (id) => {
+    .addOption(new Option('--format <format>', 'text or json (llm-roofline.hardware/v1)').choices(['text', 'json'] as const).default('text' as const))
+    .action(async (id, o) => {
       const { showHardware } = await import('./catalog.js');
-      showHardware(id);
+      showHardware(id, o);
     });
 
   program
     .command('formulas')
     .argument('<model|variant>', 'a model id/path, or a variant: mha, gqa, mla, gta')
     .description('print each operator\'s FLOP and byte formulas and the KV-cache formula')
-    .addOption(new Option('--format <format>', 'text or latex').choices(['text', 'latex']).default('text'))
+    .addOption(new Option('--format <format>', 'text, latex, or json (llm-roofline.formulas/v1: text, LaTeX and, for a model, the values)').choices(['text', 'latex', 'json']).default('text'))
     .addOption(new Option('--phase <phase>', 'prefill or decode').choices(['prefill', 'decode']).default('decode'))
     .option('--flash', 'fused attention kernel', false)
+    .option('--batch <B>', 'json values: sequences per batch', DEFAULTS.batch)
+    .option('--seq <S>', 'json values: prompt length for prefill', DEFAULTS.seq)
+    .option('--context <L>', 'json values: keys attended by the new token in decode', DEFAULTS.context)
+    .option('--bits <spec>', 'json values: weight/activation/KV widths', DEFAULTS.bits)
+    .option('--hardware <id|path>', 'json values: the device (its on-chip memory sizes fused-attention tiles)', DEFAULTS.hardware)
     .addOption(new Option('--pairs <mode>', 'prefill pair convention').choices(['causal', 'dense']).default('causal'))
     .addOption(new Option('--mla <mode>', 'MLA form').choices(['naive', 'absorbed']))
     .addOption(new Option('--scope <scope>', 'attention, layer, or model').choices(['attention', 'layer', 'model']).default('attention'))

@@ -1,5 +1,5 @@
 /** Baseline mode of `compare`: matching the points of two saved files, their differences, and the rules' verdicts. */
-import { breaks, CompareInputError, relativeChange, requireMetric, ruleChange, type Rule } from './compare-rules.js';
+import { breaks, CompareInputError, flagBreaks, relativeChange, requireMetric, ruleChange, type FlagRule, type Rule, type ThresholdRule } from './compare-rules.js';
 import { hasOwnKey, ownValue } from './own.js';
 
 /** The workload fields points are matched on (a report's or a sweep point's, whichever the file holds). */
@@ -23,6 +23,8 @@ export interface ComparePoint {
   readonly workload: MatchWorkload;
   /** Every numeric field by dotted path: `totals.timeSeconds`, `memory.kvCacheBytes`, for reports `model.parameters`. */
   readonly metrics: Readonly<Record<string, number>>;
+  /** Every true/false field by dotted path: `memory.fitsDevice`. */
+  readonly flags: Readonly<Record<string, boolean>>;
   /** Where the point sits in its file (`points.3`), "" for a report, which is a single point. */
   readonly field: string;
 }
@@ -46,25 +48,54 @@ export interface MetricDiff {
   readonly relative: number;
 }
 
-/** A baseline point with its candidate and the metrics that changed between them. */
+/** One true/false field of a matched pair. */
+export interface FlagDiff {
+  readonly metric: string;
+  readonly baseline: boolean;
+  readonly candidate: boolean;
+}
+
+/** A baseline point with its candidate: every common field, and those that changed between them. */
 export interface PointDiff {
   readonly baseline: ComparePoint;
   readonly candidate: ComparePoint;
+  readonly metrics: readonly MetricDiff[];
   readonly changed: readonly MetricDiff[];
+  readonly flags: readonly FlagDiff[];
+  readonly changedFlags: readonly FlagDiff[];
 }
 
-/** A rule's verdict: the points that break it and the point where the change went furthest in the rule's direction. */
-export interface RuleVerdict {
-  readonly rule: Rule;
-  readonly broken: readonly { point: PointDiff; change: number }[];
-  readonly worst?: { point: PointDiff; change: number };
+/** A point where a threshold rule's change was measured. */
+export interface RuleChangeAt {
+  readonly point: PointDiff;
+  readonly change: number;
 }
+
+/** A threshold rule's verdict: the points that break it and where the change went furthest in the rule's direction. */
+export interface ThresholdVerdict {
+  readonly kind: 'threshold';
+  readonly rule: ThresholdRule;
+  readonly broken: readonly RuleChangeAt[];
+  readonly worst?: RuleChangeAt;
+}
+
+/** A true/false rule's verdict: the points that break it. */
+export interface FlagVerdict {
+  readonly kind: 'flag';
+  readonly rule: FlagRule;
+  readonly broken: readonly { point: PointDiff }[];
+}
+
+/** A rule's verdict; it passes when `broken` is empty. */
+export type RuleVerdict = ThresholdVerdict | FlagVerdict;
 
 /** Everything baseline mode prints. */
 export interface Comparison {
   /** Whether model ids took part in matching. */
   readonly onModel: boolean;
   readonly metrics: readonly string[];
+  /** True/false fields every point has. */
+  readonly flags: readonly string[];
   readonly points: readonly PointDiff[];
   readonly rules: readonly RuleVerdict[];
   readonly passed: boolean;
@@ -75,6 +106,15 @@ export function numericFields(value: unknown, prefix = '', out: Record<string, n
   if (typeof value === 'number') out[prefix] = value;
   else if (value !== null && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) numericFields(v, prefix === '' ? k : `${prefix}.${k}`, out);
+  }
+  return out;
+}
+
+/** Boolean leaves of a value as dotted paths. */
+export function booleanFields(value: unknown, prefix = '', out: Record<string, boolean> = {}): Record<string, boolean> {
+  if (typeof value === 'boolean') out[prefix] = value;
+  else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) booleanFields(v, prefix === '' ? k : `${prefix}.${k}`, out);
   }
   return out;
 }
@@ -148,16 +188,27 @@ function diffOf(metric: string, b: ComparePoint, c: ComparePoint): MetricDiff {
   return { metric, baseline, candidate, absolute: candidate - baseline, relative: relativeChange(baseline, candidate) };
 }
 
+/** True/false fields every point of both files has, alphabetically. */
+export function commonFlags(sides: readonly CompareSide[]): string[] {
+  const all = sides.flatMap((s) => s.points);
+  const first = all[0];
+  if (first === undefined) return [];
+  return Object.keys(first.flags).filter((m) => all.every((p) => hasOwnKey(p.flags, m))).sort();
+}
+
 /** Judges one rule over every matched point. */
 export function judge(rule: Rule, points: readonly PointDiff[]): RuleVerdict {
-  const broken: { point: PointDiff; change: number }[] = [];
-  let worst: { point: PointDiff; change: number } | undefined;
+  if (rule.kind === 'flag') {
+    return { kind: 'flag', rule, broken: points.filter((p) => flagBreaks(rule, p.baseline.flags[rule.metric] ?? false, p.candidate.flags[rule.metric] ?? false)).map((point) => ({ point })) };
+  }
+  const broken: RuleChangeAt[] = [];
+  let worst: RuleChangeAt | undefined;
   for (const point of points) {
     const change = ruleChange(rule, ownValue(point.baseline.metrics, rule.metric) ?? 0, ownValue(point.candidate.metrics, rule.metric) ?? 0);
     if (breaks(rule, change)) broken.push({ point, change });
     if (worst === undefined || (rule.op === '>' ? change > worst.change : change < worst.change)) worst = { point, change };
   }
-  return worst === undefined ? { rule, broken } : { rule, broken, worst };
+  return worst === undefined ? { kind: 'threshold', rule, broken } : { kind: 'threshold', rule, broken, worst };
 }
 
 /** Compares two saved files under rules; every input problem is thrown before anything is computed for output. */
@@ -166,19 +217,20 @@ export function compareSides(baseline: CompareSide, candidate: CompareSide, rule
     if (side.points.length === 0) throw new CompareInputError(side.file, 'points', 'no points to compare');
   }
   const metrics = commonMetrics([baseline, candidate]);
+  const flags = commonFlags([baseline, candidate]);
   for (const rule of rules) {
-    const somewhere = [baseline, candidate].some((side) => side.points.some((p) => hasOwnKey(p.metrics, rule.metric)));
-    if (somewhere && !metrics.includes(rule.metric)) {
+    const somewhere = [baseline, candidate].some((side) => side.points.some((p) => hasOwnKey(p.metrics, rule.metric) || hasOwnKey(p.flags, rule.metric)));
+    if (somewhere && !metrics.includes(rule.metric) && !flags.includes(rule.metric)) {
       throw new CompareInputError('--fail-if', '', `"${rule.text}": ${rule.metric} is not in every point of both files (sweep points carry only totals and memory; numeric fields in every point: ${metrics.join(', ')})`);
     }
-    requireMetric(rule, metrics);
+    requireMetric(rule, { metrics, flags });
   }
   const onModel = matchesOnModel(baseline, candidate, by);
-  const points = matchPoints(baseline, candidate, onModel).map(([b, c]): PointDiff => ({
-    baseline: b,
-    candidate: c,
-    changed: metrics.map((m) => diffOf(m, b, c)).filter((d) => d.baseline !== d.candidate),
-  }));
+  const points = matchPoints(baseline, candidate, onModel).map(([b, c]): PointDiff => {
+    const all = metrics.map((m) => diffOf(m, b, c));
+    const allFlags = flags.map((m): FlagDiff => ({ metric: m, baseline: b.flags[m] ?? false, candidate: c.flags[m] ?? false }));
+    return { baseline: b, candidate: c, metrics: all, changed: all.filter((d) => d.baseline !== d.candidate), flags: allFlags, changedFlags: allFlags.filter((d) => d.baseline !== d.candidate) };
+  });
   const verdicts = rules.map((r) => judge(r, points));
-  return { onModel, metrics, points, rules: verdicts, passed: verdicts.every((v) => v.broken.length === 0) };
+  return { onModel, metrics, flags, points, rules: verdicts, passed: verdicts.every((v) => v.broken.length === 0) };
 }

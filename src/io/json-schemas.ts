@@ -1,8 +1,11 @@
 /** JSON Schemas (draft 2020-12) generated from the zod schemas, as committed under schema/. */
 import { z } from 'zod';
+import { HardwareListSchema, HardwareShowSchema, ModelShowSchema, ModelsListSchema } from './catalog-schema.js';
+import { CompareBaselineSchema } from './compare-schema.js';
+import { FormulasSchema } from './formulas-schema.js';
 import { HardwareProfileSchema } from './hardware-schema.js';
 import { ModelFileSchema } from './model-schema.js';
-import { ReportSchema, SweepSchema } from './report-schema.js';
+import { CompareSchema, ReportSchema, SweepSchema } from './report-schema.js';
 
 /** File name → JSON text of each published schema. */
 export function jsonSchemas(): Record<string, string> {
@@ -11,6 +14,13 @@ export function jsonSchemas(): Record<string, string> {
     'sweep.schema.json': SweepSchema,
     'model-config.schema.json': ModelFileSchema,
     'hardware-profile.schema.json': HardwareProfileSchema,
+    'compare.schema.json': CompareSchema,
+    'compare-baseline.schema.json': CompareBaselineSchema,
+    'models.schema.json': ModelsListSchema,
+    'model.schema.json': ModelShowSchema,
+    'hardware-list.schema.json': HardwareListSchema,
+    'hardware.schema.json': HardwareShowSchema,
+    'formulas.schema.json': FormulasSchema,
   };
   return Object.fromEntries(
     Object.entries(files).map(([name, schema]) => [name, JSON.stringify(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }), null, 2) + '\n']),

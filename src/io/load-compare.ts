@@ -1,5 +1,5 @@
 /** Loads the two files of `compare --baseline/--candidate`: an analyze report or a sweep, validated by its schema. */
-import { numericFields, type CompareSide, type ComparePoint, type MatchWorkload } from '../core/compare.js';
+import { booleanFields, numericFields, type CompareSide, type ComparePoint, type MatchWorkload } from '../core/compare.js';
 import { REPORT_SCHEMA } from '../core/report.js';
 import { SWEEP_SCHEMA } from '../core/sweep.js';
 import { fromZod, UserError } from './errors.js';
@@ -24,6 +24,7 @@ export function loadCompareSide(file: string): CompareSide & { schema: string } 
       hardware: r.hardware.id,
       workload: matchWorkload(r.workload),
       metrics: numericFields({ totals: r.totals, memory: r.memory, model: { parameters: r.model.parameters } }),
+      flags: booleanFields({ totals: r.totals, memory: r.memory }),
       field: '',
     };
     return { file, schema, points: [point] };
@@ -36,6 +37,7 @@ export function loadCompareSide(file: string): CompareSide & { schema: string } 
       hardware: p.hardware,
       workload: matchWorkload(p.workload),
       metrics: numericFields({ totals: p.totals, memory: p.memory }),
+      flags: booleanFields({ totals: p.totals, memory: p.memory }),
       field: `points.${String(i)}`,
     }));
     return { file, schema, points };

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { DTYPES } from '../core/dtype.js';
 import { COST_MODELS } from '../core/workload.js';
+import type { CompareDocument } from '../core/compare-models.js';
 import type { Report } from '../core/report.js';
 import type { SweepPoint } from '../core/sweep.js';
 import { AttentionSchema } from './model-schema.js';
@@ -90,7 +91,38 @@ export const SweepPointSchema = z
 
 export const SweepSchema = z.object({ schema: z.literal('llm-roofline.sweep/v1'), points: z.array(SweepPointSchema) }).strict();
 
+const Ratio = z.number().nullable().describe('over the first model\'s; 1 when both are 0, null when only the first model\'s is 0');
+
+/** `compare --model A,B --format json`: a grid's points with every model, ratios to the first. */
+export const CompareSchema = z
+  .object({
+    schema: z.literal('llm-roofline.compare/v1'),
+    baselineModel: z.string().describe('the first model, which ratios are to'),
+    rows: z.array(
+      z
+        .object({
+          hardware: z.string(),
+          workload: z.object(workloadFields).omit({ mla: true }).strict().describe('the row\'s workload; an MLA model\'s form is on its entry'),
+          models: z.array(
+            z
+              .object({
+                model: z.string(),
+                mla: z.enum(['naive', 'absorbed']).optional().describe('MLA models only: the form computed'),
+                totals: Totals,
+                memory: Memory,
+                bound: z.enum(['compute', 'memory']).describe('bound of the operators that take most of the time'),
+                ratio: z.object({ timeSeconds: Ratio, flops: Ratio, bytes: Ratio, kvCacheBytes: Ratio, weightBytes: Ratio }).strict(),
+              })
+              .strict(),
+          ).readonly(),
+        })
+        .strict(),
+    ).readonly(),
+  })
+  .strict();
+
 // Compile-time proof that what the core produces fits the published schemas.
 type Assignable<T, U extends T> = U;
 export type ReportFits = Assignable<z.input<typeof ReportSchema>, Report>;
 export type SweepPointFits = Assignable<z.input<typeof SweepPointSchema>, SweepPoint>;
+export type CompareFits = Assignable<z.input<typeof CompareSchema>, CompareDocument>;

@@ -1,7 +1,7 @@
 /** Renderings of `compare`'s baseline mode: differences per point and the rules' verdicts, as text or Markdown. */
 import { Chalk } from 'chalk';
 import Table from 'cli-table3';
-import { pointLabel, type Comparison, type MetricDiff, type PointDiff, type RuleVerdict } from '../core/compare.js';
+import { pointLabel, type Comparison, type FlagDiff, type MetricDiff, type PointDiff, type RuleVerdict, type ThresholdVerdict } from '../core/compare.js';
 import { seconds, si } from './units.js';
 
 /** What the renderers say about each file. */
@@ -20,6 +20,10 @@ export interface DiffInput {
 
 // A pull-request comment has a size limit (65,536 characters on GitHub); past this many rows the table is cut.
 const MARKDOWN_ROWS = 200;
+// How many changes the Markdown summary shows before folding the rest.
+const LEADING_ROWS = 5;
+// Metrics a reader looks at first, besides those a rule gates.
+const HEADLINE = ['totals.timeSeconds', 'memory.totalBytes', 'memory.kvCacheBytes'];
 
 /** A metric value in its unit, judged from the field name (seconds, bytes, FLOPs, or a plain count). */
 export function metricValue(metric: string, v: number): string {
@@ -31,6 +35,7 @@ export function metricValue(metric: string, v: number): string {
 }
 
 const signed = (text: string, v: number): string => (v > 0 ? `+${text}` : text);
+const plural = (n: number, word: string): string => `${String(n)} ${word}${n === 1 ? '' : 's'}`;
 
 /** A fraction as a signed percentage: two decimals, more digits when smaller than 0.01%, ∞ from a zero baseline. */
 export function changePercent(x: number): string {
@@ -39,37 +44,63 @@ export function changePercent(x: number): string {
   return signed(`${pct !== 0 && Math.abs(pct) < 0.01 ? pct.toPrecision(2) : pct.toFixed(2)}%`, pct);
 }
 
-function absoluteText(d: MetricDiff): string {
-  return signed(metricValue(d.metric, d.absolute), d.absolute);
+/** One changed field of one point, as the tables show it. */
+interface Row {
+  readonly point: PointDiff;
+  readonly metric: string;
+  readonly baseline: string;
+  readonly candidate: string;
+  readonly change: string;
+  readonly absolute: string;
+  /** Sign of the change, for colour: +1 worse (every numeric metric is lower-is-better), −1 better. */
+  readonly sign: number;
+  /** How far it moved: |relative change| for a number, Infinity for a true/false flip. */
+  readonly size: number;
 }
 
-function ruleChangeText(v: RuleVerdict, change: number): string {
+function metricRow(point: PointDiff, d: MetricDiff): Row {
+  const absolute = signed(metricValue(d.metric, d.absolute), d.absolute);
+  return { point, metric: d.metric, baseline: metricValue(d.metric, d.baseline), candidate: metricValue(d.metric, d.candidate), change: changePercent(d.relative), absolute, sign: Math.sign(d.relative), size: Math.abs(d.relative) };
+}
+
+function flagRow(point: PointDiff, d: FlagDiff): Row {
+  // Losing a true (fitsDevice) is taken as the worse direction.
+  return { point, metric: d.metric, baseline: String(d.baseline), candidate: String(d.candidate), change: `→ ${String(d.candidate)}`, absolute: '', sign: d.candidate ? -1 : 1, size: Infinity };
+}
+
+/** Every changed field, point by point in file order, true/false flips before numbers. */
+function diffRows(c: Comparison): Row[] {
+  return c.points.flatMap((point) => [...point.changedFlags.map((d) => flagRow(point, d)), ...point.changed.map((d) => metricRow(point, d))]);
+}
+
+function ruleChangeText(v: ThresholdVerdict, change: number): string {
   return v.rule.relative ? changePercent(change) : signed(metricValue(v.rule.metric, change), change);
 }
 
 function matchLine(i: DiffInput): string {
   const c = i.comparison;
-  const changed = c.points.filter((p) => p.changed.length > 0).length;
+  const changed = c.points.filter((p) => p.changed.length > 0 || p.changedFlags.length > 0).length;
   const first = c.points[0];
   const models = first === undefined || c.onModel ? '' : ` (one model each: ${first.baseline.model} in ${i.baseline.file}, ${first.candidate.model} in ${i.candidate.file})`;
-  return `matched ${String(c.points.length)} point${c.points.length === 1 ? '' : 's'} on ${c.onModel ? 'model, hardware and workload' : 'hardware and workload'}${models}; ${String(changed)} with changes`;
-}
-
-function diffRows(c: Comparison): { point: PointDiff; d: MetricDiff; first: boolean }[] {
-  return c.points.flatMap((point) => point.changed.map((d, k) => ({ point, d, first: k === 0 })));
+  return `matched ${plural(c.points.length, 'point')} on ${c.onModel ? 'model, hardware and workload' : 'hardware and workload'}${models}; ${String(changed)} with changes`;
 }
 
 function verdictText(v: RuleVerdict, total: number, label: (p: PointDiff) => string): string {
-  const worst = v.worst === undefined ? '' : `worst ${ruleChangeText(v, v.worst.change)} at ${label(v.worst.point)}`;
+  const of = `${String(v.broken.length)} of ${plural(total, 'point')}`;
+  if (v.kind === 'flag') {
+    const first = v.broken[0];
+    return first === undefined ? `holds at all ${plural(total, 'point')}` : `broken at ${of}, first at ${label(first.point)}`;
+  }
+  const worst = v.worst !== undefined ? `worst ${ruleChangeText(v, v.worst.change)} at ${label(v.worst.point)}` : '';
   if (v.broken.length === 0) return worst;
-  return `broken at ${String(v.broken.length)} of ${String(total)} point${total === 1 ? '' : 's'}; ${worst}`;
+  return `broken at ${of}; ${worst}`;
 }
 
 function summary(c: Comparison): string {
   const broken = c.rules.filter((v) => v.broken.length > 0).length;
   if (c.rules.length === 0) return 'no rules given (--fail-if)';
   if (broken === 0) return c.rules.length === 1 ? 'the rule passes' : `all ${String(c.rules.length)} rules pass`;
-  return `${String(broken)} of ${String(c.rules.length)} rule${c.rules.length === 1 ? '' : 's'} broken`;
+  return `${String(broken)} of ${plural(c.rules.length, 'rule')} broken`;
 }
 
 /** The terminal rendering; increases in red and decreases in green when `color` (lower is better for every metric). */
@@ -78,13 +109,15 @@ export function renderDiffTable(i: DiffInput, color: boolean): string {
   const k = new Chalk({ level: color ? 1 : 0 });
   const label = (p: PointDiff): string => pointLabel(p.baseline, c.onModel);
   const paint = (v: number, text: string): string => (v > 0 ? k.red(text) : v < 0 ? k.green(text) : text);
-  const side = (name: string, s: SideInfo): string => `${name}: ${s.file} (${s.schema}, ${String(s.count)} point${s.count === 1 ? '' : 's'})`;
+  const side = (name: string, s: SideInfo): string => `${name}: ${s.file} (${s.schema}, ${plural(s.count, 'point')})`;
   const out = [side('baseline', i.baseline), side('candidate', i.candidate), matchLine(i)];
   const rows = diffRows(c);
   if (rows.length > 0) {
     const table = new Table({ head: ['point', 'metric', 'baseline', 'candidate', 'change', 'absolute'], colAligns: ['left', 'left', 'right', 'right', 'right', 'right'], style: { head: [], border: [], compact: true } });
-    for (const { point, d, first } of rows) {
-      table.push([first ? label(point) : '', d.metric, metricValue(d.metric, d.baseline), metricValue(d.metric, d.candidate), paint(d.relative, changePercent(d.relative)), paint(d.absolute, absoluteText(d))]);
+    let last: PointDiff | undefined;
+    for (const r of rows) {
+      table.push([r.point === last ? '' : label(r.point), r.metric, r.baseline, r.candidate, paint(r.sign, r.change), paint(r.sign, r.absolute)]);
+      last = r.point;
     }
     out.push(table.toString());
   }
@@ -102,34 +135,61 @@ export function renderDiffTable(i: DiffInput, color: boolean): string {
 
 const cell = (s: string): string => s.replaceAll('|', '\\|');
 
-/** A Markdown summary for a pull-request comment or `$GITHUB_STEP_SUMMARY`. */
+function markdownTable(rows: readonly Row[], label: (p: PointDiff) => string, grouped: boolean): string[] {
+  const out = ['| point | metric | baseline | candidate | change | absolute |', '|---|---|--:|--:|--:|--:|'];
+  let last: PointDiff | undefined;
+  for (const r of rows) {
+    out.push(`| ${grouped && r.point === last ? '' : cell(label(r.point))} | \`${r.metric}\` | ${r.baseline} | ${r.candidate} | ${r.change} | ${r.absolute} |`);
+    last = r.point;
+  }
+  return out;
+}
+
+/** The changes to lead with: flips and gated or headline metrics first, each group by how far it moved. */
+export function leadingRows<T extends { metric: string; size: number }>(rows: readonly T[], gated: readonly string[], n: number): T[] {
+  const headline = new Set([...gated, ...HEADLINE]);
+  const rank = (r: T): number => (headline.has(r.metric) || r.size === Infinity ? 0 : 1);
+  // Array.prototype.sort is stable, so equal changes keep file order.
+  return [...rows].sort((a, b) => rank(a) - rank(b) || b.size - a.size).slice(0, n);
+}
+
+/**
+ * A Markdown summary for a pull-request comment or `$GITHUB_STEP_SUMMARY`: the verdict, the rules (broken first),
+ * the largest changes, and every other change folded in a `<details>` block. Unchanged fields are left out.
+ */
 export function renderDiffMarkdown(i: DiffInput): string {
   const c = i.comparison;
   const label = (p: PointDiff): string => pointLabel(p.baseline, c.onModel);
   const rows = diffRows(c);
-  const changed = c.points.filter((p) => p.changed.length > 0).length;
+  const changed = c.points.filter((p) => p.changed.length > 0 || p.changedFlags.length > 0).length;
   const out = [
-    `### ${c.passed ? '✅' : '❌'} llm-roofline compare: ${summary(c)}; ${String(c.points.length)} point${c.points.length === 1 ? '' : 's'}, ${String(changed)} changed`,
+    `### ${c.passed ? '✅' : '❌'} llm-roofline compare: ${summary(c)}; ${plural(c.points.length, 'point')}, ${String(changed)} changed`,
     '',
-    `Baseline \`${cell(i.baseline.file)}\`, candidate \`${cell(i.candidate.file)}\`: ${cell(matchLine(i))} (${String(rows.length)} metric change${rows.length === 1 ? '' : 's'}).`,
+    `Baseline \`${cell(i.baseline.file)}\`, candidate \`${cell(i.candidate.file)}\`: ${cell(matchLine(i))} (${plural(rows.length, 'metric change')}).`,
     '',
   ];
-  if (rows.length > 0) {
-    out.push('| point | metric | baseline | candidate | change | absolute |', '|---|---|--:|--:|--:|--:|');
-    for (const { point, d, first } of rows.slice(0, MARKDOWN_ROWS)) {
-      out.push(`| ${first ? cell(label(point)) : ''} | \`${d.metric}\` | ${metricValue(d.metric, d.baseline)} | ${metricValue(d.metric, d.candidate)} | ${changePercent(d.relative)} | ${absoluteText(d)} |`);
-    }
-    if (rows.length > MARKDOWN_ROWS) out.push('', `… and ${String(rows.length - MARKDOWN_ROWS)} more changed metrics (run \`llm-roofline compare\` for all of them).`);
-    out.push('');
-  } else {
-    out.push('No metric changed.', '');
-  }
   if (c.rules.length > 0) {
     out.push('| rule | result | detail |', '|---|---|---|');
-    for (const v of c.rules) {
+    const ordered = [...c.rules.filter((v) => v.broken.length > 0), ...c.rules.filter((v) => v.broken.length === 0)];
+    for (const v of ordered) {
       out.push(`| \`${cell(v.rule.text)}\` | ${v.broken.length === 0 ? '✅ pass' : '❌ fail'} | ${cell(verdictText(v, c.points.length, label))} |`);
     }
     out.push('');
+  }
+  if (rows.length === 0) {
+    out.push('No metric changed.', '');
+    return out.join('\n');
+  }
+  const lead = leadingRows(rows, c.rules.map((v) => v.rule.metric), LEADING_ROWS);
+  out.push(`**Largest changes** (${rows.length > lead.length ? `${String(lead.length)} of ${String(rows.length)}: ` : ''}gated and headline metrics first, by relative change)`, '');
+  out.push(...markdownTable(lead, label, false), '');
+  const shown = new Set(lead);
+  const rest = rows.filter((r) => !shown.has(r));
+  if (rest.length > 0) {
+    out.push(`<details><summary>${plural(rest.length, 'other change')}</summary>`, '');
+    out.push(...markdownTable(rest.slice(0, MARKDOWN_ROWS), label, true));
+    if (rest.length > MARKDOWN_ROWS) out.push('', `… and ${String(rest.length - MARKDOWN_ROWS)} more changed metrics (run \`llm-roofline compare\` for all of them).`);
+    out.push('', '</details>', '');
   }
   return out.join('\n');
 }

@@ -11,6 +11,41 @@ export interface FormulaSheet {
   readonly params: Formula;
   readonly pairs: Formula;
   readonly ops: readonly OpDef[];
+  /** How many times the scope runs each operator (layers at model scope), in the order of `ops`. */
+  readonly counts: readonly number[];
+}
+
+/** The numbers of a sheet for a model at a workload, from the analysis itself (per occurrence of each operator). */
+export interface SheetNumbers {
+  readonly workload: { readonly hardware: string; readonly batch: number; readonly seqLen: number; readonly contextLen: number; readonly bitsLabel: string };
+  /** Values of the workload's symbols (B, T, K, P, widths), beside the model's own in the sheet. */
+  readonly symbols: Readonly<Record<string, number>>;
+  readonly cache: number;
+  readonly params: number;
+  readonly pairs: number;
+  readonly ops: readonly Readonly<Record<OpField, number>>[];
+}
+
+/** One formula in the three forms a reader may want, and its value when a model and workload are given. */
+export interface FormulaDoc {
+  readonly formula: string;
+  readonly text: string;
+  readonly latex: string;
+  readonly value?: number;
+}
+
+/** The JSON form of a sheet (llm-roofline.formulas/v1). */
+export interface FormulasDoc {
+  readonly schema: 'llm-roofline.formulas/v1';
+  readonly title: string;
+  readonly settings: string;
+  readonly note: string;
+  readonly workload: SheetNumbers['workload'] | null;
+  readonly symbols: readonly { name: string; meaning: string; value?: number }[];
+  readonly kvCacheElementsPerTokenPerLayer: FormulaDoc;
+  readonly attentionParametersPerLayer: FormulaDoc;
+  readonly pairsPerSequence: FormulaDoc;
+  readonly ops: readonly { name: string; count: number; fields: readonly ({ field: OpField; label: string } & FormulaDoc)[] }[];
 }
 
 const FIELD_LABELS: readonly [OpField, string][] = [
@@ -41,6 +76,37 @@ export async function renderFormulasText(sheet: FormulaSheet): Promise<string> {
     for (const [field, label] of FIELD_LABELS) if (op[field] !== '0') lines.push(`  ${label.padEnd(26)} ${show(op[field])}`);
   }
   return lines.join('\n') + '\n';
+}
+
+const NOTE = 'FLOPs count a multiply-add as 2; formulas and values are per layer (per occurrence) unless the operator is model-level; bytes at the widths w, a, kv in bytes per element.';
+
+/** The sheet as JSON data: every non-zero field of every operator as formula, text and LaTeX, with values if given. */
+export async function formulasDoc(sheet: FormulaSheet, numbers?: SheetNumbers): Promise<FormulasDoc> {
+  const parse = await parser();
+  const form = (f: Formula, value: number | undefined): FormulaDoc => {
+    const node = parse(f);
+    const doc = { formula: f, text: node.toString({ parenthesis: 'keep', implicit: 'show' }), latex: node.toTex({ parenthesis: 'keep', implicit: 'hide' }) };
+    return value === undefined ? doc : { ...doc, value };
+  };
+  return {
+    schema: 'llm-roofline.formulas/v1',
+    title: sheet.title,
+    settings: sheet.settings,
+    note: NOTE,
+    workload: numbers?.workload ?? null,
+    symbols: sheet.symbols.map((s) => {
+      const value = s.value ?? numbers?.symbols[s.name];
+      return value === undefined ? { name: s.name, meaning: s.meaning } : { name: s.name, meaning: s.meaning, value };
+    }),
+    kvCacheElementsPerTokenPerLayer: form(sheet.cache, numbers?.cache),
+    attentionParametersPerLayer: form(sheet.params, numbers?.params),
+    pairsPerSequence: form(sheet.pairs, numbers?.pairs),
+    ops: sheet.ops.map((op, i) => ({
+      name: op.name,
+      count: sheet.counts[i] ?? 1,
+      fields: FIELD_LABELS.filter(([field]) => op[field] !== '0').map(([field, label]) => ({ field, label, ...form(op[field], numbers?.ops[i]?.[field]) })),
+    })),
+  };
 }
 
 function texName(name: string): string {

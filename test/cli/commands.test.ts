@@ -6,6 +6,8 @@ import { evaluate as mathjsEvaluate } from 'mathjs';
 import { describe, expect, it } from 'vitest';
 import { modelSymbols } from '../../src/core/model.js';
 import { loadModel } from '../../src/io/load-model.js';
+import { FormulasSchema } from '../../src/io/formulas-schema.js';
+import { HardwareListSchema, HardwareShowSchema, ModelShowSchema, ModelsListSchema } from '../../src/io/catalog-schema.js';
 import { ReportSchema, SweepSchema } from '../../src/io/report-schema.js';
 import { cli } from '../helpers/cli.js';
 import { expectRel } from '../helpers/rel.js';
@@ -113,6 +115,42 @@ describe('models, hardware, formulas', () => {
     expect(show).toMatch(/peak fp16 dense, FLOP\/s\s+989400000000000/);
     expect(show).toMatch(/sources:/);
   });
+  it('models --format json is llm-roofline.models/v1 with every shipped model and its derived numbers', () => {
+    const r = cli(['models', '--format', 'json']);
+    expect(r.status).toBe(0);
+    const doc = ModelsListSchema.parse(JSON.parse(r.stdout));
+    expect(doc.models.map((m) => m.id)).toEqual(expect.arrayContaining(['paper/160m-mha', 'paper/gta-1b', 'llama-2-7b', 'llama-3.1-8b']));
+    // GTA-1B: 54 layers; its cache per token per layer is n_k·d_h + n_c·d_l = 1·64 + 1·128 = 192 elements.
+    expect(doc.models.find((m) => m.id === 'paper/gta-1b')).toEqual({ id: 'paper/gta-1b', name: 'GTA-1B', attention: 'gta', layers: 54, hiddenSize: 1280, parameters: 1_128_766_208, kvCacheElementsPerTokenPerLayer: 192 });
+    // Llama-2-7B, MHA: 2 × 32 heads × 128 = 8192 elements.
+    expect(doc.models.find((m) => m.id === 'llama-2-7b')?.kvCacheElementsPerTokenPerLayer).toBe(8192);
+  });
+  it('models show carries its schema id; --format text says the same in lines', () => {
+    const doc = ModelShowSchema.parse(JSON.parse(cli(['models', 'show', 'paper/gta-1b']).stdout));
+    expect(doc.schema).toBe('llm-roofline.model/v1');
+    expect(doc.attention).toMatchObject({ kind: 'gta', heads: 20, headDim: 64, valueDim: 128 });
+    const text = cli(['models', 'show', 'paper/gta-1b', '--format', 'text']);
+    expect(text.status).toBe(0);
+    expect(text.stdout).toMatch(/^GTA-1B \(paper\/gta-1b\)\nsource: GTA paper/);
+    expect(text.stdout).toMatch(/^attention: kind gta, heads 20, headDim 64, queryHeads 5, /m);
+    expect(text.stdout).toMatch(/^parameters: 1128766208 \(1\.13 G\)$/m);
+    expect(text.stdout).toMatch(/^KV-cache elements per token per layer: 192$/m);
+  });
+  it('hardware --format json lists h100-sxm with the fp16 dense peak, bandwidth and memory of its profile', () => {
+    const doc = HardwareListSchema.parse(JSON.parse(cli(['hardware', '--format', 'json']).stdout));
+    const profile = JSON.parse(readFileSync('hardware-profiles/h100-sxm.json', 'utf8')) as { peakFlopPerSecond: { fp16: { value: number } }; memoryBandwidthBytesPerSecond: { value: number }; memoryBytes: { value: number } };
+    const h100 = doc.hardware.find((h) => h.id === 'h100-sxm');
+    expect(h100?.peakFlopPerSecond.fp16).toBe(989.4e12);
+    expect(h100?.peakFlopPerSecond.fp16).toBe(profile.peakFlopPerSecond.fp16.value);
+    expect(h100).toMatchObject({ name: 'NVIDIA H100 SXM5 80 GB', kind: 'gpu', memoryBandwidthBytesPerSecond: profile.memoryBandwidthBytesPerSecond.value, memoryBytes: profile.memoryBytes.value });
+    expect(doc.hardware.map((h) => h.id)).toEqual(expect.arrayContaining(['h100-pcie', 'a800-sxm', 'rtx-3060', 'apple-m2', 'bcm2712']));
+  });
+  it('hardware show --format json is the profile with its sources, under llm-roofline.hardware/v1', () => {
+    const doc = HardwareShowSchema.parse(JSON.parse(cli(['hardware', 'show', 'h100-sxm', '--format', 'json']).stdout));
+    expect(doc).toMatchObject({ schema: 'llm-roofline.hardware/v1', id: 'h100-sxm', file: 'hardware-profiles/h100-sxm.json' });
+    expect(doc.profile.peakFlopPerSecond.fp16).toMatchObject({ value: 989.4e12, source: 'datasheet', flags: ['derived'] });
+    expect(Object.keys(doc.profile.sources)).toContain('datasheet');
+  });
   it('formulas prints the formulas the numbers come from: evaluating the printed text gives the reported value', () => {
     const text = cli(['formulas', 'paper/gta-1b']).stdout;
     const line = /^qk_matmul\n {2}FLOPs\s+(.+)$/m.exec(text);
@@ -121,6 +159,31 @@ describe('models, hardware, formulas', () => {
     const symbols = { ...modelSymbols(loadModel('paper/gta-1b')), B: 1, T: 1, K: 2048, P: 2048 };
     expect(mathjsEvaluate(line![1]!, symbols)).toBe(report.ops.find((o) => o.name === 'qk_matmul')!.flops);
     expect(text).toMatch(/KV-cache elements per token per layer: n_k \* d_h \+ n_c \* d_l/);
+  });
+  it('formulas --format json gives each formula as text and LaTeX with its value, the value the analysis reports', () => {
+    const r = cli(['formulas', 'paper/gta-1b', '--format', 'json']);
+    expect(r.status).toBe(0);
+    const doc = FormulasSchema.parse(JSON.parse(r.stdout));
+    expect(doc.workload).toEqual({ hardware: 'h100-sxm', batch: 1, seqLen: 1, contextLen: 2048, bitsLabel: 'w16a16kv16' });
+    expect(doc.kvCacheElementsPerTokenPerLayer).toMatchObject({ text: 'n_k * d_h + n_c * d_l', value: 192 });
+    const q = doc.ops.find((o) => o.name === 'q_proj');
+    // 2 · B · T · H · n_q · d_h = 2 · 1 · 1 · 1280 · 5 · 64 FLOPs; weights (H + b) · n_q · d_h · w = 1281 · 320 · 2 bytes.
+    expect(q?.fields.find((f) => f.field === 'flops')).toMatchObject({ text: '2 * B * T * H * n_q * d_h', value: 819_200 });
+    expect(q?.fields.find((f) => f.field === 'weight')?.value).toBe(819_840);
+    expect(q?.fields.find((f) => f.field === 'flops')?.latex).toMatch(/n\\_q/);
+    const report = JSON.parse(cli(['analyze', '--scope', 'attention', '--format', 'json']).stdout) as { ops: { name: string; flops: number }[] };
+    expect(doc.ops.map((o) => o.name)).toEqual(report.ops.map((o) => o.name));
+    for (const [i, op] of doc.ops.entries()) expect(op.fields.find((f) => f.field === 'flops')?.value ?? 0).toBe(report.ops[i]!.flops);
+    expect(doc.symbols.find((s) => s.name === 'K')?.value).toBe(2048);
+  });
+  it('formulas --format json: prefill pairs at the given length; a bare variant has formulas and no values', () => {
+    const pre = FormulasSchema.parse(JSON.parse(cli(['formulas', 'paper/gqa-1b', '--format', 'json', '--phase', 'prefill', '--seq', '512', '--batch', '4', '--scope', 'model']).stdout));
+    expect(pre.pairsPerSequence).toMatchObject({ text: 'T * (T + 1) / 2', value: (512 * 513) / 2 });
+    expect(pre.ops.find((o) => o.name === 'q_proj')?.count).toBe(54);
+    const bare = FormulasSchema.parse(JSON.parse(cli(['formulas', 'mla', '--format', 'json']).stdout));
+    expect(bare.workload).toBeNull();
+    expect(bare.ops.flatMap((o) => o.fields).every((f) => f.value === undefined)).toBe(true);
+    expect(bare.symbols.every((s) => s.value === undefined)).toBe(true);
   });
   it('formulas --format latex for a bare variant', () => {
     const tex = cli(['formulas', 'mla', '--format', 'latex', '--phase', 'prefill']).stdout;

@@ -7,6 +7,8 @@ import { compareModels } from '../../src/core/compare-models.js';
 import { loadHardware } from '../../src/io/load-hardware.js';
 import { loadModel } from '../../src/io/load-model.js';
 import { renderCompareTable } from '../../src/render/compare-models.js';
+import { CompareBaselineSchema } from '../../src/io/compare-schema.js';
+import { CompareSchema } from '../../src/io/report-schema.js';
 import { cli } from '../helpers/cli.js';
 
 const ANSI = '\u001b[';
@@ -47,7 +49,7 @@ describe('side by side', () => {
     expect(r.stdout).not.toContain(ANSI);
   });
   it('--format json is llm-roofline.compare/v1', () => {
-    const doc = JSON.parse(cli([...args, '--format', 'json']).stdout) as { schema: string; baselineModel: string; rows: { hardware: string; workload: { phase: string }; models: { model: string; bound: string; ratio: Record<string, number> }[] }[] };
+    const doc = CompareSchema.parse(JSON.parse(cli([...args, '--format', 'json']).stdout));
     expect(doc.schema).toBe('llm-roofline.compare/v1');
     expect(doc.baselineModel).toBe('paper/gqa-1b');
     expect(doc.rows).toHaveLength(4);
@@ -131,7 +133,7 @@ describe('baseline mode', () => {
   });
 
   it('a malformed rule names the rule and what was expected (exit 2)', () => {
-    expectBadInput(['--baseline', sweepFile, '--candidate', sweepFile, '--fail-if', 'totals.timeSeconds >> 5%'], /^--fail-if: "totals\.timeSeconds >> 5%": expected "<metric> > <threshold>" or "<metric> < <threshold>", threshold like \+5%, -2\.5% or 1e6$/);
+    expectBadInput(['--baseline', sweepFile, '--candidate', sweepFile, '--fail-if', 'totals.timeSeconds >> 5%'], /^--fail-if: "totals\.timeSeconds >> 5%": expected "<metric> > <threshold>" or "<metric> < <threshold>", threshold like \+5%, -2\.5% or 1e6, or for a true\/false field "<field> == false" or "<field> becomes false"$/);
   });
   it('an unknown metric lists the numeric fields (exit 2)', () => {
     expectBadInput(['--baseline', sweepFile, '--candidate', sweepFile, '--fail-if', 'totals.speed > +5%'], /^--fail-if: "totals\.speed > \+5%": unknown metric totals\.speed \(numeric fields: totals\.timeSeconds, totals\.flops, .*memory\.kvCacheBytes/);
@@ -153,10 +155,98 @@ describe('baseline mode', () => {
     expectBadInput(['--baseline', path('none.json'), '--candidate', sweepFile], /none\.json: file not found$/);
     expectBadInput(['--baseline', sweepFile], /^--candidate: required with --baseline/);
     expectBadInput(['--baseline', sweepFile, '--candidate', sweepFile, '--model', 'paper/gta-1b'], /^--model: only in side-by-side mode/);
-    expectBadInput(['--baseline', sweepFile, '--candidate', sweepFile, '--format', 'csv'], /^--format: expected one of table, md \(got "csv"\)$/);
+    expectBadInput(['--baseline', sweepFile, '--candidate', sweepFile, '--format', 'csv'], /^--format: expected one of table, md, json \(got "csv"\)$/);
   });
   it('model.parameters is a metric of reports only', () => {
     expect(cli(['compare', '--baseline', reportFile, '--candidate', reportFile, '--fail-if', 'model.parameters > +0%']).status).toBe(0);
     expectBadInput(['--baseline', reportFile, '--candidate', sweepFile, '--fail-if', 'model.parameters > +0%'], /^--fail-if: "model\.parameters > \+0%": model\.parameters is not in every point of both files/);
+  });
+
+  describe('true/false fields and the JSON and GitHub outputs, on a GTA config whose wider values stop decode B1280 fitting an H100', () => {
+    // KV cache per token: 20.7 kB before, 34.6 kB after (+66.67%, valueDim 128 → 256); at B1280 L2048 the whole
+    // footprint grows from 56.9 GB, which fits the 80 GB device, to 93.2 GB, which does not.
+    let base = '';
+    let head = '';
+    let small = '';
+    let smallHead = '';
+    beforeAll(() => {
+      const config = JSON.parse(readFileSync('configs/paper/gta-1b.json', 'utf8')) as { $schema?: string; attention: { valueDim: number } };
+      delete config.$schema;
+      const before = write('fit-before.json', config);
+      const after = write('fit-after.json', { ...config, attention: { ...config.attention, valueDim: 256 } });
+      const grid = (batch: string): string[] => ['--phase', 'prefill,decode', '--batch', batch, '--seq', '512'];
+      [base, head, small, smallHead] = [path('fit-base.json'), path('fit-head.json'), path('fit-small.json'), path('fit-small-head.json')];
+      expect(cli(['sweep', '--model', before, ...grid('1,16,1280'), '--out', base]).status).toBe(0);
+      expect(cli(['sweep', '--model', after, ...grid('1,16,1280'), '--out', head]).status).toBe(0);
+      expect(cli(['sweep', '--model', before, ...grid('1,16'), '--out', small]).status).toBe(0);
+      expect(cli(['sweep', '--model', after, ...grid('1,16'), '--out', smallHead]).status).toBe(0);
+    });
+
+    it('a candidate that stops fitting its device breaks "memory.fitsDevice becomes false" (exit 1); one that still fits passes (exit 0)', () => {
+      const r = cli(['compare', '--baseline', base, '--candidate', head, '--fail-if', 'memory.fitsDevice becomes false']);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toMatch(/^│ h100-sxm decode B1280 L2048 w16a16kv16 +│ memory\.fitsDevice +│ +true │ +false │ +→ false │ +│$/m);
+      expect(r.stdout).toMatch(/FAIL {2}memory\.fitsDevice becomes false {2}broken at 1 of 6 points, first at h100-sxm decode B1280 L2048 w16a16kv16\n/);
+      expect(r.status).toBe(1);
+      expect(cli(['compare', '--baseline', base, '--candidate', head, '--fail-if', 'memory.fitsDevice == false']).status).toBe(1);
+      const ok = cli(['compare', '--baseline', small, '--candidate', smallHead, '--fail-if', 'memory.fitsDevice becomes false', '--fail-if', 'memory.fitsDevice == false']);
+      expect(ok.stdout).toMatch(/pass {2}memory\.fitsDevice becomes false {2}holds at all 4 points\n/);
+      expect(ok.status).toBe(0);
+    });
+
+    it('a numeric comparison on a true/false field, and the reverse, are user errors naming the form to use (exit 2)', () => {
+      expectBadInput(['--baseline', base, '--candidate', head, '--fail-if', 'memory.fitsDevice < 1'], /^--fail-if: "memory\.fitsDevice < 1": memory\.fitsDevice is true or false, not a number: write "memory\.fitsDevice == false" or "memory\.fitsDevice becomes false"$/);
+      expectBadInput(['--baseline', base, '--candidate', head, '--fail-if', 'memory.totalBytes becomes false'], /^--fail-if: "memory\.totalBytes becomes false": memory\.totalBytes is a number, not true or false: write a threshold, e.g. "memory\.totalBytes > \+5%"$/);
+    });
+
+    it('--format json follows llm-roofline.compare-baseline/v1: points, per-metric values and changes, rules, verdict (exit 1)', () => {
+      const r = cli(['compare', '--baseline', base, '--candidate', head, '--fail-if', 'memory.fitsDevice becomes false', '--fail-if', 'memory.kvCacheBytes > +50%', '--fail-if', 'totals.flops > +10%', '--format', 'json']);
+      expect(r.status).toBe(1);
+      const doc = CompareBaselineSchema.parse(JSON.parse(r.stdout));
+      expect(doc.passed).toBe(false);
+      expect(doc.points).toHaveLength(6);
+      expect(doc.flags).toEqual(['memory.fitsDevice']);
+      const b1280 = doc.points.findIndex((p) => p.workload.phase === 'decode' && p.workload.batch === 1280);
+      expect(doc.points[b1280]?.flags).toEqual([{ metric: 'memory.fitsDevice', baseline: true, candidate: false }]);
+      const kv = doc.points[b1280]?.metrics.find((m) => m.metric === 'memory.kvCacheBytesPerToken');
+      // 24 layers × (n_k·d_h + n_c·d_l) = 24 × 432 elements × 2 bytes before; d_l doubles to 256 after.
+      expect(kv).toMatchObject({ baseline: 20_736, candidate: 34_560, absolute: 13_824 });
+      expect(kv?.relative).toBeCloseTo(2 / 3, 12);
+      expect(doc.rules.map((x) => [x.rule, x.kind, x.passed])).toEqual([['memory.fitsDevice becomes false', 'flag', false], ['memory.kvCacheBytes > +50%', 'threshold', false], ['totals.flops > +10%', 'threshold', true]]);
+      expect(doc.rules[0]?.broken).toEqual([{ point: b1280 }]);
+      expect(doc.rules[1]?.broken).toHaveLength(6);
+    });
+
+    it('--github leads with the broken rules and the 5 largest changes, folds the rest, and leaves out unchanged metrics', () => {
+      const r = cli(['compare', '--baseline', base, '--candidate', head, '--fail-if', 'memory.fitsDevice becomes false', '--fail-if', 'totals.flops > +10%', '--github']);
+      expect(r.status).toBe(1);
+      const doc = CompareBaselineSchema.parse(JSON.parse(cli(['compare', '--baseline', base, '--candidate', head, '--format', 'json']).stdout));
+      const changes = doc.points.flatMap((p) => [...p.flags.filter((f) => f.baseline !== f.candidate).map((f) => f.metric), ...p.metrics.filter((m) => m.absolute !== 0).map((m) => m.metric)]);
+      const md = r.stdout;
+      expect(md).toMatch(new RegExp(`^### ❌ llm-roofline compare: 1 of 2 rules broken; 6 points, 6 changed\n\nBaseline .* \\(${String(changes.length)} metric changes\\)[.]\n`));
+      const sections = md.split(/\n\n(?=\*\*Largest changes|<details>)/);
+      expect(sections).toHaveLength(3);
+      const [head0, lead, folded] = sections as [string, string, string];
+      // Rules first, the broken one before the passing one.
+      expect(head0.split('\n').filter((l) => l.startsWith('| `'))).toEqual([
+        '| `memory.fitsDevice becomes false` | ❌ fail | broken at 1 of 6 points, first at h100-sxm decode B1280 L2048 w16a16kv16 |',
+        expect.stringMatching(/^\| `totals\.flops > \+10%` \| ✅ pass \| worst \+7\.\d\d% at /),
+      ]);
+      const rows = (text: string): string[][] => text.split('\n').filter((l) => /^\| (?!point|---)/.test(l)).map((l) => l.split(' | ').map((c) => c.replace(/^\| |`| \|$/g, '')));
+      const leadRows = rows(lead);
+      expect(lead).toMatch(new RegExp(`^\\*\\*Largest changes\\*\\* \\(5 of ${String(changes.length)}: `));
+      expect(leadRows).toHaveLength(5);
+      // The flip leads; then gated/headline metrics (flops, time, KV cache, total memory) by relative change.
+      expect(leadRows[0]?.slice(0, 4)).toEqual(['h100-sxm decode B1280 L2048 w16a16kv16', 'memory.fitsDevice', 'true', 'false']);
+      for (const row of leadRows.slice(1)) expect(['totals.flops', 'totals.timeSeconds', 'memory.kvCacheBytes', 'memory.totalBytes']).toContain(row[1]);
+      const pct = leadRows.slice(1).map((row) => Number(row[4]?.replace('%', '')));
+      expect(pct).toEqual([...pct].sort((a, b) => b - a));
+      expect(pct[0]).toBeCloseTo(66.67, 2);
+      expect(folded).toMatch(new RegExp(`^<details><summary>${String(changes.length - 5)} other changes</summary>\n\n\\| point \\|`));
+      expect(folded.trimEnd()).toMatch(/\n<\/details>$/);
+      // Every change appears once, lead or folded; an unchanged metric (activation bytes at decode) nowhere.
+      const all = [...leadRows, ...rows(folded)].map((row) => row[1]);
+      expect(all.sort()).toEqual([...changes].sort());
+    });
   });
 });

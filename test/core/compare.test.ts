@@ -1,18 +1,34 @@
 /** `compare`'s pure parts: rule parsing and semantics, point matching, and the side-by-side grouping. */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compareModels, dominantBound } from '../../src/core/compare-models.js';
-import { breaks, CompareInputError, parseRule, relativeChange, ruleChange } from '../../src/core/compare-rules.js';
+import { breaks, CompareInputError, flagBreaks, parseRule, relativeChange, ruleChange, type FlagRule, type ThresholdRule } from '../../src/core/compare-rules.js';
 import { compareSides, matchesOnModel, matchPoints, type CompareSide, type ComparePoint } from '../../src/core/compare.js';
 import type { OpResult } from '../../src/core/engine.js';
 import { buildReport } from '../../src/core/report.js';
 import type { SweepGrid } from '../../src/core/sweep.js';
 import { loadHardware } from '../../src/io/load-hardware.js';
 import { loadModel } from '../../src/io/load-model.js';
+import { leadingRows } from '../../src/render/compare-diff.js';
 
 const workload = { phase: 'decode', batch: 1, seqLen: 1, contextLen: 2048, bitsLabel: 'w16a16kv16', flash: false, pairs: 'causal', scope: 'model', costModel: 'exact' };
 
-function point(model: string, batch: number, metrics: Record<string, number>, field = ''): ComparePoint {
-  return { model, hardware: 'h100-sxm', workload: { ...workload, batch }, metrics, field };
+function point(model: string, batch: number, metrics: Record<string, number>, field = '', flags: Record<string, boolean> = {}): ComparePoint {
+  return { model, hardware: 'h100-sxm', workload: { ...workload, batch }, metrics, flags, field };
+}
+
+/** Parses a rule that must be a threshold rule. */
+function threshold(text: string): ThresholdRule {
+  const r = parseRule(text);
+  if (r.kind !== 'threshold') throw new Error(`expected a threshold rule: ${text}`);
+  return r;
+}
+
+/** Parses a rule that must be a true/false rule. */
+function flag(text: string): FlagRule {
+  const r = parseRule(text);
+  if (r.kind !== 'flag') throw new Error(`expected a flag rule: ${text}`);
+  return r;
 }
 
 const side = (file: string, points: ComparePoint[]): CompareSide => ({ file, points });
@@ -37,20 +53,45 @@ describe('parseRule', () => {
     ['totals.timeSeconds < -0.001', { metric: 'totals.timeSeconds', op: '<', threshold: -0.001, relative: false }],
     ['  memory.weightBytes   >   1000  ', { metric: 'memory.weightBytes', op: '>', threshold: 1000, relative: false }],
   ])('%s', (text, expected) => {
-    expect(parseRule(text)).toEqual({ text, ...expected });
+    expect(parseRule(text)).toEqual({ kind: 'threshold', text, ...expected });
   });
 
   it.each(['totals.timeSeconds >> 5%', 'totals.timeSeconds >= 5%', 'totals.timeSeconds = 5%', '> 5%', 'totals.timeSeconds >', 'totals.timeSeconds > 5%%', 'totals.timeSeconds > five', 'totals.timeSeconds > 1e999', 'totals..flops > 1'])(
     'rejects %s naming the rule and the expected form',
     (text) => {
-      expect(thrown(() => parseRule(text))).toBe(`--fail-if: "${text}": expected "<metric> > <threshold>" or "<metric> < <threshold>", threshold like +5%, -2.5% or 1e6`);
+      expect(thrown(() => parseRule(text))).toBe(`--fail-if: "${text}": expected "<metric> > <threshold>" or "<metric> < <threshold>", threshold like +5%, -2.5% or 1e6, or for a true/false field "<field> == false" or "<field> becomes false"`);
     },
   );
 });
 
+describe('true/false rules', () => {
+  it.each([
+    ['memory.fitsDevice == false', { metric: 'memory.fitsDevice', op: '==', value: false }],
+    ['memory.fitsDevice==true', { metric: 'memory.fitsDevice', op: '==', value: true }],
+    ['  memory.fitsDevice   becomes   false ', { metric: 'memory.fitsDevice', op: 'becomes', value: false }],
+    ['memory.fitsDevice becomes true', { metric: 'memory.fitsDevice', op: 'becomes', value: true }],
+  ])('%s', (text, expected) => {
+    expect(parseRule(text)).toEqual({ kind: 'flag', text, ...expected });
+  });
+  it.each(['memory.fitsDevice = false', 'memory.fitsDevice == no', 'memory.fitsDevice == False', 'memory.fitsDevice != false', 'memory.fitsDevicebecomes false', 'memory.fitsDevice becomesfalse', 'memory.fitsDevice == 0', 'memory.fitsDevice becomes > false'])(
+    'rejects %s with the expected forms',
+    (text) => {
+      expect(thrown(() => parseRule(text))).toMatch(/^--fail-if: ".*": expected "<metric> > <threshold>" .*"<field> == false" or "<field> becomes false"$/);
+    },
+  );
+  it('== judges the candidate alone; becomes needs the baseline to differ', () => {
+    // [baseline, candidate] → broken?
+    const cases: [boolean, boolean][] = [[true, true], [true, false], [false, true], [false, false]];
+    expect(cases.map(([b, c]) => flagBreaks(flag('f == false'), b, c))).toEqual([false, true, false, true]);
+    expect(cases.map(([b, c]) => flagBreaks(flag('f becomes false'), b, c))).toEqual([false, true, false, false]);
+    expect(cases.map(([b, c]) => flagBreaks(flag('f == true'), b, c))).toEqual([true, false, true, false]);
+    expect(cases.map(([b, c]) => flagBreaks(flag('f becomes true'), b, c))).toEqual([false, false, true, false]);
+  });
+});
+
 describe('rule semantics', () => {
-  const up5 = parseRule('m > +5%');
-  const down10 = parseRule('m < -10%');
+  const up5 = threshold('m > +5%');
+  const down10 = threshold('m < -10%');
   it('a change exactly at a relative limit passes, one just past it breaks', () => {
     expect(ruleChange(up5, 20, 21)).toBe(0.05);
     expect(breaks(up5, ruleChange(up5, 20, 21))).toBe(false);
@@ -63,10 +104,10 @@ describe('rule semantics', () => {
     expect(breaks(down10, ruleChange(down10, 20, 40))).toBe(false);
   });
   it('absolute thresholds compare candidate − baseline', () => {
-    const abs = parseRule('m > +1e6');
+    const abs = threshold('m > +1e6');
     expect(breaks(abs, ruleChange(abs, 5e6, 6e6))).toBe(false);
     expect(breaks(abs, ruleChange(abs, 5e6, 6e6 + 1))).toBe(true);
-    const drop = parseRule('m < -0.5');
+    const drop = threshold('m < -0.5');
     expect(breaks(drop, ruleChange(drop, 2, 1.5))).toBe(false);
     expect(breaks(drop, ruleChange(drop, 2, 1.25))).toBe(true);
   });
@@ -74,9 +115,9 @@ describe('rule semantics', () => {
     expect(relativeChange(0, 0)).toBe(0);
     expect(relativeChange(0, 3)).toBe(Infinity);
     expect(relativeChange(0, -3)).toBe(-Infinity);
-    expect(breaks(parseRule('m > +1000000%'), relativeChange(0, 1e-30))).toBe(true);
-    expect(breaks(parseRule('m > +0%'), relativeChange(0, 0))).toBe(false);
-    expect(breaks(parseRule('m < -5%'), relativeChange(0, 3))).toBe(false);
+    expect(breaks(threshold('m > +1000000%'), relativeChange(0, 1e-30))).toBe(true);
+    expect(breaks(threshold('m > +0%'), relativeChange(0, 0))).toBe(false);
+    expect(breaks(threshold('m < -5%'), relativeChange(0, 3))).toBe(false);
   });
 });
 
@@ -130,6 +171,27 @@ describe('compareSides', () => {
     expect(c.rules.map((r) => r.broken.length)).toEqual([0, 1]);
     expect(c.passed).toBe(false);
   });
+  it('a candidate that stops fitting breaks == false and becomes false; one that never fitted breaks only ==', () => {
+    const fits = (b: number, f: boolean, field: string): ComparePoint => point('x', b, metrics, field, { 'memory.fitsDevice': f });
+    const before = side('base.json', [fits(1, true, 'points.0'), fits(2, false, 'points.1'), fits(3, true, 'points.2')]);
+    const after = side('head.json', [fits(1, false, 'points.0'), fits(2, false, 'points.1'), fits(3, true, 'points.2')]);
+    const c = compareSides(before, after, [parseRule('memory.fitsDevice becomes false'), parseRule('memory.fitsDevice == false')], 'auto');
+    expect(c.flags).toEqual(['memory.fitsDevice']);
+    expect(c.rules.map((v) => v.broken.map((x) => x.point.baseline.workload.batch))).toEqual([[1], [1, 2]]);
+    expect(c.passed).toBe(false);
+    expect(c.points.map((p) => p.changedFlags)).toEqual([[{ metric: 'memory.fitsDevice', baseline: true, candidate: false }], [], []]);
+    expect(compareSides(before, before, [parseRule('memory.fitsDevice becomes false')], 'auto').passed).toBe(true);
+  });
+  it('a numeric rule on a true/false field and a true/false rule on a number say which form to use', () => {
+    const b = side('b.json', [point('x', 1, metrics, '', { 'memory.fitsDevice': true })]);
+    expect(thrown(() => compareSides(b, b, [parseRule('memory.fitsDevice > 0')], 'auto'))).toBe(
+      '--fail-if: "memory.fitsDevice > 0": memory.fitsDevice is true or false, not a number: write "memory.fitsDevice == false" or "memory.fitsDevice becomes false"',
+    );
+    expect(thrown(() => compareSides(b, b, [parseRule('totals.timeSeconds == false')], 'auto'))).toBe(
+      '--fail-if: "totals.timeSeconds == false": totals.timeSeconds is a number, not true or false: write a threshold, e.g. "totals.timeSeconds > +5%"',
+    );
+    expect(thrown(() => compareSides(b, b, [parseRule('memory.fits becomes false')], 'auto'))).toBe('--fail-if: "memory.fits becomes false": unknown metric memory.fits (true/false fields: memory.fitsDevice)');
+  });
   it('an empty file is an error', () => {
     expect(thrown(() => compareSides(side('e.json', []), base, [], 'auto'))).toBe('e.json: points: no points to compare');
   });
@@ -163,5 +225,27 @@ describe('side by side', () => {
         expect(m.bound).toBe(dominantBound(report.ops));
       }
     }
+  });
+});
+
+describe('the changes --github leads with', () => {
+  const HEADLINE = new Set(['totals.timeSeconds', 'memory.totalBytes', 'memory.kvCacheBytes', 'gated']);
+  const row = fc.record({ metric: fc.constantFrom('totals.timeSeconds', 'memory.totalBytes', 'totals.flops', 'memory.weightBytes', 'gated', 'other'), size: fc.oneof(fc.double({ min: 0, max: 10, noNaN: true }), fc.constant(Infinity)) });
+  it('are the first n of flips and gated/headline metrics, then the rest, each by size; nothing left out ranks above them', () => {
+    fc.assert(
+      fc.property(fc.array(row, { maxLength: 30 }), fc.integer({ min: 0, max: 8 }), (rows, n) => {
+        const lead = leadingRows(rows, ['gated'], n);
+        expect(lead).toHaveLength(Math.min(n, rows.length));
+        for (const r of lead) expect(rows).toContain(r);
+        const rank = (r: { metric: string; size: number }): number => (HEADLINE.has(r.metric) || r.size === Infinity ? 0 : 1);
+        for (let i = 1; i < lead.length; i++) {
+          const [a, b] = [lead[i - 1]!, lead[i]!];
+          expect(rank(a) < rank(b) || (rank(a) === rank(b) && a.size >= b.size)).toBe(true);
+        }
+        const last = lead.at(-1);
+        if (last === undefined) return;
+        for (const r of rows.filter((x) => !lead.includes(x))) expect(rank(r) > rank(last) || (rank(r) === rank(last) && r.size <= last.size)).toBe(true);
+      }),
+    );
   });
 });

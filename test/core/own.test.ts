@@ -28,7 +28,7 @@ describe('hasOwnKey, isOwnKey, ownValue', () => {
 describe('compare --fail-if metrics', () => {
   const side = (file: string): CompareSide => ({
     file,
-    points: [{ model: 'm', hardware: 'h', field: '', metrics: { 'totals.timeSeconds': 1, 'memory.kvCacheBytes': 2 }, workload: { phase: 'decode', batch: 1, seqLen: 1, contextLen: 1, bitsLabel: 'w16a16kv16', flash: false, pairs: 'causal', scope: 'model', costModel: 'exact' } }],
+    points: [{ model: 'm', hardware: 'h', field: '', metrics: { 'totals.timeSeconds': 1, 'memory.kvCacheBytes': 2 }, flags: { 'memory.fitsDevice': true }, workload: { phase: 'decode', batch: 1, seqLen: 1, contextLen: 1, bitsLabel: 'w16a16kv16', flash: false, pairs: 'causal', scope: 'model', costModel: 'exact' } }],
   });
   it.each(NAMES.flatMap((n) => [n, `totals.${n}`]))('%s is an unknown metric', (metric) => {
     const rule = parseRule(`${metric} > 5%`);

@@ -44,7 +44,7 @@ describe('golden charts', () => {
   it('svg is offered only where a chart exists', () => {
     const r = cli(['compare', '--baseline', 'a.json', '--candidate', 'b.json', '--format', 'svg']);
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain('--format: expected one of table, md (got "svg")');
+    expect(r.stderr).toContain('--format: expected one of table, md, json (got "svg")');
     expect(r.stdout).toBe('');
   });
 });
