@@ -1,4 +1,5 @@
 /** Renderings of `compare`'s baseline mode: differences per point and the rules' verdicts, as text or Markdown. */
+import { displayText, markdownCell } from './sanitize.js';
 import { Chalk } from 'chalk';
 import Table from 'cli-table3';
 import { pointLabel, type Comparison, type MetricDiff, type PointDiff, type RuleVerdict } from '../core/compare.js';
@@ -52,7 +53,7 @@ function matchLine(i: DiffInput): string {
   const changed = c.points.filter((p) => p.changed.length > 0).length;
   const first = c.points[0];
   const models = first === undefined || c.onModel ? '' : ` (one model each: ${first.baseline.model} in ${i.baseline.file}, ${first.candidate.model} in ${i.candidate.file})`;
-  return `matched ${String(c.points.length)} point${c.points.length === 1 ? '' : 's'} on ${c.onModel ? 'model, hardware and workload' : 'hardware and workload'}${models}; ${String(changed)} with changes`;
+  return displayText(`matched ${String(c.points.length)} point${c.points.length === 1 ? '' : 's'} on ${c.onModel ? 'model, hardware and workload' : 'hardware and workload'}${models}; ${String(changed)} with changes`);
 }
 
 function diffRows(c: Comparison): { point: PointDiff; d: MetricDiff; first: boolean }[] {
@@ -76,9 +77,9 @@ function summary(c: Comparison): string {
 export function renderDiffTable(i: DiffInput, color: boolean): string {
   const c = i.comparison;
   const k = new Chalk({ level: color ? 1 : 0 });
-  const label = (p: PointDiff): string => pointLabel(p.baseline, c.onModel);
+  const label = (p: PointDiff): string => displayText(pointLabel(p.baseline, c.onModel));
   const paint = (v: number, text: string): string => (v > 0 ? k.red(text) : v < 0 ? k.green(text) : text);
-  const side = (name: string, s: SideInfo): string => `${name}: ${s.file} (${s.schema}, ${String(s.count)} point${s.count === 1 ? '' : 's'})`;
+  const side = (name: string, s: SideInfo): string => displayText(`${name}: ${s.file} (${s.schema}, ${String(s.count)} point${s.count === 1 ? '' : 's'})`);
   const out = [side('baseline', i.baseline), side('candidate', i.candidate), matchLine(i)];
   const rows = diffRows(c);
   if (rows.length > 0) {
@@ -100,7 +101,7 @@ export function renderDiffTable(i: DiffInput, color: boolean): string {
   return out.join('\n') + '\n';
 }
 
-const cell = (s: string): string => s.replaceAll('|', '\\|');
+const cell = markdownCell;
 
 /** A Markdown summary for a pull-request comment or `$GITHUB_STEP_SUMMARY`. */
 export function renderDiffMarkdown(i: DiffInput): string {
