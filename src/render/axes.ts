@@ -75,7 +75,7 @@ export function linearAxis(values: readonly number[], fromZero: boolean): Axis {
   return { t: (v) => v, tLo: clean(first * step), tHi: clean(last * step), ticks };
 }
 
-// Tick mantissas from coarse to fine; the coarsest giving at least three ticks in range is used.
+// Tick mantissas from coarse to fine: decades when three fit in range, else 1-2-5 when two do, else every digit.
 const LOG_STEPS: readonly (readonly number[])[] = [[1], [1, 2, 5], [1, 2, 3, 4, 5, 6, 7, 8, 9]];
 
 /**
@@ -99,7 +99,8 @@ export function logAxis(values: readonly number[], bounded: boolean): Axis {
     }
     return out;
   };
-  let vs = LOG_STEPS.map(inRange).find((xs) => xs.length >= 3) ?? inRange(LOG_STEPS[LOG_STEPS.length - 1] ?? [1]);
+  const [decades = [], oneTwoFive = [], all = []] = LOG_STEPS.map(inRange);
+  let vs = decades.length >= 3 ? decades : oneTwoFive.length >= 2 ? oneTwoFive : all;
   if (vs.length > 9) {
     const every = Math.ceil(vs.length / 9);
     vs = vs.filter((_, i) => i % every === 0);

@@ -192,6 +192,18 @@ function legendSvg(panels: readonly Panel[], width: number, top: number): { read
   return { out, height: rows.length * 18 };
 }
 
+/** Splits text after its commas and semicolons into lines of at most `max` characters (a longer piece stands alone). */
+export function wrapText(s: string, max: number): string[] {
+  const pieces = s.match(/[^,;]+(?:[,;]\s*|$)/g) ?? [s];
+  const lines: string[] = [];
+  for (const p of pieces) {
+    const last = lines[lines.length - 1];
+    if (last !== undefined && (last + p).trimEnd().length <= max) lines[lines.length - 1] = last + p;
+    else lines.push(p);
+  }
+  return lines.map((l) => l.trim()).filter((l) => l !== '');
+}
+
 /** Renders panels of line charts as one standalone SVG document. */
 export function lineChartSvg(spec: ChartSpec): string {
   if (!Number.isInteger(spec.columns) || spec.columns < 1) throw new Error(`columns must be a positive integer, got ${spec.columns}`);
@@ -201,7 +213,9 @@ export function lineChartSvg(spec: ChartSpec): string {
   const cols = Math.min(spec.columns, Math.max(1, spec.panels.length));
   const rows = Math.ceil(spec.panels.length / cols);
   const width = 2 * PAD + cols * pw;
-  const panelsTop = spec.subtitle === undefined ? 40 : 58;
+  // A long subtitle wraps at its commas and semicolons instead of running off both edges of the figure.
+  const sub = spec.subtitle === undefined ? [] : wrapText(spec.subtitle, Math.floor((width - 2 * PAD) / (12 * 0.6)));
+  const panelsTop = 40 + sub.length * 16 + (sub.length > 0 ? 2 : 0);
   const axes = spec.panels.map(axesOf);
   const labelChars = axes.reduce((m, [, ya]) => ya.ticks.reduce((n, t) => Math.max(n, t.label.length), m), 1);
   const left = 24 + labelChars * CHAR_W * (10 / 11) + 8;
@@ -210,9 +224,9 @@ export function lineChartSvg(spec: ChartSpec): string {
   const out = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${fmt(width)}" height="${fmt(height)}" viewBox="0 0 ${fmt(width)} ${fmt(height)}" font-family="${FONT}">`,
     `<rect width="${fmt(width)}" height="${fmt(height)}" fill="#ffffff"/>`,
-    text(width / 2, 24, spec.title, ` text-anchor="middle" font-size="16" font-weight="bold" fill="${INK}"`),
+    text(width / 2, 24, spec.title, ` text-anchor="middle" font-size="${fmt(Math.min(16, (width - 2 * PAD) / (spec.title.length * 0.62)))}" font-weight="bold" fill="${INK}"`),
   ];
-  if (spec.subtitle !== undefined) out.push(text(width / 2, 44, spec.subtitle, ` text-anchor="middle" font-size="12" fill="#555555"`));
+  sub.forEach((s, i) => out.push(text(width / 2, 44 + i * 16, s, ` text-anchor="middle" font-size="12" fill="#555555"`)));
   spec.panels.forEach((p, i) => {
     const x = PAD + (i % cols) * pw;
     const y = panelsTop + Math.floor(i / cols) * ph;

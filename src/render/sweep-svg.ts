@@ -90,9 +90,7 @@ export function timeChartSvg(records: readonly TimeRecord[], title: string): str
       series,
     });
   }
-  const dashName = ['solid', 'dashed', 'dotted', 'dash-dot'];
-  const legendNote = paired ? `; ${models.map((m, i) => `${nameOf(m)} ${dashName[i] ?? ''}`).join(', ')}` : '';
-  return lineChartSvg({ title, subtitle: `${constant.join(', ')}${legendNote}`, panels, columns: 2, panelWidth: 420, panelHeight: 300 });
+  return lineChartSvg({ title, subtitle: constant.join(', '), panels, columns: 2, panelWidth: 420, panelHeight: 300 });
 }
 
 /** A sweep's points as chart records. */
