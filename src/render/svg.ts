@@ -148,15 +148,17 @@ function panelSvg(p: Panel, [xa, ya]: readonly [Axis, Axis], left: number, w: nu
     out.push(line(left, y, left + pw, y, GRID), line(left - 4, y, left, y, INK));
     out.push(text(left - 6, y + 3.5, t.label, ' class="ytick" text-anchor="end" font-size="10"'));
   }
-  out.push(line(left, top, left, top + ph, INK), line(left, top + ph, left + pw, top + ph, INK));
+  out.push(line(left, top, left, top + ph, INK, ' class="y-axis"'), line(left, top + ph, left + pw, top + ph, INK, ' class="x-axis"'));
   out.push(text(left + pw / 2, h - 8, p.xLabel, ' text-anchor="middle" font-size="11"'));
   const yMid = top + ph / 2;
   out.push(text(12, yMid, p.yLabel, ` text-anchor="middle" font-size="11" transform="rotate(-90 12 ${fmt(yMid)})"`));
   for (const s of p.series) {
     if (s.points.length === 0) continue;
     const pts = s.points.map(([x, y]) => [px(x), py(y)] as const);
-    out.push(`<polyline points="${pts.map(([x, y]) => `${fmt(x)},${fmt(y)}`).join(' ')}"${strokeAttrs(s)}/>`);
+    // Grouped and labelled, so the line can be matched to its legend entry.
+    out.push(`<g class="series" data-label="${esc(s.label)}">`, `<polyline points="${pts.map(([x, y]) => `${fmt(x)},${fmt(y)}`).join(' ')}"${strokeAttrs(s)}/>`);
     for (const [x, y] of pts) out.push(markerSvg(s, x, y));
+    out.push('</g>');
   }
   return out;
 }
@@ -183,8 +185,7 @@ function legendSvg(panels: readonly Panel[], width: number, top: number): { read
     const y = top + 9 + i * 18;
     let x = PAD + (width - row.reduce((a, it) => a + it.w, 0) + 18) / 2;
     for (const { s, w } of row) {
-      out.push(`<path d="M${fmt(x)} ${fmt(y)}h24"${strokeAttrs(s)}/>`);
-      out.push(markerSvg(s, x + 12, y));
+      out.push(`<g class="legend-entry" data-label="${esc(s.label)}">`, `<path d="M${fmt(x)} ${fmt(y)}h24"${strokeAttrs(s)}/>`, markerSvg(s, x + 12, y), '</g>');
       out.push(text(x + 30, y + 4, s.label, ' class="legend" font-size="11"'));
       x += w;
     }
