@@ -24,11 +24,11 @@ export function workloadLine(r: Report): string {
   return `${w.phase}, batch ${String(w.batch)}, ${lengths}, ${w.bitsLabel} (compute at ${w.computeDtype}), ${w.flash ? 'flash' : 'unfused'} attention, scope ${w.scope}, cost model ${w.costModel}`;
 }
 
-/** A report's model as titles show it: its display name, and its id when that is short and says something more. */
+/** A report's model as titles show it: its display name, and its (shortened) id when the name does not already say it. */
 export function modelTitle(r: Report): string {
   const name = displayText(r.model.name);
   const id = shortModelId(r.model.id);
-  return id === name || id === '' ? name : `${name} (${id})`;
+  return id === '' || name.includes(id) ? name : `${name} (${id})`;
 }
 
 /** A centred bold title, shrunk to fit the width (a long device name would otherwise run off both edges). */
