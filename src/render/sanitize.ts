@@ -5,7 +5,6 @@
 // eslint-disable-next-line no-control-regex
 const ESCAPES = /(?:\u001b\[|\u009b)[\u0030-\u003f]*[\u0020-\u002f]*[\u0040-\u007e]?|(?:\u001b[\]PX^_]|[\u0090\u0098\u009d-\u009f])[^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)?|\u001b[\u0020-\u007e]?/g;
 // Line breaks and tabs separate words, so they become a space rather than gluing the words together.
-// eslint-disable-next-line no-control-regex
 const SPACES = /[\t\n\v\f\r\u0085\u2028\u2029]+/g;
 // What is left of C0, DEL and C1, plus what XML 1.0 forbids (lone surrogates, U+FFFE, U+FFFF), is dropped.
 // eslint-disable-next-line no-control-regex

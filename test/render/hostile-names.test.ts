@@ -59,6 +59,7 @@ describe('names with control characters', () => {
 
   it('the terminal table keeps its own colours and only those', () => {
     const coloured = renderTable(report, true);
+    // eslint-disable-next-line no-control-regex
     expect(coloured.replace(/\u001b\[(?:1|22|31|32|36|39)m/g, '')).not.toMatch(CONTROL_BUT_NEWLINE);
   });
 
@@ -71,13 +72,21 @@ describe('names with control characters', () => {
     expect(html).toContain('<h1>abred (abred/id) on abred</h1>');
     const svgs = svgsIn(html);
     expect(svgs).toHaveLength(2);
-    svgs.forEach((s, i) => assertWellFormedXml(s, `html chart ${String(i)}`));
+    svgs.forEach((s, i) => {
+      assertWellFormedXml(s, `html chart ${String(i)}`);
+    });
   });
 
   it('the checker rejects what XML 1.0 forbids, so the checks above can fail', () => {
-    expect(() => assertWellFormedXml('<svg>\u0007</svg>', 'bell')).toThrow(/not well-formed/);
-    expect(() => assertWellFormedXml('<svg><text>a & b</text></svg>', 'ampersand')).toThrow(/not well-formed/);
-    expect(() => assertWellFormedXml('<svg><g></svg>', 'unclosed')).toThrow(/not well-formed/);
+    expect(() => {
+      assertWellFormedXml('<svg>\u0007</svg>', 'bell');
+    }).toThrow(/not well-formed/);
+    expect(() => {
+      assertWellFormedXml('<svg><text>a & b</text></svg>', 'ampersand');
+    }).toThrow(/not well-formed/);
+    expect(() => {
+      assertWellFormedXml('<svg><g></svg>', 'unclosed');
+    }).toThrow(/not well-formed/);
   });
 });
 

@@ -33,7 +33,6 @@ describe('chart titles through the CLI', () => {
   it('name the model, not the path to its config.json', () => {
     // Without _name_or_path the name comes from the folder and model_type; the id (the path) is left out.
     const json = JSON.parse(readFileSync(FIXTURE, 'utf8')) as Record<string, unknown>;
-    // eslint-disable-next-line @typescript-eslint/no-dynamic-delete
     delete json._name_or_path;
     mkdirSync(dir, { recursive: true });
     writeFileSync(file, JSON.stringify(json));
