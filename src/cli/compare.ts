@@ -8,10 +8,10 @@ import { UserError } from '../io/errors.js';
 import { loadCompareSide } from '../io/load-compare.js';
 import { renderDiffMarkdown, renderDiffTable } from '../render/compare-diff.js';
 import { renderCompareCsv, renderCompareLatex, renderCompareMarkdown, renderCompareTable } from '../render/compare-models.js';
-import { compareSvg } from '../render/sweep-svg.js';
+import { compareRecords, compareSvg } from '../render/sweep-svg.js';
 import { checkOut, emit, wantColor } from './common.js';
 import { oneOf, type WorkloadOptionValues } from './options.js';
-import { gridFrom } from './sweep.js';
+import { checkChartLines, gridFrom } from './sweep.js';
 
 /** Values of compare's options. */
 export type CompareOptions = Omit<WorkloadOptionValues, 'model'> & {
@@ -52,6 +52,7 @@ function runSideBySide(o: CompareOptions): void {
   const doc = compareModels(grid);
   const bad = firstNonFinite(doc);
   if (bad !== undefined) throw new Error(`internal: ${bad} is not a finite number`);
+  if (format === 'svg') checkChartLines(compareRecords(doc));
   const text =
     format === 'json' ? JSON.stringify(doc, null, 2) + '\n'
     : format === 'md' ? renderCompareMarkdown(doc)

@@ -7,7 +7,8 @@ import { UserError } from '../io/errors.js';
 import { loadHardware } from '../io/load-hardware.js';
 import { loadModel } from '../io/load-model.js';
 import { SWEEP_HEADER, csvLine, sweepCsvLine } from '../render/csv.js';
-import { sweepSvg } from '../render/sweep-svg.js';
+import { lineCount, sweepRecords, sweepSvg, type TimeRecord } from '../render/sweep-svg.js';
+import { MAX_SERIES } from '../render/svg.js';
 import { checkOut, emit, requirePeak, requireSupported, sinkFor } from './common.js';
 import { bitsSpec, list, oneOf, resolveBits, workloadInt, type WorkloadOptionValues } from './options.js';
 import { startProgress } from './progress.js';
@@ -49,6 +50,14 @@ export function gridFrom(o: SweepOptions): { grid: SweepGrid; profiles: ReturnTy
   return { grid, profiles };
 }
 
+/** A chart tells at most MAX_SERIES lines apart; more is refused with what to do instead, before anything is written. */
+export function checkChartLines(records: readonly TimeRecord[]): void {
+  const n = lineCount(records);
+  if (n > MAX_SERIES) {
+    throw new UserError('--format', '', `svg: ${String(n)} lines (one per model, batch and other varying setting) are more than one chart can tell apart (at most ${String(MAX_SERIES)}); chart fewer values at once, or use --format csv or json`);
+  }
+}
+
 /**
  * Runs the sweep, streaming points with backpressure (memory stays flat whatever the grid and wherever the output
  * goes); a file output appears only when every point was written.
@@ -62,6 +71,7 @@ export async function runSweep(o: SweepOptions): Promise<void> {
     const points = [...sweep(grid)];
     const bad = points.map((p) => firstNonFinite(p.totals)).find((x) => x !== undefined);
     if (bad !== undefined) throw new Error(`internal: ${bad} is not finite`);
+    checkChartLines(sweepRecords(points));
     emit(o.out, sweepSvg(points));
     return;
   }

@@ -242,11 +242,16 @@ function gtaAttention(r: Reader, file: string, hidden: number): Attention {
   };
 }
 
-/** Display name: the hub id when recorded, else "<folder or file> (<model_type>)". */
+/** Display name: the hub id when recorded, else "<folder or file> (<model_type>)"; never a whole local path. */
 function nameOf(j: Json, file: string): string {
   for (const key of ['_name_or_path', 'name_or_path']) {
     const v = j[key];
-    if (typeof v === 'string' && v.trim() !== '') return v;
+    if (typeof v !== 'string' || v.trim() === '') continue;
+    // Saved from a local checkout, transformers records the directory ("/home/me/models/llama"): keep its last part.
+    const local = /^(?:[/~.]|[A-Za-z]:[\\/])|\\/.test(v) || v.split('/').length > 2;
+    if (!local) return v;
+    const last = v.split(/[\\/]+/).filter((p) => p !== '' && p !== '.' && p !== '..').pop();
+    if (last !== undefined) return last;
   }
   const base = basename(file);
   const stem = base === 'config.json' ? basename(dirname(file)) : base.replace(/\.json$/, '');

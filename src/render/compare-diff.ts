@@ -1,4 +1,5 @@
 /** Renderings of `compare`'s baseline mode: differences per point and the rules' verdicts, as text or Markdown. */
+import { displayText, markdownCell } from './sanitize.js';
 import { Chalk } from 'chalk';
 import Table from 'cli-table3';
 import { pointLabel, type Comparison, type FlagDiff, type MetricDiff, type PointDiff, type RuleVerdict, type ThresholdVerdict } from '../core/compare.js';
@@ -82,7 +83,7 @@ function matchLine(i: DiffInput): string {
   const changed = c.points.filter((p) => p.changed.length > 0 || p.changedFlags.length > 0).length;
   const first = c.points[0];
   const models = first === undefined || c.onModel ? '' : ` (one model each: ${first.baseline.model} in ${i.baseline.file}, ${first.candidate.model} in ${i.candidate.file})`;
-  return `matched ${plural(c.points.length, 'point')} on ${c.onModel ? 'model, hardware and workload' : 'hardware and workload'}${models}; ${String(changed)} with changes`;
+  return displayText(`matched ${plural(c.points.length, 'point')} on ${c.onModel ? 'model, hardware and workload' : 'hardware and workload'}${models}; ${String(changed)} with changes`);
 }
 
 function verdictText(v: RuleVerdict, total: number, label: (p: PointDiff) => string): string {
@@ -107,9 +108,9 @@ function summary(c: Comparison): string {
 export function renderDiffTable(i: DiffInput, color: boolean): string {
   const c = i.comparison;
   const k = new Chalk({ level: color ? 1 : 0 });
-  const label = (p: PointDiff): string => pointLabel(p.baseline, c.onModel);
+  const label = (p: PointDiff): string => displayText(pointLabel(p.baseline, c.onModel));
   const paint = (v: number, text: string): string => (v > 0 ? k.red(text) : v < 0 ? k.green(text) : text);
-  const side = (name: string, s: SideInfo): string => `${name}: ${s.file} (${s.schema}, ${plural(s.count, 'point')})`;
+  const side = (name: string, s: SideInfo): string => displayText(`${name}: ${s.file} (${s.schema}, ${plural(s.count, 'point')})`);
   const out = [side('baseline', i.baseline), side('candidate', i.candidate), matchLine(i)];
   const rows = diffRows(c);
   if (rows.length > 0) {
@@ -133,7 +134,7 @@ export function renderDiffTable(i: DiffInput, color: boolean): string {
   return out.join('\n') + '\n';
 }
 
-const cell = (s: string): string => s.replaceAll('|', '\\|');
+const cell = markdownCell;
 
 function markdownTable(rows: readonly Row[], label: (p: PointDiff) => string, grouped: boolean): string[] {
   const out = ['| point | metric | baseline | candidate | change | absolute |', '|---|---|--:|--:|--:|--:|'];

@@ -3,6 +3,7 @@ import { Chalk } from 'chalk';
 import Table from 'cli-table3';
 import type { CompareDocument, CompareRow, ModelEntry, Ratios } from '../core/compare-models.js';
 import { csvLine } from './csv.js';
+import { displayText, latexText, markdownCell } from './sanitize.js';
 import { seconds, si } from './units.js';
 
 const HEAD = ['point', 'model', 'time', 'FLOPs', 'bytes', 'KV cache', 'weights', 'bound'];
@@ -31,6 +32,11 @@ function pointText(row: CompareRow, shared: readonly Varying[]): string {
 
 /** Two lines: the settings every row shares, then how to read the ratio rows and the bound. */
 function heading(doc: CompareDocument): [string, string] {
+  const [a, b] = rawHeading(doc);
+  return [displayText(a), displayText(b)];
+}
+
+function rawHeading(doc: CompareDocument): [string, string] {
   const legend = `÷ rows: each model over ${doc.baselineModel}, lower is better; bound: that of the operators taking most of the time`;
   const first = doc.rows[0];
   if (first === undefined) return ['no points', legend];
@@ -53,9 +59,9 @@ function cells(doc: CompareDocument, paint: (r: number | null, text: string) => 
   const shared = sharedFields(doc);
   return doc.rows.flatMap((row) =>
     row.models.flatMap((m, i) => {
-      const line = [i === 0 ? pointText(row, shared) : '', m.model, ...values(m), m.bound];
+      const line = [i === 0 ? displayText(pointText(row, shared)) : '', displayText(m.model), ...values(m), m.bound];
       if (i === 0) return [line];
-      return [line, ['', `  ÷ ${doc.baselineModel}`, ...RATIO_KEYS.map((k) => paint(m.ratio[k], ratioText(m.ratio[k]))), '']];
+      return [line, ['', `  ÷ ${displayText(doc.baselineModel)}`, ...RATIO_KEYS.map((k) => paint(m.ratio[k], ratioText(m.ratio[k]))), '']];
     }),
   );
 }
@@ -73,7 +79,7 @@ export function renderCompareTable(doc: CompareDocument, color: boolean): string
 export function renderCompareMarkdown(doc: CompareDocument): string {
   const paint = (r: number | null, text: string): string => (r !== null && r < 1 ? `**${text}**` : text);
   const lines = [`${heading(doc).join('. ')}.`, '', `| ${HEAD.join(' | ')} |`, '|---|---|--:|--:|--:|--:|--:|---|'];
-  for (const line of cells(doc, paint)) lines.push(`| ${line.join(' | ')} |`);
+  for (const line of cells(doc, paint)) lines.push(`| ${line.map(markdownCell).join(' | ')} |`);
   return lines.join('\n') + '\n';
 }
 
@@ -98,7 +104,7 @@ export function renderCompareCsv(doc: CompareDocument): string {
   return csvLine(CSV_HEADER) + lines.join('');
 }
 
-const tex = (s: string): string => s.replace(/([_%&#$])/g, '\\$1').replaceAll('µ', '$\\mu$').replaceAll('÷', '$\\div$').replaceAll('×', '$\\times$');
+const tex = latexText;
 
 /** A LaTeX `tabular`, one line per model and one per ratio line. */
 export function renderCompareLatex(doc: CompareDocument): string {

@@ -1,12 +1,13 @@
 /** CSV renderings: a report's operators, and sweep points (one row each). */
 import type { Report } from '../core/report.js';
 import type { SweepPoint } from '../core/sweep.js';
+import { displayText } from './sanitize.js';
 
 const OP_HEADER = ['operator', 'count', 'flops', 'weightBytes', 'actReadBytes', 'actWriteBytes', 'kvReadBytes', 'kvWriteBytes', 'totalBytes', 'intensityFlopPerByte', 'bound', 'timeSeconds'];
 
-/** Quotes a field when it holds a comma, quote or newline. */
+/** Quotes a field when it holds a comma or quote; control characters never reach the file (a name could carry them). */
 function field(v: string | number | boolean): string {
-  const s = String(v);
+  const s = typeof v === 'string' ? displayText(v) : String(v);
   return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 

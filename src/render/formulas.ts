@@ -1,4 +1,5 @@
 /** Text and LaTeX of formula strings via mathjs, loaded only when this renderer runs (it is slow to import). */
+import { displayText, latexText } from './sanitize.js';
 import type { Formula } from '../core/formula.js';
 import type { OpDef, OpField } from '../core/op.js';
 
@@ -68,11 +69,11 @@ async function parser(): Promise<MathjsParse> {
 export async function renderFormulasText(sheet: FormulaSheet): Promise<string> {
   const parse = await parser();
   const show = (f: Formula): string => parse(f).toString({ parenthesis: 'keep', implicit: 'show' });
-  const lines = [sheet.title, sheet.settings, 'FLOPs count a multiply-add as 2; all formulas are per layer unless the operator is model-level.', '', 'symbols:'];
+  const lines = [displayText(sheet.title), displayText(sheet.settings), 'FLOPs count a multiply-add as 2; all formulas are per layer unless the operator is model-level.', '', 'symbols:'];
   for (const s of sheet.symbols) lines.push(`  ${s.name.padEnd(6)} ${s.meaning}${s.value === undefined ? '' : ` = ${String(s.value)}`}`);
   lines.push('', `KV-cache elements per token per layer: ${show(sheet.cache)}`, `attention parameters per layer: ${show(sheet.params)}`, `pairs per sequence P = ${show(sheet.pairs)}`, '');
   for (const op of sheet.ops) {
-    lines.push(op.name);
+    lines.push(displayText(op.name));
     for (const [field, label] of FIELD_LABELS) if (op[field] !== '0') lines.push(`  ${label.padEnd(26)} ${show(op[field])}`);
   }
   return lines.join('\n') + '\n';
@@ -110,14 +111,14 @@ export async function formulasDoc(sheet: FormulaSheet, numbers?: SheetNumbers): 
 }
 
 function texName(name: string): string {
-  return `\\text{${name.replaceAll('_', '\\_')}}`;
+  return `\\text{${latexText(name)}}`;
 }
 
 /** The sheet as a LaTeX `align*` block. */
 export async function renderFormulasLatex(sheet: FormulaSheet): Promise<string> {
   const parse = await parser();
   const tex = (f: Formula): string => parse(f).toTex({ parenthesis: 'keep', implicit: 'hide' });
-  const lines = [`% ${sheet.title}`, `% ${sheet.settings}; FLOPs count a multiply-add as 2`, '\\begin{align*}'];
+  const lines = [`% ${displayText(sheet.title)}`, `% ${displayText(sheet.settings)}; FLOPs count a multiply-add as 2`, '\\begin{align*}'];
   lines.push(`\\text{KV cache per token per layer} &= ${tex(sheet.cache)} \\\\`);
   lines.push(`\\text{attention parameters per layer} &= ${tex(sheet.params)} \\\\`);
   lines.push(`P &= ${tex(sheet.pairs)} \\\\`);

@@ -1,8 +1,9 @@
 /** LaTeX tables of the GTA reproduction. Numbers are formatted deterministically so reruns are byte-identical. */
 import type { Table5Row, TimePoint, DeploymentPoint } from '../core/reproduce/gta-paper.js';
+import { latexText } from './sanitize.js';
 import type { Table4Row } from './table4.js';
 
-const esc = (s: string): string => s.replace(/([_%&#$])/g, '\\$1');
+const esc = latexText;
 /** Milliseconds with 4 significant digits. */
 export const ms = (seconds: number): string => (seconds * 1e3).toPrecision(4);
 

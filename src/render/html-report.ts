@@ -1,7 +1,7 @@
 /** One self-contained HTML report of an analysis: header, roofline and latency charts, sortable operator table. */
 import type { Report } from '../core/report.js';
 import { latencySvg } from './latency-svg.js';
-import { rooflineSvg, workloadLine } from './roofline-svg.js';
+import { modelTitle, rooflineSvg, workloadLine } from './roofline-svg.js';
 import { esc } from './svg.js';
 import { percent, seconds, si } from './units.js';
 
@@ -93,7 +93,7 @@ function opsTable(r: Report): string {
 /** Renders a report as one self-contained HTML page (inline CSS, SVG and script; byte-identical on re-run). */
 export function renderHtmlReport(r: Report): string {
   const m = r.memory;
-  const title = `${r.model.name} (${r.model.id}) on ${r.hardware.name}`;
+  const title = `${modelTitle(r)} on ${r.hardware.name}`;
   const summary: [string, string][] = [
     ['model', `${r.model.name} (${r.model.id}), ${r.model.attention.kind.toUpperCase()}, ${String(r.model.layers)} layers, hidden ${String(r.model.hiddenSize)}, ${si(r.model.parameters, '').trim()} parameters`],
     ['device', `${r.hardware.name} (${r.hardware.id}): ${si(r.hardware.memoryBandwidthBytesPerSecond, 'B/s')}, ${r.workload.computeDtype} peak ${si(r.hardware.peakFlopPerSecond[r.workload.computeDtype] ?? 0, 'FLOP/s')}, ${si(r.hardware.memoryBytes, 'B')}`],

@@ -1,7 +1,9 @@
 /** Deterministic SVG bar chart of where a report's time goes: each operator's Σ count × time, coloured by bound. */
 import type { Report } from '../core/report.js';
-import { BOUND_COLORS, title, workloadLine } from './roofline-svg.js';
-import { esc, FONT, fmt, GRID, INK, linearAxis, text } from './svg.js';
+import { linearAxis } from './axes.js';
+import { BOUND_COLORS, modelTitle, title, workloadLine } from './roofline-svg.js';
+import { displayText } from './sanitize.js';
+import { esc, FONT, fmt, GRID, INK, text } from './svg.js';
 import { percent, seconds } from './units.js';
 
 const W = 880;
@@ -23,7 +25,7 @@ export function latencySvg(r: Report): string {
   const out = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${fmt(W)}" height="${fmt(height)}" viewBox="0 0 ${fmt(W)} ${fmt(height)}" font-family="${FONT}">`,
     `<rect width="${fmt(W)}" height="${fmt(height)}" fill="#ffffff"/>`,
-    title(`Where the time goes: ${r.model.name} on ${r.hardware.name}`, W),
+    title(`Where the time goes: ${modelTitle(r)} on ${displayText(r.hardware.name)}`, W),
     text(W / 2, 44, workloadLine(r), ' text-anchor="middle" font-size="11" fill="#555555"'),
   ];
   for (const t of axis.ticks) {

@@ -1,5 +1,6 @@
 /** Markdown rendering of a report, for READMEs and pull-request comments. */
 import type { Report } from '../core/report.js';
+import { displayText, markdownCell } from './sanitize.js';
 import { percent, seconds, si } from './units.js';
 
 /** A report as a Markdown section with an operator table. */
@@ -7,7 +8,7 @@ export function renderMarkdown(r: Report): string {
   const w = r.workload;
   const lengths = w.phase === 'prefill' ? `seq ${String(w.seqLen)}` : `context ${String(w.contextLen)}`;
   const lines = [
-    `### ${r.model.name} on ${r.hardware.name}`,
+    `### ${displayText(r.model.name)} on ${displayText(r.hardware.name)}`,
     '',
     `${w.phase}, batch ${String(w.batch)}, ${lengths}, ${w.bitsLabel}, ${w.flash ? 'flash' : 'unfused'} attention, scope ${w.scope}, cost model ${w.costModel}. A multiply-add is 2 FLOPs.`,
     '',
@@ -15,7 +16,7 @@ export function renderMarkdown(r: Report): string {
     '|---|--:|--:|--:|--:|---|--:|--:|',
     ...r.ops.map(
       (o) =>
-        `| ${o.name} | ${String(o.count)} | ${si(o.flops, 'FLOP')} | ${si(o.bytes.total, 'B')} | ${o.intensityFlopPerByte.toPrecision(3)} | ${o.bound} | ${seconds(o.timeSeconds)} | ${percent((o.count * o.timeSeconds) / r.totals.timeSeconds)} |`,
+        `| ${markdownCell(o.name)} | ${String(o.count)} | ${si(o.flops, 'FLOP')} | ${si(o.bytes.total, 'B')} | ${o.intensityFlopPerByte.toPrecision(3)} | ${o.bound} | ${seconds(o.timeSeconds)} | ${percent((o.count * o.timeSeconds) / r.totals.timeSeconds)} |`,
     ),
     `| **total** | | ${si(r.totals.flops, 'FLOP')} | ${si(r.totals.bytes, 'B')} | | | **${seconds(r.totals.timeSeconds)}** | 100.0% |`,
     '',

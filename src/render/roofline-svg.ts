@@ -3,7 +3,9 @@ import type { DType } from '../core/dtype.js';
 import type { OpResult } from '../core/engine.js';
 import type { Report } from '../core/report.js';
 import { nearestOnBox, overlaps, placeLabels, type Box, type LabelRequest, type Segment } from './label-layout.js';
-import { esc, FONT, fmt, GRID, INK, line, logAxis, num, text, type Axis } from './svg.js';
+import { logAxis, tickLabel } from './axes.js';
+import { displayText, shortModelId } from './sanitize.js';
+import { esc, FONT, fmt, GRID, INK, line, text } from './svg.js';
 import { si } from './units.js';
 
 /** Colours by bound (colour-blind-safe pair), shared with the latency chart so a reader learns them once. */
@@ -22,6 +24,13 @@ export function workloadLine(r: Report): string {
   return `${w.phase}, batch ${String(w.batch)}, ${lengths}, ${w.bitsLabel} (compute at ${w.computeDtype}), ${w.flash ? 'flash' : 'unfused'} attention, scope ${w.scope}, cost model ${w.costModel}`;
 }
 
+/** A report's model as titles show it: its display name, and its (shortened) id when the name does not already say it. */
+export function modelTitle(r: Report): string {
+  const name = displayText(r.model.name);
+  const id = shortModelId(r.model.id);
+  return id === '' || name.includes(id) ? name : `${name} (${id})`;
+}
+
 /** A centred bold title, shrunk to fit the width (a long device name would otherwise run off both edges). */
 export function title(s: string, width: number): string {
   const size = Math.min(15, Math.floor(((width - 20) / (s.length * 0.62)) * 10) / 10);
@@ -31,13 +40,6 @@ export function title(s: string, width: number): string {
 /** Whether an operator can sit on log-log axes: it needs FLOPs, bytes and time. */
 export function plottable(o: OpResult): boolean {
   return o.flops > 0 && o.timeSeconds > 0 && o.intensityFlopPerByte > 0 && Number.isFinite(o.intensityFlopPerByte);
-}
-
-/** Tick label 10^k with an SI prefix ("100 G", "1 T"), so FLOP/s ticks read at a glance. */
-function siTick(k: number): string {
-  if (k < 0 || k >= 21) return `1e${String(k)}`;
-  const prefix = ['', 'k', 'M', 'G', 'T', 'P', 'E'][Math.floor(k / 3)] ?? '';
-  return `${String(10 ** (k % 3))}${prefix === '' ? '' : ` ${prefix}`}`;
 }
 
 /** Dtypes with equal peaks share one roof ("fp16/bf16"), listed in the profile's order, highest first. */
@@ -90,10 +92,9 @@ export function rooflineSvg(r: Report): string {
   const ridges = roofs.map((g) => g.peak / bw);
   const maxRidge = Math.max(1, ...ridges);
   // x spans the operators and every ridge with room right of the last one, so each roof shows as a flat line.
-  const xa0 = logAxis([...ops.map((o) => o.intensityFlopPerByte), ...ridges, maxRidge * 4], 10);
-  const ya0 = logAxis([...ops.map(achieved), ...roofs.map((g) => g.peak * 1.5), bw * 10 ** xa0.tLo], 10);
-  const xa: Axis = { ...xa0, ticks: xa0.ticks.map((t) => ({ v: t.v, label: t.v >= 1e4 ? siTick(Math.round(Math.log10(t.v))) : t.label })) };
-  const ya: Axis = { ...ya0, ticks: ya0.ticks.map((t) => ({ v: t.v, label: siTick(Math.round(Math.log10(t.v))) })) };
+  // Padded out to whole decades: the roofs need room beyond the operators, unlike a chart of lengths.
+  const xa = logAxis([...ops.map((o) => o.intensityFlopPerByte), ...ridges, maxRidge * 4], false);
+  const ya = logAxis([...ops.map(achieved), ...roofs.map((g) => g.peak * 1.5), bw * 10 ** xa.tLo], false);
   const px = (v: number): number => L + (PW * (xa.t(v) - xa.tLo)) / (xa.tHi - xa.tLo);
   const py = (v: number): number => T + PH - (PH * (ya.t(v) - ya.tLo)) / (ya.tHi - ya.tLo);
   const [x0, x1, y0, y1] = [L, L + PW, T + PH, T];
@@ -162,7 +163,7 @@ export function rooflineSvg(r: Report): string {
     segments.push({ x1: rx, y1: ry, x2: rx, y2: y0 });
     out.push(`<path class="ridge" d="M${fmt(rx)} ${fmt(ry - 6)}L${fmt(rx + 6)} ${fmt(ry)}L${fmt(rx)} ${fmt(ry + 6)}L${fmt(rx - 6)} ${fmt(ry)}Z" fill="#ffffff" stroke="${INK}" stroke-width="1.5"/>`);
     boxes.push({ x: rx - 6, y: ry - 6, w: 12, h: 12 });
-    const ridgeLabel = [`ridge (${dtype}): ${num(Number((own.peak / bw).toPrecision(3)))} FLOP/byte`];
+    const ridgeLabel = [`ridge (${dtype}): ${tickLabel(own.peak / bw)} FLOP/byte`];
     requests.push({ x: rx, y: ry, w: ridgeLabel[0]!.length * LABEL_CHAR_W, h: LINE_H });
     labels.push(ridgeLabel);
   }
@@ -184,7 +185,7 @@ export function rooflineSvg(r: Report): string {
   });
   out.push(...labelOut);
   for (const p of pts) {
-    const tip = `${p.name}: ${num(Number(p.op.intensityFlopPerByte.toPrecision(3)))} FLOP/byte, ${si(achieved(p.op), 'FLOP/s')}, ${p.op.bound}-bound`;
+    const tip = `${p.name}: ${tickLabel(p.op.intensityFlopPerByte)} FLOP/byte, ${si(achieved(p.op), 'FLOP/s')}, ${p.op.bound}-bound`;
     out.push(`<circle class="op ${p.op.bound}" data-op="${esc(p.name)}" cx="${fmt(p.x)}" cy="${fmt(p.y)}" r="4" fill="${BOUND_COLORS[p.op.bound]}" fill-opacity="0.85" stroke="#ffffff" stroke-width="0.75"><title>${esc(tip)}</title></circle>`);
   }
 
@@ -207,7 +208,7 @@ export function rooflineSvg(r: Report): string {
   const head = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${fmt(W)}" height="${fmt(height)}" viewBox="0 0 ${fmt(W)} ${fmt(height)}" font-family="${FONT}">`,
     `<rect width="${fmt(W)}" height="${fmt(height)}" fill="#ffffff"/>`,
-    title(`Roofline: ${r.model.name} (${r.model.id}) on ${r.hardware.name}`, W),
+    title(`Roofline: ${modelTitle(r)} on ${displayText(r.hardware.name)}`, W),
     text(W / 2, 44, workloadLine(r), ' text-anchor="middle" font-size="11" fill="#555555"'),
   ];
   return [...head, ...out, '</svg>'].join('\n') + '\n';

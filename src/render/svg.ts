@@ -1,4 +1,6 @@
-/** Deterministic SVG line charts for paper figures: a grid of panels on linear, log2 or log10 axes, one shared legend. */
+/** Deterministic SVG line charts for paper figures: a grid of panels on linear or log axes, one shared legend. */
+import { linearAxis, logAxis, type Axis } from './axes.js';
+import { xmlText } from './sanitize.js';
 
 /** One line in a panel; `label` doubles as the legend key, so equal labels across panels share one legend entry. */
 export interface Series {
@@ -6,7 +8,29 @@ export interface Series {
   /** [x, y] pairs, x ascending; both positive on a log axis. */
   readonly points: readonly (readonly [number, number])[];
   readonly color: string;
-  readonly dashed: boolean;
+  /** Index into DASHES. */
+  readonly dash: number;
+  readonly marker: Marker;
+}
+
+/** Point marker shapes, so lines of one colour and dash still differ. */
+export const MARKERS = ['circle', 'square', 'triangle', 'diamond'] as const;
+export type Marker = (typeof MARKERS)[number];
+/** Stroke patterns: solid, dashed, dotted, dash-dot. */
+export const DASHES = ['', '6 3', '1.5 2.5', '8 3 1.5 3'] as const;
+/** Colour-blind-safe palette (Okabe-Ito), in the order lines take it. */
+export const COLORS = ['#0072b2', '#e69f00', '#009e73', '#cc79a7', '#56b4e9', '#d55e00', '#f0e442', '#000000'] as const;
+/** How many lines one chart can tell apart: every colour × dash × marker combination once. */
+export const MAX_SERIES = COLORS.length * DASHES.length * MARKERS.length;
+
+/** The i-th line's encoding: colour fastest, then dash, then marker; no two indices below MAX_SERIES share one. */
+export function encoding(i: number): Pick<Series, 'color' | 'dash' | 'marker'> {
+  if (!Number.isInteger(i) || i < 0 || i >= MAX_SERIES) throw new Error(`internal: series index ${String(i)} outside 0..${String(MAX_SERIES - 1)}`);
+  return {
+    color: COLORS[i % COLORS.length] ?? '#000000',
+    dash: Math.floor(i / COLORS.length) % DASHES.length,
+    marker: MARKERS[Math.floor(i / (COLORS.length * DASHES.length))] ?? 'circle',
+  };
 }
 
 /** One chart in the grid; each panel scales its own axes so panels with different magnitudes stay readable. */
@@ -14,7 +38,7 @@ export interface Panel {
   readonly title: string;
   readonly xLabel: string;
   readonly yLabel: string;
-  /** Base-2 log x axis, for power-of-two sequence lengths. */
+  /** Log x axis bounded by the data, for lengths. */
   readonly logX?: boolean;
   /** Base-10 log y axis, for times spanning decades. */
   readonly logY?: boolean;
@@ -34,91 +58,20 @@ export interface ChartSpec {
   readonly panelHeight?: number;
 }
 
-export interface Tick {
-  readonly v: number;
-  readonly label: string;
-}
-
-/** An axis in transformed units (identity, log2 or log10) so projection is one linear map. */
-export interface Axis {
-  readonly t: (v: number) => number;
-  readonly tLo: number;
-  readonly tHi: number;
-  readonly ticks: readonly Tick[];
-}
-
 export const FONT = 'DejaVu Sans, Arial, sans-serif';
 const PAD = 10;
 export const CHAR_W = 6.6; // rough DejaVu Sans advance at 11px; only used to size margins and legend slots
 export const GRID = '#e6e6e6';
 export const INK = '#333333';
-const EPS = 1e-9;
 
 /** Coordinates rounded to 2 decimals so output is byte-identical whatever noise the float arithmetic leaves. */
 export function fmt(n: number): string {
   return String(Math.round(n * 100) / 100);
 }
 
-/** Drops float noise (0.30000000000000004) from computed tick values before they are compared or printed. */
-export function clean(v: number): number {
-  return Number(v.toPrecision(12));
-}
-
-/** Compact, locale-free tick label: 6 significant digits, exponent form only outside [1e-3, 1e6]. */
-export function num(v: number): string {
-  const r = Number(v.toPrecision(6));
-  if (r === 0) return '0';
-  const a = Math.abs(r);
-  return a < 1e-3 || a > 1e6 ? r.toExponential().replace('e+', 'e') : String(r);
-}
-
 /** Text and attribute values both go through this, so labels can never break the document. */
 export function esc(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&${({ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos' } as Record<string, string>)[c] ?? ''};`);
-}
-
-/** Min and max without spreading, so long series cannot overflow the call stack. */
-export function extent(values: readonly number[]): [number, number] | undefined {
-  if (values.length === 0) return undefined;
-  return values.reduce<[number, number]>(([lo, hi], v) => [Math.min(lo, v), Math.max(hi, v)], [Infinity, -Infinity]);
-}
-
-/** Nice linear ticks (1, 2, 2.5, 5 × 10^k, about five intervals), range padded out to whole steps. */
-export function linearAxis(values: readonly number[], fromZero: boolean): Axis {
-  let [lo, hi] = extent(values) ?? [0, 1];
-  if (fromZero && lo >= 0) lo = 0;
-  if (lo === hi) {
-    const pad = lo === 0 ? 1 : Math.abs(lo) / 2;
-    if (fromZero && lo === 0) hi = 1;
-    else [lo, hi] = [lo - pad, hi + pad];
-  }
-  const raw = (hi - lo) / 5;
-  const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = ([1, 2, 2.5, 5].find((m) => m * mag >= raw * (1 - EPS)) ?? 10) * mag;
-  const first = Math.floor(lo / step + EPS);
-  const last = Math.ceil(hi / step - EPS);
-  const ticks: Tick[] = [];
-  for (let i = first; i <= last; i++) {
-    const v = clean(i * step);
-    ticks.push({ v, label: num(v) });
-  }
-  return { t: (v) => v, tLo: clean(first * step), tHi: clean(last * step), ticks };
-}
-
-/** Log ticks at whole powers of `base`, range padded out to the powers around the data, thinned past nine. */
-export function logAxis(values: readonly number[], base: 2 | 10): Axis {
-  const t = base === 2 ? Math.log2 : Math.log10;
-  const e = extent(values);
-  let kLo = e ? Math.floor(t(e[0]) + EPS) : 0;
-  let kHi = e ? Math.ceil(t(e[1]) - EPS) : 1;
-  if (kLo === kHi) [kLo, kHi] = [kLo - 1, kHi + 1];
-  const every = Math.ceil((kHi - kLo + 1) / 9);
-  const ticks: Tick[] = [];
-  for (let k = kLo; k <= kHi; k += every) {
-    if (base === 2) ticks.push({ v: 2 ** k, label: num(2 ** k) });
-    else ticks.push({ v: Number(`1e${k}`), label: k >= -3 && k <= 3 ? num(Number(`1e${k}`)) : `1e${k}` });
-  }
-  return { t, tLo: kLo, tHi: kHi, ticks };
+  return xmlText(s);
 }
 
 /** Bad points are programming errors upstream, so fail loudly with the series and value instead of drawing nonsense. */
@@ -145,14 +98,36 @@ export function line(x1: number, y1: number, x2: number, y2: number, stroke: str
 
 /** Stroke attributes shared by series and their legend samples, so the two always match. */
 function strokeAttrs(s: Series): string {
-  return ` fill="none" stroke="${esc(s.color)}" stroke-width="1.5" stroke-linejoin="round"${s.dashed ? ' stroke-dasharray="5 3"' : ''}`;
+  const dash = DASHES[s.dash] ?? '';
+  return ` fill="none" stroke="${esc(s.color)}" stroke-width="1.5" stroke-linejoin="round"${dash === '' ? '' : ` stroke-dasharray="${dash}"`}`;
+}
+
+/** A series' marker at (x, y), drawn the same in the plot and in the legend. */
+function markerSvg(s: Series, x: number, y: number): string {
+  const fill = ` fill="${esc(s.color)}"`;
+  switch (s.marker) {
+    case 'circle':
+      return `<circle cx="${fmt(x)}" cy="${fmt(y)}" r="2.5"${fill}/>`;
+    case 'square':
+      return `<rect x="${fmt(x - 2.5)}" y="${fmt(y - 2.5)}" width="5" height="5"${fill}/>`;
+    case 'triangle':
+      return `<path d="M${fmt(x)} ${fmt(y - 3.5)}L${fmt(x + 3)} ${fmt(y + 2)}L${fmt(x - 3)} ${fmt(y + 2)}Z"${fill}/>`;
+    case 'diamond':
+      return `<path d="M${fmt(x)} ${fmt(y - 3.5)}L${fmt(x + 3.5)} ${fmt(y)}L${fmt(x)} ${fmt(y + 3.5)}L${fmt(x - 3.5)} ${fmt(y)}Z"${fill}/>`;
+    default:
+      return assertNever(s.marker);
+  }
+}
+
+function assertNever(x: never): never {
+  throw new Error(`internal: unexpected ${String(x)}`);
 }
 
 /** A panel's x and y axes from its data. */
 function axesOf(p: Panel): readonly [Axis, Axis] {
   const xs = p.series.flatMap((s) => s.points.map((pt) => pt[0]));
   const ys = p.series.flatMap((s) => s.points.map((pt) => pt[1]));
-  return [p.logX === true ? logAxis(xs, 2) : linearAxis(xs, false), p.logY === true ? logAxis(ys, 10) : linearAxis(ys, true)];
+  return [p.logX === true ? logAxis(xs, true) : linearAxis(xs, false), p.logY === true ? logAxis(ys, false) : linearAxis(ys, true)];
 }
 
 /** One panel's elements in panel-local coordinates (the caller translates the group); `left` is shared so plots align. */
@@ -173,18 +148,17 @@ function panelSvg(p: Panel, [xa, ya]: readonly [Axis, Axis], left: number, w: nu
     out.push(line(left, y, left + pw, y, GRID), line(left - 4, y, left, y, INK));
     out.push(text(left - 6, y + 3.5, t.label, ' class="ytick" text-anchor="end" font-size="10"'));
   }
-  out.push(line(left, top, left, top + ph, INK), line(left, top + ph, left + pw, top + ph, INK));
+  out.push(line(left, top, left, top + ph, INK, ' class="y-axis"'), line(left, top + ph, left + pw, top + ph, INK, ' class="x-axis"'));
   out.push(text(left + pw / 2, h - 8, p.xLabel, ' text-anchor="middle" font-size="11"'));
   const yMid = top + ph / 2;
   out.push(text(12, yMid, p.yLabel, ` text-anchor="middle" font-size="11" transform="rotate(-90 12 ${fmt(yMid)})"`));
   for (const s of p.series) {
     if (s.points.length === 0) continue;
-    const pts = s.points.map(([x, y]) => `${fmt(px(x))},${fmt(py(y))}`);
-    out.push(`<polyline points="${pts.join(' ')}"${strokeAttrs(s)}/>`);
-    for (const pt of pts) {
-      const [cx = '', cy = ''] = pt.split(',');
-      out.push(`<circle cx="${cx}" cy="${cy}" r="2" fill="${esc(s.color)}"/>`);
-    }
+    const pts = s.points.map(([x, y]) => [px(x), py(y)] as const);
+    // Grouped and labelled, so the line can be matched to its legend entry.
+    out.push(`<g class="series" data-label="${esc(s.label)}">`, `<polyline points="${pts.map(([x, y]) => `${fmt(x)},${fmt(y)}`).join(' ')}"${strokeAttrs(s)}/>`);
+    for (const [x, y] of pts) out.push(markerSvg(s, x, y));
+    out.push('</g>');
   }
   return out;
 }
@@ -211,13 +185,24 @@ function legendSvg(panels: readonly Panel[], width: number, top: number): { read
     const y = top + 9 + i * 18;
     let x = PAD + (width - row.reduce((a, it) => a + it.w, 0) + 18) / 2;
     for (const { s, w } of row) {
-      out.push(`<path d="M${fmt(x)} ${fmt(y)}h24"${strokeAttrs(s)}/>`);
-      out.push(`<circle cx="${fmt(x + 12)}" cy="${fmt(y)}" r="2" fill="${esc(s.color)}"/>`);
+      out.push(`<g class="legend-entry" data-label="${esc(s.label)}">`, `<path d="M${fmt(x)} ${fmt(y)}h24"${strokeAttrs(s)}/>`, markerSvg(s, x + 12, y), '</g>');
       out.push(text(x + 30, y + 4, s.label, ' class="legend" font-size="11"'));
       x += w;
     }
   });
   return { out, height: rows.length * 18 };
+}
+
+/** Splits text after its commas and semicolons into lines of at most `max` characters (a longer piece stands alone). */
+export function wrapText(s: string, max: number): string[] {
+  const pieces = s.match(/[^,;]+(?:[,;]\s*|$)/g) ?? [s];
+  const lines: string[] = [];
+  for (const p of pieces) {
+    const last = lines[lines.length - 1];
+    if (last !== undefined && (last + p).trimEnd().length <= max) lines[lines.length - 1] = last + p;
+    else lines.push(p);
+  }
+  return lines.map((l) => l.trim()).filter((l) => l !== '');
 }
 
 /** Renders panels of line charts as one standalone SVG document. */
@@ -229,7 +214,9 @@ export function lineChartSvg(spec: ChartSpec): string {
   const cols = Math.min(spec.columns, Math.max(1, spec.panels.length));
   const rows = Math.ceil(spec.panels.length / cols);
   const width = 2 * PAD + cols * pw;
-  const panelsTop = spec.subtitle === undefined ? 40 : 58;
+  // A long subtitle wraps at its commas and semicolons instead of running off both edges of the figure.
+  const sub = spec.subtitle === undefined ? [] : wrapText(spec.subtitle, Math.floor((width - 2 * PAD) / (12 * 0.6)));
+  const panelsTop = 40 + sub.length * 16 + (sub.length > 0 ? 2 : 0);
   const axes = spec.panels.map(axesOf);
   const labelChars = axes.reduce((m, [, ya]) => ya.ticks.reduce((n, t) => Math.max(n, t.label.length), m), 1);
   const left = 24 + labelChars * CHAR_W * (10 / 11) + 8;
@@ -238,9 +225,9 @@ export function lineChartSvg(spec: ChartSpec): string {
   const out = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${fmt(width)}" height="${fmt(height)}" viewBox="0 0 ${fmt(width)} ${fmt(height)}" font-family="${FONT}">`,
     `<rect width="${fmt(width)}" height="${fmt(height)}" fill="#ffffff"/>`,
-    text(width / 2, 24, spec.title, ` text-anchor="middle" font-size="16" font-weight="bold" fill="${INK}"`),
+    text(width / 2, 24, spec.title, ` text-anchor="middle" font-size="${fmt(Math.min(16, (width - 2 * PAD) / (spec.title.length * 0.62)))}" font-weight="bold" fill="${INK}"`),
   ];
-  if (spec.subtitle !== undefined) out.push(text(width / 2, 44, spec.subtitle, ` text-anchor="middle" font-size="12" fill="#555555"`));
+  sub.forEach((s, i) => out.push(text(width / 2, 44 + i * 16, s, ` text-anchor="middle" font-size="12" fill="#555555"`)));
   spec.panels.forEach((p, i) => {
     const x = PAD + (i % cols) * pw;
     const y = panelsTop + Math.floor(i / cols) * ph;

@@ -2,6 +2,7 @@
 import { Chalk } from 'chalk';
 import Table from 'cli-table3';
 import type { Report } from '../core/report.js';
+import { displayText } from './sanitize.js';
 import { percent, seconds, si } from './units.js';
 
 /** Renders a report as text; `color` chooses ANSI colours (chalk level 1) or none. */
@@ -10,7 +11,7 @@ export function renderTable(r: Report, color: boolean): string {
   const w = r.workload;
   const lengths = w.phase === 'prefill' ? `seq ${String(w.seqLen)}` : `context ${String(w.contextLen)}`;
   const head = [
-    c.bold(`${r.model.name} (${r.model.id}, ${r.model.attention.kind.toUpperCase()}) on ${r.hardware.name}`),
+    c.bold(displayText(`${r.model.name} (${r.model.id}, ${r.model.attention.kind.toUpperCase()}) on ${r.hardware.name}`)),
     `${w.phase}, batch ${String(w.batch)}, ${lengths}, ${w.bitsLabel} (compute at ${w.computeDtype} peak), ${w.flash ? 'flash' : 'unfused'} attention, scope ${w.scope}, cost model ${w.costModel}`,
   ];
   const table = new Table({
@@ -21,7 +22,7 @@ export function renderTable(r: Report, color: boolean): string {
   const total = r.totals.timeSeconds;
   for (const o of r.ops) {
     const bound = o.bound === 'compute' ? c.red('compute') : c.cyan('memory');
-    table.push([o.name, String(o.count), si(o.flops, 'FLOP'), si(o.bytes.total, 'B'), o.intensityFlopPerByte.toPrecision(3), bound, seconds(o.timeSeconds), percent((o.count * o.timeSeconds) / total)]);
+    table.push([displayText(o.name), String(o.count), si(o.flops, 'FLOP'), si(o.bytes.total, 'B'), o.intensityFlopPerByte.toPrecision(3), bound, seconds(o.timeSeconds), percent((o.count * o.timeSeconds) / total)]);
   }
   const m = r.memory;
   const fits = m.fitsDevice ? c.green('fits') : c.red('does not fit');

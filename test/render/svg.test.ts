@@ -4,7 +4,7 @@ import { lineChartSvg, type ChartSpec, type Panel, type Series } from '../../src
 const LENGTHS = [128, 256, 512, 1024, 2048, 4096];
 
 function series(label: string, color: string, dashed: boolean, ys: readonly number[], xs: readonly number[] = LENGTHS): Series {
-  return { label, color, dashed, points: ys.map((y, i) => [xs[i] ?? 0, y] as const) };
+  return { label, color, dash: dashed ? 1 : 0, marker: 'circle', points: ys.map((y, i) => [xs[i] ?? 0, y] as const) };
 }
 
 const gta8 = series('GTA-1B, batch 8', '#1f77b4', false, [0.02, 0.05, 0.3, 2, 40, 300]);
@@ -69,7 +69,7 @@ describe('lineChartSvg', () => {
     const gtaLine = lines.find((m) => m[2]?.includes('#1f77b4'));
     const gqaLine = lines.find((m) => m[2]?.includes('#ff7f0e'));
     expect(gtaLine?.[2]).not.toContain('stroke-dasharray');
-    expect(gqaLine?.[2]).toContain('stroke-dasharray="5 3"');
+    expect(gqaLine?.[2]).toContain('stroke-dasharray="6 3"');
     expect(gtaLine?.[2]).toContain('fill="none"');
     expect(gtaLine?.[2]).toContain('stroke-width="1.5"');
     expect(gtaLine?.[1]?.split(' ')).toHaveLength(gta8.points.length);
@@ -77,11 +77,11 @@ describe('lineChartSvg', () => {
     expect(markers).toBe(4 * gta8.points.length + 4);
   });
 
-  it('puts log2 x ticks at the powers of two and log10 y ticks at powers of ten around the data', () => {
-    expect(ticks(svg, 'prefill, batch 8', 'xtick')).toEqual(['128', '256', '512', '1024', '2048', '4096']);
-    expect(ticks(svg, 'prefill, batch 8', 'ytick')).toEqual(['0.01', '0.1', '1', '10', '100', '1000']);
+  it('puts log x ticks at 1, 2, 5 × 10^k within the data and log y ticks at powers of ten around it', () => {
+    expect(ticks(svg, 'prefill, batch 8', 'xtick')).toEqual(['200', '500', '1k', '2k']);
+    expect(ticks(svg, 'prefill, batch 8', 'ytick')).toEqual(['0.01', '0.1', '1', '10', '100', '1k']);
     const big = lineChartSvg({ title: 't', columns: 1, panels: [{ title: 'big', xLabel: 'x', yLabel: 'y', logY: true, series: [series('s', '#000', false, [3e-6, 2e4], [1, 2])] }] });
-    expect(ticks(big, 'big', 'ytick')).toEqual(['1e-6', '1e-5', '1e-4', '0.001', '0.01', '0.1', '1', '10', '100', '1000', '1e4', '1e5'].filter((_, i) => i % 2 === 0));
+    expect(ticks(big, 'big', 'ytick')).toEqual(['1µ', '10µ', '100µ', '0.001', '0.01', '0.1', '1', '10', '100', '1k', '10k', '100k'].filter((_, i) => i % 2 === 0));
   });
 
   it('gives linear axes nice ticks without floating noise, y from zero', () => {
@@ -102,7 +102,7 @@ describe('lineChartSvg', () => {
     const out = lineChartSvg({ title: 'edge cases', columns: 3, panels });
     expect(out).not.toMatch(/NaN|Infinity/);
     expect(ticks(out, 'empty', 'ytick')).toEqual(['0', '0.2', '0.4', '0.6', '0.8', '1']);
-    expect(ticks(out, 'single', 'xtick')).toEqual(['256', '512', '1024']);
+    expect(ticks(out, 'single', 'xtick')).toEqual(['200', '500', '1k']);
     expect(ticks(out, 'flat', 'ytick').length).toBeGreaterThan(1);
   });
 
