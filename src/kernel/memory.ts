@@ -1,0 +1,77 @@
+/**
+ * Memory the kernels may use, checked before they allocate: the kernel engine's own limit (a wasm32 memory holds at
+ * most 4 GiB) and the machine's free memory. Pure: the caller reads the machine's figures and passes them in.
+ */
+
+/** Bytes a wasm32 WebAssembly.Memory can hold (65536 pages of 64 KiB): the fast engine's ceiling. */
+export const WASM_MEMORY_BYTES = 2 ** 32;
+
+/**
+ * Bytes left in the engine for what the kernels allocate while they run (thread scratch, attention descriptors and
+ * split-decode partials, few-row GEMM partial sums): a few MiB in practice, 32 MiB kept free.
+ */
+export const ENGINE_WORK_BYTES = 32 * 2 ** 20;
+
+/** Share of the machine's free memory (os.freemem()) the kernels may take; the rest stays for the OS and others. */
+export const MACHINE_SHARE = 0.75;
+
+/** Bytes of a machine's free memory the kernels may use. */
+export function usableMachineBytes(freeBytes: number): number {
+  return Math.floor(freeBytes * MACHINE_SHARE);
+}
+
+/** What the kernels may allocate: the engine's bytes left and the machine's usable free bytes (undefined: no limit). */
+export interface MemoryRoom {
+  /** Bytes the kernel engine can still allocate (undefined for the reference backend, which has no ceiling of its own). */
+  readonly engineBytes?: number | undefined;
+  /** Bytes of the machine's free memory the kernels may take (usableMachineBytes of os.freemem()). */
+  readonly machineBytes?: number | undefined;
+}
+
+/** Bytes a piece of work needs: in the engine's memory, and in all (engine plus JavaScript heap). */
+export interface MemoryNeed {
+  readonly engineBytes: number;
+  readonly totalBytes: number;
+}
+
+/** 1.5 GiB, 96 MiB, 512 KiB: a byte count in the largest binary unit that keeps it at least 1, one decimal. */
+export function bytesLabel(bytes: number): string {
+  const units: [number, string][] = [[2 ** 40, 'TiB'], [2 ** 30, 'GiB'], [2 ** 20, 'MiB'], [2 ** 10, 'KiB']];
+  for (const [size, unit] of units) {
+    if (bytes >= size) {
+      const x = bytes / size;
+      return `${Number.isInteger(x) ? String(x) : x.toFixed(1)} ${unit}`;
+    }
+  }
+  return `${String(Math.round(bytes))} B`;
+}
+
+/**
+ * Work that does not fit the memory it may use: what it was, the bytes it needs, and the room there was. Thrown by
+ * the kernel layer (which knows no user-facing error type); the commands turn it into a one-line user error.
+ */
+export class MemoryShortfall extends Error {
+  constructor(readonly what: string, readonly need: MemoryNeed, readonly room: MemoryRoom) {
+    super(shortfallText(what, need, room));
+    this.name = 'MemoryShortfall';
+  }
+}
+
+/** "X does not fit: it needs … in the kernel engine, which has … left; and … in all, against …": every figure known. */
+function shortfallText(what: string, need: MemoryNeed, room: MemoryRoom): string {
+  const parts: string[] = [];
+  if (room.engineBytes !== undefined) {
+    parts.push(`${bytesLabel(need.engineBytes)} in the kernel engine, which has ${bytesLabel(Math.max(0, room.engineBytes))} left (a WebAssembly memory holds at most ${bytesLabel(WASM_MEMORY_BYTES)})`);
+  }
+  if (room.machineBytes !== undefined) {
+    parts.push(`${bytesLabel(need.totalBytes)} in all, and may use ${bytesLabel(Math.max(0, room.machineBytes))} of this machine's memory (${String(MACHINE_SHARE * 100)}% of what is free)`);
+  }
+  return `${what} does not fit: it needs ${parts.join('; ')}`;
+}
+
+/** Throws MemoryShortfall when `need` exceeds either limit of `room`; `what` names the work ("this shape"). */
+export function checkFits(what: string, need: MemoryNeed, room: MemoryRoom): void {
+  const overEngine = room.engineBytes !== undefined && need.engineBytes > room.engineBytes;
+  const overMachine = room.machineBytes !== undefined && need.totalBytes > room.machineBytes;
+  if (overEngine || overMachine) throw new MemoryShortfall(what, need, room);
+}
