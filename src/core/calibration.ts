@@ -30,6 +30,17 @@ export interface SizedRate {
   readonly rate: Measured;
 }
 
+/** What bounded a calibration probe's memory: the kernel engine's, the machine's free memory, or a limit the user set. */
+export type CapReason = 'engine' | 'machine' | 'limit';
+
+/** One probe measured over less memory than it wanted (usedBytes 0: not run at all), and why. */
+export interface ProbeCap {
+  readonly probe: string;
+  readonly wantedBytes: number;
+  readonly usedBytes: number;
+  readonly limitedBy: CapReason;
+}
+
 /** The kernel engine's own primitives, measured on this machine. */
 export interface Calibration {
   readonly gemmFlopPerSecond: Measured;
@@ -60,5 +71,9 @@ export interface Calibration {
    * last-level cache, or 64 MiB when its size is unknown), by the size of one matrix: short streams run slower.
    */
   readonly coldStream: readonly SizedRate[];
+  /** Bytes of the pool the cold-stream and KV-streaming probes read (and the working sets are cut from). */
+  readonly poolBytes: number;
+  /** Probes that ran over less memory than they wanted (none on a machine with room for them all). */
+  readonly caps: readonly ProbeCap[];
   readonly threads: number;
 }

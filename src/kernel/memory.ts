@@ -12,6 +12,12 @@ export const WASM_MEMORY_BYTES = 2 ** 32;
  */
 export const ENGINE_WORK_BYTES = 32 * 2 ** 20;
 
+/**
+ * Bytes a fresh fast engine can give the work it runs: its ceiling less the first page (the module's) and its
+ * counters (under 128 KiB in all, 1 MiB kept).
+ */
+export const ENGINE_BYTES_FOR_WORK = WASM_MEMORY_BYTES - 2 ** 20;
+
 /** Share of the machine's free memory (os.freemem()) the kernels may take; the rest stays for the OS and others. */
 export const MACHINE_SHARE = 0.75;
 
@@ -26,6 +32,8 @@ export interface MemoryRoom {
   readonly engineBytes?: number | undefined;
   /** Bytes of the machine's free memory the kernels may take (usableMachineBytes of os.freemem()). */
   readonly machineBytes?: number | undefined;
+  /** Bytes a limit the user set allows (calibrate --memory-limit). */
+  readonly limitBytes?: number | undefined;
 }
 
 /** Bytes a piece of work needs: in the engine's memory, and in all (engine plus JavaScript heap). */
@@ -66,6 +74,7 @@ function shortfallText(what: string, need: MemoryNeed, room: MemoryRoom): string
   if (room.machineBytes !== undefined) {
     parts.push(`${bytesLabel(need.totalBytes)} in all, and may use ${bytesLabel(Math.max(0, room.machineBytes))} of this machine's memory (${String(MACHINE_SHARE * 100)}% of what is free)`);
   }
+  if (room.limitBytes !== undefined) parts.push(`against the ${bytesLabel(Math.max(0, room.limitBytes))} the memory limit set allows`);
   return `${what} does not fit: it needs ${parts.join('; ')}`;
 }
 
@@ -73,5 +82,6 @@ function shortfallText(what: string, need: MemoryNeed, room: MemoryRoom): string
 export function checkFits(what: string, need: MemoryNeed, room: MemoryRoom): void {
   const overEngine = room.engineBytes !== undefined && need.engineBytes > room.engineBytes;
   const overMachine = room.machineBytes !== undefined && need.totalBytes > room.machineBytes;
-  if (overEngine || overMachine) throw new MemoryShortfall(what, need, room);
+  const overLimit = room.limitBytes !== undefined && need.totalBytes > room.limitBytes;
+  if (overEngine || overMachine || overLimit) throw new MemoryShortfall(what, need, room);
 }

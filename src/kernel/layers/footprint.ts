@@ -4,8 +4,9 @@
  * that a shape fits before it allocates anything. Each variant's count follows its builder's allocations one for one;
  * test/kernel/footprint.test.ts checks every count against what a builder really allocates.
  */
-import type { Attention, AttentionKind } from '../../core/model-config.js';
+import type { Attention, AttentionKind, ModelConfig } from '../../core/model-config.js';
 import type { MlaMode } from '../../core/workload.js';
+import { ENGINE_WORK_BYTES, type MemoryNeed } from '../memory.js';
 import { stepRows, type LayerSize } from './layer.js';
 
 /** Elements a layer allocates on its backend (`buffers`, weights included) and weight values it generates first. */
@@ -67,4 +68,35 @@ const COUNTS: { readonly [K in AttentionKind]: Count<Extract<Attention, { kind: 
 export function layerElements(attention: Attention, hidden: number, size: LayerSize, mla: MlaMode): LayerElements {
   const count = COUNTS[attention.kind] as Count<Attention>;
   return count(attention, hidden, size, mla);
+}
+
+/**
+ * Bytes running one layer step at this size needs: in the engine (its buffers at `bytesPerElement`, plus room for
+ * the fast engine's work buffers) and in all (the float64 weights generated before upload and the step's float64
+ * input, `inputValues` of them, besides). On the reference backend (`engine: false`) the buffers live in the
+ * JavaScript heap and the engine figure is 0.
+ */
+export function layerNeed(attention: Attention, hidden: number, size: LayerSize, mla: MlaMode, o: { engine: boolean; bytesPerElement: number; inputValues: number }): MemoryNeed {
+  const e = layerElements(attention, hidden, size, mla);
+  const buffers = e.buffers * o.bytesPerElement + (o.engine ? ENGINE_WORK_BYTES : 0);
+  return { engineBytes: o.engine ? buffers : 0, totalBytes: buffers + 8 * (e.weights + o.inputValues) };
+}
+
+/** One timed step as run and validate execute it: a prefill of seqLen tokens, or a decode step at contextLen. */
+export interface StepShape {
+  readonly phase: 'prefill' | 'decode';
+  readonly batch: number;
+  readonly seqLen: number;
+  readonly contextLen: number;
+  readonly mla: MlaMode;
+}
+
+/**
+ * Bytes timing one step needs on the fast engine (`fast`, FP32 in its memory) or the float64 reference: the layer
+ * sized as run and validate build it, and the step's input.
+ */
+export function stepNeed(model: ModelConfig, s: StepShape, fast: boolean): MemoryNeed {
+  const tokens = s.phase === 'prefill' ? s.seqLen : s.contextLen;
+  const step = s.phase === 'prefill' ? s.seqLen : 1;
+  return layerNeed(model.attention, model.hiddenSize, { batch: s.batch, maxTokens: tokens, maxStep: step }, s.mla, { engine: fast, bytesPerElement: fast ? 4 : 8, inputValues: s.batch * step * model.hiddenSize });
 }
