@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { cpus, freemem, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { GEMM_GRID_DEPTH, type Calibration, type Measured, type ProbeCap } from '../core/calibration.js';
+import { bytesLabel, GEMM_GRID_DEPTH, type Calibration, type Measured, type ProbeCap } from '../core/calibration.js';
 import type { HardwareProfile } from './hardware-schema.js';
 import { HARDWARE_DIR } from './resolve.js';
 
@@ -45,10 +45,9 @@ const LIMITED_BY: Readonly<Record<ProbeCap['limitedBy'], string>> = {
 
 /** One cap as a sentence: what the probe wanted, what it got, what limited it. */
 export function capNote(c: ProbeCap): string {
-  const bytes = (b: number): string => (b % 2 ** 20 === 0 ? sizeLabel(b) : `${String(b)} bytes`);
   return c.usedBytes === 0
-    ? `${c.probe}: not measured, its ${bytes(c.wantedBytes)} does not fit under ${LIMITED_BY[c.limitedBy]}`
-    : `${c.probe}: over ${bytes(c.usedBytes)} instead of ${bytes(c.wantedBytes)}, limited by ${LIMITED_BY[c.limitedBy]}${c.usedBytes < c.wantedBytes ? '; the pool may no longer exceed the cache, so part of this rate may come from cache' : ''}`;
+    ? `${c.probe}: not measured, its ${bytesLabel(c.wantedBytes)} does not fit under ${LIMITED_BY[c.limitedBy]}`
+    : `${c.probe}: over ${bytesLabel(c.usedBytes)} instead of ${bytesLabel(c.wantedBytes)}, limited by ${LIMITED_BY[c.limitedBy]}${c.usedBytes < c.wantedBytes ? '; the pool may no longer exceed the cache, so part of this rate may come from cache' : ''}`;
 }
 
 /** A profile object from a calibration and this machine's facts; `cacheSource` says where the cache size came from. */
@@ -67,7 +66,7 @@ export function hostProfile(c: Calibration, date: string, cacheSource: 'os' | 'g
     gemmGrid: c.gemmGrid.map((m) => ({ rows: m.x, cols: m.y, ...measured(m.rate, `GEMM of the kernel engine, ${String(m.x)} × ${String(GEMM_GRID_DEPTH)} · ${String(GEMM_GRID_DEPTH)} × ${String(m.y)}, all threads`) })),
     memoryBytes: { value: totalmem(), source: 'os', note: 'os.totalmem()' },
     memoryBandwidthBytesPerSecond: measured(c.readBytesPerSecond, 'a one-row GEMM of the kernel engine against a 64 MiB weight matrix (how decode projections stream weights), all threads'),
-    kvStreamBandwidth: measured(c.kvStreamBytesPerSecond, `one decode step of the kernel engine's attention, 16 maps on 16 cached heads of 128, over a ${sizeLabel(c.poolBytes)} KV cache (${c.caps.length === 0 ? 'twice the last-level cache, at least 64 MiB' : 'capped: see calibrationCaps'}), so it is read from memory: the KV bytes the kernel read over the time, all threads`),
+    kvStreamBandwidth: measured(c.kvStreamBytesPerSecond, `one decode step of the kernel engine's attention, 16 maps on 16 cached heads of 128, over a ${bytesLabel(c.poolBytes)} KV cache (${c.caps.length === 0 ? 'twice the last-level cache, at least 64 MiB' : 'capped: see calibrationCaps'}), so it is read from memory: the KV bytes the kernel read over the time, all threads`),
     onChipMemoryBytes: l2 === undefined ? { value: 2 ** 20, source: 'os', flags: ['unconfirmed'], note: 'L2 per core not readable from sysfs; 1 MiB assumed' } : { value: l2, source: 'os', note: 'L2 per core from /sys/devices/system/cpu/cpu0/cache/index2/size' },
     expPerSecond: measured(c.expPerSecond, 'vectorised exp of the kernel engine, all threads'),
     operatorOverheadSeconds: measured(c.operatorOverheadSeconds, 'one tiny (1×8×8) GEMM through the kernel engine: dispatch to the threads and back'),
@@ -80,7 +79,7 @@ export function hostProfile(c: Calibration, date: string, cacheSource: 'os' | 'g
             : { workingSetBandwidth: c.cache.workingSet.map((w) => ({ bytes: w.bytes, ...measured(w.rate, `a one-row GEMM of the kernel engine cycling over a ${String(Math.round(w.bytes / 2 ** 20))} MiB weight matrix, read again and again, all threads`) })) }),
         }),
     ...(c.caps.length === 0 ? {} : { calibrationCaps: c.caps.map((cap) => ({ ...cap, note: capNote(cap) })) }),
-    coldStreamBandwidth: c.coldStream.map((w) => ({ bytes: w.bytes, ...measured(w.rate, `a one-row GEMM of the kernel engine against ${sizeLabel(w.bytes)} weight matrices in rotation through ${sizeLabel(c.poolBytes)}, so each call reads its matrix from memory, all threads`) })),
+    coldStreamBandwidth: c.coldStream.map((w) => ({ bytes: w.bytes, ...measured(w.rate, `a one-row GEMM of the kernel engine against ${sizeLabel(w.bytes)} weight matrices in rotation through ${bytesLabel(c.poolBytes)}, so each call reads its matrix from memory, all threads`) })),
     fewRowGemmFlopPerSecond: measured(c.fewRowGemmFlopPerSecond, 'a 4-row GEMM (4×1024·1024×1024) of the kernel engine over 16 weight matrices in rotation, so its weights come from memory as decode projections\' do, all threads: the unpacked kernel those projections use'),
     fewRowGemmCachedFlopPerSecond: measured(c.fewRowGemmCachedFlopPerSecond, 'the same 4-row GEMM against one 4 MiB weight matrix read again and again, so its weights come from cache, all threads'),
     attentionFlopPerSecond: {

@@ -244,6 +244,10 @@ export interface CalibratorOptions {
   readonly reserveBytes?: number | undefined;
 }
 
+/** Values the exp probe evaluates per call; its source and result arrays take EXP_PROBE_BYTES while it runs. */
+const EXP_PROBE_VALUES = 4 * 2 ** 20;
+const EXP_PROBE_BYTES = 2 * 4 * EXP_PROBE_VALUES;
+
 type Step = readonly [string, () => () => number];
 
 /**
@@ -259,7 +263,7 @@ export function calibrator(backend: Backend & Probes & { memoryLeftBytes?: () =>
   const own: Step[] = [
     ['GEMM 512³', () => () => backend.measureGemmFlopPerSecond(512)],
     ['weight streaming 64 MiB', () => weightStreamProbe(backend)],
-    ['exp 4M', () => () => backend.measureExpPerSecond(4 * 2 ** 20)],
+    ['exp 4M', () => () => backend.measureExpPerSecond(EXP_PROBE_VALUES)],
     ['operator overhead', () => () => overheadSeconds(backend)],
     ['GEMM, 4 rows', () => fewRowGemmProbe(backend)],
     // One 4 MiB matrix read again and again: the weights in cache, as a small model's decode step has them.
@@ -276,10 +280,11 @@ export function calibrator(backend: Backend & Probes & { memoryLeftBytes?: () =>
   const before = backend.memoryLeftBytes?.();
   const ownProbes = own.map(([, build]) => build());
   const after = backend.memoryLeftBytes?.();
-  const ownBytes = before === undefined || after === undefined ? 0 : before - after;
+  // The exp probe's two 16 MiB arrays are taken and given back on every call, after the pool is built.
+  const ownBytes = (before === undefined || after === undefined ? 0 : before - after) + EXP_PROBE_BYTES;
   const reserve = opts.reserveBytes ?? 0;
   const plan = probePlan(opts.cacheBytes, {
-    engine: after === undefined ? undefined : after - ENGINE_WORK_BYTES - reserve,
+    engine: after === undefined ? undefined : after - EXP_PROBE_BYTES - ENGINE_WORK_BYTES - reserve,
     machine: opts.machineBytes === undefined ? undefined : opts.machineBytes - ownBytes,
     limit: opts.limitBytes === undefined ? undefined : opts.limitBytes - ownBytes,
   });

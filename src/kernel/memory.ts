@@ -3,6 +3,10 @@
  * most 4 GiB) and the machine's free memory. Pure: the caller reads the machine's figures and passes them in.
  */
 
+import { bytesLabel } from '../core/calibration.js';
+
+export { bytesLabel } from '../core/calibration.js';
+
 /** Bytes a wasm32 WebAssembly.Memory can hold (65536 pages of 64 KiB): the fast engine's ceiling. */
 export const WASM_MEMORY_BYTES = 2 ** 32;
 
@@ -42,18 +46,6 @@ export interface MemoryNeed {
   readonly totalBytes: number;
 }
 
-/** 1.5 GiB, 96 MiB, 512 KiB: a byte count in the largest binary unit that keeps it at least 1, one decimal. */
-export function bytesLabel(bytes: number): string {
-  const units: [number, string][] = [[2 ** 40, 'TiB'], [2 ** 30, 'GiB'], [2 ** 20, 'MiB'], [2 ** 10, 'KiB']];
-  for (const [size, unit] of units) {
-    if (bytes >= size) {
-      const x = bytes / size;
-      return `${Number.isInteger(x) ? String(x) : x.toFixed(1)} ${unit}`;
-    }
-  }
-  return `${String(Math.round(bytes))} B`;
-}
-
 /**
  * Work that does not fit the memory it may use: what it was, the bytes it needs, and the room there was. Thrown by
  * the kernel layer (which knows no user-facing error type); the commands turn it into a one-line user error.
@@ -65,17 +57,17 @@ export class MemoryShortfall extends Error {
   }
 }
 
-/** "X does not fit: it needs … in the kernel engine, which has … left; and … in all, against …": every figure known. */
+/** "X does not fit: it needs … in the kernel engine, which has … left, and … in all, where …": every figure known. */
 function shortfallText(what: string, need: MemoryNeed, room: MemoryRoom): string {
   const parts: string[] = [];
   if (room.engineBytes !== undefined) {
     parts.push(`${bytesLabel(need.engineBytes)} in the kernel engine, which has ${bytesLabel(Math.max(0, room.engineBytes))} left (a WebAssembly memory holds at most ${bytesLabel(WASM_MEMORY_BYTES)})`);
   }
-  if (room.machineBytes !== undefined) {
-    parts.push(`${bytesLabel(need.totalBytes)} in all, and may use ${bytesLabel(Math.max(0, room.machineBytes))} of this machine's memory (${String(MACHINE_SHARE * 100)}% of what is free)`);
-  }
-  if (room.limitBytes !== undefined) parts.push(`against the ${bytesLabel(Math.max(0, room.limitBytes))} the memory limit set allows`);
-  return `${what} does not fit: it needs ${parts.join('; ')}`;
+  const where: string[] = [];
+  if (room.machineBytes !== undefined) where.push(`this machine can give ${bytesLabel(Math.max(0, room.machineBytes))} (${String(MACHINE_SHARE * 100)}% of its free memory)`);
+  if (room.limitBytes !== undefined) where.push(`the memory limit set allows ${bytesLabel(Math.max(0, room.limitBytes))}`);
+  if (where.length > 0) parts.push(`${bytesLabel(need.totalBytes)} in all, where ${where.join(' and ')}`);
+  return `${what} does not fit: it needs ${parts.join(', and ')}`;
 }
 
 /** Throws MemoryShortfall when `need` exceeds either limit of `room`; `what` names the work ("this shape"). */
