@@ -9,13 +9,13 @@ export const FEW_ROWS = 8;
 /** Inner dimension of the calibrated GEMM grid's products. */
 export const GEMM_GRID_DEPTH = 512;
 
-/** 1.5 GiB, 96 MiB, 512 KiB: a byte count in the largest binary unit that keeps it at least 1, one decimal. */
+/** 1.5 GiB, 96 MiB, 512 KiB: a byte count in the largest binary unit that keeps it at least 1, to one decimal (none when it rounds to .0). */
 export function bytesLabel(bytes: number): string {
   const units: [number, string][] = [[2 ** 40, 'TiB'], [2 ** 30, 'GiB'], [2 ** 20, 'MiB'], [2 ** 10, 'KiB']];
   for (const [size, unit] of units) {
     if (bytes >= size) {
       const x = bytes / size;
-      return `${Number.isInteger(x) ? String(x) : x.toFixed(1)} ${unit}`;
+      return `${x.toFixed(1).replace(/\.0$/, '')} ${unit}`;
     }
   }
   return `${String(Math.round(bytes))} B`;

@@ -97,7 +97,7 @@ describe('checkFits', () => {
       }
       return 'fits';
     };
-    expect(refuse({ engineBytes: 4 * GiB - MiB, machineBytes: 12 * GiB })).toBe('a step does not fit: it needs 5 GiB in the kernel engine, which has 4.0 GiB left (a WebAssembly memory holds at most 4 GiB), and 6 GiB in all, where this machine can give 12 GiB (75% of its free memory)');
+    expect(refuse({ engineBytes: 4 * GiB - MiB, machineBytes: 12 * GiB })).toBe('a step does not fit: it needs 5 GiB in the kernel engine, which has 4 GiB left (a WebAssembly memory holds at most 4 GiB), and 6 GiB in all, where this machine can give 12 GiB (75% of its free memory)');
     expect(refuse({ machineBytes: 1.5 * GiB })).toBe('a step does not fit: it needs 6 GiB in all, where this machine can give 1.5 GiB (75% of its free memory)');
     expect(refuse({ engineBytes: 8 * GiB, limitBytes: 512 * MiB })).toBe('a step does not fit: it needs 5 GiB in the kernel engine, which has 8 GiB left (a WebAssembly memory holds at most 4 GiB), and 6 GiB in all, where the memory limit set allows 512 MiB');
     expect(refuse({ engineBytes: 8 * GiB, machineBytes: 7 * GiB })).toBe('fits');
