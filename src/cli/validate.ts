@@ -108,6 +108,9 @@ export async function runValidate(o: ValidateOptions): Promise<void> {
     const calibrating = o.calibrate !== undefined && o.calibrate !== false;
     if (calibrating && o.hardware !== undefined) throw new UserError('validate', '--calibrate', 'predicts with the profile it measures: leave out --hardware');
     if (calibrating && kind !== 'fast') throw new UserError('validate', '--calibrate', 'measures the fast kernels: leave out --backend reference');
+    for (const [flag, value] of [['--cache-bytes', o.cacheBytes], ['--memory-limit', o.memoryLimit]] as const) {
+      if (!calibrating && value !== undefined) throw new UserError('validate', flag, 'sizes the calibration probes: use it with --calibrate');
+    }
     const hw = calibrating ? undefined : hostHardware(o.hardware);
     const grid = o.quick ? QUICK_GRID : FULL_GRID;
     const models = (o.quick ? QUICK_MODELS : FULL_MODELS).map(loadModel);

@@ -80,7 +80,8 @@ export interface Calibration {
   readonly cache?: { readonly bytes: number; readonly workingSet: readonly SizedRate[] } | undefined;
   /**
    * The rate of one-row GEMMs whose weights come from memory (matrices in rotation through at least twice the
-   * last-level cache, or 64 MiB when its size is unknown), by the size of one matrix: short streams run slower.
+   * last-level cache, or 64 MiB when its size is unknown, unless a cap applied: see caps), by the size of one
+   * matrix: short streams run slower.
    */
   readonly coldStream: readonly SizedRate[];
   /** Bytes of the pool the cold-stream and KV-streaming probes read (and the working sets are cut from). */

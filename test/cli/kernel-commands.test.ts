@@ -225,4 +225,10 @@ describe('validate --calibrate', () => {
     expect(r.stderr).toBe(message);
     expect(existsSync(profile)).toBe(false);
   });
+
+  it('--cache-bytes and --memory-limit size the calibration, so without --calibrate they are refused', () => {
+    const r = cli(['validate', '--quick', '--cache-bytes', '1GiB', '--hardware', 'h100-sxm']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('validate: --cache-bytes: sizes the calibration probes: use it with --calibrate\n');
+  });
 });
