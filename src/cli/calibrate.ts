@@ -1,12 +1,14 @@
 /** `llm-roofline calibrate`: measures this machine with the kernel engine and writes hardware-profiles/host.json. */
-import { calibrate, type Calibration } from '../kernel/calibrate.js';
+import { calibrate, type Calibration, type CalibratorOptions } from '../kernel/calibrate.js';
+import { usableMachineBytes } from '../kernel/memory.js';
 import type { Backend } from '../kernel/backend.js';
 import { openBackend, type Probes } from '../kernel/engines.js';
 import { UserError } from '../io/errors.js';
-import { HOST_PROFILE, hostProfile, lastLevelCacheBytes } from '../io/host-profile.js';
+import { capNote, freeMemoryBytes, HOST_PROFILE, hostProfile, lastLevelCacheBytes } from '../io/host-profile.js';
 import { checkOutTarget, fileSink, writeAll } from '../io/write.js';
 import { seconds, si } from '../render/units.js';
 import { positiveInt } from './options.js';
+import { byteSize, refusingShortfall } from './kernel-common.js';
 import { defaultThreads } from './run.js';
 
 function hasProbes(b: Backend & Partial<Probes>): b is Backend & Probes {
@@ -25,26 +27,50 @@ export const DEFAULT_ROUNDS = 36;
 export const DEFAULT_BUDGET_SECONDS = 55;
 
 /** Writes a calibration as a host profile (dated today) to `out`, by default hardware-profiles/host.json; returns the path. */
-export function writeHostProfile(c: Calibration, out = HOST_PROFILE): string {
-  writeAll(fileSink(out), JSON.stringify(hostProfile(c, new Date().toISOString().slice(0, 10)), null, 2) + '\n');
+export function writeHostProfile(c: Calibration, out = HOST_PROFILE, cacheSource: 'os' | 'given' = 'os'): string {
+  writeAll(fileSink(out), JSON.stringify(hostProfile(c, new Date().toISOString().slice(0, 10), cacheSource), null, 2) + '\n');
   return out;
 }
 
+/** The options every calibration shares: --cache-bytes (a size, or "none") and --memory-limit. */
+export interface CalibrationFlags {
+  cacheBytes?: string | undefined;
+  memoryLimit?: string | undefined;
+}
+
+/**
+ * What sizes the probes: the cache (--cache-bytes, or what the OS reports), the machine's usable free memory, the
+ * user's limit; and where the cache size came from.
+ */
+export function calibrationSizing(o: CalibrationFlags): { opts: CalibratorOptions; cacheSource: 'os' | 'given' } {
+  const given = o.cacheBytes !== undefined;
+  const cacheBytes = !given ? lastLevelCacheBytes() : o.cacheBytes === 'none' ? undefined : byteSize('--cache-bytes', o.cacheBytes ?? '');
+  const limitBytes = o.memoryLimit === undefined ? undefined : byteSize('--memory-limit', o.memoryLimit);
+  return { opts: { cacheBytes, limitBytes, machineBytes: usableMachineBytes(freeMemoryBytes()) }, cacheSource: given ? 'given' : 'os' };
+}
+
+/** One line per probe that ran over less memory than it wanted (stderr), so a cap is never silent. */
+export function capLines(command: string, c: Calibration): string {
+  return c.caps.map((cap) => `${command}: capped: ${capNote(cap)}\n`).join('');
+}
+
 /** Runs the command. */
-export async function runCalibrate(o: { threads?: string | undefined; out?: string | undefined; rounds?: string | undefined }): Promise<void> {
+export async function runCalibrate(o: CalibrationFlags & { threads?: string | undefined; out?: string | undefined; rounds?: string | undefined }): Promise<void> {
   checkOutTarget(o.out ?? HOST_PROFILE);
   const threads = o.threads === undefined ? defaultThreads() : positiveInt('--threads', o.threads);
   const rounds = o.rounds === undefined ? DEFAULT_ROUNDS : positiveInt('--rounds', o.rounds);
+  const { opts, cacheSource } = calibrationSizing(o);
   const backend = await openBackend('fast', threads);
   try {
     // In a terminal each progress line overwrites the last; in a log, every step is a line.
     const tty = process.stderr.isTTY;
-    const c = calibrate(withProbes(backend, 'calibrate', ''), threads, rounds, (done, total, what) => {
+    const c = refusingShortfall('calibrate', '', () => calibrate(withProbes(backend, 'calibrate', ''), threads, rounds, (done, total, what) => {
       const line = `calibrate [${String(done)}/${String(total)}] ${what}`;
       process.stderr.write(tty ? `\r\x1b[K${line}${done === total ? '\n' : ''}` : `${line}\n`);
-    }, lastLevelCacheBytes(), o.rounds === undefined ? DEFAULT_BUDGET_SECONDS : Infinity);
-    const out = writeHostProfile(c, o.out);
-    process.stderr.write(`wrote ${out}: fp32 ${si(c.gemmFlopPerSecond.median, 'FLOP/s')}, read ${si(c.readBytesPerSecond.median, 'B/s')}, exp ${si(c.expPerSecond.median, '/s')}, overhead ${seconds(c.operatorOverheadSeconds.median)} per operator${c.cache === undefined ? '' : `, ${si(c.cache.workingSet[0]?.rate.median ?? 0, 'B/s')} over ${String(Math.round((c.cache.workingSet[0]?.bytes ?? 0) / 2 ** 20))} MiB read again and again`}, ${String(threads)} threads, medians of ${String(c.gemmFlopPerSecond.runs)} rounds\n`);
+    }, opts, o.rounds === undefined ? DEFAULT_BUDGET_SECONDS : Infinity));
+    const out = writeHostProfile(c, o.out, cacheSource);
+    process.stderr.write(capLines('calibrate', c));
+    process.stderr.write(`wrote ${out}: fp32 ${si(c.gemmFlopPerSecond.median, 'FLOP/s')}, read ${si(c.readBytesPerSecond.median, 'B/s')}, exp ${si(c.expPerSecond.median, '/s')}, overhead ${seconds(c.operatorOverheadSeconds.median)} per operator${c.cache?.workingSet[0] === undefined ? '' : `, ${si(c.cache.workingSet[0].rate.median, 'B/s')} over ${String(Math.round(c.cache.workingSet[0].bytes / 2 ** 20))} MiB read again and again`}, ${String(threads)} threads, medians of ${String(c.gemmFlopPerSecond.runs)} rounds${c.caps.length === 0 ? '' : `, ${String(c.caps.length)} probe${c.caps.length === 1 ? '' : 's'} capped (calibrationCaps)`}\n`);
   } finally {
     backend.dispose();
   }

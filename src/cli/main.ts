@@ -149,6 +149,8 @@ export function buildProgram(): Command {
     .option('--threads <n>', 'worker threads (default: up to 2)')
     .option('--out <file>', 'where to write the profile (default hardware-profiles/host.json)')
     .option('--rounds <n>', 'rounds of every probe; each figure is their median (default 36)')
+    .option('--cache-bytes <size>', 'last-level cache to size the memory probes by, e.g. 480MiB, or "none" (default: what the OS reports)')
+    .option('--memory-limit <size>', 'most memory the probes may take together, e.g. 1GiB (they also stay within the engine\'s 4 GiB and 75% of free memory)')
     .action(async (o) => {
       const { runCalibrate } = await import('./calibrate.js');
       await runCalibrate(o);
@@ -162,6 +164,8 @@ export function buildProgram(): Command {
     .option('--threads <n>', 'worker threads of the fast kernels (default: up to 2)')
     .option('--passes <n>', 'passes over the grid; each point is the median of its passes (default 5, 3 with --quick)')
     .option('--calibrate [profile]', 'calibrate during the runs (rounds interleaved with the points), write the profile (default hardware-profiles/host.json) and predict with it')
+    .option('--cache-bytes <size>', 'with --calibrate: the last-level cache to size the memory probes by, or "none" (default: what the OS reports)')
+    .option('--memory-limit <size>', 'with --calibrate: most memory the probes may take together')
     .addOption(new Option('--backend <name>', 'fast or reference').choices(['fast', 'reference']).default('fast'))
     .option('--hardware <id|path>', 'profile to predict with (default: hardware-profiles/host.json)')
     .addOption(new Option('--format <format>', 'table or json').choices(['table', 'json']).default('table'))

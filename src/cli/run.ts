@@ -11,7 +11,10 @@ import { loadModel } from '../io/load-model.js';
 import { seconds, si } from '../render/units.js';
 import { checkOut, emit } from './common.js';
 import { predict } from '../kernel/predict.js';
-import { hostHardware } from './kernel-common.js';
+import { hostHardware, refusingShortfall } from './kernel-common.js';
+import { freeMemoryBytes } from '../io/host-profile.js';
+import { checkFits, ENGINE_BYTES_FOR_WORK, usableMachineBytes } from '../kernel/memory.js';
+import { stepNeed } from '../kernel/layers/footprint.js';
 import { oneOf, positiveInt } from './options.js';
 
 export interface RunOptions {
@@ -79,12 +82,18 @@ export async function runRun(o: RunOptions): Promise<void> {
   const mla = mlaMode({ phase, mla: o.mla === undefined ? undefined : oneOf('--mla', o.mla, ['naive', 'absorbed'] as const) });
   const model = loadModel(o.model);
   const hw = hostHardware(o.hardware);
+  const machineBytes = usableMachineBytes(freeMemoryBytes());
+  // Checked before the engine starts: a shape that does not fit is refused with the figures, not an allocation failure.
+  const need = stepNeed(model, { phase, batch, seqLen, contextLen, mla }, kind === 'fast');
+  refusingShortfall('run', phase === 'prefill' ? '--batch × --seq' : '--batch × --context', () => {
+    checkFits(`${model.id} ${phase} at batch ${String(batch)}, ${phase === 'prefill' ? `seq ${String(seqLen)}` : `context ${String(contextLen)}`}`, need, { engineBytes: kind === 'fast' ? ENGINE_BYTES_FOR_WORK : undefined, machineBytes });
+  });
   const opened = await openBackend(kind, threads);
   const timing = o.breakdown === true ? timedBackend(opened) : undefined;
   const backend = timing?.backend ?? opened;
   try {
     const tokens = phase === 'prefill' ? seqLen : contextLen;
-    const layer = createLayer(model, backend, { batch, maxTokens: tokens, maxStep: phase === 'prefill' ? seqLen : 1, seed: 1, mla });
+    const layer = refusingShortfall('run', '', () => createLayer(model, backend, { batch, maxTokens: tokens, maxStep: phase === 'prefill' ? seqLen : 1, seed: 1, mla }));
     // Half a second of warm-up: this process has run no layer before, and its first hundreds of short steps are slow.
     const run = timeLayer(layer, { phase, batch, seqLen, contextLen, warmup: 1, warmupSeconds: 0.5, minRepeats: 5, maxRepeats: 1000, budgetSeconds: 1, onTimed: () => { timing?.times.reset(); } });
     const p = predict(model, hw, { phase, batch, seqLen, contextLen }, kind === 'fast', mla);

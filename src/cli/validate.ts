@@ -9,21 +9,21 @@ import { calibrator } from '../kernel/calibrate.js';
 import { openBackend, type BackendKind, type Probes } from '../kernel/engines.js';
 import { now } from '../kernel/measure.js';
 import type { Hardware } from '../core/hardware.js';
-import { lastLevelCacheBytes } from '../io/host-profile.js';
-import { withProbes, writeHostProfile } from './calibrate.js';
-import { errorPercent, FULL_GRID, gridPoints, QUICK_GRID, summarizeErrors, validate, type ValidationPoint } from '../kernel/validate.js';
+import { calibrationSizing, capLines, withProbes, writeHostProfile, type CalibrationFlags } from './calibrate.js';
+import { checkFits, ENGINE_BYTES_FOR_WORK } from '../kernel/memory.js';
+import { errorPercent, FULL_GRID, gridPoints, largestPoint, QUICK_GRID, summarizeErrors, validate, type ValidationPoint } from '../kernel/validate.js';
 import { UserError } from '../io/errors.js';
 import { loadHardware } from '../io/load-hardware.js';
 import { loadModel } from '../io/load-model.js';
 import { loadMeasurements } from '../io/measurements.js';
 import { seconds } from '../render/units.js';
 import { checkOut, emit, requirePeak } from './common.js';
-import { hostHardware } from './kernel-common.js';
+import { hostHardware, refusingShortfall } from './kernel-common.js';
 import { oneOf, positiveInt } from './options.js';
 import { startProgress } from './progress.js';
 import { defaultThreads } from './run.js';
 
-export interface ValidateOptions {
+export interface ValidateOptions extends CalibrationFlags {
   quick: boolean;
   measurements?: string | undefined;
   threads?: string | undefined;
@@ -59,8 +59,8 @@ const MIN_CALIBRATION_ROUNDS = 9;
  * measurements sample the same fast and slow spells; `hardware()` tops the rounds up, writes the host profile and
  * returns it.
  */
-function interleavedCalibration(backend: Backend & Probes, threads: number, out: string | undefined): { afterRun: () => void; hardware: () => Hardware } {
-  const cal = calibrator(backend, threads, lastLevelCacheBytes());
+function interleavedCalibration(backend: Backend & Probes, threads: number, out: string | undefined, sizing: ReturnType<typeof calibrationSizing>, reserveBytes: number): { afterRun: () => void; hardware: () => Hardware } {
+  const cal = refusingShortfall('validate', '--calibrate', () => calibrator(backend, threads, { ...sizing.opts, reserveBytes }));
   const start = now();
   let spent = 0;
   const round = (): void => {
@@ -74,7 +74,9 @@ function interleavedCalibration(backend: Backend & Probes, threads: number, out:
     },
     hardware: () => {
       while (cal.rounds < MIN_CALIBRATION_ROUNDS) round();
-      const path = writeHostProfile(cal.result(), out);
+      const c = cal.result();
+      const path = writeHostProfile(c, out, sizing.cacheSource);
+      process.stderr.write(capLines('validate', c));
       process.stderr.write(`wrote ${path}: calibrated during the runs, medians of ${String(cal.rounds)} rounds\n`);
       return hostHardware(out);
     },
@@ -111,14 +113,23 @@ export async function runValidate(o: ValidateOptions): Promise<void> {
     const calibrating = o.calibrate !== undefined && o.calibrate !== false;
     if (calibrating && o.hardware !== undefined) throw new UserError('validate', '--calibrate', 'predicts with the profile it measures: leave out --hardware');
     if (calibrating && kind !== 'fast') throw new UserError('validate', '--calibrate', 'measures the fast kernels: leave out --backend reference');
+    for (const [flag, value] of [['--cache-bytes', o.cacheBytes], ['--memory-limit', o.memoryLimit]] as const) {
+      if (!calibrating && value !== undefined) throw new UserError('validate', flag, 'sizes the calibration probes: use it with --calibrate');
+    }
     const hw = calibrating ? undefined : hostHardware(o.hardware);
     const grid = o.quick ? QUICK_GRID : FULL_GRID;
     const models = (o.quick ? QUICK_MODELS : FULL_MODELS).map(loadModel);
     const passes = o.passes === undefined ? DEFAULT_PASSES[o.quick ? 'quick' : 'full'] : positiveInt('--passes', o.passes);
+    const sizing = calibrationSizing(o);
+    // The largest point is checked before anything runs; with --calibrate, the probes leave room for it.
+    const largest = largestPoint(models, grid, kind === 'fast');
+    refusingShortfall('validate', '', () => {
+      checkFits(`the largest point (${largest.point})`, largest.need, { engineBytes: kind === 'fast' ? ENGINE_BYTES_FOR_WORK : undefined, machineBytes: sizing.opts.machineBytes });
+    });
     const backend = await openBackend(kind, threads);
     let progress: ReturnType<typeof startProgress> | undefined;
     try {
-      const cal = hw === undefined ? interleavedCalibration(withProbes(backend, 'validate', '--calibrate'), threads, typeof o.calibrate === 'string' ? o.calibrate : undefined) : undefined;
+      const cal = hw === undefined ? interleavedCalibration(withProbes(backend, 'validate', '--calibrate'), threads, typeof o.calibrate === 'string' ? o.calibrate : undefined, sizing, largest.need.engineBytes) : undefined;
       // The probes' buffers stay theirs: the reset before each point frees only what the layers allocate.
       backend.keep?.();
       progress = startProgress(passes * models.length * gridPoints(grid).length, 'validate', 'timed points');

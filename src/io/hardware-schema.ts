@@ -140,6 +140,20 @@ export const HardwareProfileSchema = z
       .optional()
       .describe('the same kernel\'s rate with its weights in cache; when present with fewRowGemmFlopPerSecond, the cap for such products is blended between the two by the share of the step read from memory (time per FLOP weighted by that share)'),
     cpuModel: z.string().optional().describe('CPU model (calibrated host profiles)'),
+    calibrationCaps: z
+      .array(
+        z
+          .object({
+            probe: z.string().min(1),
+            wantedBytes: z.number().positive(),
+            usedBytes: z.number().nonnegative().describe('0: the probe did not run'),
+            limitedBy: z.enum(['engine', 'machine', 'limit']).describe('engine: the kernel engine\'s 4 GiB memory; machine: the machine\'s free memory; limit: calibrate --memory-limit'),
+            note: z.string().optional(),
+          })
+          .strict(),
+      )
+      .optional()
+      .describe('calibrated host profiles: probes that ran over less memory than they wanted, and what limited them; absent when none was capped'),
     efficiency: z
       .object({
         compute: inRange(EFFICIENCY).describe('reachable fraction of peak compute'),

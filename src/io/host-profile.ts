@@ -1,15 +1,14 @@
 /** The calibrated host profile (hardware-profiles/host.json): same schema as the shipped profiles. */
 import { readFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, freemem, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { GEMM_GRID_DEPTH, type Calibration, type Measured } from '../core/calibration.js';
+import { bytesLabel, GEMM_GRID_DEPTH, type Calibration, type Measured, type ProbeCap } from '../core/calibration.js';
 import type { HardwareProfile } from './hardware-schema.js';
 import { HARDWARE_DIR } from './resolve.js';
 
 /** Where `calibrate` writes and `run`/`validate` read. */
 export const HOST_PROFILE = join(HARDWARE_DIR, 'host.json');
 
-/** L2 cache per core from Linux sysfs, when it can be read. */
 /** The size of cache level `index` (2 = L2, 3 = L3) of CPU 0 from Linux sysfs, bytes; undefined where unreadable. */
 function cacheBytes(index: number): number | undefined {
   try {
@@ -32,8 +31,27 @@ export function lastLevelCacheBytes(): number | undefined {
   return cacheBytes(3);
 }
 
-/** A profile object from a calibration and this machine's facts. */
-export function hostProfile(c: Calibration, date: string): HardwareProfile {
+/** This machine's free memory now (os.freemem(): what Linux reports as available), bytes. */
+export function freeMemoryBytes(): number {
+  return freemem();
+}
+
+/** Why a probe was capped, in words. */
+const LIMITED_BY: Readonly<Record<ProbeCap['limitedBy'], string>> = {
+  engine: 'the kernel engine\'s memory (a WebAssembly memory holds at most 4 GiB)',
+  machine: 'the machine\'s free memory when calibrate ran',
+  limit: 'calibrate --memory-limit',
+};
+
+/** One cap as a sentence: what the probe wanted, what it got, what limited it. */
+export function capNote(c: ProbeCap): string {
+  return c.usedBytes === 0
+    ? `${c.probe}: not measured, its ${bytesLabel(c.wantedBytes)} does not fit under ${LIMITED_BY[c.limitedBy]}`
+    : `${c.probe}: over ${bytesLabel(c.usedBytes)} instead of ${bytesLabel(c.wantedBytes)}, limited by ${LIMITED_BY[c.limitedBy]}${c.usedBytes < c.wantedBytes ? '; the pool may no longer exceed the cache, so part of this rate may come from cache' : ''}`;
+}
+
+/** A profile object from a calibration and this machine's facts; `cacheSource` says where the cache size came from. */
+export function hostProfile(c: Calibration, date: string, cacheSource: 'os' | 'given' = 'os'): HardwareProfile {
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
   const l2 = cacheBytes(2);
   return {
@@ -48,17 +66,20 @@ export function hostProfile(c: Calibration, date: string): HardwareProfile {
     gemmGrid: c.gemmGrid.map((m) => ({ rows: m.x, cols: m.y, ...measured(m.rate, `GEMM of the kernel engine, ${String(m.x)} × ${String(GEMM_GRID_DEPTH)} · ${String(GEMM_GRID_DEPTH)} × ${String(m.y)}, all threads`) })),
     memoryBytes: { value: totalmem(), source: 'os', note: 'os.totalmem()' },
     memoryBandwidthBytesPerSecond: measured(c.readBytesPerSecond, 'a one-row GEMM of the kernel engine against a 64 MiB weight matrix (how decode projections stream weights), all threads'),
-    kvStreamBandwidth: measured(c.kvStreamBytesPerSecond, 'one decode step of the kernel engine\'s attention, 16 maps on 16 cached heads of 128, over a KV cache twice the last-level cache (at least 64 MiB), so it is read from memory: the KV bytes the kernel read over the time, all threads'),
+    kvStreamBandwidth: measured(c.kvStreamBytesPerSecond, `one decode step of the kernel engine's attention, 16 maps on 16 cached heads of 128, over a ${bytesLabel(c.poolBytes)} KV cache (${c.caps.length === 0 ? 'twice the last-level cache, at least 64 MiB' : 'capped: see calibrationCaps'}), so it is read from memory: the KV bytes the kernel read over the time, all threads`),
     onChipMemoryBytes: l2 === undefined ? { value: 2 ** 20, source: 'os', flags: ['unconfirmed'], note: 'L2 per core not readable from sysfs; 1 MiB assumed' } : { value: l2, source: 'os', note: 'L2 per core from /sys/devices/system/cpu/cpu0/cache/index2/size' },
     expPerSecond: measured(c.expPerSecond, 'vectorised exp of the kernel engine, all threads'),
     operatorOverheadSeconds: measured(c.operatorOverheadSeconds, 'one tiny (1×8×8) GEMM through the kernel engine: dispatch to the threads and back'),
     ...(c.cache === undefined
       ? {}
       : {
-          lastLevelCacheBytes: { value: c.cache.bytes, source: 'os', note: 'L3 from /sys/devices/system/cpu/cpu0/cache/index3/size' },
-          workingSetBandwidth: c.cache.workingSet.map((w) => ({ bytes: w.bytes, ...measured(w.rate, `a one-row GEMM of the kernel engine cycling over a ${String(Math.round(w.bytes / 2 ** 20))} MiB weight matrix, read again and again, all threads`) })),
+          lastLevelCacheBytes: { value: c.cache.bytes, source: cacheSource === 'os' ? 'os' : 'calibrate', note: cacheSource === 'os' ? 'L3 from /sys/devices/system/cpu/cpu0/cache/index3/size' : 'as given to calibrate --cache-bytes' },
+          ...(c.cache.workingSet.length === 0
+            ? {}
+            : { workingSetBandwidth: c.cache.workingSet.map((w) => ({ bytes: w.bytes, ...measured(w.rate, `a one-row GEMM of the kernel engine cycling over a ${String(Math.round(w.bytes / 2 ** 20))} MiB weight matrix, read again and again, all threads`) })) }),
         }),
-    coldStreamBandwidth: c.coldStream.map((w) => ({ bytes: w.bytes, ...measured(w.rate, `a one-row GEMM of the kernel engine against ${sizeLabel(w.bytes)} weight matrices in rotation, so each call reads its matrix from memory, all threads`) })),
+    ...(c.caps.length === 0 ? {} : { calibrationCaps: c.caps.map((cap) => ({ ...cap, note: capNote(cap) })) }),
+    coldStreamBandwidth: c.coldStream.map((w) => ({ bytes: w.bytes, ...measured(w.rate, `a one-row GEMM of the kernel engine against ${sizeLabel(w.bytes)} weight matrices in rotation through ${bytesLabel(c.poolBytes)}, so each call reads its matrix from memory, all threads`) })),
     fewRowGemmFlopPerSecond: measured(c.fewRowGemmFlopPerSecond, 'a 4-row GEMM (4×1024·1024×1024) of the kernel engine over 16 weight matrices in rotation, so its weights come from memory as decode projections\' do, all threads: the unpacked kernel those projections use'),
     fewRowGemmCachedFlopPerSecond: measured(c.fewRowGemmCachedFlopPerSecond, 'the same 4-row GEMM against one 4 MiB weight matrix read again and again, so its weights come from cache, all threads'),
     attentionFlopPerSecond: {

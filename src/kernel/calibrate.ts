@@ -3,6 +3,8 @@ import { GEMM_GRID_DEPTH, type Calibration, type Measured, type MeasuredAt } fro
 import { newCounters, type Backend, type Buf } from './backend.js';
 import { now, summarize } from './measure.js';
 import type { Probes } from './engines.js';
+import { bytesLabel, ENGINE_WORK_BYTES, MemoryShortfall } from './memory.js';
+import { POOL_PROBES, probePlan, SMALLEST_POOL_BYTES, workingSetProbe } from './probe-plan.js';
 import { cacheView, mat, view } from './tensor.js';
 
 export type { Calibration, Measured } from '../core/calibration.js';
@@ -44,8 +46,8 @@ function attentionProbe(backend: Backend, s: AttentionProbeShape): () => number 
   return medianRate(flops, attentionCall(backend, s), s.reps);
 }
 
-/** One call of the engine's attention at a probe's shape, its inputs allocated and filled once. */
-function attentionCall(backend: Backend, s: AttentionProbeShape): () => void {
+/** One call of the engine's attention at a probe's shape, its inputs allocated and filled once (K and V unless given). */
+function attentionCall(backend: Backend, s: AttentionProbeShape, kv?: { k: Buf; v: Buf }): () => void {
   const { maps, heads, d, keys } = s;
   const queries = s.phase === 'prefill' ? keys : 1;
   const q = backend.alloc(queries * maps * d).fill(0.01);
@@ -54,8 +56,8 @@ function attentionCall(backend: Backend, s: AttentionProbeShape): () => void {
   const args = {
     batch: 1, queries, keys, maps, dq: d, dv: d,
     q: view(q, 0, 0, maps * d, d),
-    k: cacheView(backend.alloc(keys * heads * d).fill(0.02), keys, heads, d),
-    v: cacheView(backend.alloc(keys * heads * d).fill(0.03), keys, heads, d),
+    k: cacheView(kv?.k ?? backend.alloc(keys * heads * d).fill(0.02), keys, heads, d),
+    v: cacheView(kv?.v ?? backend.alloc(keys * heads * d).fill(0.03), keys, heads, d),
     out: view(out, 0, 0, maps * d, d),
     mapToK: mapTo, mapToV: mapTo, scale: 1 / Math.sqrt(d), kvBytesPerElement: 4,
   };
@@ -69,17 +71,18 @@ const KV_STREAM_DIM = 128;
 
 /**
  * A probe of the rate at which the attention kernel streams a KV cache from memory: one decode step of 16 maps, one
- * per cached head of 128, over as many keys as make the cache (K and V) the size of the cold-stream pool (twice the
- * last-level cache, at least 64 MiB), so each call reads it from memory; the bytes the kernel counts it read over
- * the median call. At one map per head the step does 0.5 FLOP per byte read, so the stream, not the arithmetic,
- * sets its time.
+ * per cached head of 128, over as many keys as make the cache (K then V, read from the shared pool) the size of the
+ * pool (twice the last-level cache, at least 64 MiB, unless capped), so each call reads it from memory; the bytes
+ * the kernel counts it read over the median call. At one map per head the step does 0.5 FLOP per byte read, so the
+ * stream, not the arithmetic, sets its time.
  */
-function kvStreamProbe(backend: Backend, poolBytes: number): () => number {
+function kvStreamProbe(backend: Backend, pool: Buf): () => number {
   const h = KV_STREAM_HEADS;
   const d = KV_STREAM_DIM;
-  const keys = Math.ceil(poolBytes / (h * d * 2 * 4));
+  const keys = Math.floor(pool.length / (h * d * 2));
   const shape: AttentionProbeShape = { phase: 'decode', maps: h, heads: h, d, keys, reps: 5 };
-  return medianRate(keys * h * d * 2 * 4, attentionCall(backend, shape), shape.reps);
+  const half = keys * h * d;
+  return medianRate(half * 2 * 4, attentionCall(backend, shape, { k: pool.subarray(0, half), v: pool.subarray(half, 2 * half) }), shape.reps);
 }
 
 /** Prefill grid: sequence lengths × head dimensions, 8 maps over 2 cached heads (grouped, as GQA and GTA attend). */
@@ -119,26 +122,20 @@ function weightStreamProbe(backend: Backend): () => number {
 
 /**
  * A probe of weight streaming over a working set of `bytes`: the one-row GEMM of weightStreamProbe against one
- * matrix of that size, read again and again, so it stays in the cache if it fits (as a small model's layer does
- * between decode steps).
+ * matrix of that size (the start of the shared pool), read again and again, so it stays in the cache if it fits (as
+ * a small model's layer does between decode steps).
  */
-function cyclicStreamProbe(backend: Backend, bytes: number): () => number {
+function cyclicStreamProbe(backend: Backend, pool: Buf, bytes: number): () => number {
   const n = 1024;
   const k = Math.max(4, Math.floor(bytes / 4 / n));
   const a = backend.alloc(k);
-  const b = backend.alloc(k * n).fill(0.5);
   const c = backend.alloc(n);
   const counters = newCounters();
-  return medianRate(k * n * 4, () => { backend.gemm(mat(a, 0, 1, k), mat(b, 0, k, n), mat(c, 0, 1, n), counters); }, 7);
+  return medianRate(k * n * 4, () => { backend.gemm(mat(a, 0, 1, k), mat(pool, 0, k, n), mat(c, 0, 1, n), counters); }, 7);
 }
 
 /** Sizes of the cold-stream probes' weight matrices (square, FP32): 64 KiB to 16 MiB. */
 const COLD_STREAM_BYTES = [2 ** 16, 2 ** 18, 2 ** 20, 2 ** 22, 2 ** 24];
-
-/** The cold-stream probes' matrices rotate through this many bytes: twice the last-level cache, at least 64 MiB. */
-function coldPoolBytes(cacheBytes: number | undefined): number {
-  return Math.max(2 ** 26, 2 * (cacheBytes ?? 0));
-}
 
 /**
  * A probe of one decode projection whose weights come from memory: a one-row GEMM against a square matrix of
@@ -175,13 +172,6 @@ function gemmProbe(backend: Backend, m: number, n: number): () => number {
   const reps = Math.min(9, Math.max(1, Math.ceil(2e8 / (m * k * n))));
   return medianRate(2 * m * k * n, () => { backend.gemm(mat(a, 0, m, k), mat(b, 0, k, n), mat(c, 0, m, n), counters); }, reps);
 }
-
-/**
- * Working sets the cyclic stream is measured over, as fractions of the last-level cache the OS reports: from well
- * inside it to twice its size, where the rate has fallen to memory bandwidth. On a shared machine the rate falls
- * gradually, well before the cache's nominal size.
- */
-const WORKING_SET_STEPS = [1 / 8, 1 / 4, 3 / 8, 1 / 2, 3 / 4, 1, 3 / 2, 2];
 
 /** Weight matrices the few-row probe rotates over: 16 × 4 MiB, so each call reads its weights from memory. */
 const FEW_ROW_SETS = 16;
@@ -242,39 +232,79 @@ export interface Calibrator {
   result(): Calibration;
 }
 
+/** What a calibrator sizes its memory probes by. */
+export interface CalibratorOptions {
+  /** The last-level cache, bytes; undefined where the OS reports none (the working-set probes are skipped). */
+  readonly cacheBytes?: number | undefined;
+  /** Bytes of the machine's memory all the probes together may take (usableMachineBytes of its free memory). */
+  readonly machineBytes?: number | undefined;
+  /** A limit the user set on all the probes' bytes together. */
+  readonly limitBytes?: number | undefined;
+  /** Engine bytes to leave free for what runs after the probes are built (validate's largest point). */
+  readonly reserveBytes?: number | undefined;
+}
+
+/** Values the exp probe evaluates per call; its source and result arrays take EXP_PROBE_BYTES while it runs. */
+const EXP_PROBE_VALUES = 4 * 2 ** 20;
+const EXP_PROBE_BYTES = 2 * 4 * EXP_PROBE_VALUES;
+
+type Step = readonly [string, () => () => number];
+
 /**
  * Builds every probe (buffers allocated and filled) and warms each up with one call; `onProbe` hears each name and
- * the number of probes per round first. `cacheBytes` is the last-level cache size when the OS reports it (the
- * working-set probes are skipped otherwise). Running the probes round by round, interleaved, spreads each one's runs over the whole calibration,
- * so a slow spell of a shared machine moves one run of every probe rather than every run of one probe.
+ * the number of probes per round first. The probes with buffers of their own are built first; the memory probes
+ * (working sets, cold streams, KV streaming) then share one pool sized by probePlan from the cache and the room left
+ * (the engine's, the machine's, the user's limit), and the result lists every cap that applied. Throws
+ * MemoryShortfall when not even the smallest pool fits. Running the probes round by round, interleaved, spreads each
+ * one's runs over the whole calibration, so a slow spell of a shared machine moves one run of every probe rather
+ * than every run of one probe.
  */
-export function calibrator(backend: Backend & Probes, threads: number, cacheBytes?: number, onProbe?: (what: string, probes: number) => void): Calibrator {
-  const steps: [string, () => () => number][] = [
+export function calibrator(backend: Backend & Probes & { memoryLeftBytes?: () => number }, threads: number, opts: CalibratorOptions = {}, onProbe?: (what: string, probes: number) => void): Calibrator {
+  const own: Step[] = [
     ['GEMM 512³', () => () => backend.measureGemmFlopPerSecond(512)],
     ['weight streaming 64 MiB', () => weightStreamProbe(backend)],
-    ['exp 4M', () => () => backend.measureExpPerSecond(4 * 2 ** 20)],
+    ['exp 4M', () => () => backend.measureExpPerSecond(EXP_PROBE_VALUES)],
     ['operator overhead', () => () => overheadSeconds(backend)],
     ['GEMM, 4 rows', () => fewRowGemmProbe(backend)],
     // One 4 MiB matrix read again and again: the weights in cache, as a small model's decode step has them.
     ['GEMM, 4 rows, weights in cache', () => fewRowGemmProbe(backend, 1)],
-    ['KV cache streaming from memory', () => kvStreamProbe(backend, coldPoolBytes(cacheBytes))],
   ];
-  const fixed = steps.length;
-  const workingSets = cacheBytes === undefined ? [] : WORKING_SET_STEPS.map((f) => Math.floor(f * cacheBytes));
-  for (const bytes of workingSets) steps.push([`weight streaming, ${String(Math.round(bytes / 2 ** 20))} MiB read again and again`, () => cyclicStreamProbe(backend, bytes)]);
-  let coldPool: Buf | undefined;
-  const pool = (): Buf => (coldPool ??= backend.alloc(coldPoolBytes(cacheBytes) / 4).fill(0.25));
-  for (const bytes of COLD_STREAM_BYTES) steps.push([`weight streaming from memory, ${String(bytes / 2 ** 10)} KiB per operator`, () => coldStreamProbe(backend, pool(), bytes)]);
+  const fixed = own.length;
   const grid = (xs: number[], ys: number[]): [number, number][] => xs.flatMap((x) => ys.map((y): [number, number] => [x, y]));
   const gemmAt = grid(GEMM_ROWS, GEMM_COLS);
-  for (const [m, n] of gemmAt) steps.push([`GEMM ${String(m)}×${String(GEMM_GRID_DEPTH)}·${String(GEMM_GRID_DEPTH)}×${String(n)}`, () => gemmProbe(backend, m, n)]);
+  for (const [m, n] of gemmAt) own.push([`GEMM ${String(m)}×${String(GEMM_GRID_DEPTH)}·${String(GEMM_GRID_DEPTH)}×${String(n)}`, () => gemmProbe(backend, m, n)]);
   const prefillAt = grid(PREFILL_LENGTHS, PREFILL_DIMS);
   const decodeAt = grid(DECODE_REUSE, DECODE_DIMS);
-  for (const [x, d] of prefillAt) steps.push([`attention, prefill S = ${String(x)}, d = ${String(d)}`, () => attentionProbe(backend, prefillShape(x, d))]);
-  for (const [x, d] of decodeAt) steps.push([`attention, decode, ${String(x)} maps per key head, d = ${String(d)}`, () => attentionProbe(backend, decodeShape(x, d))]);
-  const probes = steps.map(([what, build]) => {
+  for (const [x, d] of prefillAt) own.push([`attention, prefill S = ${String(x)}, d = ${String(d)}`, () => attentionProbe(backend, prefillShape(x, d))]);
+  for (const [x, d] of decodeAt) own.push([`attention, decode, ${String(x)} maps per key head, d = ${String(d)}`, () => attentionProbe(backend, decodeShape(x, d))]);
+  const before = backend.memoryLeftBytes?.();
+  const ownProbes = own.map(([, build]) => build());
+  const after = backend.memoryLeftBytes?.();
+  // The exp probe's two 16 MiB arrays are taken and given back on every call, after the pool is built.
+  const ownBytes = (before === undefined || after === undefined ? 0 : before - after) + EXP_PROBE_BYTES;
+  const reserve = opts.reserveBytes ?? 0;
+  const plan = probePlan(opts.cacheBytes, {
+    engine: after === undefined ? undefined : after - EXP_PROBE_BYTES - ENGINE_WORK_BYTES - reserve,
+    machine: opts.machineBytes === undefined ? undefined : opts.machineBytes - ownBytes,
+    limit: opts.limitBytes === undefined ? undefined : opts.limitBytes - ownBytes,
+  });
+  if (plan === undefined) {
+    const what = reserve > 0 ? `calibration, with ${bytesLabel(reserve)} kept free for the runs after it,` : 'calibration';
+    throw new MemoryShortfall(what, { engineBytes: ownBytes + SMALLEST_POOL_BYTES + ENGINE_WORK_BYTES + reserve, totalBytes: ownBytes + SMALLEST_POOL_BYTES }, { engineBytes: before, machineBytes: opts.machineBytes, limitBytes: opts.limitBytes });
+  }
+  const pool = backend.alloc(plan.poolBytes / 4).fill(0.25);
+  const shared: Step[] = [
+    [POOL_PROBES.kvStream, () => kvStreamProbe(backend, pool)],
+    ...plan.workingSets.map((bytes): Step => [workingSetProbe(bytes), () => cyclicStreamProbe(backend, pool, bytes)]),
+    ...COLD_STREAM_BYTES.map((bytes): Step => [`weight streaming from memory, ${String(bytes / 2 ** 10)} KiB per operator`, () => coldStreamProbe(backend, pool, bytes)]),
+  ];
+  const sharedProbes = shared.map(([, build]) => build());
+  // Round order: the fixed probes, the memory probes, then the grids (as before the pool was shared).
+  const steps = [...own.slice(0, fixed), ...shared, ...own.slice(fixed)];
+  const built = [...ownProbes.slice(0, fixed), ...sharedProbes, ...ownProbes.slice(fixed)];
+  const probes = steps.map(([what], i) => {
     onProbe?.(`${what} (warm-up)`, steps.length);
-    const f = build();
+    const f = built[i]!;
     f();
     return f;
   });
@@ -295,10 +325,10 @@ export function calibrator(backend: Backend & Probes, threads: number, cacheByte
     result(): Calibration {
       if (rounds === 0) throw new Error('calibrator: no round has run');
       const out = samples.map(measured);
-      let next = fixed;
-      const workingSet = workingSets.map((bytes) => ({ bytes, rate: out[next++]! }));
+      let next = fixed + 1;
+      const workingSet = plan.workingSets.map((bytes) => ({ bytes, rate: out[next++]! }));
       const coldStream = COLD_STREAM_BYTES.map((bytes) => ({ bytes, rate: out[next++]! }));
-      const cache = cacheBytes === undefined ? undefined : { bytes: cacheBytes, workingSet };
+      const cache = opts.cacheBytes === undefined ? undefined : { bytes: opts.cacheBytes, workingSet };
       const take = (at: [number, number][]): MeasuredAt[] => at.map(([x, y]): MeasuredAt => ({ x, y, rate: out[next++]! }));
       const gemmGrid = take(gemmAt);
       const attentionPrefillGrid = take(prefillAt);
@@ -319,6 +349,8 @@ export function calibrator(backend: Backend & Probes, threads: number, cacheByte
         attentionDecodeGrid,
         cache,
         coldStream,
+        poolBytes: plan.poolBytes,
+        caps: plan.caps,
         threads,
       };
     },
@@ -330,11 +362,11 @@ export function calibrator(backend: Backend & Probes, threads: number, cacheByte
  * round starts that would, at the pace of the one before it, end past that many seconds from the start (at least
  * one round always runs); each figure's `runs` says how many ran.
  */
-export function calibrate(backend: Backend & Probes, threads: number, rounds: number, progress: (done: number, total: number, what: string) => void, cacheBytes?: number, budgetSeconds = Infinity): Calibration {
+export function calibrate(backend: Backend & Probes & { memoryLeftBytes?: () => number }, threads: number, rounds: number, progress: (done: number, total: number, what: string) => void, opts: CalibratorOptions = {}, budgetSeconds = Infinity): Calibration {
   const start = now();
   let done = 0;
   let total = 0;
-  const c = calibrator(backend, threads, cacheBytes, (what, probes) => {
+  const c = calibrator(backend, threads, opts, (what, probes) => {
     total = probes * (rounds + 1);
     progress(done++, total, what);
   });

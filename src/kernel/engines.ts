@@ -11,8 +11,14 @@ export interface Probes {
   measureExpPerSecond(n: number): number;
 }
 
-/** A backend, with its probes, `reset` (free every buffer at once) and `keep` (exempt those so far) when it has them. */
-export async function openBackend(kind: BackendKind, threads: number): Promise<Backend & Partial<Probes> & { reset?: () => void; keep?: () => void }> {
+/** What a backend may offer besides computing: probes, freeing its buffers at once, and the memory it has left. */
+export type OpenedBackend = Backend & Partial<Probes> & { reset?: () => void; keep?: () => void; memoryLeftBytes?: () => number };
+
+/**
+ * A backend, with its probes, `reset` (free every buffer at once), `keep` (exempt those so far) and
+ * `memoryLeftBytes` (the fast engine's room under its 4 GiB ceiling) when it has them.
+ */
+export async function openBackend(kind: BackendKind, threads: number): Promise<OpenedBackend> {
   if (kind === 'reference') return createReferenceBackend();
   const { createFastBackend } = await import('./fast/index.js');
   return createFastBackend({ threads });

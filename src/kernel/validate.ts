@@ -4,6 +4,8 @@ import type { ModelConfig } from '../core/model-config.js';
 import { mlaMode } from '../core/workload.js';
 import type { Backend } from './backend.js';
 import { createLayer } from './layers/index.js';
+import { stepNeed } from './layers/footprint.js';
+import type { MemoryNeed } from './memory.js';
 import { predict } from './predict.js';
 import { summarize, timeLayer } from './measure.js';
 
@@ -57,6 +59,18 @@ export function gridPoints(g: Grid): { phase: 'prefill' | 'decode'; batch: numbe
     ...g.batches.flatMap((batch) => g.prefillLengths.map((length) => ({ phase: 'prefill' as const, batch, length }))),
     ...g.batches.flatMap((batch) => g.decodeContexts.map((length) => ({ phase: 'decode' as const, batch, length }))),
   ];
+}
+
+/** The grid point that needs the most engine memory (the most memory in all on the reference backend), with its need. */
+export function largestPoint(models: readonly ModelConfig[], g: Grid, fast: boolean): { point: string; need: MemoryNeed } {
+  let best: { point: string; need: MemoryNeed } = { point: 'none', need: { engineBytes: 0, totalBytes: 0 } };
+  for (const model of models) {
+    for (const { phase, batch, length } of gridPoints(g)) {
+      const need = stepNeed(model, { phase, batch, seqLen: length, contextLen: length, mla: mlaMode({ phase }) }, fast);
+      if (fast ? need.engineBytes > best.need.engineBytes : need.totalBytes > best.need.totalBytes) best = { point: `${model.id} ${phase}, batch ${String(batch)}, length ${String(length)}`, need };
+    }
+  }
+  return best;
 }
 
 /** How each point is timed. */

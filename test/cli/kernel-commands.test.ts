@@ -21,8 +21,9 @@ interface RunJson {
 
 describe('calibrate', () => {
   it('writes a host profile in the shared schema, every figure measured with its spread', () => {
-    // A few rounds keep the test short; the default (36) takes about 45 s.
-    const r = cli(['calibrate', '--out', host, '--rounds', '4']);
+    // A few rounds keep the test short; the default (36) takes about 45 s. The cache size is stated, so the probes do
+    // not depend on what this machine's OS reports.
+    const r = cli(['calibrate', '--out', host, '--rounds', '4', '--cache-bytes', '32MiB']);
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(/calibrate \[(\d+)\/\1\] done/);
     const { profile, hardware } = parseProfile(JSON.parse(readFileSync(host, 'utf8')), host, 'host');
@@ -51,14 +52,58 @@ describe('calibrate', () => {
     const coldCurve = hardware.extras?.coldStream?.bytesPerSecond ?? [];
     expect(coldCurve).toHaveLength(5);
     expect(coldCurve.every((r, i) => i === 0 || r >= coldCurve[i - 1]!)).toBe(true);
-    // Where the OS reports an L3, the streaming rate is measured over working sets from 1/8 to 2× its size.
-    if (profile.lastLevelCacheBytes !== undefined) {
-      const ws = profile.workingSetBandwidth ?? [];
-      expect(ws.map((w) => w.bytes)).toEqual([1 / 8, 1 / 4, 3 / 8, 1 / 2, 3 / 4, 1, 3 / 2, 2].map((f) => Math.floor(f * profile.lastLevelCacheBytes!.value)));
-      expect(ws.every((w) => w.value > 0 && w.measurement?.runs === 4)).toBe(true);
-      const curve = hardware.extras?.workingSet?.bytesPerSecond ?? [];
-      expect(curve.every((r, i) => i === 0 || r <= curve[i - 1]!)).toBe(true);
-    }
+    // The streaming rate is measured over working sets from 1/8 to 2× the stated cache (4 … 64 MiB); only a machine
+    // short of free memory would cap some, and then the profile lists each one it skipped.
+    expect(profile.lastLevelCacheBytes).toMatchObject({ value: 32 * 2 ** 20, source: 'calibrate' });
+    const ws = profile.workingSetBandwidth ?? [];
+    const skipped = (profile.calibrationCaps ?? []).filter((c) => c.usedBytes === 0).map((c) => c.wantedBytes);
+    expect([...ws.map((w) => w.bytes), ...skipped]).toEqual([4, 8, 12, 16, 24, 32, 48, 64].map((m) => m * 2 ** 20));
+    expect(ws.every((w) => w.value > 0 && w.measurement?.runs === 4)).toBe(true);
+    const curve = hardware.extras?.workingSet?.bytesPerSecond ?? [];
+    expect(curve.every((r, i) => i === 0 || r <= curve[i - 1]!)).toBe(true);
+  });
+
+  it('under --memory-limit, a 1 GiB cache gets a capped pool, and the profile and stderr say which probes were capped and why', () => {
+    const out = join(dir, 'capped.json');
+    const r = cli(['calibrate', '--out', out, '--rounds', '1', '--cache-bytes', '1GiB', '--memory-limit', '600MiB']);
+    expect(r.status).toBe(0);
+    const { profile } = parseProfile(JSON.parse(readFileSync(out, 'utf8')), out, 'host');
+    const caps = profile.calibrationCaps ?? [];
+    const pool = caps[0]?.usedBytes ?? 0;
+    // The other probes take about 300 MiB of the 600, so the pool is well under the 2 GiB wanted.
+    expect(pool).toBeGreaterThan(64 * 2 ** 20);
+    expect(pool).toBeLessThan(600 * 2 ** 20);
+    expect(caps.slice(0, 2).map((c) => [c.probe, c.wantedBytes, c.usedBytes, c.limitedBy])).toEqual([
+      ['weight streaming from memory (matrices in rotation)', 2 ** 31, pool, 'limit'],
+      ['KV cache streaming from memory', 2 ** 31, pool, 'limit'],
+    ]);
+    const wanted = [128, 256, 384, 512, 768, 1024, 1536, 2048].map((m) => m * 2 ** 20);
+    expect((profile.workingSetBandwidth ?? []).map((w) => w.bytes)).toEqual(wanted.filter((b) => b <= pool));
+    expect(caps.slice(2).map((c) => [c.wantedBytes, c.usedBytes])).toEqual(wanted.filter((b) => b > pool).map((b) => [b, 0]));
+    expect(caps.every((c) => c.note?.includes('calibrate --memory-limit'))).toBe(true);
+    expect(profile.kvStreamBandwidth?.note).toContain('capped: see calibrationCaps');
+    const label = `${String(pool / 2 ** 20)} MiB`;
+    expect(r.stderr).toContain(`calibrate: capped: KV cache streaming from memory: over ${label} instead of 2 GiB, limited by calibrate --memory-limit;`);
+    expect(r.stderr).toContain('calibrate: capped: weight streaming, 2 GiB read again and again: not measured, its 2 GiB does not fit under calibrate --memory-limit\n');
+    expect(r.stderr).toMatch(/, \d+ probes capped \(calibrationCaps\)\n$/);
+  });
+
+  it('refuses, exit 2 with the figures and nothing written, when the limit leaves no room for the probes', () => {
+    const out = join(dir, 'too-small.json');
+    const r = cli(['calibrate', '--out', out, '--rounds', '1', '--cache-bytes', 'none', '--memory-limit', '100MiB']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^calibrate: calibration does not fit: it needs [\d.]+ MiB in the kernel engine, which has [\d.]+ GiB left \(a WebAssembly memory holds at most 4 GiB\), and [\d.]+ MiB in all, where this machine can give [\d.]+ [KMGT]?i?B \(75% of its free memory\) and the memory limit set allows 100 MiB\n$/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it.each([
+    [['--cache-bytes', 'lots'], '--cache-bytes: expected a size in bytes, or with KiB, MiB, GiB or TiB, e.g. 480MiB (got "lots")\n'],
+    [['--memory-limit', '0'], '--memory-limit: expected a size in bytes, or with KiB, MiB, GiB or TiB, e.g. 480MiB (got "0")\n'],
+    [['--memory-limit', '2 MB'], '--memory-limit: expected a size in bytes, or with KiB, MiB, GiB or TiB, e.g. 480MiB (got "2 MB")\n'],
+  ])('refuses a size it cannot read: %j', (args, stderr) => {
+    const r = cli(['calibrate', '--out', join(dir, 'never.json'), ...args]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(stderr);
   });
 
   it('refuses a round count that is not a positive integer, writing nothing', () => {
@@ -71,6 +116,23 @@ describe('calibrate', () => {
 });
 
 describe('run', () => {
+  it('refuses a shape that does not fit the kernel engine before allocating: exit 2, the figures in one line', () => {
+    // By hand: 4·4096² weights + (6 work + 2 cache)·64·32768·4096 + 2·32768·64 RoPE FP32 elements, + 32 MiB of work
+    // buffers = 256.3 GiB; in all, the float64 weights (0.5 GiB) and input (64 GiB) besides.
+    const r = cli(['run', '--model', 'llama-2-7b', '--phase', 'prefill', '--batch', '64', '--seq', '32768', '--hardware', 'h100-sxm']);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^run: --batch × --seq: llama-2-7b prefill at batch 64, seq 32768 does not fit: it needs 256\.3 GiB in the kernel engine, which has 4 GiB left \(a WebAssembly memory holds at most 4 GiB\), and 320\.8 GiB in all, where this machine can give [\d.]+ [KMGT]?i?B \(75% of its free memory\)\n$/);
+  });
+
+  it('on the reference backend, a shape is checked against the machine\'s memory alone', () => {
+    // By hand: 2·64·10⁷·4096 cached float64 elements (38.1 TiB), weights uploaded and generated (2·4·4096² · 8 B),
+    // RoPE (10⁷·128 · 8 B), work rows and input: 38.2 TiB, more than any machine has.
+    const r = cli(['run', '--model', 'llama-2-7b', '--phase', 'decode', '--batch', '64', '--context', '10000000', '--backend', 'reference', '--hardware', 'h100-sxm']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^run: --batch × --context: llama-2-7b decode at batch 64, context 10000000 does not fit: it needs 38\.2 TiB in all, where this machine can give [\d.]+ [KMGT]?i?B \(75% of its free memory\)\n$/);
+  });
+
   it.each([
     ['paper/160m-gqa', 'decode', ['--context', '300']],
     ['paper/160m-gta1', 'prefill', ['--seq', '70']],
@@ -162,5 +224,11 @@ describe('validate --calibrate', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toBe(message);
     expect(existsSync(profile)).toBe(false);
+  });
+
+  it('--cache-bytes and --memory-limit size the calibration, so without --calibrate they are refused', () => {
+    const r = cli(['validate', '--quick', '--cache-bytes', '1GiB', '--hardware', 'h100-sxm']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('validate: --cache-bytes: sizes the calibration probes: use it with --calibrate\n');
   });
 });

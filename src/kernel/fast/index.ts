@@ -7,6 +7,7 @@ import type { AttendArgs, Backend, BatchStrides, Buf, Counters, Mat, RopeTable, 
 import { CMD, COUNTER_SLOTS, COUNTER_STRIDE, CTL, decodeChunks, descriptorWords, groupMaps, MAX_THREADS, partialFloats, writeDescriptor } from './layout.js';
 import { Pool } from './pool.js';
 import { compileKernels, instantiate, K_CHUNKS, share, SMALL_M, type WasmMemory, wasmApi } from './wasm.js';
+import { MemoryShortfall, WASM_MEMORY_BYTES } from '../memory.js';
 
 /** The fast backend plus host-calibration probes. */
 export type FastBackend = Backend & {
@@ -19,12 +20,14 @@ export type FastBackend = Backend & {
   reset(): void;
   /** Every buffer allocated so far survives later resets (calibration probes kept between validation points). */
   keep(): void;
+  /** Bytes the engine's memory can still take (its 4 GiB ceiling less what is allocated). */
+  memoryLeftBytes(): number;
 };
 
 const PAGE = 65536;
 const ALIGN = 64;
 // Up to 4 GiB (wasm32); addresses cross the control block as i32 words and are read back with `>>> 0`.
-const MAX_PAGES = 65536;
+const MAX_PAGES = WASM_MEMORY_BYTES / PAGE;
 /** Below this many multiply-adds a GEMM runs on the calling thread alone. */
 const SOLO_MULTIPLY_ADDS = 1 << 16;
 
@@ -39,7 +42,17 @@ class Arena {
     const at = Math.ceil(this.next / ALIGN) * ALIGN;
     const end = at + Math.max(bytes, 0) + ALIGN; // slack: vector loads may run a little past a row's end
     const have = this.memory.buffer.byteLength;
-    if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
+    // Past the ceiling, grow() throws a bare RangeError; say instead what was asked for and what was left.
+    if (end > MAX_PAGES * PAGE) throw new MemoryShortfall('an allocation', { engineBytes: bytes, totalBytes: bytes }, { engineBytes: MAX_PAGES * PAGE - this.next });
+    if (end > have) {
+      try {
+        this.memory.grow(Math.ceil((end - have) / PAGE));
+      } catch (e) {
+        // Below the ceiling, growing fails only when the machine cannot give the memory.
+        if (!(e instanceof RangeError)) throw e;
+        throw new MemoryShortfall('an allocation', { engineBytes: bytes, totalBytes: bytes }, { engineBytes: have - this.next });
+      }
+    }
     new Uint8Array(this.memory.buffer, at, end - at).fill(0);
     this.next = end;
     return at;
@@ -250,6 +263,9 @@ export async function createFastBackend(opts: { threads: number; relaxedSimd?: b
     attend,
     keep(): void {
       arena.base = arena.next;
+    },
+    memoryLeftBytes(): number {
+      return MAX_PAGES * PAGE - arena.next;
     },
     reset(): void {
       arena.next = arena.base;
