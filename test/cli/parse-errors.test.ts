@@ -39,7 +39,7 @@ describe('parse errors become a problem line and a hint line', () => {
     [[], `llm-roofline: missing command (expected one of: ${COMMANDS})`, TOP],
     // invalid choice
     [['analyze', '--format', 'xml'], "llm-roofline analyze: option '--format <format>' argument 'xml' is invalid. Allowed choices are table, json, csv, md, svg, html.", hint('analyze')],
-    [['formulas', 'gta', '--format', 'html'], "llm-roofline formulas: option '--format <format>' argument 'html' is invalid. Allowed choices are text, latex.", hint('formulas')],
+    [['formulas', 'gta', '--format', 'html'], "llm-roofline formulas: option '--format <format>' argument 'html' is invalid. Allowed choices are text, latex, json.", hint('formulas')],
     [['run', '--backend', 'gpu'], "llm-roofline run: option '--backend <name>' argument 'gpu' is invalid. Allowed choices are fast, reference.", hint('run')],
     [['compare', '--match-by', 'toString'], "llm-roofline compare: option '--match-by <key>' argument 'toString' is invalid. Allowed choices are auto, model, workload.", hint('compare')],
     // missing argument
