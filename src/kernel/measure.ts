@@ -50,6 +50,8 @@ export interface RunPlan {
   readonly maxRepeats: number;
   /** Called once, after the warm-up and before the first timed run. */
   readonly onTimed?: (() => void) | undefined;
+  /** The clock runs are timed with (seconds); `now` unless a test supplies one, so its outcome is the machine's. */
+  readonly clock?: (() => number) | undefined;
 }
 
 /**
@@ -62,13 +64,14 @@ export function timeLayer(layer: AttentionLayer, p: RunPlan): LayerRun {
   if (p.phase === 'decode') layer.prime(p.contextLen - 1);
   // The input is loaded once: the layer never writes it, and copying it is not part of the layer's work.
   layer.load(x, tokens);
+  const clock = p.clock ?? now;
   const once = (): { seconds: number; counted: Counters } => {
     if (p.phase === 'prefill') layer.reset();
     else layer.rewind(p.contextLen - 1);
     const counted = newCounters();
-    const t0 = now();
+    const t0 = clock();
     layer.run(tokens, counted);
-    return { seconds: now() - t0, counted };
+    return { seconds: clock() - t0, counted };
   };
   let warm = 0;
   for (let i = 0; i < p.warmup || warm < (p.warmupSeconds ?? 0); i++) warm += once().seconds;
