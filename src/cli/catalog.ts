@@ -8,6 +8,7 @@ import type { HardwareListSchema, HardwareShowSchema, ModelShowSchema, ModelsLis
 import { hardwareIds, loadHardware } from '../io/load-hardware.js';
 import { loadModel, modelIds } from '../io/load-model.js';
 import { si } from '../render/units.js';
+import { displayLines } from '../render/sanitize.js';
 import { emit } from './common.js';
 
 /** The output formats of the catalog commands. */
@@ -37,7 +38,7 @@ export function listModels(o: CatalogOptions): void {
   }
   const t = plainTable(['id', 'name', 'attention', 'layers', 'hidden', 'parameters', 'KV elems/token/layer']);
   for (const m of models) t.push([m.id, m.name, m.attention, String(m.layers), String(m.hiddenSize), si(m.parameters, '').trim(), String(m.kvCacheElementsPerTokenPerLayer)]);
-  emit(undefined, t.toString() + '\n');
+  emit(undefined, displayLines(t.toString()) + '\n');
 }
 
 /** Prints one model's config, derived quantities and source, as llm-roofline.model/v1 JSON or as text. */
@@ -54,7 +55,7 @@ export function showModel(ref: string, o: CatalogOptions): void {
   lines.push(`layers ${String(m.layers)}, hidden ${String(m.hiddenSize)}, intermediate ${String(m.intermediateSize)}, vocabulary ${String(m.vocabSize)}, ${m.tiedEmbeddings ? 'tied' : 'separate'} embeddings, MLP ${m.mlpBias ? 'with' : 'without'} biases`);
   lines.push(`attention: ${Object.entries(m.attention).map(([k, v]) => `${k} ${String(v)}`).join(', ')}`);
   lines.push(`parameters: ${String(d.parameters)} (${si(d.parameters, '').trim()})`, `KV-cache elements per token per layer: ${String(d.kvCacheElementsPerTokenPerLayer)}`);
-  emit(undefined, lines.join('\n') + '\n');
+  emit(undefined, displayLines(lines.join('\n')) + '\n');
 }
 
 /** Prints the shipped hardware profiles, one line each, or as llm-roofline.hardware-list/v1. */
@@ -74,7 +75,7 @@ export function listHardware(o: CatalogOptions): void {
     const fp16 = h.peakFlopPerSecond.fp16;
     t.push([h.id, h.name, h.kind, fp16 === undefined ? '-' : si(fp16, 'FLOP/s'), si(h.memoryBandwidthBytesPerSecond, 'B/s'), si(h.memoryBytes, 'B')]);
   }
-  emit(undefined, t.toString() + '\n');
+  emit(undefined, displayLines(t.toString()) + '\n');
 }
 
 /** Prints one profile: every number with its unit, flags and source, as text or llm-roofline.hardware/v1 JSON. */
@@ -105,5 +106,5 @@ export function showHardware(ref: string, o: CatalogOptions): void {
   lines.push('sources:');
   for (const [key, s] of Object.entries(profile.sources)) lines.push(`  ${key}: ${s.title}${s.url === undefined ? '' : ` <${s.url}>`}`);
   for (const n of profile.notes ?? []) lines.push(`note: ${n}`);
-  emit(undefined, lines.join('\n') + '\n');
+  emit(undefined, displayLines(lines.join('\n')) + '\n');
 }

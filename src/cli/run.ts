@@ -9,6 +9,7 @@ import { partOf, PARTS, timedBackend, type Part } from '../kernel/timed-backend.
 import type { OpResult } from '../core/engine.js';
 import { loadModel } from '../io/load-model.js';
 import { seconds, si } from '../render/units.js';
+import { displayLines } from '../render/sanitize.js';
 import { checkOut, emit } from './common.js';
 import { predict } from '../kernel/predict.js';
 import { hostHardware, refusingShortfall } from './kernel-common.js';
@@ -133,7 +134,7 @@ export async function runRun(o: RunOptions): Promise<void> {
       t.toString(),
       ...(result.breakdown === undefined ? [] : [breakdownTable(result.breakdown)]),
     ];
-    emit(o.out, lines.join('\n') + '\n');
+    emit(o.out, displayLines(lines.join('\n')) + '\n');
   } finally {
     backend.dispose();
   }

@@ -17,6 +17,7 @@ import { loadHardware } from '../io/load-hardware.js';
 import { loadModel } from '../io/load-model.js';
 import { loadMeasurements } from '../io/measurements.js';
 import { seconds } from '../render/units.js';
+import { displayLines } from '../render/sanitize.js';
 import { checkOut, emit, requirePeak } from './common.js';
 import { hostHardware, refusingShortfall } from './kernel-common.js';
 import { oneOf, positiveInt } from './options.js';
@@ -153,5 +154,5 @@ export async function runValidate(o: ValidateOptions): Promise<void> {
   }
   const t = new Table({ head: ['model', 'hardware', 'phase', 'batch', 'length', 'predicted', 'measured', 'error'], style: { head: [], border: [], compact: true } });
   for (const p of points) t.push([p.model, p.hardware, p.phase, String(p.batch), String(p.phase === 'prefill' ? p.seqLen : p.contextLen), seconds(p.predictedSeconds), seconds(p.measuredSeconds), `${p.errorPercent >= 0 ? '+' : ''}${p.errorPercent.toFixed(1)}%`]);
-  emit(undefined, `${t.toString()}\n${String(summary.points)} points: median |error| ${summary.medianAbsErrorPercent.toFixed(1)}%, 90th percentile ${summary.p90AbsErrorPercent.toFixed(1)}%\n`);
+  emit(undefined, `${displayLines(t.toString())}\n${String(summary.points)} points: median |error| ${summary.medianAbsErrorPercent.toFixed(1)}%, 90th percentile ${summary.p90AbsErrorPercent.toFixed(1)}%\n`);
 }

@@ -15,6 +15,14 @@ export function displayText(s: string): string {
   return s.replace(ESCAPES, '').replace(SPACES, ' ').replace(INVALID, '');
 }
 
+/**
+ * Plain multi-line terminal text (no colours of its own) with every line passed through `displayText`: for outputs
+ * assembled from names and notes in files, where one hostile field must not drive the terminal.
+ */
+export function displayLines(text: string): string {
+  return text.split('\n').map(displayText).join('\n');
+}
+
 /** Escapes text for XML (SVG, HTML) after `displayText`, so labels can never break the document. */
 export function xmlText(s: string): string {
   return displayText(s).replace(/[&<>"']/g, (c) => `&${({ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos' } as Record<string, string>)[c] ?? ''};`);

@@ -1,5 +1,7 @@
 /** A model and device whose names carry control characters and escape sequences render cleanly in every format. */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { compareModels } from '../../src/core/compare-models.js';
@@ -13,6 +15,7 @@ import { renderMarkdown } from '../../src/render/markdown.js';
 import { rooflineSvg } from '../../src/render/roofline-svg.js';
 import { compareSvg, sweepSvg } from '../../src/render/sweep-svg.js';
 import { renderTable } from '../../src/render/table.js';
+import { cli } from '../helpers/cli.js';
 import { DEFAULT_WORKLOAD, TOY_HW } from '../helpers/engine.js';
 import { GQA_1B, GTA_1B } from '../helpers/models.js';
 import { assertWellFormedXml, svgsIn } from './xml.js';
@@ -99,5 +102,22 @@ describe('every SVG the tool ships or is checked against', () => {
   it.each(files)('%s is well-formed XML', (file) => {
     const text = readFileSync(file, 'utf8');
     for (const svg of file.endsWith('.html') ? svgsIn(text) : [text]) assertWellFormedXml(svg, file);
+  });
+});
+
+describe('terminal text the commands assemble from files', () => {
+  it('models show --format text and hardware show print a hostile name without control characters', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'llmr-hostile-'));
+    const modelFile = join(dir, 'model.json');
+    writeFileSync(modelFile, JSON.stringify({ ...JSON.parse(readFileSync(fileURLToPath(new URL('../fixtures/models/good-gqa.json', import.meta.url)), 'utf8')) as object, name: HOSTILE }));
+    const profile = JSON.parse(readFileSync(fileURLToPath(new URL('../../hardware-profiles/h100-sxm.json', import.meta.url)), 'utf8')) as Record<string, unknown>;
+    const profileFile = join(dir, 'hw.json');
+    writeFileSync(profileFile, JSON.stringify({ ...profile, $schema: undefined, name: HOSTILE }));
+    for (const args of [['models', 'show', modelFile, '--format', 'text'], ['hardware', 'show', profileFile]]) {
+      const r = cli(args);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toContain('abred');
+      expect(r.stdout).not.toMatch(CONTROL_BUT_NEWLINE);
+    }
   });
 });
