@@ -196,7 +196,7 @@ describe('validate --calibrate', () => {
   it('calibrates between the runs, writes the profile and predicts with it', () => {
     const profile = join(dir, 'calibrated.json');
     const out = join(dir, 'calibrated-validation.json');
-    const r = cli(['validate', '--quick', '--passes', '1', '--calibrate', profile, '--out', out, '--format', 'json']);
+    const r = cli(['validate', '--quick', '--passes', '1', '--calibrate', profile, '--cache-bytes', '32MiB', '--out', out, '--format', 'json']);
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(/calibrated during the runs, medians of (\d+) rounds/);
     // A short grid is topped up to 9 rounds at least.
