@@ -7,20 +7,10 @@ import { bitsSpec, oneOf } from '../../src/cli/options.js';
 import { loadHardware, parseProfile } from '../../src/io/load-hardware.js';
 import { loadMeasurements } from '../../src/io/measurements.js';
 import { loadModel } from '../../src/io/load-model.js';
+import { userErrorMessage as userError } from '../helpers/errors.js';
 
 const NAMES = ['toString', 'constructor', '__proto__', 'hasOwnProperty'];
 const dir = mkdtempSync(join(tmpdir(), 'llmr-own-'));
-
-/** The message of the UserError `f` throws. */
-function userError(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect((e as Error).name).toBe('UserError');
-    return (e as Error).message;
-  }
-  throw new Error('expected a UserError');
-}
 
 describe.each(NAMES)('%s', (name) => {
   it('as a model id, a hardware id, a --bits spec, a --phase', () => {

@@ -7,23 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MODEL_LIMITS, WORKLOAD_LIMITS } from '../../src/core/limits.js';
-import { UserError } from '../../src/io/errors.js';
 import { BYTE_RATE, CACHE_BYTES, CURVE_BYTES, EFFICIENCY, FLOP_RATE, MEMORY_BYTES, OVERHEAD_SECONDS, type Range } from '../../src/io/hardware-schema.js';
 import { hardwareIds, loadHardware, parseProfile } from '../../src/io/load-hardware.js';
 import { loadModel, modelIds, parseModelFile } from '../../src/io/load-model.js';
 import { HARDWARE_DIR } from '../../src/io/resolve.js';
 import { cli, ROOT } from '../helpers/cli.js';
-
-/** The UserError that `f` throws (fails the test when it throws none). */
-function userError(f: () => unknown): UserError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(UserError);
-    return e as UserError;
-  }
-  return expect.fail('expected a UserError');
-}
+import { thrownUserError as userError } from '../helpers/errors.js';
 
 const H100 = JSON.parse(readFileSync(join(HARDWARE_DIR, 'h100-sxm.json'), 'utf8')) as Record<string, unknown>;
 

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { describeValue, printable, UserError } from '../../src/io/errors.js';
 import { MAX_INPUT_BYTES, MAX_JSON_DEPTH, nestedDeeperThan, readInputText, readJson } from '../../src/io/read-json.js';
+import { userErrorMessage as messageOf } from '../helpers/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'llmr-read-'));
 const write = (name: string, text: string): string => {
@@ -16,17 +17,6 @@ const write = (name: string, text: string): string => {
 };
 const nested = (depth: number): string => '['.repeat(depth) + ']'.repeat(depth);
 const unix = process.platform !== 'win32';
-
-/** The message readJson/readInputText throws (they throw UserErrors only). */
-function messageOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect((e as Error).name).toBe('UserError');
-    return (e as Error).message;
-  }
-  throw new Error('expected a UserError');
-}
 
 describe('readJson: what is read', () => {
   it('parses a regular file, and ignores a UTF-8 byte-order mark', () => {

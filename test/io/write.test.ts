@@ -6,21 +6,10 @@ import { basename, join } from 'node:path';
 import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../src/io/errors.js';
 import { checkOutDir, checkOutTarget, fileSink, liveTemps, streamSink, writeAll, writeFilesAtomically } from '../../src/io/write.js';
+import { userErrorMessage as userError } from '../helpers/errors.js';
 
 const fresh = (): string => mkdtempSync(join(tmpdir(), 'llmr-write-'));
-
-/** The one-line message of the UserError `f` throws (fails the test when it throws anything else, or nothing). */
-function userError(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(UserError);
-    return (e as UserError).message;
-  }
-  throw new Error('expected a UserError');
-}
 
 describe('fileSink', () => {
   it('shows nothing at the path until commit, then exactly the text, with no temporary file left', () => {
