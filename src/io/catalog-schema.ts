@@ -6,7 +6,8 @@ import { ModelFileSchema } from './model-schema.js';
 
 const Derived = z
   .object({
-    parameters: z.number().int().nonnegative().describe('exact parameter count (embeddings once when tied)'),
+    // Not .int(): zod's int() stops at 2^53, and a model at the dimension limits has about 5.8e17 parameters.
+    parameters: z.number().nonnegative().describe('parameter count (embeddings once when tied); exact below 2^53'),
     kvCacheElementsPerTokenPerLayer: z.number().nonnegative().describe('KV-cache elements one token of one sequence keeps in one layer'),
   })
   .strict();

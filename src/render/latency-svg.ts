@@ -1,7 +1,7 @@
 /** Deterministic SVG bar chart of where a report's time goes: each operator's Σ count × time, coloured by bound. */
 import type { Report } from '../core/report.js';
 import { linearAxis } from './axes.js';
-import { BOUND_COLORS, modelTitle, title, workloadLine } from './roofline-svg.js';
+import { BOUND_COLORS, modelTitle, shifted, title, workloadLine } from './roofline-svg.js';
 import { displayText } from './sanitize.js';
 import { esc, FONT, fmt, GRID, INK, text } from './svg.js';
 import { percent, seconds } from './units.js';
@@ -20,14 +20,15 @@ export function latencySvg(r: Report): string {
   // Percent axis from 0 to a nice value just above the largest share, so the longest bar nearly fills the width.
   const axis = linearAxis([0, ...rows.map((x) => x.share * 100)], true);
   const bx = (pct: number): number => left + (bw * (pct - axis.tLo)) / (axis.tHi - axis.tLo);
-  const height = top + rows.length * ROW + 62;
+  const t = title(`Where the time goes: ${modelTitle(r)} on ${displayText(r.hardware.name)}`, W);
+  const height = top + rows.length * ROW + 62 + t.extra;
   const y0 = top + rows.length * ROW;
-  const out = [
+  const head = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${fmt(W)}" height="${fmt(height)}" viewBox="0 0 ${fmt(W)} ${fmt(height)}" font-family="${FONT}">`,
     `<rect width="${fmt(W)}" height="${fmt(height)}" fill="#ffffff"/>`,
-    title(`Where the time goes: ${modelTitle(r)} on ${displayText(r.hardware.name)}`, W),
-    text(W / 2, 44, workloadLine(r), ' text-anchor="middle" font-size="11" fill="#555555"'),
+    t.svg,
   ];
+  const out = [text(W / 2, 44, workloadLine(r), ' text-anchor="middle" font-size="11" fill="#555555"')];
   for (const t of axis.ticks) {
     const x = bx(t.v);
     out.push(`<line x1="${fmt(x)}" y1="${fmt(top)}" x2="${fmt(x)}" y2="${fmt(y0)}" stroke="${GRID}"/>`);
@@ -48,6 +49,5 @@ export function latencySvg(r: Report): string {
   out.push(`<rect x="${fmt(left)}" y="${fmt(ly - 9)}" width="10" height="10" fill="${BOUND_COLORS.compute}"/>`, text(left + 15, ly, 'compute-bound', ' class="legend" font-size="11"'));
   out.push(`<rect x="${fmt(left + 120)}" y="${fmt(ly - 9)}" width="10" height="10" fill="${BOUND_COLORS.memory}"/>`, text(left + 135, ly, 'memory-bound', ' class="legend" font-size="11"'));
   out.push(text(left + 240, ly, 'bar: operator count × time per occurrence', ' class="legend" font-size="11" fill="#555555"'));
-  out.push('</svg>');
-  return out.join('\n') + '\n';
+  return [...head, ...shifted(out, t.extra), '</svg>'].join('\n') + '\n';
 }

@@ -5,7 +5,7 @@ import type { Report } from '../core/report.js';
 import { nearestOnBox, overlaps, placeLabels, type Box, type LabelRequest, type Segment } from './label-layout.js';
 import { logAxis, tickLabel } from './axes.js';
 import { displayText, shortModelId } from './sanitize.js';
-import { esc, FONT, fmt, GRID, INK, line, text } from './svg.js';
+import { esc, FONT, fmt, GRID, INK, line, text, wrapWords } from './svg.js';
 import { si } from './units.js';
 
 /** Colours by bound (colour-blind-safe pair), shared with the latency chart so a reader learns them once. */
@@ -31,10 +31,21 @@ export function modelTitle(r: Report): string {
   return id === '' || name.includes(id) ? name : `${name} (${id})`;
 }
 
-/** A centred bold title, shrunk to fit the width (a long device name would otherwise run off both edges). */
-export function title(s: string, width: number): string {
-  const size = Math.min(15, Math.floor(((width - 20) / (s.length * 0.62)) * 10) / 10);
-  return text(width / 2, 24, s, ` text-anchor="middle" font-size="${fmt(size)}" font-weight="bold" fill="${INK}"`);
+/**
+ * A centred bold title, shrunk to fit the width (a long device name would otherwise run off both edges) down to
+ * 11px, then wrapped at spaces; `extra` is the height the lines after the first take, to move the rest down by.
+ */
+export function title(s: string, width: number): { readonly svg: string; readonly extra: number } {
+  const wrapped = wrapWords(s, Math.floor((width - 20) / (11 * 0.62)));
+  const lines = wrapped.length > 0 ? wrapped : [s];
+  const size = Math.min(15, ...lines.map((l) => Math.floor(((width - 20) / (l.length * 0.62)) * 10) / 10));
+  const svg = lines.map((l, i) => text(width / 2, 24 + i * (size + 4), l, ` text-anchor="middle" font-size="${fmt(size)}" font-weight="bold" fill="${INK}"`));
+  return { svg: svg.join('\n'), extra: (lines.length - 1) * (size + 4) };
+}
+
+/** `parts` moved down by `dy` (as they are when `dy` is 0, so charts with a one-line title are unchanged). */
+export function shifted(parts: readonly string[], dy: number): string[] {
+  return dy === 0 ? [...parts] : [`<g transform="translate(0 ${fmt(dy)})">`, ...parts, '</g>'];
 }
 
 /** Whether an operator can sit on log-log axes: it needs FLOPs, bytes and time. */
@@ -204,12 +215,13 @@ export function rooflineSvg(r: Report): string {
   const notes = [`Each point: one occurrence of an operator, at its FLOPs over its bytes (x) and its FLOPs over its predicted time (y).`];
   if (skipped.length > 0) notes.push(`Not plotted (no FLOPs, so no place on a log axis): ${skipped.join(', ')}.`);
   notes.forEach((n, i) => out.push(text(L, ly + 22 + i * 15, n, ` class="note" font-size="11" fill="#555555"`)));
-  const height = ly + 22 + notes.length * 15;
+  const t = title(`Roofline: ${modelTitle(r)} on ${displayText(r.hardware.name)}`, W);
+  const height = ly + 22 + notes.length * 15 + t.extra;
   const head = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${fmt(W)}" height="${fmt(height)}" viewBox="0 0 ${fmt(W)} ${fmt(height)}" font-family="${FONT}">`,
     `<rect width="${fmt(W)}" height="${fmt(height)}" fill="#ffffff"/>`,
-    title(`Roofline: ${modelTitle(r)} on ${displayText(r.hardware.name)}`, W),
-    text(W / 2, 44, workloadLine(r), ' text-anchor="middle" font-size="11" fill="#555555"'),
+    t.svg,
   ];
-  return [...head, ...out, '</svg>'].join('\n') + '\n';
+  const body = [text(W / 2, 44, workloadLine(r), ' text-anchor="middle" font-size="11" fill="#555555"'), ...out];
+  return [...head, ...shifted(body, t.extra), '</svg>'].join('\n') + '\n';
 }

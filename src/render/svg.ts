@@ -205,6 +205,17 @@ export function wrapText(s: string, max: number): string[] {
   return lines.map((l) => l.trim()).filter((l) => l !== '');
 }
 
+/** Splits text at spaces into lines of at most `max` characters (a longer word stands alone). */
+export function wrapWords(s: string, max: number): string[] {
+  const lines: string[] = [];
+  for (const w of s.split(' ')) {
+    const last = lines[lines.length - 1];
+    if (last !== undefined && `${last} ${w}`.length <= max) lines[lines.length - 1] = `${last} ${w}`;
+    else lines.push(w);
+  }
+  return lines.filter((l) => l !== '');
+}
+
 /** Renders panels of line charts as one standalone SVG document. */
 export function lineChartSvg(spec: ChartSpec): string {
   if (!Number.isInteger(spec.columns) || spec.columns < 1) throw new Error(`columns must be a positive integer, got ${spec.columns}`);
@@ -216,7 +227,14 @@ export function lineChartSvg(spec: ChartSpec): string {
   const width = 2 * PAD + cols * pw;
   // A long subtitle wraps at its commas and semicolons instead of running off both edges of the figure.
   const sub = spec.subtitle === undefined ? [] : wrapText(spec.subtitle, Math.floor((width - 2 * PAD) / (12 * 0.6)));
-  const panelsTop = 40 + sub.length * 16 + (sub.length > 0 ? 2 : 0);
+  // A long title shrinks from 16px down to 11px (the legend's size) to stay on one line; past that it wraps at spaces
+  // (compare's "A vs B vs …" with 15 models used to shrink to 2.4px). Only a single word too long for a line shrinks more.
+  const wrapped = wrapWords(spec.title, Math.floor((width - 2 * PAD) / (11 * 0.62)));
+  const titleLines = wrapped.length > 0 ? wrapped : [spec.title];
+  // One size for every line (the longest line's), so a wrapped title reads as one.
+  const titleFont = Math.min(16, ...titleLines.map((t) => (width - 2 * PAD) / (t.length * 0.62)));
+  const titleExtra = (titleLines.length - 1) * (titleFont + 4);
+  const panelsTop = 40 + titleExtra + sub.length * 16 + (sub.length > 0 ? 2 : 0);
   const axes = spec.panels.map(axesOf);
   const labelChars = axes.reduce((m, [, ya]) => ya.ticks.reduce((n, t) => Math.max(n, t.label.length), m), 1);
   const left = 24 + labelChars * CHAR_W * (10 / 11) + 8;
@@ -225,9 +243,9 @@ export function lineChartSvg(spec: ChartSpec): string {
   const out = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${fmt(width)}" height="${fmt(height)}" viewBox="0 0 ${fmt(width)} ${fmt(height)}" font-family="${FONT}">`,
     `<rect width="${fmt(width)}" height="${fmt(height)}" fill="#ffffff"/>`,
-    text(width / 2, 24, spec.title, ` text-anchor="middle" font-size="${fmt(Math.min(16, (width - 2 * PAD) / (spec.title.length * 0.62)))}" font-weight="bold" fill="${INK}"`),
+    ...titleLines.map((t, i) => text(width / 2, 24 + i * (titleFont + 4), t, ` text-anchor="middle" font-size="${fmt(titleFont)}" font-weight="bold" fill="${INK}"`)),
   ];
-  sub.forEach((s, i) => out.push(text(width / 2, 44 + i * 16, s, ` text-anchor="middle" font-size="12" fill="#555555"`)));
+  sub.forEach((s, i) => out.push(text(width / 2, 44 + titleExtra + i * 16, s, ` text-anchor="middle" font-size="12" fill="#555555"`)));
   spec.panels.forEach((p, i) => {
     const x = PAD + (i % cols) * pw;
     const y = panelsTop + Math.floor(i / cols) * ph;

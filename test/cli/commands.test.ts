@@ -136,6 +136,15 @@ describe('models, hardware, formulas', () => {
     expect(text.stdout).toMatch(/^parameters: 1128766208 \(1\.13 G\)$/m);
     expect(text.stdout).toMatch(/^KV-cache elements per token per layer: 192$/m);
   });
+  it('models show --format json follows its schema for a model at every dimension limit (parameters past 2^53)', () => {
+    const r = cli(['models', 'show', 'test/fixtures/models/largest.json']);
+    expect(r.status).toBe(0);
+    const doc = ModelShowSchema.parse(JSON.parse(r.stdout));
+    // Per layer: Q, K, V, O are 4 · 2^17 · 2^28 = 4 · 2^45 weights, the MLP 3 · 2^17 · 2^20 = 3 · 2^37; 4096 layers;
+    // embedding and lm_head 2 · 2^24 · 2^17 = 2^42. Biases and norms add under 1e-5 of the sum.
+    expectRel(doc.derived.parameters, 4096 * (4 * 2 ** 45 + 3 * 2 ** 37) + 2 ** 42, 1e-5);
+    expect(doc.derived.parameters).toBeGreaterThan(Number.MAX_SAFE_INTEGER);
+  });
   it('hardware --format json lists h100-sxm with the fp16 dense peak, bandwidth and memory of its profile', () => {
     const doc = HardwareListSchema.parse(JSON.parse(cli(['hardware', '--format', 'json']).stdout));
     const profile = JSON.parse(readFileSync('hardware-profiles/h100-sxm.json', 'utf8')) as { peakFlopPerSecond: { fp16: { value: number } }; memoryBandwidthBytesPerSecond: { value: number }; memoryBytes: { value: number } };

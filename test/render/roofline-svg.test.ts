@@ -97,3 +97,24 @@ describe('timeChartSvg', () => {
     expect(svg).toContain('>time (ms)</text>');
   });
 });
+
+describe('a long model name in the roofline and time-per-operator titles', () => {
+  const base = report('decode');
+  const name = 'A very long model name '.repeat(12).trim();
+  const r: Report = { ...base, model: { ...base.model, name } };
+  for (const [what, svg] of [['roofline', rooflineSvg(r)], ['time per operator', latencySvg(r)]] as const) {
+    it(`${what}: wraps at spaces at 11px or more, and moves the rest of the chart below it`, () => {
+      const lines = [...svg.matchAll(/<text x="[\d.]+" y="([\d.]+)" text-anchor="middle" font-size="([\d.]+)" font-weight="bold" fill="#333333">([^<]*)<\/text>/g)];
+      // 880 px less margins at 11 px × 0.62 per character: at most 126 characters a line, so 293 take 3 or more.
+      expect(lines.length).toBeGreaterThanOrEqual(3);
+      for (const m of lines) expect(Number(m[2])).toBeGreaterThanOrEqual(11);
+      expect(lines.map((m) => m[3]).join(' ')).toContain(name);
+      const lastY = Math.max(...lines.map((m) => Number(m[1])));
+      const dy = Number(/<g transform="translate\(0 ([\d.]+)\)">/.exec(svg)?.[1]);
+      expect(dy).toBe(lastY - 24);
+      const height = Number(/<svg [^>]*height="([\d.]+)"/.exec(svg)?.[1]);
+      const plain = (what === 'roofline' ? rooflineSvg : latencySvg)(base);
+      expect(height - Number(/<svg [^>]*height="([\d.]+)"/.exec(plain)?.[1])).toBeCloseTo(dy, 6);
+    });
+  }
+});

@@ -114,3 +114,26 @@ describe('lineChartSvg', () => {
     expect(() => lineChartSvg({ ...SPEC, columns: 0 })).toThrow(/columns/);
   });
 });
+
+describe('a long chart title', () => {
+  // compare's title names every model; 15 shipped ids make 263 characters, which a 440 px figure cannot hold in one line.
+  const ids = ['llama-2-70b', 'llama-2-7b', 'llama-3.1-8b', ...['gqa', 'gta1', 'gta2', 'mha', 'mla'].map((v) => `paper/160m-${v}`), ...['gqa', 'gta3', 'gta4', 'mha', 'mla'].map((v) => `paper/500m-${v}`), 'paper/gqa-1b', 'paper/gta-1b'];
+  const title = `Predicted time against length: ${ids.join(' vs ')}`;
+  const svg = lineChartSvg({ title, subtitle: 'h100-sxm, w16a16kv16', columns: 1, panelWidth: 420, panels: [{ title: 'decode', xLabel: 'x', yLabel: 'y', series: [gta8] }] });
+  const lines = [...svg.matchAll(/<text [^>]*font-size="([\d.]+)" font-weight="bold" fill="#333333">([^<]*)<\/text>/g)];
+  it('wraps at spaces at a readable size instead of shrinking to one line', () => {
+    // 420 px at 11 px × 0.62 per character: at most 61 characters a line, so 263 characters take at least 5 lines.
+    expect(lines.length).toBeGreaterThanOrEqual(5);
+    for (const m of lines) expect(m[2]?.length).toBeLessThanOrEqual(61);
+    for (const m of lines) expect(Number(m[1])).toBeGreaterThanOrEqual(11);
+    expect(new Set(lines.map((m) => m[1])).size).toBe(1);
+    expect(lines.map((m) => m[2]).join(' ')).toBe(title);
+  });
+  it('moves the subtitle and panels below the last title line', () => {
+    const lastTitleY = Math.max(...[...svg.matchAll(/<text x="[\d.]+" y="([\d.]+)"[^>]*font-weight="bold" fill="#333333">/g)].map((m) => Number(m[1])));
+    const subY = Number(/<text x="[\d.]+" y="([\d.]+)"[^>]*fill="#555555">h100-sxm/.exec(svg)?.[1]);
+    expect(subY).toBe(lastTitleY + 20);
+    const panelY = Number(/<g transform="translate\([\d.]+ ([\d.]+)\)">/.exec(svg)?.[1]);
+    expect(panelY).toBeGreaterThan(subY);
+  });
+});
