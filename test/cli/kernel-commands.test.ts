@@ -100,6 +100,9 @@ describe('calibrate', () => {
     [['--cache-bytes', 'lots'], '--cache-bytes: expected a size in bytes, or with KiB, MiB, GiB or TiB, e.g. 480MiB (got "lots")\n'],
     [['--memory-limit', '0'], '--memory-limit: expected a size in bytes, or with KiB, MiB, GiB or TiB, e.g. 480MiB (got "0")\n'],
     [['--memory-limit', '2 MB'], '--memory-limit: expected a size in bytes, or with KiB, MiB, GiB or TiB, e.g. 480MiB (got "2 MB")\n'],
+    // The profile would record it as lastLevelCacheBytes, which loading refuses outside 1000 B to 1e12 B.
+    [['--cache-bytes', '12'], '--cache-bytes: must be between 1000 and 1e12 B, the range of a profile\'s lastLevelCacheBytes (got 12 B)\n'],
+    [['--cache-bytes', '1TiB'], '--cache-bytes: must be between 1000 and 1e12 B, the range of a profile\'s lastLevelCacheBytes (got 1099511627776 B)\n'],
   ])('refuses a size it cannot read: %j', (args, stderr) => {
     const r = cli(['calibrate', '--out', join(dir, 'never.json'), ...args]);
     expect(r.status).toBe(2);
