@@ -10,7 +10,7 @@ import { capNote, freeMemoryBytes, HOST_PROFILE, hostProfile, lastLevelCacheByte
 import { checkOutTarget, fileSink, writeAll } from '../io/write.js';
 import { seconds, si } from '../render/units.js';
 import { positiveInt } from './options.js';
-import { byteSize, refusingShortfall } from './kernel-common.js';
+import { byteSize, refusingShortfall, THREADS_LIMIT } from './kernel-common.js';
 import { defaultThreads } from './run.js';
 
 function hasProbes(b: Backend & Partial<Probes>): b is Backend & Probes {
@@ -77,7 +77,7 @@ export function capLines(command: string, c: Calibration): string {
 /** Runs the command. */
 export async function runCalibrate(o: CalibrationFlags & { threads?: string | undefined; out?: string | undefined; rounds?: string | undefined }): Promise<void> {
   checkOutTarget(o.out ?? HOST_PROFILE);
-  const threads = o.threads === undefined ? defaultThreads() : positiveInt('--threads', o.threads);
+  const threads = o.threads === undefined ? defaultThreads() : positiveInt('--threads', o.threads, THREADS_LIMIT);
   const rounds = o.rounds === undefined ? DEFAULT_ROUNDS : positiveInt('--rounds', o.rounds);
   const { opts, cacheSource } = calibrationSizing(o);
   const backend = await openBackend('fast', threads);

@@ -18,7 +18,7 @@ import { loadModel } from '../io/load-model.js';
 import { loadMeasurements } from '../io/measurements.js';
 import { seconds } from '../render/units.js';
 import { checkOut, emit, requirePeak } from './common.js';
-import { hostHardware, refusingShortfall } from './kernel-common.js';
+import { hostHardware, refusingShortfall, THREADS_LIMIT } from './kernel-common.js';
 import { oneOf, positiveInt } from './options.js';
 import { startProgress } from './progress.js';
 import { defaultThreads } from './run.js';
@@ -127,7 +127,7 @@ export async function runValidate(o: ValidateOptions): Promise<void> {
     points = fromMeasurements(o.measurements);
   } else {
     const kind: BackendKind = oneOf('--backend', o.backend, ['fast', 'reference'] as const);
-    const threads = o.threads === undefined ? defaultThreads() : positiveInt('--threads', o.threads);
+    const threads = o.threads === undefined ? defaultThreads() : positiveInt('--threads', o.threads, THREADS_LIMIT);
     const calibrating = o.calibrate !== undefined && o.calibrate !== false;
     if (calibrating && o.hardware !== undefined) throw new UserError('validate', '--calibrate', 'predicts with the profile it measures: leave out --hardware');
     if (calibrating && kind !== 'fast') throw new UserError('validate', '--calibrate', 'measures the fast kernels: leave out --backend reference');
