@@ -3,12 +3,14 @@ import { calibrate, type Calibration, type CalibratorOptions } from '../kernel/c
 import { usableMachineBytes } from '../kernel/memory.js';
 import type { Backend } from '../kernel/backend.js';
 import { openBackend, type Probes } from '../kernel/engines.js';
+import { boundText } from '../core/limits.js';
 import { UserError } from '../io/errors.js';
+import { CACHE_BYTES } from '../io/hardware-schema.js';
 import { capNote, freeMemoryBytes, HOST_PROFILE, hostProfile, lastLevelCacheBytes } from '../io/host-profile.js';
 import { checkOutTarget, fileSink, writeAll } from '../io/write.js';
 import { seconds, si } from '../render/units.js';
 import { positiveInt } from './options.js';
-import { byteSize, refusingShortfall } from './kernel-common.js';
+import { byteSize, refusingShortfall, THREADS_LIMIT } from './kernel-common.js';
 import { defaultThreads } from './run.js';
 
 function hasProbes(b: Backend & Partial<Probes>): b is Backend & Probes {
@@ -38,13 +40,31 @@ export interface CalibrationFlags {
   memoryLimit?: string | undefined;
 }
 
+const inCacheRange = (bytes: number): boolean => bytes >= CACHE_BYTES.min && bytes <= CACHE_BYTES.max;
+
+/** --cache-bytes, within the range a profile's lastLevelCacheBytes loads with (the profile records it). */
+function givenCacheBytes(text: string): number {
+  const bytes = byteSize('--cache-bytes', text);
+  if (!inCacheRange(bytes)) {
+    const range = `${boundText(CACHE_BYTES.min)} and ${boundText(CACHE_BYTES.max)} ${CACHE_BYTES.unit}`;
+    throw new UserError('--cache-bytes', '', `must be between ${range}, the range of a profile's lastLevelCacheBytes (got ${String(bytes)} B)`);
+  }
+  return bytes;
+}
+
+/** The cache size the OS reports; one outside that range is treated as unknown, so the profile written still loads. */
+function osCacheBytes(): number | undefined {
+  const bytes = lastLevelCacheBytes();
+  return bytes !== undefined && inCacheRange(bytes) ? bytes : undefined;
+}
+
 /**
  * What sizes the probes: the cache (--cache-bytes, or what the OS reports), the machine's usable free memory, the
  * user's limit; and where the cache size came from.
  */
 export function calibrationSizing(o: CalibrationFlags): { opts: CalibratorOptions; cacheSource: 'os' | 'given' } {
   const given = o.cacheBytes !== undefined;
-  const cacheBytes = !given ? lastLevelCacheBytes() : o.cacheBytes === 'none' ? undefined : byteSize('--cache-bytes', o.cacheBytes ?? '');
+  const cacheBytes = !given ? osCacheBytes() : o.cacheBytes === 'none' ? undefined : givenCacheBytes(o.cacheBytes ?? '');
   const limitBytes = o.memoryLimit === undefined ? undefined : byteSize('--memory-limit', o.memoryLimit);
   return { opts: { cacheBytes, limitBytes, machineBytes: usableMachineBytes(freeMemoryBytes()) }, cacheSource: given ? 'given' : 'os' };
 }
@@ -57,7 +77,7 @@ export function capLines(command: string, c: Calibration): string {
 /** Runs the command. */
 export async function runCalibrate(o: CalibrationFlags & { threads?: string | undefined; out?: string | undefined; rounds?: string | undefined }): Promise<void> {
   checkOutTarget(o.out ?? HOST_PROFILE);
-  const threads = o.threads === undefined ? defaultThreads() : positiveInt('--threads', o.threads);
+  const threads = o.threads === undefined ? defaultThreads() : positiveInt('--threads', o.threads, THREADS_LIMIT);
   const rounds = o.rounds === undefined ? DEFAULT_ROUNDS : positiveInt('--rounds', o.rounds);
   const { opts, cacheSource } = calibrationSizing(o);
   const backend = await openBackend('fast', threads);

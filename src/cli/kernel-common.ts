@@ -4,7 +4,12 @@ import type { Hardware } from '../core/hardware.js';
 import { UserError } from '../io/errors.js';
 import { HOST_PROFILE } from '../io/host-profile.js';
 import { loadHardware } from '../io/load-hardware.js';
+import type { Limit } from '../core/limits.js';
+import { MAX_THREADS } from '../kernel/fast/layout.js';
 import { MemoryShortfall } from '../kernel/memory.js';
+
+/** --threads: the fast kernels run at most MAX_THREADS workers (their shared counters are sized for that many). */
+export const THREADS_LIMIT: Limit = { max: MAX_THREADS, unit: 'threads' };
 
 /** The calibrated host profile; a clear error when `calibrate` has not run. */
 export function hostHardware(ref: string | undefined): Hardware {

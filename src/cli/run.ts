@@ -12,7 +12,7 @@ import { seconds, si } from '../render/units.js';
 import { displayLines } from '../render/sanitize.js';
 import { checkOut, emit } from './common.js';
 import { predict } from '../kernel/predict.js';
-import { hostHardware, refusingShortfall } from './kernel-common.js';
+import { hostHardware, refusingShortfall, THREADS_LIMIT } from './kernel-common.js';
 import { freeMemoryBytes } from '../io/host-profile.js';
 import { checkFits, ENGINE_BYTES_FOR_WORK, usableMachineBytes } from '../kernel/memory.js';
 import { stepNeed } from '../kernel/layers/footprint.js';
@@ -77,7 +77,7 @@ export async function runRun(o: RunOptions): Promise<void> {
   const batch = positiveInt('--batch', o.batch);
   const seqLen = positiveInt('--seq', o.seq);
   const contextLen = positiveInt('--context', o.context);
-  const threads = o.threads === undefined ? defaultThreads() : positiveInt('--threads', o.threads);
+  const threads = o.threads === undefined ? defaultThreads() : positiveInt('--threads', o.threads, THREADS_LIMIT);
   const kind: BackendKind = oneOf('--backend', o.backend, ['fast', 'reference'] as const);
   const format = oneOf('--format', o.format, ['table', 'json'] as const);
   const mla = mlaMode({ phase, mla: o.mla === undefined ? undefined : oneOf('--mla', o.mla, ['naive', 'absorbed'] as const) });

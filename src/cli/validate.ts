@@ -19,7 +19,7 @@ import { loadMeasurements } from '../io/measurements.js';
 import { seconds } from '../render/units.js';
 import { displayLines } from '../render/sanitize.js';
 import { checkOut, emit, requirePeak } from './common.js';
-import { hostHardware, refusingShortfall } from './kernel-common.js';
+import { hostHardware, refusingShortfall, THREADS_LIMIT } from './kernel-common.js';
 import { oneOf, positiveInt } from './options.js';
 import { startProgress } from './progress.js';
 import { defaultThreads } from './run.js';
@@ -99,6 +99,22 @@ function fromMeasurements(file: string): ValidationPoint[] {
   });
 }
 
+/** Flags that only shape timing on this machine: silently ignored with --measurements, they would mislead. */
+function refuseWithMeasurements(o: ValidateOptions): void {
+  const given: [string, boolean][] = [
+    ['--quick', o.quick],
+    ['--threads', o.threads !== undefined],
+    ['--passes', o.passes !== undefined],
+    ['--calibrate', o.calibrate !== undefined && o.calibrate !== false],
+    ['--cache-bytes', o.cacheBytes !== undefined],
+    ['--memory-limit', o.memoryLimit !== undefined],
+    ['--backend', o.backend !== 'fast'],
+  ];
+  const flag = given.find(([, on]) => on)?.[0];
+  if (flag !== undefined) throw new UserError('validate', flag, 'times kernels on this machine, which --measurements does not: leave one of them out');
+  if (o.hardware !== undefined) throw new UserError('validate', '--hardware', 'each --measurements row names its hardware: leave out --hardware');
+}
+
 /** Runs the command. */
 export async function runValidate(o: ValidateOptions): Promise<void> {
   checkOut(o.out);
@@ -107,10 +123,12 @@ export async function runValidate(o: ValidateOptions): Promise<void> {
   let points: ValidationPoint[];
   // Passes over the grid when the points were timed here (none when they came from a measurements file).
   let passesRun: number | undefined;
-  if (o.measurements !== undefined) points = fromMeasurements(o.measurements);
-  else {
+  if (o.measurements !== undefined) {
+    refuseWithMeasurements(o);
+    points = fromMeasurements(o.measurements);
+  } else {
     const kind: BackendKind = oneOf('--backend', o.backend, ['fast', 'reference'] as const);
-    const threads = o.threads === undefined ? defaultThreads() : positiveInt('--threads', o.threads);
+    const threads = o.threads === undefined ? defaultThreads() : positiveInt('--threads', o.threads, THREADS_LIMIT);
     const calibrating = o.calibrate !== undefined && o.calibrate !== false;
     if (calibrating && o.hardware !== undefined) throw new UserError('validate', '--calibrate', 'predicts with the profile it measures: leave out --hardware');
     if (calibrating && kind !== 'fast') throw new UserError('validate', '--calibrate', 'measures the fast kernels: leave out --backend reference');

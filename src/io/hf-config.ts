@@ -258,6 +258,27 @@ function nameOf(j: Json, file: string): string {
   return typeof j.model_type === 'string' ? `${stem} (${j.model_type})` : stem;
 }
 
+/** The config.json key each ModelConfig field is read from, so that a range error names the key in the user's file. */
+const HF_KEYS: Readonly<Record<string, string>> = {
+  layers: 'num_hidden_layers',
+  hiddenSize: 'hidden_size',
+  intermediateSize: 'intermediate_size',
+  vocabSize: 'vocab_size',
+  'attention.heads': 'num_attention_heads',
+  'attention.kvHeads': 'num_key_value_heads',
+  // Absent from the file, it is hidden_size / num_attention_heads: the message's figures then explain it.
+  'attention.headDim': 'head_dim',
+  'attention.qLoraRank': 'q_lora_rank',
+  'attention.kvLoraRank': 'kv_lora_rank',
+  'attention.qkNopeHeadDim': 'qk_nope_head_dim',
+  'attention.qkRopeHeadDim': 'qk_rope_head_dim',
+  'attention.vHeadDim': 'v_head_dim',
+  'attention.queryHeads': 'num_query_heads',
+  'attention.keyHeads': 'num_key_heads',
+  'attention.valueHeads': 'num_value_heads',
+  'attention.valueDim': 'value_dim',
+};
+
 /** Converts a Hugging Face config.json into the engine's ModelConfig; throws UserError on anything it cannot model. */
 export function importHfConfig(json: Record<string, unknown>, file: string, id: string): ModelConfig {
   rejectArchitecture(json, file);
@@ -281,6 +302,6 @@ export function importHfConfig(json: Record<string, unknown>, file: string, id: 
     mlpBias: r.bool('mlp_bias', false),
     attention,
   };
-  checkModel(model, file);
+  checkModel(model, file, (field) => (Object.hasOwn(HF_KEYS, field) ? HF_KEYS[field] ?? field : field));
   return model;
 }

@@ -5,6 +5,7 @@ import { hasOwnKey } from '../core/own.js';
 import { gridOf, type RateGrid } from '../core/rate-grid.js';
 import { coldStreamCurve, workingSetCurve, type WorkingSetCurve } from '../core/roofline.js';
 import { fromZod, UserError } from './errors.js';
+import { inputKind } from './file-kind.js';
 import { HardwareProfileSchema, type HardwareProfile } from './hardware-schema.js';
 import { readJson } from './read-json.js';
 import { displayPath, HARDWARE_DIR, idFile, isPath, listIds } from './resolve.js';
@@ -20,7 +21,11 @@ export interface LoadedProfile {
 /** Validates a parsed profile; every cited source key must exist. */
 export function parseProfile(json: unknown, file: string, id: string): LoadedProfile {
   const parsed = HardwareProfileSchema.safeParse(json);
-  if (!parsed.success) throw fromZod(file, parsed.error, json);
+  if (!parsed.success) {
+    const kind = inputKind(json);
+    if (kind !== undefined && !kind.startsWith('a hardware profile')) throw new UserError(file, '', `this is ${kind}, expected a hardware profile`);
+    throw fromZod(file, parsed.error, json);
+  }
   const profile = parsed.data;
   checkSources(profile, file);
   const peakFlopPerSecond: Partial<Record<DType, number>> = {};

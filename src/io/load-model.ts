@@ -2,6 +2,7 @@
 import type { ModelConfig } from '../core/model-config.js';
 import { checkModel } from './check-model.js';
 import { fromZod, UserError } from './errors.js';
+import { inputKind } from './file-kind.js';
 import { importHfConfig, looksLikeHfConfig } from './hf-config.js';
 import { ModelFileSchema } from './model-schema.js';
 import { readJson } from './read-json.js';
@@ -10,7 +11,11 @@ import { CONFIGS_DIR, displayPath, idFile, isPath, listIds } from './resolve.js'
 /** Validates a parsed model file of the project's format and applies the semantic rules. */
 export function parseModelFile(json: unknown, file: string, id: string): ModelConfig {
   const parsed = ModelFileSchema.safeParse(json);
-  if (!parsed.success) throw fromZod(file, parsed.error, json);
+  if (!parsed.success) {
+    const kind = inputKind(json);
+    if (kind !== undefined && !kind.startsWith('a model config')) throw new UserError(file, '', `this is ${kind}, expected a model config or a Hugging Face config.json`);
+    throw fromZod(file, parsed.error, json);
+  }
   const { name, source, layers, hiddenSize, intermediateSize, vocabSize, tiedEmbeddings, mlpBias, attention } = parsed.data;
   const model: ModelConfig = { id, name, source, layers, hiddenSize, intermediateSize, vocabSize, tiedEmbeddings, mlpBias, attention };
   checkModel(model, file);

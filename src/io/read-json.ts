@@ -4,6 +4,7 @@
  */
 import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { UserError } from './errors.js';
+import { rememberInput } from './inputs-read.js';
 
 /** The largest input file read (64 MiB); the biggest real inputs (sweeps, HF configs) are far below it. */
 export const MAX_INPUT_BYTES = 64 * 2 ** 20;
@@ -59,6 +60,7 @@ export function readInputText(file: string, maxBytes = MAX_INPUT_BYTES): string 
     const s = fstatSync(fd);
     requireRegular(file, s);
     if (s.size > maxBytes) throw tooLarge(file, String(s.size), maxBytes);
+    rememberInput(s, file);
     // Read until end of file rather than trusting the size (files under /proc report 0), but never past the cap.
     let buf = Buffer.alloc(Math.min(maxBytes + 1, Math.max(s.size + 1, 64 * 1024)));
     let got = 0;

@@ -3,6 +3,7 @@ import { closeSync, fchmodSync, fsyncSync, linkSync, openSync, renameSync, rmSyn
 import { basename, dirname, join } from 'node:path';
 import { errnoCode, errnoText } from './errno.js';
 import { UserError } from './errors.js';
+import { inputAt } from './inputs-read.js';
 import { checkOutTarget } from './out-target.js';
 import { forgetTemp, liveTemps, rememberTemp } from './temp-files.js';
 
@@ -102,6 +103,13 @@ export function fileSink(path: string, flag = '--out'): FileSink {
     }
   }
   function publish(): void {
+    // Checked at the last moment, once every input has been read: the input stays as it was and nothing is written.
+    const input = inputAt(target);
+    if (input !== undefined) {
+      cleanUp();
+      const which = input === path ? 'an input of this command' : `the input file ${input}`;
+      throw new UserError(flag, '', `${path} is ${which}; expected a different file (writing it would replace the input)`);
+    }
     try {
       renameSync(tmp, target);
     } catch (e) {

@@ -82,7 +82,11 @@ function matchLine(i: DiffInput): string {
   const c = i.comparison;
   const changed = c.points.filter((p) => p.changed.length > 0 || p.changedFlags.length > 0).length;
   const first = c.points[0];
-  const models = first === undefined || c.onModel ? '' : ` (one model each: ${first.baseline.model} in ${i.baseline.file}, ${first.candidate.model} in ${i.candidate.file})`;
+  // --match-by workload may pair files of several models each (in file order): name them only when there is one.
+  const single = (side: 'baseline' | 'candidate'): boolean => c.points.every((p) => p[side].model === first?.[side].model);
+  const models = first === undefined || c.onModel ? ''
+    : single('baseline') && single('candidate') ? ` (one model each: ${first.baseline.model} in ${i.baseline.file}, ${first.candidate.model} in ${i.candidate.file})`
+    : ' (model ids ignored: points of several models pair in file order)';
   return displayText(`matched ${plural(c.points.length, 'point')} on ${c.onModel ? 'model, hardware and workload' : 'hardware and workload'}${models}; ${String(changed)} with changes`);
 }
 

@@ -132,6 +132,15 @@ describe('baseline mode', () => {
     expectBadInput(['--baseline', path('base.json'), '--candidate', path('head.json'), '--match-by', 'model'], /base\.json: points\.0: .*gta-before\.json h100-sxm prefill B1 S2048 w16a16kv16 has no matching point in .*head\.json$/);
   });
 
+  it('--match-by workload over files of several models does not claim one model each', () => {
+    const grid = ['--model', 'paper/gta-1b,paper/gqa-1b', '--batch', '1,2'];
+    expect(cli(['sweep', ...grid, '--out', path('two-models.json')]).status).toBe(0);
+    const r = cli(['compare', '--baseline', path('two-models.json'), '--candidate', path('two-models.json'), '--match-by', 'workload']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^matched 4 points on hardware and workload \(model ids ignored: points of several models pair in file order\); 0 with changes$/m);
+    expect(r.status).toBe(0);
+  });
+
   it('a malformed rule names the rule and what was expected (exit 2)', () => {
     expectBadInput(['--baseline', sweepFile, '--candidate', sweepFile, '--fail-if', 'totals.timeSeconds >> 5%'], /^--fail-if: "totals\.timeSeconds >> 5%": expected "<metric> > <threshold>" or "<metric> < <threshold>", threshold like \+5%, -2\.5% or 1e6, or for a true\/false field "<field> == false" or "<field> becomes false"$/);
   });

@@ -147,3 +147,16 @@ describe('input files that are not plain JSON files of sane size', () => {
     expectLines(['validate', '--measurements', big], [`${big}: file too large (got 104857600 bytes, expected at most 67108864 bytes = 64 MiB)`]);
   });
 });
+
+describe('a file given to the wrong flag says what it is', () => {
+  it.each([
+    [['analyze', '--model', 'hardware-profiles/h100-sxm.json'], 'hardware-profiles/h100-sxm.json: this is a hardware profile (for --hardware), expected a model config or a Hugging Face config.json'],
+    [['analyze', '--hardware', 'configs/paper/gta-1b.json'], 'configs/paper/gta-1b.json: this is a model config (for --model), expected a hardware profile'],
+    [['sweep', '--hardware', 'test/fixtures/hf/llama-2-7b.json'], 'test/fixtures/hf/llama-2-7b.json: this is a Hugging Face config.json (for --model), expected a hardware profile'],
+    [['formulas', 'test/fixtures/measurements/h100.json'], 'test/fixtures/measurements/h100.json: this is a measurements file (for validate --measurements), expected a model config or a Hugging Face config.json'],
+  ])('%j', (args, line) => {
+    // Before, the first key the schema did not know was named as a misspelling ("kind: unknown field").
+    expectLines(args, [line]);
+    expect(cli(args).status).toBe(2);
+  });
+});

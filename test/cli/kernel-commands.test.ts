@@ -100,6 +100,11 @@ describe('calibrate', () => {
     [['--cache-bytes', 'lots'], '--cache-bytes: expected a size in bytes, or with KiB, MiB, GiB or TiB, e.g. 480MiB (got "lots")\n'],
     [['--memory-limit', '0'], '--memory-limit: expected a size in bytes, or with KiB, MiB, GiB or TiB, e.g. 480MiB (got "0")\n'],
     [['--memory-limit', '2 MB'], '--memory-limit: expected a size in bytes, or with KiB, MiB, GiB or TiB, e.g. 480MiB (got "2 MB")\n'],
+    // The profile would record it as lastLevelCacheBytes, which loading refuses outside 1000 B to 1e12 B.
+    // The fast kernels run at most 32 workers; more was an internal error (exit 70) from the engine.
+    [['--threads', '33'], '--threads: expected at most 32 threads (got 33)\n'],
+    [['--cache-bytes', '12'], '--cache-bytes: must be between 1000 and 1e12 B, the range of a profile\'s lastLevelCacheBytes (got 12 B)\n'],
+    [['--cache-bytes', '1TiB'], '--cache-bytes: must be between 1000 and 1e12 B, the range of a profile\'s lastLevelCacheBytes (got 1099511627776 B)\n'],
   ])('refuses a size it cannot read: %j', (args, stderr) => {
     const r = cli(['calibrate', '--out', join(dir, 'never.json'), ...args]);
     expect(r.status).toBe(2);
@@ -116,6 +121,12 @@ describe('calibrate', () => {
 });
 
 describe('run', () => {
+  it.each(['run', 'validate'])('%s --threads 1000: exit 2 in one line, before any kernel runs', (command) => {
+    const r = cli([command, '--threads', '1000', '--hardware', 'h100-sxm']);
+    expect(r.stderr).toBe('--threads: expected at most 32 threads (got 1000)\n');
+    expect(r.status).toBe(2);
+  });
+
   it('refuses a shape that does not fit the kernel engine before allocating: exit 2, the figures in one line', () => {
     // By hand: 4·4096² weights + (6 work + 2 cache)·64·32768·4096 + 2·32768·64 RoPE FP32 elements, + 32 MiB of work
     // buffers = 256.3 GiB; in all, the float64 weights (0.5 GiB) and input (64 GiB) besides.

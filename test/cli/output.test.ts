@@ -101,6 +101,38 @@ describe('--out through a symbolic link, over an existing file', () => {
   });
 });
 
+describe('--out naming a file the command reads is refused, and the input is left as it was', () => {
+  it('analyze --model m.json --out m.json', () => {
+    const dir = fresh();
+    const model = join(dir, 'm.json');
+    const text = readFileSync(join(ROOT, 'configs/paper/gta-1b.json'), 'utf8');
+    writeFileSync(model, text);
+    expectOneLine(['analyze', '--model', model, '--format', 'json', '--out', model], 2, new RegExp(`^--out: ${model} is an input of this command; expected a different file \\(writing it would replace the input\\)$`));
+    expect(readFileSync(model, 'utf8')).toBe(text);
+    expect(readdirSync(dir)).toEqual(['m.json']);
+  });
+
+  it('sweep --hardware hw.json --out LINK, the link pointing at hw.json', () => {
+    const dir = fresh();
+    const hw = join(dir, 'hw.json');
+    const text = readFileSync(join(ROOT, 'hardware-profiles/h100-sxm.json'), 'utf8');
+    writeFileSync(hw, text);
+    symlinkSync(hw, join(dir, 'link'));
+    expectOneLine(['sweep', '--hardware', hw, '--out', join(dir, 'link')], 2, new RegExp(`^--out: ${join(dir, 'link')} is the input file ${hw}; expected a different file`));
+    expect(readFileSync(hw, 'utf8')).toBe(text);
+    expect(readdirSync(dir).sort()).toEqual(['hw.json', 'link']);
+  });
+
+  it('validate --measurements m.json --out m.json', () => {
+    const dir = fresh();
+    const m = join(dir, 'm.json');
+    const text = readFileSync(join(ROOT, 'test/fixtures/measurements/h100.json'), 'utf8');
+    writeFileSync(m, text);
+    expectOneLine(['validate', '--measurements', m, '--out', m], 2, /is an input of this command; expected a different file/);
+    expect(readFileSync(m, 'utf8')).toBe(text);
+  });
+});
+
 /** Starts a long sweep into `dir/out.json`, waits for its temporary file, sends `signal`, returns the exit. */
 async function interrupt(dir: string, signal: NodeJS.Signals): Promise<{ code: number | null; stderr: string; sawTemp: boolean }> {
   const child = spawn(process.execPath, [BIN, ...LONG_SWEEP, '--out', join(dir, 'out.json')], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });

@@ -191,6 +191,14 @@ describe('rejecting what cannot be modelled', () => {
 
   it('GTA dims the engine rejects surface through checkModel', () => {
     const json = { ...raw('gta/config.json'), num_query_heads: 3 };
-    expect(() => importHfConfig(json, 'g.json', 'g')).toThrow(/^g\.json: attention\.queryHeads: must divide heads/);
+    expect(() => importHfConfig(json, 'g.json', 'g')).toThrow(/^g\.json: num_query_heads: must divide heads/);
+  });
+
+  it('a size beyond its limit is named by the config.json key, not the engine\'s field', () => {
+    const llama = raw('llama-2-7b.json');
+    expect(() => importHfConfig({ ...llama, num_hidden_layers: 5000 }, 'l.json', 'l')).toThrow(/^l\.json: num_hidden_layers: must be at most 4096 layers \(got 5000\)$/);
+    expect(() => importHfConfig({ ...llama, hidden_size: 1048576, num_attention_heads: 8192 }, 'l.json', 'l')).toThrow(/^l\.json: hidden_size: must be at most 131072 elements \(got 1048576\)$/);
+    // head_dim absent: hidden_size / num_attention_heads = 131072 / 1 is the head dimension, over its limit.
+    expect(() => importHfConfig({ ...llama, hidden_size: 131072, num_attention_heads: 1, num_key_value_heads: 1 }, 'l.json', 'l')).toThrow(/^l\.json: head_dim: must be at most 16384 elements \(got 131072\)$/);
   });
 });

@@ -170,6 +170,16 @@ describe('the reported failures end as one-line errors with exit 2', () => {
     expectUserError(['validate', '--measurements', fp32], 'hardware-profiles/llm-viewer/nvidia_A100.json: peakFlopPerSecond.fp32: missing: w32a32kv32 computes at the fp32 peak, which llm-viewer/nvidia_A100 does not list (it lists: fp16, int8)');
   });
 
+  it.each([
+    [['--quick'], 'validate: --quick: times kernels on this machine, which --measurements does not: leave one of them out'],
+    [['--passes', '3'], 'validate: --passes: times kernels on this machine, which --measurements does not: leave one of them out'],
+    [['--calibrate'], 'validate: --calibrate: times kernels on this machine, which --measurements does not: leave one of them out'],
+    [['--backend', 'reference'], 'validate: --backend: times kernels on this machine, which --measurements does not: leave one of them out'],
+    [['--hardware', 'a800-sxm'], 'validate: --hardware: each --measurements row names its hardware: leave out --hardware'],
+  ])('validate --measurements with %j, which it would ignore, is refused', (flags, message) => {
+    expectUserError(['validate', '--measurements', 'test/fixtures/measurements/h100.csv', ...flags], message);
+  });
+
   it('workload flags beyond their limits: exit 2; at the limit the report is finite', () => {
     expectUserError(['analyze', '--model', 'llama-2-7b', '--hardware', 'h100-sxm', '--batch', String(WORKLOAD_LIMITS.batch.max + 1)], '--batch: expected at most 1048576 sequences (got 1048577)');
     expectUserError(['sweep', '--model', 'llama-2-7b', '--hardware', 'h100-sxm', '--seq', `128,${String(WORKLOAD_LIMITS.seqLen.max + 1)}`], '--seq: expected at most 16777216 tokens (got 16777217)');
