@@ -1,4 +1,5 @@
 /** Pieces shared by the analyze and sweep commands: loading inputs, peak checks, output. */
+import { resolve } from 'node:path';
 import { COST_MODEL_DEFS } from '../core/cost-models/index.js';
 import { bitsLabel, type Bits } from '../core/dtype.js';
 import type { ModelConfig } from '../core/model-config.js';
@@ -15,8 +16,8 @@ export function requirePeak(p: LoadedProfile, bits: Bits, costModel: CostModel):
 }
 
 /** Checks `--out` before any work: an empty name, a folder, a device, FIFO or socket, or a missing folder fail in one line. */
-export function checkOut(out: string | undefined, flag = '--out'): void {
-  if (out !== undefined) checkOutTarget(out, flag);
+export function checkOut(out: string | undefined, flag = '--out'): string | undefined {
+  return out === undefined ? undefined : resolve(checkOutTarget(out, flag));
 }
 
 /** Where output goes: `--out FILE` (atomic) or stdout. */

@@ -15,6 +15,7 @@ import { errorPercent, FULL_GRID, gridPoints, largestPoint, QUICK_GRID, summariz
 import { UserError } from '../io/errors.js';
 import { loadHardware } from '../io/load-hardware.js';
 import { loadModel } from '../io/load-model.js';
+import { HOST_PROFILE } from '../io/host-profile.js';
 import { loadMeasurements } from '../io/measurements.js';
 import { seconds } from '../render/units.js';
 import { displayLines } from '../render/sanitize.js';
@@ -117,8 +118,10 @@ function refuseWithMeasurements(o: ValidateOptions): void {
 
 /** Runs the command. */
 export async function runValidate(o: ValidateOptions): Promise<void> {
-  checkOut(o.out);
-  if (typeof o.calibrate === 'string') checkOut(o.calibrate, '--calibrate');
+  const outAt = checkOut(o.out);
+  const profileAt = o.calibrate === undefined || o.calibrate === false ? undefined : checkOut(o.calibrate === true ? HOST_PROFILE : o.calibrate, '--calibrate');
+  // Both are written, the profile first: one file for both would lose the profile after the whole run.
+  if (outAt !== undefined && outAt === profileAt) throw new UserError('validate', '--out', `is the file --calibrate writes the profile to (${o.out ?? ''}): name another file`);
   const format = oneOf('--format', o.format, ['table', 'json'] as const);
   let points: ValidationPoint[];
   // Passes over the grid when the points were timed here (none when they came from a measurements file).

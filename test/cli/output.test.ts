@@ -131,6 +131,14 @@ describe('--out naming a file the command reads is refused, and the input is lef
     expectOneLine(['validate', '--measurements', m, '--out', m], 2, /is an input of this command; expected a different file/);
     expect(readFileSync(m, 'utf8')).toBe(text);
   });
+  it('validate --calibrate P --out P, also through a link: refused before anything runs, P untouched', () => {
+    const dir = fresh();
+    const p = join(dir, 'p.json');
+    writeFileSync(p, 'old');
+    symlinkSync(p, join(dir, 'link'));
+    expectOneLine(['validate', '--quick', '--calibrate', p, '--out', join(dir, 'link')], 2, new RegExp(`^validate: --out: is the file --calibrate writes the profile to \\(${join(dir, 'link')}\\): name another file$`));
+    expect(readFileSync(p, 'utf8')).toBe('old');
+  });
 });
 
 /** Starts a long sweep into `dir/out.json`, waits for its temporary file, sends `signal`, returns the exit. */
