@@ -22,8 +22,6 @@ function cacheBytes(index: number): number | undefined {
 }
 
 
-/** 64 KiB, 4 MiB: a size in the largest binary unit it is a whole number of. */
-const sizeLabel = (bytes: number): string => (bytes % 2 ** 20 === 0 ? `${String(bytes / 2 ** 20)} MiB` : `${String(Math.round(bytes / 2 ** 10))} KiB`);
 const measured = (m: Measured, note: string) => ({ value: m.median, source: 'calibrate', flags: ['measured' as const], note, measurement: { runs: m.runs, min: m.min, max: m.max } });
 
 /** The last-level (L3) cache size from sysfs, bytes; undefined where the OS does not report one. */
@@ -79,7 +77,7 @@ export function hostProfile(c: Calibration, date: string, cacheSource: 'os' | 'g
             : { workingSetBandwidth: c.cache.workingSet.map((w) => ({ bytes: w.bytes, ...measured(w.rate, `a one-row GEMM of the kernel engine cycling over a ${String(Math.round(w.bytes / 2 ** 20))} MiB weight matrix, read again and again, all threads`) })) }),
         }),
     ...(c.caps.length === 0 ? {} : { calibrationCaps: c.caps.map((cap) => ({ ...cap, note: capNote(cap) })) }),
-    coldStreamBandwidth: c.coldStream.map((w) => ({ bytes: w.bytes, ...measured(w.rate, `a one-row GEMM of the kernel engine against ${sizeLabel(w.bytes)} weight matrices in rotation through ${bytesLabel(c.poolBytes)}, so each call reads its matrix from memory, all threads`) })),
+    coldStreamBandwidth: c.coldStream.map((w) => ({ bytes: w.bytes, ...measured(w.rate, `a one-row GEMM of the kernel engine against ${bytesLabel(w.bytes)} weight matrices in rotation through ${bytesLabel(c.poolBytes)}, so each call reads its matrix from memory, all threads`) })),
     fewRowGemmFlopPerSecond: measured(c.fewRowGemmFlopPerSecond, 'a 4-row GEMM (4×1024·1024×1024) of the kernel engine over 16 weight matrices in rotation, so its weights come from memory as decode projections\' do, all threads: the unpacked kernel those projections use'),
     fewRowGemmCachedFlopPerSecond: measured(c.fewRowGemmCachedFlopPerSecond, 'the same 4-row GEMM against one 4 MiB weight matrix read again and again, so its weights come from cache, all threads'),
     attentionFlopPerSecond: {
