@@ -2,7 +2,7 @@
 export { Plan, sumOps, type OpResult, type Totals, type MemoryFootprint, type Point } from './core/engine.js';
 export { buildReport, REPORT_SCHEMA, type Report } from './core/report.js';
 export { sweep, sweepSize, SWEEP_SCHEMA, type SweepGrid, type SweepPoint } from './core/sweep.js';
-export { SCOPES, scopeOps, parameterFormula, cacheFormula, modelSymbols, type Scope } from './core/model.js';
+export { SCOPES, scopeSegments, modelParameters, cacheFormula, modelSymbols, type Scope, type Segment, type ParameterCounts } from './core/model.js';
 export { VARIANTS, variantOf } from './core/variants/index.js';
 export { computeDtype, parseBits, bitsLabel, type Bits, type DType } from './core/dtype.js';
 export { evaluate } from './core/compile.js';

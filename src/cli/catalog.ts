@@ -2,7 +2,9 @@
 import Table from 'cli-table3';
 import type { z } from 'zod';
 import { evaluate } from '../core/compile.js';
-import { cacheFormula, modelSymbols, parameterFormula } from '../core/model.js';
+import { cacheFormula, distinctLayers, modelParameters, modelSymbols } from '../core/model.js';
+import type { LayerSpec } from '../core/model-config.js';
+import { modelFileOf } from '../io/model-file-of.js';
 import type { ModelConfig } from '../core/model-config.js';
 import type { HardwareListSchema, HardwareShowSchema, ModelShowSchema, ModelsListSchema } from '../io/catalog-schema.js';
 import { hardwareIds, loadHardware } from '../io/load-hardware.js';
@@ -20,7 +22,7 @@ const json = (doc: unknown): string => JSON.stringify(doc, null, 2) + '\n';
 
 function derived(m: ModelConfig): { parameters: number; kvCacheElementsPerTokenPerLayer: number } {
   const s = modelSymbols(m);
-  return { parameters: evaluate(parameterFormula(m), s), kvCacheElementsPerTokenPerLayer: evaluate(cacheFormula(m), s) / m.layers };
+  return { parameters: modelParameters(m).total, kvCacheElementsPerTokenPerLayer: evaluate(cacheFormula(m), s) / m.layers };
 }
 
 const plainTable = (head: string[]): Table.Table => new Table({ head, style: { head: [], border: [], compact: true } });
@@ -41,10 +43,18 @@ export function listModels(o: CatalogOptions): void {
   emit(undefined, displayLines(t.toString()) + '\n');
 }
 
+/** One kind of layer in words: its MLP, window and norms. */
+function describeLayer(l: LayerSpec): string {
+  const mlp = l.mlp.kind === 'dense'
+    ? `dense MLP ${String(l.mlp.intermediateSize)}${l.mlp.bias ? ' with biases' : ''}`
+    : `MoE ${String(l.mlp.expertsPerToken)} of ${String(l.mlp.experts)} experts of ${String(l.mlp.expertIntermediateSize)}${l.mlp.sharedExperts > 0 ? ` + ${String(l.mlp.sharedExperts)} shared of ${String(l.mlp.sharedIntermediateSize)}` : ''}`;
+  return `${mlp} (${l.mlp.activation === 'silu' ? 'SwiGLU' : 'GeGLU'}), ${l.window > 0 ? `sliding window ${String(l.window)}` : 'full attention'}, ${String(l.norms)} norms`;
+}
+
 /** Prints one model's config, derived quantities and source, as llm-roofline.model/v1 JSON or as text. */
 export function showModel(ref: string, o: CatalogOptions): void {
   const m = loadModel(ref);
-  const doc: z.input<typeof ModelShowSchema> = { schema: 'llm-roofline.model/v1', ...m, derived: derived(m) };
+  const doc: z.input<typeof ModelShowSchema> = { schema: 'llm-roofline.model/v1', ...modelFileOf(m), id: m.id, derived: derived(m) };
   if (o.format === 'json') {
     emit(undefined, json(doc));
     return;
@@ -52,7 +62,8 @@ export function showModel(ref: string, o: CatalogOptions): void {
   const d = doc.derived;
   const lines = [`${m.name} (${m.id})`];
   if (m.source !== undefined) lines.push(`source: ${m.source}`);
-  lines.push(`layers ${String(m.layers)}, hidden ${String(m.hiddenSize)}, intermediate ${String(m.intermediateSize)}, vocabulary ${String(m.vocabSize)}, ${m.tiedEmbeddings ? 'tied' : 'separate'} embeddings, MLP ${m.mlpBias ? 'with' : 'without'} biases`);
+  lines.push(`layers ${String(m.layers)}, hidden ${String(m.hiddenSize)}, vocabulary ${String(m.vocabSize)}, ${m.tiedEmbeddings ? 'tied' : 'separate'} embeddings`);
+  for (const d of distinctLayers(m)) lines.push(`${String(d.count)} × ${describeLayer(d.layer)}`);
   lines.push(`attention: ${Object.entries(m.attention).map(([k, v]) => `${k} ${String(v)}`).join(', ')}`);
   lines.push(`parameters: ${String(d.parameters)} (${si(d.parameters, '').trim()})`, `KV-cache elements per token per layer: ${String(d.kvCacheElementsPerTokenPerLayer)}`);
   emit(undefined, displayLines(lines.join('\n')) + '\n');

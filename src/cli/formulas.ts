@@ -1,5 +1,7 @@
 /** `llm-roofline formulas`: the operator formulas of a variant or model, from the same strings the numbers use. */
-import { scopeOps, MODEL_SYMBOL_DOCS, modelSymbols } from '../core/model.js';
+import { MODEL_SYMBOL_DOCS, modelSymbols, scopeSegments } from '../core/model.js';
+import { denseLayer } from '../core/model-config.js';
+import { MLPS } from '../core/mlp/index.js';
 import type { ModelConfig } from '../core/model-config.js';
 import { VARIANTS, variantOf } from '../core/variants/index.js';
 import { mlaMode, pairsFormula, tokenCounts, type Phase } from '../core/workload.js';
@@ -40,7 +42,7 @@ export interface FormulasOptions {
 function variantShell(kind: keyof typeof VARIANTS): ModelConfig {
   const attention = VARIANTS[kind].structures[0];
   if (attention === undefined) throw new Error(`internal: variant ${kind} has no structure`);
-  return { id: kind, name: VARIANTS[kind].title, layers: 1, hiddenSize: 0, intermediateSize: 0, vocabSize: 0, tiedEmbeddings: true, mlpBias: false, attention };
+  return { id: kind, name: VARIANTS[kind].title, layers: 1, hiddenSize: 0, vocabSize: 0, tiedEmbeddings: true, attention, blocks: [{ count: 1, layer: denseLayer(0) }], logitSoftcap: false, attentionSinks: false };
 }
 
 /** The model a target that is not a variant names; an unknown id names the variants too, not only --model's ids. */
@@ -61,9 +63,13 @@ export function sheetFor(target: string, o: FormulasOptions): FormulaSheet {
   const pairs: PairMode = o.pairs;
   const scope: Scope = o.scope;
   const ctx = { phase, flash: o.flash, pairs, mla: mlaMode({ phase, mla: o.mla }) };
-  const values = modelSymbols(model);
-  const docs: Record<string, string> = { ...MODEL_SYMBOL_DOCS, ...variant.symbolDocs };
-  const placed = scopeOps(model, ctx, scope);
+  const segments = scopeSegments(model, ctx, scope);
+  // A symbol whose value differs between kinds of layer (two MLP sizes) has no single value to show.
+  const values: Record<string, number | undefined> = {};
+  for (const s of segments) for (const [k, v] of Object.entries(s.symbols)) values[k] = k in values && values[k] !== v ? undefined : v;
+  const mlpDocs = Object.assign({}, ...Object.values(MLPS).map((m) => m.symbolDocs)) as Record<string, string>;
+  const docs: Record<string, string> = { ...MODEL_SYMBOL_DOCS, ...mlpDocs, ...variant.symbolDocs };
+  const placed = segments.flatMap((s) => s.ops.map((def) => ({ def, count: s.count })));
   const ops = placed.map((p) => p.def);
   const used = new Set(ops.flatMap((op) => [op.flops, op.weight, op.actRead, op.actWrite, op.kvRead, op.kvWrite].join(' ').match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []));
   const symbols = Object.entries(docs)

@@ -8,7 +8,7 @@ import { product, sum, type Formula } from './formula.js';
 import { op, type OpDef } from './op.js';
 
 /** Names of the attention core's operators: the fused one and the three unfused ones. */
-export const ATTENTION_CORE_OPS: ReadonlySet<string> = new Set(['attention', 'qk_matmul', 'softmax', 'sv_matmul']);
+export const ATTENTION_CORE_OPS: ReadonlySet<string> = new Set(['attention', 'qk_matmul', 'softcap', 'softmax', 'sv_matmul']);
 
 /** The shape of an attention core, as formulas per token of the variant's symbols. */
 export interface CoreShape {
@@ -55,10 +55,12 @@ export const PAIR_MODES = ['causal', 'dense'] as const;
 export type PairMode = (typeof PAIR_MODES)[number];
 
 /** Keys each query tile re-reads from memory in a fused kernel, summed over tiles (per sequence and cached head). */
-export function fusedKeyReads(pairs: PairMode): Formula {
+export function fusedKeyReads(pairs: PairMode, window: boolean): Formula {
   // Causal: tile i (of n_t, each Br rows) sees min((i+1)·Br, K) keys; the sum has this closed form.
   // Dense: every tile sees all K keys. In decode T = 1, so n_t = 1 and both give K.
-  return pairs === 'causal' ? 'Br * n_t * (n_t - 1) / 2 + K' : 'n_t * K';
+  const full = pairs === 'causal' ? 'Br * n_t * (n_t - 1) / 2 + K' : 'n_t * K';
+  // A window of W keys: a tile of Br rows reads at most the W + Br keys its rows can see (decode: K, already ≤ W).
+  return window ? `min(${full}, n_t * (W + Br))` : full;
 }
 
 /** Largest per-head dimension a fused kernel holds in on-chip memory for one tile row. */
@@ -66,9 +68,20 @@ export function tileDim(shape: CoreShape): Formula {
   return shape.qkDim === shape.valueDim ? shape.qkDim : `max(${shape.qkDim}, ${shape.valueDim})`;
 }
 
+/** Settings of one layer's attention core: kernel style, pair convention, sliding window, logit soft-capping. */
+export interface CoreOptions {
+  readonly flash: boolean;
+  readonly pairs: PairMode;
+  /** The layer attends within a sliding window W (K and P are then the windowed counts). */
+  readonly window: boolean;
+  /** Scores are soft-capped, c·tanh(s/c): 3 FLOPs per score (a divide, a tanh, a multiply). */
+  readonly softcap: boolean;
+}
+
 /** The attention-core operators for a shape: unfused (qk_matmul, softmax, sv_matmul) or fused (attention). */
-export function attentionCore(shape: CoreShape, opts: { flash: boolean; pairs: PairMode }): OpDef[] {
+export function attentionCore(shape: CoreShape, opts: CoreOptions): OpDef[] {
   const { maps, qkDim, valueDim } = shape;
+  const capFlops = opts.softcap ? product('3', 'B', 'P', maps) : '0';
   const scoreFlops = product('2', 'B', 'P', maps, qkDim);
   const valueFlops = product('2', 'B', 'P', maps, valueDim);
   const softmaxFlops = product('5', 'B', 'P', maps);
@@ -78,10 +91,10 @@ export function attentionCore(shape: CoreShape, opts: { flash: boolean; pairs: P
   const qRead = product('B', 'T', maps, qkDim, 'a');
   const out = product('B', 'T', maps, valueDim, 'a');
   if (opts.flash) {
-    const reads = fusedKeyReads(opts.pairs);
+    const reads = fusedKeyReads(opts.pairs, opts.window);
     return [
-      op('attention', {
-        flops: sum(scoreFlops, softmaxFlops, valueFlops),
+      op('attention', 'attention', {
+        flops: sum(scoreFlops, capFlops, softmaxFlops, valueFlops),
         macs: sum(scoreMacs, valueMacs),
         exps,
         actRead: sum(qRead, product('B', reads, sum(shape.keyAct, shape.valueAct), 'a')),
@@ -92,15 +105,16 @@ export function attentionCore(shape: CoreShape, opts: { flash: boolean; pairs: P
   }
   const scores = product('B', 'P', maps, 'a');
   return [
-    op('qk_matmul', {
+    op('attention', 'qk_matmul', {
       flops: scoreFlops,
       macs: scoreMacs,
       actRead: sum(qRead, product('B', 'K', shape.keyAct, 'a')),
       kvRead: product('B', 'K', shape.keyCache, 'kv'),
       actWrite: scores,
     }),
-    op('softmax', { flops: softmaxFlops, exps, actRead: scores, actWrite: scores }),
-    op('sv_matmul', {
+    ...(opts.softcap ? [op('attention', 'softcap', { flops: capFlops, actRead: scores, actWrite: scores })] : []),
+    op('attention', 'softmax', { flops: softmaxFlops, exps, actRead: scores, actWrite: scores }),
+    op('attention', 'sv_matmul', {
       flops: valueFlops,
       macs: valueMacs,
       actRead: sum(scores, product('B', 'K', shape.valueAct, 'a')),

@@ -1,10 +1,11 @@
-/** Every formula the engine can evaluate, gathered by walking each variant's structures under every setting. */
+/** Every formula the engine can evaluate, gathered by walking each variant's, MLP's and layer's structures under every setting. */
 import { PAIR_MODES, shapeFormulas, tileDim } from './attention-core.js';
 import type { Formula } from './formula.js';
 import { COST_MODEL_DEFS } from './cost-models/index.js';
-import { cacheFormula, parameterFormula } from './model.js';
-import type { ModelConfig } from './model-config.js';
-import { COUNT_FIELDS, OP_FIELDS } from './op.js';
+import { FIELDS } from './evaluate/fields.js';
+import { cacheFormula, layerParamFormula, MTP_EXTRA_PARAMS, OUTER_PARAMS, scopeSegments } from './model.js';
+import { denseLayer, type LayerSpec, type Mlp, type ModelConfig } from './model-config.js';
+import { MLPS } from './mlp/index.js';
 import { VARIANTS, variantOf, type OpsContext } from './variants/index.js';
 import { PHASES, pairsFormula, TILE_COUNT, TILE_ROWS } from './workload.js';
 
@@ -17,29 +18,42 @@ export function allContexts(): OpsContext[] {
   );
 }
 
-/** A model wrapped around an attention structure, for enumeration only. */
-function shell(attention: ModelConfig['attention']): ModelConfig {
-  return { id: 'catalog', name: 'catalog', layers: 1, hiddenSize: 32, intermediateSize: 64, vocabSize: 100, tiedEmbeddings: true, mlpBias: false, attention };
+/** Every kind of layer: each MLP structure, full and windowed, with two and four norms. */
+function allLayers(): LayerSpec[] {
+  const mlps: Mlp[] = [...MLPS.dense.structures, ...MLPS.moe.structures];
+  return mlps.flatMap((mlp) => [0, 16].flatMap((window) => ([2, 4] as const).map((norms) => ({ mlp, window, norms }))));
+}
+
+/** A model around an attention structure holding the given layers, for enumeration only. */
+function shell(attention: ModelConfig['attention'], layers: readonly LayerSpec[], extras: { logitSoftcap: boolean; attentionSinks: boolean }): ModelConfig {
+  return { id: 'catalog', name: 'catalog', layers: layers.length, hiddenSize: 32, vocabSize: 100, tiedEmbeddings: true, attention, blocks: layers.map((layer) => ({ count: 1, layer })), ...extras };
 }
 
 /** Sorted, de-duplicated list of every formula string. */
 export function allFormulas(): Formula[] {
-  const out = new Set<Formula>([TILE_ROWS, TILE_COUNT]);
-  for (const phase of PHASES) for (const pairs of PAIR_MODES) out.add(pairsFormula(phase, pairs));
+  const out = new Set<Formula>([TILE_ROWS, TILE_COUNT, OUTER_PARAMS, MTP_EXTRA_PARAMS]);
+  for (const phase of PHASES) for (const pairs of PAIR_MODES) for (const window of [false, true]) out.add(pairsFormula(phase, pairs, window));
+  const layers = allLayers();
   for (const variant of Object.values(VARIANTS)) {
     for (const a of variant.structures) {
-      const m = shell(a);
-      out.add(parameterFormula(m));
-      out.add(cacheFormula(m));
       out.add(variantOf(a).params(a));
       out.add(variantOf(a).cacheElems(a));
+      const models = [true, false].map((on) => shell(a, layers, { logitSoftcap: on, attentionSinks: on }));
+      // What the llm-viewer cost models accept: one plain dense layer.
+      const plain = shell(a, [denseLayer(64)], { logitSoftcap: false, attentionSinks: false });
+      for (const m of [...models, plain]) {
+        out.add(cacheFormula(m));
+        for (const layer of layers) for (const active of [false, true]) out.add(layerParamFormula(m, layer, active));
+      }
       for (const ctx of allContexts()) {
         const core = variantOf(a).core(a, ctx);
         out.add(tileDim(core));
         for (const f of shapeFormulas(core)) out.add(f);
         for (const cost of Object.values(COST_MODEL_DEFS)) {
-          if (cost.unsupported(m) !== undefined) continue;
-          for (const { def } of cost.scopeOps(m, ctx, 'model')) for (const f of [...OP_FIELDS, ...COUNT_FIELDS]) out.add(def[f]);
+          for (const m of [...models, plain]) {
+            if (cost.unsupported(m) !== undefined) continue;
+            for (const s of cost.scopeSegments(m, ctx, 'model', 1)) for (const def of s.ops) for (const f of [...FIELDS, 'cols' as const]) out.add(def[f]);
+          }
         }
       }
     }

@@ -9,8 +9,8 @@ export interface MhaAttention {
   readonly qkvBias: boolean;
   /** The output projection carries a bias. */
   readonly outBias: boolean;
-  /** Per-head RMSNorm of queries and keys over the head dimension (Qwen3, Gemma-3). */
-  readonly qkNorm: boolean;
+  /** Per-head RMSNorm of queries and keys over the head dimension (Qwen3, Gemma-3); absent = none. */
+  readonly qkNorm?: boolean | undefined;
 }
 
 /** Grouped-query attention: `kvHeads` key/value heads shared by contiguous groups of query heads. */
@@ -21,8 +21,8 @@ export interface GqaAttention {
   readonly headDim: number;
   readonly qkvBias: boolean;
   readonly outBias: boolean;
-  /** Per-head RMSNorm of queries and keys over the head dimension (Qwen3, Gemma-3). */
-  readonly qkNorm: boolean;
+  /** Per-head RMSNorm of queries and keys over the head dimension (Qwen3, Gemma-3); absent = none. */
+  readonly qkNorm?: boolean | undefined;
 }
 
 /** DeepSeek multi-head latent attention; the cache holds the latent `kvLoraRank + qkRopeHeadDim` per token. */

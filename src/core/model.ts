@@ -1,46 +1,74 @@
-/** Whole-model composition: embedding, per-layer norm/attention/residual/norm/gated MLP/residual, final norm, lm_head. */
+/**
+ * Whole-model composition: the model's layers grouped into segments (the embedding, one segment per distinct kind of
+ * layer with its repeat count, the head), each with its own symbol values, and the parameter counts.
+ */
 import { product, sum, type Formula } from './formula.js';
+import { compile } from './compile.js';
+import type { LayerSpec, ModelConfig } from './model-config.js';
+import { mlpOf } from './mlp/index.js';
 import { elementwise, linear, op, rmsNorm, type OpDef, TOKENS } from './op.js';
-import type { ModelConfig } from './model-config.js';
 import { variantOf, type OpsContext } from './variants/index.js';
 
 /** How much of the model a report covers: one layer's attention, one whole layer, or the whole model. */
 export const SCOPES = ['attention', 'layer', 'model'] as const;
 export type Scope = (typeof SCOPES)[number];
 
+/**
+ * Operators evaluated with one set of symbol values, run `count` times per pass: the embedding, the layers of one
+ * spec, or the head. Layers that differ (dense and MoE, windowed and full) are separate segments.
+ */
+export interface Segment {
+  /** What sets these layers apart ('moe', 'sliding', …); '' when the model has one kind of layer. */
+  readonly label: string;
+  readonly count: number;
+  /** The operators belong to transformer layers (not embedding, final norm or lm_head). */
+  readonly perLayer: boolean;
+  /** Sliding window of these layers in tokens; 0 = full attention (and for the embedding and head). */
+  readonly window: number;
+  /** Values of the constant symbols the operators' formulas use. */
+  readonly symbols: Readonly<Record<string, number>>;
+  readonly ops: readonly OpDef[];
+}
+
 /** An operator and how many times the scope runs it per pass. */
 export interface PlacedOp {
   readonly def: OpDef;
-  /** Occurrences: 1, or the number of layers for per-layer operators at model scope. */
+  /** Occurrences: 1, or the number of layers of its segment at model scope. */
   readonly count: number;
-  /** The operator belongs to a transformer layer (not embedding, final norm or lm_head). */
   readonly perLayer: boolean;
 }
 
-/** Model-level symbols: H, I, V, layers n_L, tied t_e, MLP bias b_mlp, plus the attention variant's symbols. */
+/** The operators of segments, flattened in order, with their counts. */
+export function placedOps(segments: readonly Segment[]): PlacedOp[] {
+  return segments.flatMap((s) => s.ops.map((def) => ({ def, count: s.count, perLayer: s.perLayer })));
+}
+
+/** Model-level symbols: H, V, layers n_L, tied t_e, plus the attention variant's symbols. */
 export function modelSymbols(m: ModelConfig): Record<string, number> {
   return {
     H: m.hiddenSize,
-    I: m.intermediateSize,
     V: m.vocabSize,
     n_L: m.layers,
     t_e: Number(m.tiedEmbeddings),
-    b_mlp: Number(m.mlpBias),
     ...variantOf(m.attention).symbols(m.attention),
   };
 }
 
+/** Symbols of one layer spec: the model's, its MLP's, and its window W. */
+export function layerSymbols(m: ModelConfig, layer: LayerSpec, imbalance = 1): Record<string, number> {
+  return { ...modelSymbols(m), ...mlpOf(layer.mlp).symbols(layer.mlp, imbalance), W: layer.window };
+}
+
 export const MODEL_SYMBOL_DOCS: Readonly<Record<string, string>> = {
   H: 'hidden size',
-  I: 'MLP intermediate size',
   V: 'vocabulary size',
   n_L: 'layers',
   t_e: '1 if the lm_head shares the embedding matrix, else 0',
-  b_mlp: '1 if MLP projections have biases, else 0',
+  W: 'sliding window of a windowed layer, tokens',
   B: 'batch (sequences)',
   T: 'query tokens per sequence in this pass (prefill: S; decode: 1)',
-  K: 'keys attended per sequence (prefill: S; decode: context L)',
-  P: '(query, key) pairs per sequence',
+  K: 'keys attended per sequence (prefill: S; decode: context L; in a windowed decode layer at most W)',
+  P: '(query, key) pairs per sequence (a windowed layer counts min(i, W) keys for query i)',
   w: 'bytes per weight',
   a: 'bytes per activation',
   kv: 'bytes per KV-cache element',
@@ -50,57 +78,150 @@ export const MODEL_SYMBOL_DOCS: Readonly<Record<string, string>> = {
   n_t: 'query tiles per sequence',
 };
 
-/** The non-attention operators of one layer, around the attention block. */
-function layerOps(attention: OpDef[]): OpDef[] {
+/** A kind of layer and how many of the model's layers are of it. */
+export interface DistinctLayer {
+  readonly layer: LayerSpec;
+  readonly count: number;
+  readonly label: string;
+}
+
+/** Labels that tell a model's kinds of layer apart by what differs between them. */
+function labels(layers: readonly LayerSpec[]): string[] {
+  if (layers.length === 1) return [''];
+  const kinds = new Set(layers.map((l) => l.mlp.kind)).size > 1;
+  const windows = new Set(layers.map((l) => l.window > 0)).size > 1;
+  const raw = layers.map((l) => [kinds ? l.mlp.kind : '', windows ? (l.window > 0 ? 'sliding' : 'full') : ''].filter((p) => p !== '').join('-'));
+  // Layers that differ otherwise (two dense sizes) are numbered.
+  return raw.map((r, i) => (r === '' || raw.indexOf(r) !== raw.lastIndexOf(r) ? `${r === '' ? 'layer' : r}${String(i)}` : r));
+}
+
+/** The model's distinct kinds of layer in order of first appearance, with their counts. */
+export function distinctLayers(m: ModelConfig): DistinctLayer[] {
+  const byKey = new Map<string, { layer: LayerSpec; count: number }>();
+  for (const run of m.blocks) {
+    const key = JSON.stringify(run.layer);
+    const seen = byKey.get(key);
+    if (seen === undefined) byKey.set(key, { layer: run.layer, count: run.count });
+    else seen.count += run.count;
+  }
+  const kinds = [...byKey.values()];
+  const names = labels(kinds.map((k) => k.layer));
+  return kinds.map((k, i) => ({ ...k, label: names[i] ?? '' }));
+}
+
+/** A layer's attention operators. */
+function attentionOps(m: ModelConfig, layer: LayerSpec, ctx: OpsContext): OpDef[] {
+  return variantOf(m.attention).ops(m.attention, { ...ctx, window: layer.window > 0, softcap: m.logitSoftcap });
+}
+
+/** A whole layer: norm, attention, residual, norm, MLP, residual (Gemma's four norms add one after each block). */
+export function layerOps(m: ModelConfig, layer: LayerSpec, ctx: OpsContext): OpDef[] {
   const residual = (name: string): OpDef => elementwise(name, 'H', '1', '2', '1');
+  const post = (name: string): OpDef[] => (layer.norms === 4 ? [rmsNorm(name, 'H')] : []);
   return [
     rmsNorm('attn_norm', 'H'),
-    ...attention,
+    ...attentionOps(m, layer, ctx),
+    ...post('post_attn_norm'),
     residual('attn_add'),
     rmsNorm('mlp_norm', 'H'),
-    linear('gate_proj', 'H', 'I', { bias: 'b_mlp' }),
-    linear('up_proj', 'H', 'I', { bias: 'b_mlp' }),
-    // SwiGLU: silu(gate) ⊙ up, 5 FLOPs per element of the intermediate size.
-    elementwise('mlp_act', 'I', '5', '2', '1'),
-    linear('down_proj', 'I', 'H', { bias: 'b_mlp' }),
+    ...mlpOf(layer.mlp).ops(layer.mlp),
+    ...post('post_mlp_norm'),
     residual('mlp_add'),
   ];
 }
 
 /** Embedding lookup: gathers one row per token (only those rows are read), writes the hidden states. */
-const EMBEDDING = op('embedding', { weight: product(TOKENS, 'H', 'w'), actWrite: product(TOKENS, 'H', 'a') });
+const EMBEDDING = op('gather', 'embedding', { weight: product(TOKENS, 'H', 'w'), actWrite: product(TOKENS, 'H', 'a') });
 
 const FINAL_NORM = rmsNorm('final_norm', 'H');
 
 /** lm_head: logits for the last token of each sequence (prefill) or the new token (decode). */
 const LM_HEAD = linear('lm_head', 'H', 'V', { tokens: 'B' });
 
-/** The operators a scope runs, with their counts. */
-export function scopeOps(m: ModelConfig, ctx: OpsContext, scope: Scope): PlacedOp[] {
-  const attention = variantOf(m.attention).ops(m.attention, ctx);
+/** Prefixes operator names with a segment's label, so reports tell apart the same operator in different layers. */
+function named(label: string, ops: readonly OpDef[]): OpDef[] {
+  return label === '' ? [...ops] : ops.map((d) => ({ ...d, name: `${label}.${d.name}` }));
+}
+
+/** The segments a scope runs: `imbalance` is the MoE routing knob (1 = uniform). */
+export function scopeSegments(m: ModelConfig, ctx: OpsContext, scope: Scope, imbalance = 1): Segment[] {
+  const layers = distinctLayers(m);
+  const segment = (d: DistinctLayer, count: number, ops: OpDef[]): Segment => ({
+    label: d.label,
+    count,
+    perLayer: true,
+    window: d.layer.window,
+    symbols: layerSymbols(m, d.layer, imbalance),
+    ops: named(d.label, ops),
+  });
   switch (scope) {
-    case 'attention':
-      return attention.map((def) => ({ def, count: 1, perLayer: true }));
+    case 'attention': {
+      // One layer's attention per distinct window: the MLP does not change the attention.
+      const byWindow = layers.filter((d, i) => layers.findIndex((e) => e.layer.window === d.layer.window) === i);
+      const windowLabels = byWindow.length === 1 ? [''] : byWindow.map((d) => (d.layer.window > 0 ? 'sliding' : 'full'));
+      return byWindow.map((d, i) => segment({ ...d, label: windowLabels[i] ?? '' }, 1, attentionOps(m, d.layer, ctx)));
+    }
     case 'layer':
-      return layerOps(attention).map((def) => ({ def, count: 1, perLayer: true }));
-    case 'model':
+      return layers.map((d) => segment(d, 1, layerOps(m, d.layer, ctx)));
+    case 'model': {
+      const symbols = modelSymbols(m);
       return [
-        { def: EMBEDDING, count: 1, perLayer: false },
-        ...layerOps(attention).map((def) => ({ def, count: m.layers, perLayer: true })),
-        { def: FINAL_NORM, count: 1, perLayer: false },
-        { def: LM_HEAD, count: 1, perLayer: false },
+        { label: '', count: 1, perLayer: false, window: 0, symbols, ops: [EMBEDDING] },
+        ...layers.map((d) => segment(d, d.count, layerOps(m, d.layer, ctx))),
+        { label: '', count: 1, perLayer: false, window: 0, symbols, ops: [FINAL_NORM, LM_HEAD] },
       ];
+    }
   }
 }
 
-/** Exact parameter count of the whole model as a formula (embeddings counted once when tied). */
-export function parameterFormula(m: ModelConfig): Formula {
-  const attention = variantOf(m.attention).params(m.attention);
-  const perLayer = sum(attention, product('2', 'H'), product('3', 'H', 'I'), product('b_mlp', sum(product('2', 'I'), 'H')));
-  return sum(product('n_L', perLayer), 'H', product('V', 'H'), product('1 - t_e', 'V', 'H'));
+/** Parameters of one layer of a spec, biases and norm scales included (`active`: the experts one token uses). */
+export function layerParamFormula(m: ModelConfig, layer: LayerSpec, active = false): Formula {
+  const mlp = mlpOf(layer.mlp);
+  return sum(
+    variantOf(m.attention).params(m.attention),
+    m.attentionSinks ? 'n_h' : '0',
+    product(String(layer.norms), 'H'),
+    active ? mlp.activeParams(layer.mlp) : mlp.params(layer.mlp),
+  );
 }
 
-/** KV-cache elements per token across all layers. */
+/** Parameters outside the layers: the embedding, the final norm, the lm_head unless tied. */
+export const OUTER_PARAMS: Formula = sum('H', product('V', 'H'), product('1 - t_e', 'V', 'H'));
+
+/** An MTP module's own parameters besides its layer: three norms of H (enorm, hnorm, its head's norm) and eh_proj 2H → H. */
+export const MTP_EXTRA_PARAMS: Formula = sum(product('3', 'H'), product('2', 'H', 'H'));
+
+/** Exact parameter counts: all, those one token uses (MoE: k routed experts), and a multi-token-prediction module's. */
+export interface ParameterCounts {
+  readonly total: number;
+  readonly active: number;
+  /** Parameters of the MTP module (shared embedding and lm_head not counted again); 0 without one. */
+  readonly mtp: number;
+}
+
+/** The model's exact parameter counts (embeddings counted once when tied; the MTP module apart). */
+export function modelParameters(m: ModelConfig): ParameterCounts {
+  const outer = compile(OUTER_PARAMS)(modelSymbols(m));
+  let total = outer;
+  let active = outer;
+  for (const d of distinctLayers(m)) {
+    const s = layerSymbols(m, d.layer);
+    total += d.count * compile(layerParamFormula(m, d.layer))(s);
+    active += d.count * compile(layerParamFormula(m, d.layer, true))(s);
+  }
+  const mtp = m.mtp === undefined ? 0 : m.mtp.count * (compile(layerParamFormula(m, m.mtp.layer))(layerSymbols(m, m.mtp.layer)) + compile(MTP_EXTRA_PARAMS)(modelSymbols(m)));
+  return { total, active, mtp };
+}
+
+/** KV-cache elements per token across all layers (a windowed layer holds at most W tokens; see cachedElements). */
 export function cacheFormula(m: ModelConfig): Formula {
   return product('n_L', variantOf(m.attention).cacheElems(m.attention));
+}
+
+/** KV-cache elements one sequence holds after `tokens` tokens: each windowed layer keeps at most its window. */
+export function cachedElements(m: ModelConfig, tokens: number): number {
+  const perLayer = compile(variantOf(m.attention).cacheElems(m.attention))(modelSymbols(m));
+  let elems = 0;
+  for (const d of distinctLayers(m)) elems += d.count * perLayer * (d.layer.window > 0 ? Math.min(tokens, d.layer.window) : tokens);
+  return elems;
 }

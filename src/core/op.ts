@@ -1,8 +1,17 @@
 /** Operator definitions: each operator's FLOPs and its five byte streams as formulas. */
 import { product, sum, type Formula } from './formula.js';
 
+/**
+ * What an operator is, which decides how its time is costed: a product by weights (gemm), the attention core
+ * (scores, softmax, values), an element-wise step, or a gather of rows (embedding lookup). Each kind has one cost
+ * function (evaluate.ts); a new kind (a collective, a transfer between devices) is one more entry there.
+ */
+export const OP_KINDS = ['gemm', 'attention', 'elementwise', 'gather'] as const;
+export type OpKind = (typeof OP_KINDS)[number];
+
 /** One operator as formulas, per occurrence (one layer). FLOPs count a multiply-add as 2. */
 export interface OpDef {
+  readonly kind: OpKind;
   readonly name: string;
   readonly flops: Formula;
   readonly weight: Formula;
@@ -14,6 +23,8 @@ export interface OpDef {
   readonly macs: Formula;
   /** Exponentials evaluated (one per softmax score). */
   readonly exps: Formula;
+  /** A GEMM's output columns per row (what a measured GEMM grid is read at); 0 for other kinds. */
+  readonly cols: Formula;
 }
 
 /** Byte-stream and FLOP fields of an operator, in the order reports list them. */
@@ -22,14 +33,14 @@ export type OpField = (typeof OP_FIELDS)[number];
 /** Work counts a kernel reports, beside the cost fields. */
 export const COUNT_FIELDS = ['macs', 'exps'] as const;
 
-const ZERO = { flops: '0', weight: '0', actRead: '0', actWrite: '0', kvRead: '0', kvWrite: '0', macs: '0', exps: '0' } as const;
+const ZERO = { flops: '0', weight: '0', actRead: '0', actWrite: '0', kvRead: '0', kvWrite: '0', macs: '0', exps: '0', cols: '0' } as const;
 
 /** Tokens processed per pass: batch × query tokens per sequence. */
 export const TOKENS: Formula = 'B * T';
 
-/** An operator from the fields that are non-zero. */
-export function op(name: string, fields: Partial<Omit<OpDef, 'name'>>): OpDef {
-  return { name, ...ZERO, ...fields };
+/** An operator of a kind from the fields that are non-zero. */
+export function op(kind: OpKind, name: string, fields: Partial<Omit<OpDef, 'name' | 'kind'>>): OpDef {
+  return { kind, name, ...ZERO, ...fields };
 }
 
 /** Where a linear layer's output goes: the activation stream or the KV cache. */
@@ -43,22 +54,26 @@ export function linear(name: string, inDim: Formula, outDim: Formula, opts: { bi
   const tokens = opts.tokens ?? TOKENS;
   const weightElems = opts.bias === undefined ? product(inDim, outDim) : product(sum(inDim, opts.bias), outDim);
   const out = opts.sink === 'kv' ? { kvWrite: product(tokens, outDim, 'kv') } : { actWrite: product(tokens, outDim, 'a') };
-  return op(name, {
+  return op('gemm', name, {
     flops: product('2', tokens, inDim, outDim),
     macs: product(tokens, inDim, outDim),
     weight: product(weightElems, 'w'),
     actRead: product(tokens, inDim, 'a'),
+    cols: outDim,
     ...out,
   });
 }
 
-/** RMSNorm over `dim` per token: 7 FLOPs per element (LLM-Viewer's constant), its scale vector read as weights. */
-export function rmsNorm(name: string, dim: Formula, opts: { sink?: Sink; tokens?: Formula } = {}): OpDef {
+/**
+ * RMSNorm over `dim` elements per token: 7 FLOPs per element (LLM-Viewer's constant), its scale vector (`scale`
+ * elements, `dim` unless one vector is shared by several heads) read as weights.
+ */
+export function rmsNorm(name: string, dim: Formula, opts: { sink?: Sink; tokens?: Formula; scale?: Formula } = {}): OpDef {
   const tokens = opts.tokens ?? TOKENS;
   const out = opts.sink === 'kv' ? { kvWrite: product(tokens, dim, 'kv') } : { actWrite: product(tokens, dim, 'a') };
-  return op(name, {
+  return op('elementwise', name, {
     flops: product('7', tokens, dim),
-    weight: product(dim, 'w'),
+    weight: product(opts.scale ?? dim, 'w'),
     actRead: product(tokens, dim, 'a'),
     ...out,
   });
@@ -66,7 +81,7 @@ export function rmsNorm(name: string, dim: Formula, opts: { sink?: Sink; tokens?
 
 /** An element-wise operator over `dim` per token with the given FLOPs, inputs read and outputs written per element. */
 export function elementwise(name: string, dim: Formula, flopsPerElem: Formula, inputs: Formula, outputs: Formula): OpDef {
-  return op(name, {
+  return op('elementwise', name, {
     flops: product(flopsPerElem, TOKENS, dim),
     actRead: product(inputs, TOKENS, dim, 'a'),
     actWrite: product(outputs, TOKENS, dim, 'a'),
@@ -78,7 +93,7 @@ export function elementwise(name: string, dim: Formula, flopsPerElem: Formula, i
  * add). It reads q and k, writes the rotated q as an activation and the rotated k straight into the KV cache.
  */
 export function rope(qHeads: Formula, kHeads: Formula, dim: Formula): OpDef {
-  return op('rope', {
+  return op('elementwise', 'rope', {
     flops: product('3', TOKENS, sum(qHeads, kHeads), dim),
     actRead: product(TOKENS, sum(qHeads, kHeads), dim, 'a'),
     actWrite: product(TOKENS, qHeads, dim, 'a'),

@@ -3,7 +3,7 @@ import { COST_MODEL_DEFS } from './cost-models/index.js';
 import { bitsLabel, type DType } from './dtype.js';
 import { Plan, sumOps, type MemoryFootprint, type OpResult, type Point, type Totals } from './engine.js';
 import type { Hardware } from './hardware.js';
-import type { Scope } from './model.js';
+import { distinctLayers, modelParameters, type Scope } from './model.js';
 import type { Attention, ModelConfig } from './model-config.js';
 import { mlaMode, tokenCounts, type Workload } from './workload.js';
 
@@ -19,6 +19,10 @@ export interface Report {
     readonly layers: number;
     readonly hiddenSize: number;
     readonly parameters: number;
+    /** Parameters one token uses: a mixture of experts counts k of its E routed experts. */
+    readonly activeParameters: number;
+    /** The multi-token-prediction module's parameters, apart from `parameters` (only when the model has one). */
+    readonly mtpParameters?: number;
   };
   readonly hardware: {
     readonly id: string;
@@ -47,7 +51,8 @@ export function pointOf(w: Workload): Point {
 }
 
 function notesFor(model: ModelConfig, w: Workload): string[] {
-  const notes = [...COST_MODEL_DEFS[w.costModel].notes];
+  const cost = COST_MODEL_DEFS[w.costModel];
+  const notes = [...cost.notes, ...cost.modelNotes(model)];
   if (w.flash) {
     notes.push('flash: fused attention kernel; no score-matrix traffic; K/V re-read once per query tile of Br rows, Br sized from on-chip memory (FlashAttention B_r = min(ceil(M / 4d), d)).');
   } else {
@@ -59,7 +64,7 @@ function notesFor(model: ModelConfig, w: Workload): string[] {
   if (model.attention.kind === 'mla') {
     notes.push(`MLA computed ${mlaMode(w)}; the cache holds the latent (kv_lora_rank + qk_rope_head_dim per token).`);
   }
-  return notes;
+  return [...notes, ...modelNotes(model, w)];
 }
 
 /** Builds the report of a model on a device at a workload. A plan may be passed in to reuse its compiled formulas. */
@@ -69,7 +74,7 @@ export function buildReport(
   workload: Workload,
   scope: Scope,
   tool: { name: string; version: string },
-  plan: Plan = new Plan(model, hardware, { phase: workload.phase, flash: workload.flash, pairs: workload.pairs, mla: mlaMode(workload), scope, costModel: workload.costModel }),
+  plan: Plan = new Plan(model, hardware, { phase: workload.phase, flash: workload.flash, pairs: workload.pairs, mla: mlaMode(workload), scope, costModel: workload.costModel, moeImbalance: workload.moeImbalance }),
 ): Report {
   const cost = COST_MODEL_DEFS[workload.costModel];
   workload = { ...workload, pairs: cost.pairMode(workload.pairs) };
@@ -79,7 +84,16 @@ export function buildReport(
   return {
     schema: REPORT_SCHEMA,
     tool,
-    model: { id: model.id, name: model.name, attention: model.attention, layers: model.layers, hiddenSize: model.hiddenSize, parameters: plan.parameters },
+    model: {
+      id: model.id,
+      name: model.name,
+      attention: model.attention,
+      layers: model.layers,
+      hiddenSize: model.hiddenSize,
+      parameters: plan.parameters,
+      activeParameters: plan.activeParameters,
+      ...(model.mtp === undefined ? {} : { mtpParameters: modelParameters(model).mtp }),
+    },
     hardware: {
       id: hardware.id,
       name: hardware.name,
@@ -104,4 +118,25 @@ export function firstNonFinite(value: unknown, path = ''): string | undefined {
     if (found !== undefined) return found;
   }
   return undefined;
+}
+
+/** What a reader should know about the model's own structure: windows, experts, MTP, the checkpoint's widths, ignored fields. */
+function modelNotes(model: ModelConfig, w: Workload): string[] {
+  const notes: string[] = [];
+  const layers = distinctLayers(model);
+  const windows = [...new Set(layers.filter((d) => d.layer.window > 0).map((d) => d.layer.window))];
+  if (windows.length > 0 && COST_MODEL_DEFS[w.costModel].windows) {
+    const n = layers.filter((d) => d.layer.window > 0).reduce((s, d) => s + d.count, 0);
+    notes.push(`sliding windows: ${String(n)} of ${String(model.layers)} layers attend to and cache at most ${windows.join('/')} tokens; prefill pairs count min(i, W) keys for query i.`);
+  }
+  if (layers.some((d) => d.layer.mlp.kind === 'moe')) {
+    const g = w.moeImbalance ?? 1;
+    notes.push(`mixture of experts: FLOPs for the k routed experts each token runs (plus shared experts); weight traffic for the experts a pass touches, E·(1 − (1 − k/E)^N) of E for N = batch × tokens under uniform routing${g === 1 ? '' : `, routed as if over E/${String(g)} experts (--moe-imbalance ${String(g)})`}.`);
+  }
+  if (model.mtp !== undefined) notes.push(`multi-token prediction: a module of ${String(model.mtp.count)} layer(s) is reported apart (model.mtpParameters) and not costed.`);
+  if (model.logitSoftcap) notes.push('attention logits are soft-capped: 3 FLOPs per score.');
+  if (model.attentionSinks) notes.push('attention sinks: one learned logit per head, counted in parameters; its cost (one more term per softmax row) is negligible and not modelled.');
+  if (model.weightBits !== undefined) notes.push(`the checkpoint's quantization_config stores weights at ${String(model.weightBits)} bits; --bits overrides it.`);
+  if (model.ignoredFields !== undefined && model.ignoredFields.length > 0) notes.push(`config fields accepted but not costed: ${model.ignoredFields.join(', ')}.`);
+  return notes;
 }

@@ -25,6 +25,8 @@ export interface Workload {
   /** MLA computation; `undefined` means the usual choice for the phase (naive prefill, absorbed decode). */
   readonly mla?: MlaMode | undefined;
   readonly costModel: CostModel;
+  /** MoE routing imbalance g ≥ 1: tokens route as if uniformly over E/g experts; `undefined` means uniform (1). */
+  readonly moeImbalance?: number | undefined;
 }
 
 /** The MLA mode in effect: explicit, or naive in prefill and absorbed in decode as served in practice. */
@@ -32,9 +34,13 @@ export function mlaMode(w: Pick<Workload, 'phase' | 'mla'>): MlaMode {
   return w.mla ?? (w.phase === 'prefill' ? 'naive' : 'absorbed');
 }
 
-/** (query, key) pairs per sequence: P. */
-export function pairsFormula(phase: Phase, pairs: PairMode): Formula {
+/**
+ * (query, key) pairs per sequence: P. In a layer with a sliding window W, query i sees min(i, W) keys: causal
+ * prefill sums them, dense prefill counts W per query past the first W; decode's K is already capped at W.
+ */
+export function pairsFormula(phase: Phase, pairs: PairMode, window = false): Formula {
   if (phase === 'decode') return 'K';
+  if (window) return pairs === 'causal' ? 'min(T, W) * (min(T, W) + 1) / 2 + (T - min(T, W)) * W' : 'T * min(T, W)';
   return pairs === 'causal' ? 'T * (T + 1) / 2' : 'T ^ 2';
 }
 

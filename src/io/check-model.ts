@@ -24,7 +24,10 @@ function checkSizes(model: ModelConfig, file: string, fieldName: (field: string)
   };
   within('layers', model.layers, MODEL_LIMITS.layers);
   within('hiddenSize', model.hiddenSize, MODEL_LIMITS.hiddenSize);
-  within('intermediateSize', model.intermediateSize, MODEL_LIMITS.intermediateSize);
+  model.blocks.forEach((run, i) => {
+    const mlp = run.layer.mlp;
+    within(`blocks.${String(i)}.mlp.${mlp.kind === 'dense' ? 'intermediateSize' : 'expertIntermediateSize'}`, mlp.kind === 'dense' ? mlp.intermediateSize : mlp.expertIntermediateSize, MODEL_LIMITS.intermediateSize);
+  });
   within('vocabSize', model.vocabSize, MODEL_LIMITS.vocabSize);
   for (const [key, value] of Object.entries(model.attention)) {
     if (typeof value === 'number') within(`attention.${key}`, value, /heads$/i.test(key) ? MODEL_LIMITS.heads : MODEL_LIMITS.headDim);

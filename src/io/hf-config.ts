@@ -5,7 +5,7 @@
  */
 import { basename, dirname } from 'node:path';
 import { z } from 'zod';
-import type { Attention, ModelConfig } from '../core/model-config.js';
+import { denseLayer, type Attention, type ModelConfig } from '../core/model-config.js';
 import { describeValue, UserError } from './errors.js';
 import { checkModel } from './check-model.js';
 
@@ -294,13 +294,14 @@ export function importHfConfig(json: Record<string, unknown>, file: string, id: 
     source: `Hugging Face config.json: ${file}`,
     layers: r.int('num_hidden_layers'),
     hiddenSize,
-    intermediateSize: r.int('intermediate_size'),
     vocabSize: r.int('vocab_size'),
     // HF's PretrainedConfig defaults tie_word_embeddings to true, but Llama, Mistral, Qwen2 and DeepSeek override it to false.
     tiedEmbeddings: r.bool('tie_word_embeddings', false),
-    // Only the llama and gta allow-lists admit mlp_bias, so elsewhere this is always the default.
-    mlpBias: r.bool('mlp_bias', false),
     attention,
+    // Only the llama and gta allow-lists admit mlp_bias, so elsewhere this is always the default.
+    blocks: [{ count: r.int('num_hidden_layers'), layer: denseLayer(r.int('intermediate_size'), r.bool('mlp_bias', false)) }],
+    logitSoftcap: false,
+    attentionSinks: false,
   };
   checkModel(model, file, (field) => (Object.hasOwn(HF_KEYS, field) ? HF_KEYS[field] ?? field : field));
   return model;

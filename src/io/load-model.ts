@@ -1,5 +1,5 @@
 /** Loads a model by id or path: the project's own config format or a Hugging Face config.json. */
-import type { ModelConfig } from '../core/model-config.js';
+import { denseLayer, type ModelConfig } from '../core/model-config.js';
 import { checkModel } from './check-model.js';
 import { fromZod, UserError } from './errors.js';
 import { inputKind } from './file-kind.js';
@@ -17,7 +17,7 @@ export function parseModelFile(json: unknown, file: string, id: string): ModelCo
     throw fromZod(file, parsed.error, json);
   }
   const { name, source, layers, hiddenSize, intermediateSize, vocabSize, tiedEmbeddings, mlpBias, attention } = parsed.data;
-  const model: ModelConfig = { id, name, source, layers, hiddenSize, intermediateSize, vocabSize, tiedEmbeddings, mlpBias, attention };
+  const model: ModelConfig = { id, name, source, layers, hiddenSize, vocabSize, tiedEmbeddings, attention, blocks: [{ count: layers, layer: denseLayer(intermediateSize, mlpBias) }], logitSoftcap: false, attentionSinks: false };
   checkModel(model, file);
   return model;
 }

@@ -1,6 +1,7 @@
 /** zod schemas of the report and sweep documents; the committed JSON Schemas are generated from these. */
 import { z } from 'zod';
 import { DTYPES } from '../core/dtype.js';
+import { OP_KINDS } from '../core/op.js';
 import { COST_MODELS } from '../core/workload.js';
 import type { CompareDocument } from '../core/compare-models.js';
 import type { Report } from '../core/report.js';
@@ -45,11 +46,13 @@ const workloadFields = {
   mla: z.enum(['naive', 'absorbed']).optional(),
   scope: Scope,
   costModel: z.enum(COST_MODELS),
+  moeImbalance: z.number().min(1).optional().describe('MoE routing imbalance: tokens route as if uniformly over E / g experts (1 = uniform)'),
 };
 
 const Op = z
   .object({
     name: z.string(),
+    kind: z.enum(OP_KINDS).describe('what the operator is, which decides how it is costed'),
     count: z.number().int().positive().describe('occurrences per pass (layers for per-layer operators at model scope)'),
     flops: count('FLOPs per occurrence'),
     bytes: z
@@ -66,7 +69,7 @@ export const ReportSchema = z
     schema: z.literal('llm-roofline.report/v1'),
     tool: z.object({ name: z.string(), version: z.string() }).strict(),
     model: z
-      .object({ id: z.string(), name: z.string(), attention: AttentionSchema, layers: z.number().int().positive(), hiddenSize: z.number().int().positive(), parameters: count('exact parameter count') })
+      .object({ id: z.string(), name: z.string(), attention: AttentionSchema, layers: z.number().int().positive(), hiddenSize: z.number().int().positive(), parameters: count('exact parameter count'), activeParameters: count('parameters one token uses (a mixture of experts runs k of its E experts); equals parameters for dense models'), mtpParameters: count('parameters of the multi-token-prediction module, reported apart and not in parameters').optional() })
       .strict(),
     hardware: z
       .object({

@@ -4,7 +4,7 @@
  * product FLOPs) / 2 with one sequence and P = N²; linear = Σ projection weights (biases dropped) × N.
  */
 import type { MathNode } from 'mathjs';
-import { scopeOps } from '../core/model.js';
+import { scopeSegments } from '../core/model.js';
 import type { ModelConfig } from '../core/model-config.js';
 import { variantOf } from '../core/variants/index.js';
 
@@ -32,7 +32,7 @@ function texSymbol(name: string): string {
 /** The three Table 4 expressions of a model's attention variant, as mathjs trees. */
 async function derive(m: ModelConfig): Promise<{ kv: MathNode; attention: MathNode; linear: MathNode }> {
   const { parse, simplify } = await import('mathjs');
-  const ops = scopeOps(m, { phase: 'prefill', flash: false, pairs: 'dense', mla: 'naive' }, 'attention').map((p) => p.def);
+  const ops = scopeSegments(m, { phase: 'prefill', flash: false, pairs: 'dense', mla: 'naive' }, 'attention').flatMap((s) => s.ops);
   const common: Record<string, MathNode> = { B: parse('1'), w: parse('1'), b: parse('0'), b_qkv: parse('0'), b_o: parse('0'), P: parse('N^2'), T: parse('N') };
   // In the linear column the paper uses its models' identities: n_h·d_h = H, and for GTA n_q·e·d_l = H.
   const linearIds: Record<string, MathNode> = { ...common };

@@ -198,7 +198,7 @@ describe('compareSides', () => {
 });
 
 describe('side by side', () => {
-  const op = (bound: 'compute' | 'memory', count: number, timeSeconds: number): OpResult => ({ name: 'x', count, flops: 0, bytes: { weight: 0, actRead: 0, actWrite: 0, kvRead: 0, kvWrite: 0, total: 0 }, intensityFlopPerByte: 0, bound, timeSeconds });
+  const op = (bound: 'compute' | 'memory', count: number, timeSeconds: number): OpResult => ({ name: 'x', kind: 'gemm', count, flops: 0, bytes: { weight: 0, actRead: 0, actWrite: 0, kvRead: 0, kvWrite: 0, total: 0 }, intensityFlopPerByte: 0, bound, timeSeconds });
   it('the dominant bound is the one whose operators take more Σ count × time', () => {
     expect(dominantBound([op('compute', 1, 3), op('memory', 2, 1)])).toBe('compute');
     expect(dominantBound([op('compute', 1, 3), op('memory', 4, 1)])).toBe('memory');

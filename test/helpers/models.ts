@@ -1,9 +1,26 @@
 /** Model configs built in tests, so core tests need no files. */
-import type { Attention, ModelConfig } from '../../src/core/model-config.js';
+import { denseLayer, type Attention, type ModelConfig } from '../../src/core/model-config.js';
 
-/** A model around an attention config with the given hidden size (other sizes small and fixed). */
-export function modelWith(attention: Attention, hiddenSize: number, extra: Partial<ModelConfig> = {}): ModelConfig {
-  return { id: `test-${attention.kind}`, name: `test ${attention.kind}`, layers: 4, hiddenSize, intermediateSize: 3 * hiddenSize, vocabSize: 1000, tiedEmbeddings: true, mlpBias: false, attention, ...extra };
+/** Sizes of a uniform dense model: every layer the same SwiGLU MLP of `intermediateSize`. */
+type DenseExtras = Partial<Omit<ModelConfig, 'blocks'>> & { intermediateSize?: number; mlpBias?: boolean };
+
+/** A model around an attention config with the given hidden size (other sizes small and fixed), every layer dense. */
+export function modelWith(attention: Attention, hiddenSize: number, extra: DenseExtras = {}): ModelConfig {
+  const { intermediateSize = 3 * hiddenSize, mlpBias = false, ...rest } = extra;
+  const layers = rest.layers ?? 4;
+  return {
+    id: `test-${attention.kind}`,
+    name: `test ${attention.kind}`,
+    layers,
+    hiddenSize,
+    vocabSize: 1000,
+    tiedEmbeddings: true,
+    attention,
+    logitSoftcap: false,
+    attentionSinks: false,
+    ...rest,
+    blocks: [{ count: layers, layer: denseLayer(intermediateSize, mlpBias) }],
+  };
 }
 
 /** GTA-1B (paper Table 5), inline. */

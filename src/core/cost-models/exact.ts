@@ -1,14 +1,16 @@
 /** The `exact` cost model: causal prefill, fused-attention IO when asked, honest lm_head, MLA and GTA as computed. */
 import { computeDtype } from '../dtype.js';
-import { scopeOps } from '../model.js';
+import { scopeSegments } from '../model.js';
 import type { CostModelDef } from './types.js';
 
 export const exact: CostModelDef = {
   title: 'exact',
   unsupported: () => undefined,
-  scopeOps,
+  scopeSegments,
+  modelNotes: () => [],
   computeDtype,
   pairMode: (requested) => requested,
+  windows: true,
   footprint: { weights: 'parameters', activation: 'largest-op-io' },
   notes: ['cost model exact: FLOPs count a multiply-add as 2; times are max(FLOPs / peak, bytes / bandwidth) per operator, summed.'],
 };

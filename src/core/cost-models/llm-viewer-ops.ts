@@ -11,8 +11,9 @@ import type { OpsContext } from '../variants/index.js';
 
 /** LLM-Viewer's linear layer: OPs 2·ic·oc·tokens; k/v outputs are "stored to the cache" at the KV width. */
 function lvLinear(name: string, ic: Formula, oc: Formula, sink: 'act' | 'kv' = 'act'): OpDef {
-  return op(name, {
+  return op('gemm', name, {
     flops: `2 * ${ic} * ${oc} * B * T`,
+    cols: oc,
     weight: `${ic} * ${oc} * w`,
     actRead: `${ic} * B * T * a`,
     ...(sink === 'kv' ? { kvWrite: `${oc} * B * T * kv` } : { actWrite: `${oc} * B * T * a` }),
@@ -22,7 +23,7 @@ function lvLinear(name: string, ic: Formula, oc: Formula, sink: 'act' | 'kv' = '
 /** Norms and residual adds: `perElem` OPs per hidden element; one load and one store (no weight counted). */
 function lvElementwise(name: string, perElem: string): OpDef {
   const io = 'B * H * T * a';
-  return op(name, { flops: perElem === '1' ? 'B * H * T' : `${perElem} * B * H * T`, actRead: io, actWrite: io });
+  return op('elementwise', name, { flops: perElem === '1' ? 'B * H * T' : `${perElem} * B * H * T`, actRead: io, actWrite: io });
 }
 
 /** The attention core's shape in LLM-Viewer's terms (per token: query dim, maps, cached key/value elements). */
@@ -49,7 +50,7 @@ function lvAttention(c: LvCore, ctx: OpsContext): OpDef[] {
     // kv ≥ 0.5 and onchip ≥ 1e3 B (hardware-schema), so Br ≥ 1.
     const tiles = `ceil(T / min(ceil(M / (kv * ${c.dq})), ${c.dq}))`;
     return [
-      op('fused_attention', {
+      op('attention', 'fused_attention', {
         flops: `${qk} + ${sv} + ${softmax}`,
         actRead: `T * ${c.dq} * B * ${c.maps} * a`,
         actWrite: `2 * T * ${c.dv} * B * ${c.maps} * a`,
@@ -59,15 +60,15 @@ function lvAttention(c: LvCore, ctx: OpsContext): OpDef[] {
   }
   const scores = `T * K * B * ${c.maps} * a`;
   return [
-    op('qk_matmul', {
+    op('attention', 'qk_matmul', {
       flops: qk,
       // Quirk 1: in prefill Q is loaded with the key-cache width (KV heads) instead of the query heads.
       actRead: ctx.phase === 'prefill' ? `T * B * ${c.kCache} * a` : `T * ${c.dq} * B * ${c.maps} * a`,
       actWrite: scores,
       kvRead: `K * B * ${c.kCache} * kv`,
     }),
-    op('sv_matmul', { flops: sv, actRead: scores, actWrite: `T * ${c.dv} * B * ${c.maps} * a`, kvRead: `K * B * ${c.vCache} * kv` }),
-    op('softmax', { flops: softmax, actRead: scores, actWrite: scores }),
+    op('attention', 'sv_matmul', { flops: sv, actRead: scores, actWrite: `T * ${c.dv} * B * ${c.maps} * a`, kvRead: `K * B * ${c.vCache} * kv` }),
+    op('attention', 'softmax', { flops: softmax, actRead: scores, actWrite: scores }),
   ];
 }
 
@@ -78,9 +79,9 @@ export type LvFlavour = 'upstream' | 'gta-fork';
 
 const MLP_ACT = {
   // Quirk 2 (upstream): the SwiGLU activation is charged over the hidden size H, 2 OPs per element.
-  upstream: op('mlp_act', { flops: '2 * B * H * T', actRead: '2 * B * H * T * a', actWrite: 'B * H * T * a' }),
+  upstream: op('elementwise', 'mlp_act', { flops: '2 * B * H * T', actRead: '2 * B * H * T * a', actWrite: 'B * H * T * a' }),
   // The fork charges 5 OPs per intermediate element and loads gate and up (2·I) but stores only H per token.
-  'gta-fork': op('mlp_act', { flops: '5 * B * I * T', actRead: '2 * B * I * T * a', actWrite: 'B * H * T * a' }),
+  'gta-fork': op('elementwise', 'mlp_act', { flops: '5 * B * I * T', actRead: '2 * B * I * T * a', actWrite: 'B * H * T * a' }),
 } as const satisfies Record<LvFlavour, OpDef>;
 
 /** Stock LLM-Viewer (Llama-style MHA/GQA): head size H // n_h, q and out (H, H), k and v (H, H · n_kv / n_h). */
@@ -118,7 +119,7 @@ function gtaFork(ctx: OpsContext): OpDef[] {
     MLP_ACT['gta-fork'],
     lvElementwise('output_add', '1'),
     // The recorded fork outputs charge the sigmoid gate 2 OPs per element (HEAD's config says 5; times are equal).
-    op('gate_act', { flops: '2 * B * H * T', actRead: '2 * B * H * T * a', actWrite: 'B * H * T * a' }),
+    op('elementwise', 'gate_act', { flops: '2 * B * H * T', actRead: '2 * B * H * T * a', actWrite: 'B * H * T * a' }),
   ];
 }
 
@@ -137,7 +138,7 @@ export const LLM_VIEWER_LAYER_OPS = {
  * Quirk 3: lm_head counts one OP per multiply-add, for one token per sequence even in prefill, and loads one row
  * of activations and stores one row of logits whatever the batch.
  */
-export const LV_LM_HEAD = op('lm_head', { flops: 'B * H * V', weight: 'H * V * w', actRead: 'H * a', actWrite: 'V * a' });
+export const LV_LM_HEAD = op('gemm', 'lm_head', { cols: 'V', flops: 'B * H * V', weight: 'H * V * w', actRead: 'H * a', actWrite: 'V * a' });
 
 /** Names of the attention operators among a layer's (for `--scope attention`). */
 export const LV_ATTENTION_OPS: ReadonlySet<string> = new Set(['q_proj', 'k_proj', 'v_proj', 'out_proj', 'v2o_proj', 'g_proj', 'qk_matmul', 'sv_matmul', 'softmax', 'fused_attention', 'output_add', 'gate_act']);

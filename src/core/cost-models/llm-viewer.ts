@@ -1,8 +1,9 @@
 /** The `llm-viewer` cost model: LLM-Viewer's accounting (and the GTA fork's), quirks included, for reproduction. */
 import type { Bits, DType } from '../dtype.js';
-import type { PlacedOp, Scope } from '../model.js';
+import { distinctLayers, layerSymbols, modelSymbols, type Scope, type Segment } from '../model.js';
 import type { ModelConfig } from '../model-config.js';
 import type { OpsContext } from '../variants/index.js';
+import type { OpDef } from '../op.js';
 import { LLM_VIEWER_LAYER_OPS, LV_ATTENTION_OPS, LV_LM_HEAD, type LvFlavour } from './llm-viewer-ops.js';
 import type { CostModelDef } from './types.js';
 
@@ -11,19 +12,39 @@ function lvComputeDtype(bits: Bits): DType {
   return bits.weight <= 8 && bits.activation <= 8 && bits.kv <= 8 ? 'int8' : 'fp16';
 }
 
-function lvScopeOps(m: ModelConfig, ctx: OpsContext, scope: Scope, flavour: LvFlavour): PlacedOp[] {
+/** LLM-Viewer's model: every layer the same (a window is ignored, as LLM-Viewer has none). */
+function lvScopeSegments(m: ModelConfig, ctx: OpsContext, scope: Scope, flavour: LvFlavour): Segment[] {
   const build = LLM_VIEWER_LAYER_OPS[m.attention.kind];
-  if (build === undefined) throw new Error(`internal: llm-viewer has no ${m.attention.kind} operators`);
+  const first = m.blocks[0];
+  if (build === undefined || first === undefined) throw new Error(`internal: llm-viewer has no ${m.attention.kind} operators`);
   const layer = build(ctx, flavour);
+  const symbols = layerSymbols(m, { ...first.layer, window: 0 });
+  const segment = (ops: OpDef[], count: number): Segment => ({ label: '', count, perLayer: true, window: 0, symbols, ops });
   switch (scope) {
     case 'attention':
-      return layer.filter((d) => LV_ATTENTION_OPS.has(d.name)).map((def) => ({ def, count: 1, perLayer: true }));
+      return [segment(layer.filter((d) => LV_ATTENTION_OPS.has(d.name)), 1)];
     case 'layer':
-      return layer.map((def) => ({ def, count: 1, perLayer: true }));
+      return [segment(layer, 1)];
     case 'model':
       // Quirk 6: no embedding or final-norm operator; the lm_head runs once.
-      return [...layer.map((def) => ({ def, count: m.layers, perLayer: true })), { def: LV_LM_HEAD, count: 1, perLayer: false }];
+      return [segment(layer, m.layers), { label: '', count: 1, perLayer: false, window: 0, symbols: modelSymbols(m), ops: [LV_LM_HEAD] }];
   }
+}
+
+/** Why LLM-Viewer's accounting cannot express this model's layers, or undefined when it can. */
+function lvLayerProblem(m: ModelConfig): string | undefined {
+  const a = m.attention;
+  if ((a.kind === 'mha' || a.kind === 'gqa') && a.qkNorm === true) return 'q/k norms';
+  if (m.logitSoftcap) return 'soft-capped attention logits';
+  if (m.attentionSinks) return 'attention sinks';
+  const layers = distinctLayers(m).map((d) => d.layer);
+  for (const l of layers) {
+    if (l.mlp.kind !== 'dense') return 'mixture-of-experts layers';
+    if (l.mlp.activation !== 'silu') return 'GeGLU MLPs';
+    if (l.norms !== 2) return 'four norms per layer';
+  }
+  if (new Set(layers.map((l) => JSON.stringify({ ...l, window: 0 }))).size > 1) return 'layers of different sizes';
+  return undefined;
 }
 
 /** An LLM-Viewer cost model of the given flavour. */
@@ -32,17 +53,24 @@ function lvCostModel(flavour: LvFlavour, title: string, source: string): CostMod
     title,
     unsupported: (m) => {
       if (LLM_VIEWER_LAYER_OPS[m.attention.kind] === undefined) return `LLM-Viewer has no accounting for ${m.attention.kind.toUpperCase()} attention; use --cost-model exact`;
+      const layers = lvLayerProblem(m);
+      if (layers !== undefined) return `LLM-Viewer has no accounting for ${layers}; use --cost-model exact`;
       // LLM-Viewer's head size is hiddenSize // heads: 0 below one per head, which would zero its attention and
       // divide its FlashAttention tile count by 0.
       if (m.hiddenSize < m.attention.heads) return `LLM-Viewer takes the head size as hiddenSize // attention.heads, which is 0 here (hiddenSize ${String(m.hiddenSize)} < attention.heads ${String(m.attention.heads)}); use --cost-model exact`;
       return undefined;
     },
-    scopeOps: (m, ctx, scope) => lvScopeOps(m, ctx, scope, flavour),
+    scopeSegments: (m, ctx, scope) => lvScopeSegments(m, ctx, scope, flavour),
+    modelNotes: (m) =>
+      m.blocks.some((b) => b.layer.window > 0)
+        ? [`${title}: LLM-Viewer has no sliding windows, so windowed layers are costed as full attention (the exact cost model caps their keys and cache at the window).`]
+        : [],
     computeDtype: lvComputeDtype,
     // Quirk 4: prefill attention counts all S² (query, key) pairs.
     pairMode: () => 'dense',
     // Quirk 6: weights are the per-layer loads (no lm_head, embedding or norm weights); the activation footprint is
     // the sum of one layer's stores.
+    windows: false,
     footprint: { weights: 'layer-loads', activation: 'layer-stores' },
     notes: [
       `cost model ${title}: ${source}, quirks included (see README, "The llm-viewer cost models"); totals map to its total_results (flops = OPs, bytes = memory_access, timeSeconds = inference_time, kvCacheBytes = memory_consumption_kv_cache).`,

@@ -1,7 +1,7 @@
 /** What a cost model decides: the operators, the compute dtype, the pair convention, the memory footprint. */
 import type { PairMode } from '../attention-core.js';
 import type { Bits, DType } from '../dtype.js';
-import type { PlacedOp, Scope } from '../model.js';
+import type { Scope, Segment } from '../model.js';
 import type { ModelConfig } from '../model-config.js';
 import type { OpsContext } from '../variants/index.js';
 
@@ -9,8 +9,10 @@ export interface CostModelDef {
   readonly title: string;
   /** Why this cost model cannot evaluate a model, or undefined when it can. */
   unsupported(m: ModelConfig): string | undefined;
-  /** The operators a scope runs, with their counts. */
-  scopeOps(m: ModelConfig, ctx: OpsContext, scope: Scope): PlacedOp[];
+  /** The segments of operators a scope runs, with their counts and symbols; `imbalance` is the MoE routing knob. */
+  scopeSegments(m: ModelConfig, ctx: OpsContext, scope: Scope, imbalance: number): Segment[];
+  /** What a reader should know about how this cost model treats this model (e.g. windows it cannot express). */
+  modelNotes(m: ModelConfig): string[];
   /** The dtype whose peak bounds compute. */
   computeDtype(bits: Bits): DType;
   /** The prefill pair convention in effect for a requested one. */
@@ -20,6 +22,8 @@ export interface CostModelDef {
    * activation: the largest operator's input plus output, or Σ of one layer's activation stores.
    */
   readonly footprint: { readonly weights: 'parameters' | 'layer-loads'; readonly activation: 'largest-op-io' | 'layer-stores' };
+  /** Windowed layers attend and cache at most their window (false: costed as full attention). */
+  readonly windows: boolean;
   /** What a reader should know about this cost model's conventions. */
   readonly notes: readonly string[];
 }

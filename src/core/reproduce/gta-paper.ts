@@ -6,7 +6,7 @@
 import { evaluate } from '../compile.js';
 import { Plan } from '../engine.js';
 import type { Hardware } from '../hardware.js';
-import { cacheFormula, modelSymbols, parameterFormula } from '../model.js';
+import { cacheFormula, modelParameters, modelSymbols } from '../model.js';
 import type { ModelConfig } from '../model-config.js';
 import type { CostModel, Phase } from '../workload.js';
 
@@ -41,7 +41,7 @@ export interface Table5Row {
 export function table5(models: readonly ModelConfig[]): Table5Row[] {
   return models.map((m) => {
     const s = modelSymbols(m);
-    const parameters = evaluate(parameterFormula(m), s);
+    const parameters = modelParameters(m).total;
     const printed = TABLE5_PRINTED[m.id];
     if (printed === undefined) throw new Error(`internal: ${m.id} is not one of the paper's Table 5 models`);
     return {

@@ -1,9 +1,9 @@
 /** GQA (and MQA with one KV head): query heads share contiguous key/value heads. */
 import { attentionCore, type CoreShape } from '../attention-core.js';
 import { product, sum, type Formula } from '../formula.js';
-import { linear, rope, type OpDef } from '../op.js';
+import { linear, rmsNorm, rope, type OpDef } from '../op.js';
 import type { GqaAttention } from '../model-config.js';
-import type { OpsContext, Problem, VariantModel } from './variant.js';
+import type { LayerContext, Problem, VariantModel } from './variant.js';
 
 /** Symbol used for the number of KV heads: `n_kv` for GQA, `n_h` for MHA. */
 type KvSym = 'n_kv' | 'n_h';
@@ -23,24 +23,28 @@ export function groupedCore(kv: KvSym): CoreShape {
   };
 }
 
-/** One layer's attention operators of MHA/GQA. Keys pass through RoPE into the cache; values go there directly. */
-export function groupedOps(kv: KvSym, ctx: OpsContext): OpDef[] {
+/**
+ * One layer's attention operators of MHA/GQA. Keys pass through RoPE into the cache; values go there directly. With
+ * q/k norms (Qwen3, Gemma-3) each query and key head is RMS-normalised over d_h by one shared scale vector before RoPE.
+ */
+export function groupedOps(kv: KvSym, qkNorm: boolean, ctx: LayerContext): OpDef[] {
   const q = product('n_h', 'd_h');
   const k = product(kv, 'd_h');
   return [
     linear('q_proj', 'H', q, { bias: 'b_qkv' }),
     linear('k_proj', 'H', k, { bias: 'b_qkv' }),
     linear('v_proj', 'H', k, { bias: 'b_qkv', sink: 'kv' }),
+    ...(qkNorm ? [rmsNorm('q_norm', q, { scale: 'd_h' }), rmsNorm('k_norm', k, { scale: 'd_h' })] : []),
     rope('n_h', kv, 'd_h'),
     ...attentionCore(groupedCore(kv), ctx),
     linear('o_proj', q, 'H', { bias: 'b_o' }),
   ];
 }
 
-/** Attention parameters of MHA/GQA per layer. */
-export function groupedParams(kv: KvSym): Formula {
+/** Attention parameters of MHA/GQA per layer (q/k norms: two scale vectors of d_h). */
+export function groupedParams(kv: KvSym, qkNorm: boolean): Formula {
   const qkv = product(sum('n_h', product('2', kv)), 'd_h');
-  return sum(product('H', qkv), product('b_qkv', qkv), product('n_h', 'd_h', 'H'), product('b_o', 'H'));
+  return sum(product('H', qkv), product('b_qkv', qkv), product('n_h', 'd_h', 'H'), product('b_o', 'H'), qkNorm ? product('2', 'd_h') : '0');
 }
 
 /** GQA's rule: key/value heads divide query heads, so groups are whole. */
@@ -60,10 +64,10 @@ export const gqa: VariantModel<GqaAttention> = {
   title: 'Grouped-query attention (GQA; MQA when n_kv = 1)',
   symbols: (a) => ({ n_h: a.heads, n_kv: a.kvHeads, d_h: a.headDim, b_qkv: Number(a.qkvBias), b_o: Number(a.outBias) }),
   symbolDocs: { ...GROUPED_DOCS, n_kv: 'key/value heads' },
-  ops: (_a, ctx) => groupedOps('n_kv', ctx),
+  ops: (a, ctx) => groupedOps('n_kv', a.qkNorm === true, ctx),
   core: () => groupedCore('n_kv'),
   cacheElems: () => product('2', 'n_kv', 'd_h'),
-  params: () => groupedParams('n_kv'),
+  params: (a) => groupedParams('n_kv', a.qkNorm === true),
   check: checkGroups,
-  structures: [{ kind: 'gqa', heads: 4, kvHeads: 2, headDim: 8, qkvBias: false, outBias: false }],
+  structures: [false, true].map((qkNorm) => ({ kind: 'gqa', heads: 4, kvHeads: 2, headDim: 8, qkvBias: false, outBias: false, qkNorm })),
 };

@@ -7,7 +7,7 @@ import { attentionCore, type CoreShape } from '../attention-core.js';
 import { product, sum } from '../formula.js';
 import { elementwise, linear, op, rope, type OpDef, TOKENS } from '../op.js';
 import type { GtaAttention } from '../model-config.js';
-import type { OpsContext, Problem, VariantModel } from './variant.js';
+import type { LayerContext, Problem, VariantModel } from './variant.js';
 
 const CORE: CoreShape = {
   maps: 'n_q',
@@ -20,7 +20,7 @@ const CORE: CoreShape = {
   fusedCache: sum(product('n_k', 'd_h'), product('n_c', 'd_l')),
 };
 
-function ops(a: GtaAttention, ctx: OpsContext): OpDef[] {
+function ops(a: GtaAttention, ctx: LayerContext): OpDef[] {
   const list: OpDef[] = [
     linear('q_proj', 'H', product('n_q', 'd_h'), { bias: 'b' }),
     linear('k_proj', 'H', product('n_k', 'd_h'), { bias: 'b' }),
@@ -31,12 +31,13 @@ function ops(a: GtaAttention, ctx: OpsContext): OpDef[] {
   if (a.decoder) {
     // Per map: tile the attended latent e times and add latent · W_b[map] (d_l → e·d_l); the add is H per token.
     list.push(
-      op('decoder', {
+      op('gemm', 'decoder', {
         flops: sum(product('2', TOKENS, 'n_q', 'd_l', 'e', 'd_l'), product(TOKENS, 'H')),
         macs: product(TOKENS, 'n_q', 'd_l', 'e', 'd_l'),
         weight: product('n_q', 'd_l', 'e', 'd_l', 'w'),
         actRead: product(TOKENS, 'n_q', 'd_l', 'a'),
         actWrite: product(TOKENS, 'H', 'a'),
+        cols: 'H',
       }),
     );
   }

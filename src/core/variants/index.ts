@@ -15,4 +15,4 @@ export function variantOf<A extends Attention>(a: A): VariantModel<A> {
   return VARIANTS[a.kind] as unknown as VariantModel<A>;
 }
 
-export type { OpsContext, Problem, VariantModel } from './variant.js';
+export type { LayerContext, OpsContext, Problem, VariantModel } from './variant.js';

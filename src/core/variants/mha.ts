@@ -8,10 +8,10 @@ export const mha: VariantModel<MhaAttention> = {
   title: 'Multi-head attention (MHA)',
   symbols: (a) => ({ n_h: a.heads, d_h: a.headDim, b_qkv: Number(a.qkvBias), b_o: Number(a.outBias) }),
   symbolDocs: GROUPED_DOCS,
-  ops: (_a, ctx) => groupedOps('n_h', ctx),
+  ops: (a, ctx) => groupedOps('n_h', a.qkNorm === true, ctx),
   core: () => groupedCore('n_h'),
   cacheElems: () => product('2', 'n_h', 'd_h'),
-  params: () => groupedParams('n_h'),
+  params: (a) => groupedParams('n_h', a.qkNorm === true),
   check: () => [],
-  structures: [{ kind: 'mha', heads: 4, headDim: 8, qkvBias: false, outBias: false }],
+  structures: [false, true].map((qkNorm) => ({ kind: 'mha', heads: 4, headDim: 8, qkvBias: false, outBias: false, qkNorm })),
 };

@@ -8,7 +8,7 @@ import { attentionCore, type CoreShape } from '../attention-core.js';
 import { product, sum } from '../formula.js';
 import { linear, op, rmsNorm, rope, type OpDef, TOKENS } from '../op.js';
 import type { MlaAttention } from '../model-config.js';
-import type { OpsContext, Problem, VariantModel } from './variant.js';
+import type { LayerContext, OpsContext, Problem, VariantModel } from './variant.js';
 
 const QK = sum('d_n', 'd_r');
 
@@ -39,12 +39,13 @@ function core(ctx: OpsContext): CoreShape {
 
 /** A per-head matrix (n_h of them, `inDim → outDim`) applied to each head of every token: W_UK or W_UV. */
 function perHead(name: string, inDim: string, outDim: string): OpDef {
-  return op(name, {
+  return op('gemm', name, {
     flops: product('2', TOKENS, 'n_h', inDim, outDim),
     macs: product(TOKENS, 'n_h', inDim, outDim),
     weight: product('n_h', inDim, outDim, 'w'),
     actRead: product(TOKENS, 'n_h', inDim, 'a'),
     actWrite: product(TOKENS, 'n_h', outDim, 'a'),
+    cols: product('n_h', outDim),
   });
 }
 
@@ -54,7 +55,7 @@ function queryPath(a: MlaAttention): OpDef[] {
   return [linear('q_a_proj', 'H', 'r_q'), rmsNorm('q_norm', 'r_q'), linear('q_b_proj', 'r_q', out)];
 }
 
-function ops(a: MlaAttention, ctx: OpsContext): OpDef[] {
+function ops(a: MlaAttention, ctx: LayerContext): OpDef[] {
   const shape = core(ctx);
   const front: OpDef[] = [
     ...queryPath(a),
@@ -74,12 +75,13 @@ function ops(a: MlaAttention, ctx: OpsContext): OpDef[] {
   return [
     ...front,
     // Decompresses every attended key token from the latent cache (in decode: all K cached tokens, every step).
-    op('kv_b_proj', {
+    op('gemm', 'kv_b_proj', {
       flops: product('2', 'B', 'K', 'd_c', 'n_h', sum('d_n', 'd_v')),
       macs: product('B', 'K', 'd_c', 'n_h', sum('d_n', 'd_v')),
       weight: product('d_c', 'n_h', sum('d_n', 'd_v'), 'w'),
       kvRead: product('B', 'K', 'd_c', 'kv'),
       actWrite: product('B', 'K', 'n_h', sum('d_n', 'd_v'), 'a'),
+      cols: product('n_h', sum('d_n', 'd_v')),
     }),
     ...attentionCore(shape, ctx),
     linear('o_proj', product('n_h', 'd_v'), 'H'),

@@ -5,12 +5,18 @@ import type { OpDef } from '../op.js';
 import type { Attention } from '../model-config.js';
 import type { MlaMode, Phase } from '../workload.js';
 
-/** Settings that choose which operators a layer runs. */
+/** Settings that choose which operators a plan runs. */
 export interface OpsContext {
   readonly phase: Phase;
   readonly flash: boolean;
   readonly pairs: PairMode;
   readonly mla: MlaMode;
+}
+
+/** A plan's settings plus what one layer adds: its sliding window and the model's logit soft-capping. */
+export interface LayerContext extends OpsContext {
+  readonly window: boolean;
+  readonly softcap: boolean;
 }
 
 /** A semantic problem with a config, located by a dotted path under `attention`. */
@@ -28,7 +34,7 @@ export interface VariantModel<A extends Attention> {
   /** Meaning of each symbol, for the `formulas` command. */
   readonly symbolDocs: Readonly<Record<string, string>>;
   /** The attention operators of one layer, in execution order. */
-  ops(a: A, ctx: OpsContext): OpDef[];
+  ops(a: A, ctx: LayerContext): OpDef[];
   /** The attention core's shape (maps, dims, what is read from the cache). */
   core(a: A, ctx: OpsContext): CoreShape;
   /** KV-cache elements per token per layer. */

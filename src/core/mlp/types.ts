@@ -1,0 +1,26 @@
+/** The interface every MLP kind answers for itself, like the attention variants do. */
+import type { Formula } from '../formula.js';
+import type { Mlp } from '../model-config.js';
+import type { OpDef } from '../op.js';
+import type { Problem } from '../variants/variant.js';
+
+/** What the engine needs from an MLP kind. Formulas use the symbols `symbols` returns plus the model's (H, B, T, …). */
+export interface MlpModel<M extends Mlp> {
+  readonly title: string;
+  /** Symbol values of this MLP; `imbalance` is the MoE routing knob (1 = uniform), ignored by dense MLPs. */
+  symbols(m: M, imbalance: number): Record<string, number>;
+  readonly symbolDocs: Readonly<Record<string, string>>;
+  /** The operators between the MLP's norm and its residual add, in execution order. */
+  ops(m: M): OpDef[];
+  /** Parameters of one layer's MLP. */
+  params(m: M): Formula;
+  /** Parameters one token uses (a mixture of experts uses k of its E experts). */
+  activeParams(m: M): Formula;
+  /** Semantic rules the schema cannot express. */
+  check(m: M): Problem[];
+  /** Configs covering every operator structure, so the formula generator sees every formula. */
+  readonly structures: readonly M[];
+}
+
+/** FLOPs per intermediate element of the gated activation and product: SiLU 5 (as the GTA fork charges), tanh-GELU 10. */
+export const GATED_ACT_FLOPS = { silu: '5', gelu: '10' } as const;
