@@ -7,9 +7,6 @@ import { compile } from './compile.js';
 import { product, sum, type Formula } from './formula.js';
 import { op, type OpDef } from './op.js';
 
-/** Names of the attention core's operators: the fused one and the three unfused ones. */
-export const ATTENTION_CORE_OPS: ReadonlySet<string> = new Set(['attention', 'qk_matmul', 'softcap', 'softmax', 'sv_matmul']);
-
 /** The shape of an attention core, as formulas per token of the variant's symbols. */
 export interface CoreShape {
   /** Number of distinct attention maps (softmaxes) per query token. */

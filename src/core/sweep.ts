@@ -26,6 +26,8 @@ export interface SweepGrid {
   readonly mla?: MlaMode | undefined;
   readonly scope: Scope;
   readonly costModel: CostModel;
+  /** MoE routing imbalance (1 = uniform, the default). */
+  readonly moeImbalance?: number | undefined;
 }
 
 export interface SweepWorkload {
@@ -72,7 +74,7 @@ export function* sweep(g: SweepGrid): Generator<SweepPoint> {
       for (const phase of g.phases) {
         const mla = model.attention.kind === 'mla' ? mlaMode({ phase, mla: g.mla }) : undefined;
         for (const flash of g.flash) {
-          const plan = new Plan(model, hw, { phase, flash, pairs, mla: mla ?? 'absorbed', scope: g.scope, costModel: g.costModel });
+          const plan = new Plan(model, hw, { phase, flash, pairs, mla: mla ?? 'absorbed', scope: g.scope, costModel: g.costModel, moeImbalance: g.moeImbalance });
           const lengths = phase === 'prefill' ? g.seqLens : g.contextLens;
           for (const bits of g.bits) {
             const label = bitsLabel(bits);

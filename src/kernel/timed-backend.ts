@@ -3,7 +3,7 @@
  * biases), the attention kernel, and the element-wise steps (RoPE, cache appends, RMSNorm, GTA's tile and gate).
  * Every call is passed to the wrapped backend unchanged; the clock is read around it.
  */
-import { ATTENTION_CORE_OPS } from '../core/attention-core.js';
+import type { OpKind } from '../core/op.js';
 import type { AttendArgs, Backend, BatchStrides, Buf, Counters, Mat, RopeTable, View } from './backend.js';
 import { now } from './measure.js';
 
@@ -54,8 +54,9 @@ export function timedBackend(inner: Backend): { backend: Backend; times: PartTim
   };
 }
 
-/** The part of the layer a model operator belongs to: the attention core, products by weights, or the rest. */
-export function partOf(op: { readonly name: string; readonly bytes: { readonly weight: number } }): Part {
-  if (ATTENTION_CORE_OPS.has(op.name)) return 'attention';
-  return op.bytes.weight > 0 ? 'matrix products' : 'element-wise';
+/** The part of the layer a model operator belongs to, by its kind: the attention core, products by weights, or the rest. */
+export function partOf(op: { readonly kind: OpKind }): Part {
+  return PART_OF_KIND[op.kind];
 }
+
+const PART_OF_KIND = { attention: 'attention', gemm: 'matrix products', elementwise: 'element-wise', gather: 'element-wise' } as const satisfies Record<OpKind, Part>;

@@ -6,8 +6,8 @@ import { createReferenceBackend } from '../../src/kernel/reference-backend.js';
 import { randomArray, seeded } from '../../src/kernel/random.js';
 import { partOf, PARTS, timedBackend } from '../../src/kernel/timed-backend.js';
 import { Plan } from '../../src/core/engine.js';
-import { TOY_HW } from '../helpers/engine.js';
-import { GTA_1B, modelWith } from '../helpers/models.js';
+import { opNamed, TOY_HW } from '../helpers/engine.js';
+import { GTA_1B, MLA_160M, modelWith } from '../helpers/models.js';
 
 const GTA = modelWith({ kind: 'gta', heads: 8, headDim: 6, queryHeads: 4, keyHeads: 2, valueHeads: 1, valueDim: 12, bias: true, decoder: true, gate: true }, 48);
 
@@ -38,5 +38,12 @@ describe('timedBackend', () => {
       expect(by('element-wise')).toEqual(expect.arrayContaining(['rope']));
       expect(by('attention').length + by('matrix products').length + by('element-wise').length).toBe(ops.length);
     }
+  });
+
+  it("MLA's norms are element-wise steps, not matrix products, though they read weights", () => {
+    const ops = new Plan(MLA_160M, TOY_HW, { phase: 'decode', flash: true, pairs: 'causal', mla: 'absorbed', scope: 'attention' }).operators({ batch: 1, seqLen: 1, contextLen: 64, bits: { weight: 32, activation: 32, kv: 32 } });
+    expect(partOf(opNamed(ops, 'kv_norm'))).toBe('element-wise');
+    expect(opNamed(ops, 'kv_norm').bytes.weight).toBeGreaterThan(0);
+    expect(partOf(opNamed(ops, 'q_absorb'))).toBe('matrix products');
   });
 });
