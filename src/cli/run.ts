@@ -3,11 +3,12 @@ import { availableParallelism } from 'node:os';
 import Table from 'cli-table3';
 import { mlaMode, PHASES } from '../core/workload.js';
 import { openBackend, type BackendKind } from '../kernel/engines.js';
-import { createLayer } from '../kernel/layers/index.js';
+import { createLayer, kernelGaps } from '../kernel/layers/index.js';
 import { timeLayer } from '../kernel/measure.js';
 import { partOf, PARTS, timedBackend, type Part } from '../kernel/timed-backend.js';
 import type { OpResult } from '../core/engine.js';
 import { loadModel } from '../io/load-model.js';
+import { UserError } from '../io/errors.js';
 import { seconds, si } from '../render/units.js';
 import { displayLines } from '../render/sanitize.js';
 import { checkOut, emit } from './common.js';
@@ -82,6 +83,8 @@ export async function runRun(o: RunOptions): Promise<void> {
   const format = oneOf('--format', o.format, ['table', 'json'] as const);
   const mla = mlaMode({ phase, mla: o.mla === undefined ? undefined : oneOf('--mla', o.mla, ['naive', 'absorbed'] as const) });
   const model = loadModel(o.model);
+  const gaps = kernelGaps(model);
+  if (gaps.length > 0) throw new UserError('--model', '', `the reference kernels do not run ${gaps.join(', ')} yet, so ${model.id} cannot be run (analyze and sweep cost it)`);
   const hw = hostHardware(o.hardware);
   const machineBytes = usableMachineBytes(freeMemoryBytes());
   // Checked before the engine starts: a shape that does not fit is refused with the figures, not an allocation failure.

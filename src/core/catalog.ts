@@ -3,7 +3,7 @@ import { PAIR_MODES, shapeFormulas, tileDim } from './attention-core.js';
 import type { Formula } from './formula.js';
 import { COST_MODEL_DEFS } from './cost-models/index.js';
 import { FIELDS } from './evaluate/fields.js';
-import { cacheFormula, layerParamFormula, MTP_EXTRA_PARAMS, OUTER_PARAMS, scopeSegments } from './model.js';
+import { cacheFormula, layerParamFormula, MTP_EXTRA_PARAMS, OUTER_PARAMS } from './model.js';
 import { denseLayer, type LayerSpec, type Mlp, type ModelConfig } from './model-config.js';
 import { MLPS } from './mlp/index.js';
 import { VARIANTS, variantOf, type OpsContext } from './variants/index.js';

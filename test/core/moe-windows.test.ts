@@ -12,7 +12,7 @@ import { modelWith } from '../helpers/models.js';
 import { expectRel } from '../helpers/rel.js';
 
 const GQA = { kind: 'gqa', heads: 4, kvHeads: 2, headDim: 16, qkvBias: false, outBias: false } as const;
-const BITS16 = { weight: 16, activation: 16, kv: 16 };
+const BITS16 = { weight: 16, activation: 16, kv: 16 } as const;
 
 const moeMlp = (over: Partial<MoeMlp> = {}): MoeMlp => ({
   kind: 'moe', experts: 8, expertsPerToken: 2, expertIntermediateSize: 16, sharedExperts: 0, sharedIntermediateSize: 0,

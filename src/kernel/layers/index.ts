@@ -33,6 +33,20 @@ const BUILDERS: { readonly [K in AttentionKind]: Builder<Extract<Attention, { ki
   },
 };
 
+/**
+ * What a model's attention does that the kernels do not run (q/k norms, soft-capping, sinks, sliding windows), so a
+ * run can be refused instead of timing a different layer than the one predicted; empty when the kernels run it.
+ */
+export function kernelGaps(model: ModelConfig): string[] {
+  const a = model.attention;
+  return [
+    ...((a.kind === 'mha' || a.kind === 'gqa') && a.qkNorm === true ? ['q/k norms'] : []),
+    ...(model.logitSoftcap ? ['soft-capped logits'] : []),
+    ...(model.attentionSinks ? ['attention sinks'] : []),
+    ...(model.blocks.some((b) => b.layer.window > 0) ? ['sliding windows'] : []),
+  ];
+}
+
 /** One attention layer of a model, executed on a backend, with weights from a seed. */
 export function createLayer(model: ModelConfig, backend: Backend, o: LayerOptions): AttentionLayer {
   const build = BUILDERS[model.attention.kind] as Builder<Attention>;
