@@ -7,7 +7,7 @@ import { attentionShape, tileDim, type AttentionShape } from './attention-core.j
 import type { Bits, DType } from './dtype.js';
 import { COST_MODEL_DEFS, type CostModelDef } from './cost-models/index.js';
 import { compile } from './compile.js';
-import { KIND_COST, type StepEnv } from './evaluate/cost.js';
+import { KIND_COST, type KindCost, type StepEnv } from './evaluate/cost.js';
 import { FIELD_COUNT, fieldsFunction, type FieldsFn } from './evaluate/fields.js';
 import type { Hardware } from './hardware.js';
 import { cachedElements, cacheFormula, modelParameters, modelSymbols, type Scope, type Segment } from './model.js';
@@ -103,11 +103,13 @@ interface PlanOp {
   readonly perLayer: boolean;
   /** A GEMM's output columns per row; 0 for other kinds. */
   readonly cols: number;
+  /** Its kind's cost function. */
+  readonly cost: KindCost;
 }
 
 /** The scope's operators, then (when the scope is not the whole model) the model's, whose footprint a point reports. */
 function planOps(segments: readonly Segment[]): PlanOp[] {
-  return segments.flatMap((s) => s.ops.map((d) => ({ name: d.name, kind: d.kind, count: s.count, perLayer: s.perLayer, cols: compile(d.cols)(s.symbols) })));
+  return segments.flatMap((s) => s.ops.map((d) => ({ name: d.name, kind: d.kind, count: s.count, perLayer: s.perLayer, cols: compile(d.cols)(s.symbols), cost: KIND_COST[d.kind] })));
 }
 
 /** Compiled operators of a model on a device for one phase and kernel style. */
@@ -179,7 +181,8 @@ export class Plan {
     this.activeParameters = params.active;
     this.cacheElems = compile(cacheFormula(model))(modelSymbols(model));
     this.windowed = model.blocks.some((b) => b.layer.window > 0);
-    this.env = { peak: 0, few: 0, bytesPerSecond: 0, share: 1, attentionFlopPerSecond: 0, gemmPeaks: this.gemmPeaks, extras: this.extras };
+    const plainMemory = (this.extras.coldStream?.bytes.length ?? 0) === 0 && (this.extras.kvStream ?? 0) <= 0;
+    this.env = { peak: 0, few: 0, bytesPerSecond: 0, share: 1, attentionFlopPerSecond: 0, gemmPeaks: this.gemmPeaks, extras: this.extras, plainMemory };
   }
 
   /** Operators of the scope (the first `scopeCount` of `ops`). */
@@ -188,18 +191,17 @@ export class Plan {
   }
 
   /**
-   * Compute peak and bandwidth at these widths for products of `rows` rows (tokens × sequences): a calibrated
+   * Compute peak at these widths for products of `rows` rows (tokens × sequences): a calibrated
    * profile's measured few-row GEMM rate caps the peak for at most FEW_ROWS rows, the products the engine runs
    * without packing.
    */
-  private peaks(bits: Bits, rows: number): { flopPerSecond: number; bytesPerSecond: number } {
+  private peak(bits: Bits, rows: number): number {
     const dtype = this.cost.computeDtype(bits);
     let peak = this.hardware.peakFlopPerSecond[dtype];
     if (peak === undefined) throw new MissingPeakError(dtype, bits);
     const fewRows = this.hardware.extras?.fewRowGemmFlopPerSecond ?? 0;
     if (fewRows > 0 && rows <= FEW_ROWS) peak = Math.min(peak, fewRows);
-    const eff = this.hardware.efficiency;
-    return { flopPerSecond: peak * eff.compute, bytesPerSecond: this.hardware.memoryBandwidthBytesPerSecond * eff.memory };
+    return peak * this.hardware.efficiency.compute;
   }
 
   /**
@@ -241,7 +243,8 @@ export class Plan {
     const f = this.f;
     this.fields(v, f);
     const rows = v[0] * v[1];
-    const { flopPerSecond, bytesPerSecond: memoryRate } = this.peaks(p.bits, rows);
+    const flopPerSecond = this.peak(p.bits, rows);
+    const memoryRate = this.hardware.memoryBandwidthBytesPerSecond * this.hardware.efficiency.memory;
     const n = this.scopeCount;
     // What every step of this scope reads again (weights and KV cache) picks the step's bandwidth.
     let resident = 0;
@@ -266,7 +269,7 @@ export class Plan {
       this.gemmPeaks[i] = grid !== undefined && o.cols > 0 && rows > FEW_ROWS ? rateAt(grid, rows, o.cols) * this.hardware.efficiency.compute : flopPerSecond;
       const flops = f[at + F_FLOPS]!;
       const bytes = f[at + F_WEIGHT]! + f[at + F_ACT_READ]! + f[at + F_ACT_WRITE]! + f[at + F_KV_READ]! + f[at + F_KV_WRITE]!;
-      const { compute, memory } = KIND_COST[o.kind](f, at, i, env);
+      const { compute, memory } = o.cost(f, at, i, env);
       this.computeBound[i] = compute >= memory ? 1 : 0;
       const seconds = (compute >= memory ? compute : memory) + this.extras.operatorOverheadSeconds;
       this.seconds[i] = seconds;

@@ -20,6 +20,8 @@ export interface StepEnv {
   /** Each GEMM's peak at its own shape (the profile's GEMM grid), by operator index. */
   readonly gemmPeaks: Float64Array;
   readonly extras: RooflineExtras;
+  /** The profile measured neither a cold-stream curve nor a KV streaming rate: memory time is bytes / bandwidth. */
+  readonly plainMemory: boolean;
 }
 
 /** Compute and memory seconds of operator `i` whose fields start at `at` in `f`. */
@@ -41,6 +43,8 @@ function memory(f: Float64Array, at: number, env: StepEnv): number {
   const weight = f[at + WEIGHT]!;
   const kvRead = f[at + KV_READ]!;
   const bytes = weight + f[at + ACT_READ]! + f[at + ACT_WRITE]! + kvRead + f[at + KV_WRITE]!;
+  // The same value memorySeconds gives without those terms, without its checks (the sweep's common case).
+  if (env.plainMemory) return bytes / env.bytesPerSecond;
   return memorySeconds(bytes + shortStreamBytes(weight + kvRead, env.share, env.extras), kvRead, env.bytesPerSecond, env.extras);
 }
 
