@@ -90,7 +90,7 @@ export const MlpSchema = z.discriminatedUnion('kind', [DenseMlp, MoeMlp]);
 const layerFields = {
   mlp: MlpSchema,
   window: count('sliding window W in tokens: a layer attends to and caches at most W previous tokens; 0 = full attention').default(0),
-  norms: z.union([z.literal(2), z.literal(4)]).default(2).describe('RMSNorms per layer: 2 (before attention and MLP) or 4 (also after each, Gemma)'),
+  norms: z.literal([2, 4]).default(2).describe('RMSNorms per layer: 2 (before attention and MLP) or 4 (also after each, Gemma)'),
 };
 
 const BlockSchema = z.object({ count: dim('consecutive layers of this spec'), ...layerFields }).strict();
@@ -121,7 +121,7 @@ export const ModelFileSchema = z
     logitSoftcap: flag('attention logits soft-capped c·tanh(s/c) (Gemma-2)'),
     attentionSinks: flag('a learned sink logit per head in the softmax (GPT-OSS)'),
     mtp: MtpSchema.optional(),
-    weightBits: z.union([z.literal(4), z.literal(8), z.literal(16), z.literal(32)]).optional().describe('weight width in bits the checkpoint ships with; the default weight width of --bits'),
+    weightBits: z.literal([4, 8, 16, 32]).optional().describe('weight width in bits the checkpoint ships with; the default weight width of --bits'),
   })
   .strict();
 
