@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Attention, AttentionKind, ModelConfig } from '../core/model-config.js';
 import { checkModel } from './check-model.js';
 import { fromZod, UserError } from './errors.js';
+import { inputKind } from './file-kind.js';
 import { AttentionSchema } from './model-schema.js';
 import { readJson } from './read-json.js';
 import { isPath } from './resolve.js';
@@ -49,7 +50,11 @@ export function readAttentionSwap(spec: string): AttentionSwap {
   if (isPath(spec)) {
     const json = readJson(spec);
     const parsed = OverlaySchema.safeParse(json);
-    if (!parsed.success) throw fromZod(spec, parsed.error, json);
+    if (!parsed.success) {
+      const kind = inputKind(json);
+      if (kind !== undefined && !kind.startsWith('an attention overlay')) throw new UserError(spec, '', `this is ${kind}, expected a file with { "attention": { … } } and nothing else`);
+      throw fromZod(spec, parsed.error, json);
+    }
     return { attention: parsed.data.attention, source: spec, prefix: 'attention.' };
   }
   throw new UserError(FLAG, '', `expected kind:key=value,… with kind one of ${KINDS.join(', ')}, e.g. gqa:heads=32,kvHeads=8,headDim=128, or a path to a .json file with { "attention": { … } } (got "${spec}")`);

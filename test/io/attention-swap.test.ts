@@ -70,9 +70,16 @@ describe('--attention FILE', () => {
     expect([m.id, m.attention]).toEqual(['llama-2-7b+gqa', { kind: 'gqa', heads: 32, kvHeads: 8, headDim: 128, qkvBias: false, outBias: false, qkNorm: false }]);
   });
 
+  it('given to --model, an overlay says what it is', () => {
+    const overlay = file('overlay.json', { attention: { kind: 'mha', heads: 32, headDim: 128, qkvBias: false, outBias: false } });
+    expect(userErrorMessage(() => loadModel(overlay))).toBe(`${overlay}: this is an attention overlay (for --attention), expected a model config or a Hugging Face config.json`);
+  });
+
   it('names the file and the field of a problem', () => {
     const whole = file('whole.json', { name: 'x', attention: { kind: 'mha', heads: 32, headDim: 128, qkvBias: false, outBias: false } });
     expect(userErrorMessage(() => readAttentionSwap(whole))).toBe(`${whole}: name: unknown field (check the spelling; see the schema for allowed fields)`);
+    const model = file('model.json', { name: 'x', hiddenSize: 64, attention: {} });
+    expect(userErrorMessage(() => readAttentionSwap(model))).toBe(`${model}: this is a model config (for --model), expected a file with { "attention": { … } } and nothing else`);
     const noBias = file('gta.json', { attention: { kind: 'gta', heads: 32, headDim: 128, queryHeads: 8, keyHeads: 2, valueHeads: 2, valueDim: 256 } });
     expect(userErrorMessage(() => readAttentionSwap(noBias))).toBe(`${noBias}: attention.bias: required field is missing`);
     const groups = file('groups.json', { attention: { kind: 'gqa', heads: 32, kvHeads: 5, headDim: 128, qkvBias: false, outBias: false } });
