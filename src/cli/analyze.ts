@@ -1,32 +1,32 @@
 /** `llm-roofline analyze`: one model on one device at one workload, per operator. */
 import { PAIR_MODES } from '../core/attention-core.js';
 import type { Scope } from '../core/model.js';
+import type { ModelConfig } from '../core/model-config.js';
 import { buildReport, firstNonFinite } from '../core/report.js';
 import { COST_MODELS, PHASES, type Workload } from '../core/workload.js';
 import { loadHardware } from '../io/load-hardware.js';
-import { loadModel } from '../io/load-model.js';
 import { toolInfo } from '../io/version.js';
 import { renderCsv } from '../render/csv.js';
 import { renderHtmlReport } from '../render/html-report.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { rooflineSvg } from '../render/roofline-svg.js';
 import { renderTable } from '../render/table.js';
-import { checkOut, emit, requirePeak, requireSupported, wantColor } from './common.js';
-import { bitsSpec, oneOf, resolveBits, workloadInt, type WorkloadOptionValues } from './options.js';
+import { checkOut, emit, loadModelWith, requirePeak, requireSupported, wantColor } from './common.js';
+import { bitsFrom, bitsSpec, DEFAULT_BITS, oneOf, workloadInt, type WorkloadOptionValues } from './options.js';
 
 export const ANALYZE_FORMATS = ['table', 'json', 'csv', 'md', 'svg', 'html'] as const;
 
 /** Values of analyze's options. */
 export type AnalyzeOptions = WorkloadOptionValues & { flash: boolean; scope: string; format: string };
 
-/** The workload the options describe. */
-export function workloadFrom(o: AnalyzeOptions): Workload {
+/** The workload the options describe for `model` (whose checkpoint may set the default weight width). */
+export function workloadFrom(o: AnalyzeOptions, model: ModelConfig): Workload {
   return {
     phase: oneOf('--phase', o.phase, PHASES),
     batch: workloadInt('--batch', o.batch),
     seqLen: workloadInt('--seq', o.seq),
     contextLen: workloadInt('--context', o.context),
-    bits: resolveBits(bitsSpec('--bits', o.bits), o),
+    bits: bitsFrom(o, [model])[0] ?? bitsSpec('--bits', DEFAULT_BITS),
     flash: o.flash,
     pairs: oneOf('--pairs', o.pairs, PAIR_MODES),
     mla: o.mla === undefined ? undefined : oneOf('--mla', o.mla, ['naive', 'absorbed'] as const),
@@ -37,10 +37,10 @@ export function workloadFrom(o: AnalyzeOptions): Workload {
 /** Runs the command: validates everything, then renders and writes once. */
 export function runAnalyze(o: AnalyzeOptions): void {
   checkOut(o.out);
-  const workload = workloadFrom(o);
   const scope: Scope = oneOf('--scope', o.scope, ['attention', 'layer', 'model'] as const);
   const format = oneOf('--format', o.format, ANALYZE_FORMATS);
-  const model = loadModel(o.model);
+  const model = loadModelWith(o.model, o.attention);
+  const workload = workloadFrom(o, model);
   const profile = loadHardware(o.hardware);
   requireSupported(model, workload.costModel);
   requirePeak(profile, workload.bits, workload.costModel);

@@ -3,12 +3,11 @@ import Table from 'cli-table3';
 import type { z } from 'zod';
 import { evaluate } from '../core/compile.js';
 import { cacheFormula, distinctLayers, modelParameters, modelSymbols } from '../core/model.js';
-import type { LayerSpec } from '../core/model-config.js';
-import { modelFileOf } from '../io/model-file-of.js';
-import type { ModelConfig } from '../core/model-config.js';
+import type { LayerSpec, ModelConfig } from '../core/model-config.js';
 import type { HardwareListSchema, HardwareShowSchema, ModelShowSchema, ModelsListSchema } from '../io/catalog-schema.js';
 import { hardwareIds, loadHardware } from '../io/load-hardware.js';
 import { loadModel, modelIds } from '../io/load-model.js';
+import { fileOfConfig } from '../io/model-file.js';
 import { si } from '../render/units.js';
 import { displayLines } from '../render/sanitize.js';
 import { emit } from './common.js';
@@ -43,18 +42,18 @@ export function listModels(o: CatalogOptions): void {
   emit(undefined, displayLines(t.toString()) + '\n');
 }
 
-/** One kind of layer in words: its MLP, window and norms. */
-function describeLayer(l: LayerSpec): string {
+/** One layer spec in words: `dense MLP 11008 (silu), full attention, 2 norms`. */
+function layerText(l: LayerSpec): string {
   const mlp = l.mlp.kind === 'dense'
-    ? `dense MLP ${String(l.mlp.intermediateSize)}${l.mlp.bias ? ' with biases' : ''}`
-    : `MoE ${String(l.mlp.expertsPerToken)} of ${String(l.mlp.experts)} experts of ${String(l.mlp.expertIntermediateSize)}${l.mlp.sharedExperts > 0 ? ` + ${String(l.mlp.sharedExperts)} shared of ${String(l.mlp.sharedIntermediateSize)}` : ''}`;
-  return `${mlp} (${l.mlp.activation === 'silu' ? 'SwiGLU' : 'GeGLU'}), ${l.window > 0 ? `sliding window ${String(l.window)}` : 'full attention'}, ${String(l.norms)} norms`;
+    ? `dense MLP ${String(l.mlp.intermediateSize)} (${l.mlp.activation}${l.mlp.bias ? ', biases' : ''})`
+    : `MoE ${String(l.mlp.expertsPerToken)} of ${String(l.mlp.experts)} experts × ${String(l.mlp.expertIntermediateSize)}${l.mlp.sharedExperts > 0 ? ` + ${String(l.mlp.sharedExperts)} shared × ${String(l.mlp.sharedIntermediateSize)}` : ''} (${l.mlp.activation})`;
+  return `${mlp}, ${l.window === 0 ? 'full attention' : `window ${String(l.window)}`}, ${String(l.norms)} norms`;
 }
 
 /** Prints one model's config, derived quantities and source, as llm-roofline.model/v1 JSON or as text. */
 export function showModel(ref: string, o: CatalogOptions): void {
   const m = loadModel(ref);
-  const doc: z.input<typeof ModelShowSchema> = { schema: 'llm-roofline.model/v1', ...modelFileOf(m), id: m.id, derived: derived(m) };
+  const doc: z.input<typeof ModelShowSchema> = { schema: 'llm-roofline.model/v1', id: m.id, ...fileOfConfig(m), derived: derived(m) };
   if (o.format === 'json') {
     emit(undefined, json(doc));
     return;
@@ -63,7 +62,10 @@ export function showModel(ref: string, o: CatalogOptions): void {
   const lines = [`${m.name} (${m.id})`];
   if (m.source !== undefined) lines.push(`source: ${m.source}`);
   lines.push(`layers ${String(m.layers)}, hidden ${String(m.hiddenSize)}, vocabulary ${String(m.vocabSize)}, ${m.tiedEmbeddings ? 'tied' : 'separate'} embeddings`);
-  for (const d of distinctLayers(m)) lines.push(`${String(d.count)} × ${describeLayer(d.layer)}`);
+  for (const d of distinctLayers(m)) lines.push(`${String(d.count)} × ${layerText(d.layer)}`);
+  if (m.mtp !== undefined) lines.push(`multi-token prediction: ${String(m.mtp.count)} × ${layerText(m.mtp.layer)}`);
+  const extras = [m.logitSoftcap ? 'soft-capped attention logits' : '', m.attentionSinks ? 'attention sinks' : '', m.weightBits === undefined ? '' : `checkpoint weights ${String(m.weightBits)}-bit`].filter((x) => x !== '');
+  if (extras.length > 0) lines.push(extras.join(', '));
   lines.push(`attention: ${Object.entries(m.attention).map(([k, v]) => `${k} ${String(v)}`).join(', ')}`);
   lines.push(`parameters: ${String(d.parameters)} (${si(d.parameters, '').trim()})`, `KV-cache elements per token per layer: ${String(d.kvCacheElementsPerTokenPerLayer)}`);
   emit(undefined, displayLines(lines.join('\n')) + '\n');

@@ -4,8 +4,10 @@ import { COST_MODEL_DEFS } from '../core/cost-models/index.js';
 import { bitsLabel, type Bits } from '../core/dtype.js';
 import type { ModelConfig } from '../core/model-config.js';
 import type { CostModel } from '../core/workload.js';
+import { readAttentionSwap, swapAttention } from '../io/attention-swap.js';
 import { UserError } from '../io/errors.js';
 import type { LoadedProfile } from '../io/load-hardware.js';
+import { loadModel } from '../io/load-model.js';
 import { checkOutTarget, fileSink, stdoutSink, writeAll, type OutputSink } from '../io/write.js';
 
 /** Throws a UserError naming the profile file when it lacks the peak the widths compute at. */
@@ -39,4 +41,25 @@ export function wantColor(out: string | undefined): boolean {
 export function requireSupported(model: ModelConfig, costModel: CostModel): void {
   const why = COST_MODEL_DEFS[costModel].unsupported(model);
   if (why !== undefined) throw new UserError('--cost-model', '', `${costModel} cannot evaluate ${model.id}: ${why}`);
+}
+
+/**
+ * The models `--model` names, with `--attention`'s design swapped into every layer when given: in place of each
+ * model, or (`beside`, for compare) right after it, so that each model is compared with its swap.
+ */
+export function loadModels(refs: readonly string[], attention: string | undefined, beside = false): ModelConfig[] {
+  const swap = attention === undefined ? undefined : readAttentionSwap(attention);
+  return refs.flatMap((ref) => {
+    const model = loadModel(ref);
+    if (swap === undefined) return [model];
+    const swapped = swapAttention(model, swap);
+    return beside ? [model, swapped] : [swapped];
+  });
+}
+
+/** The one model `--model` names, with `--attention`'s design swapped in when given. */
+export function loadModelWith(ref: string, attention: string | undefined): ModelConfig {
+  const swap = attention === undefined ? undefined : readAttentionSwap(attention);
+  const model = loadModel(ref);
+  return swap === undefined ? model : swapAttention(model, swap);
 }

@@ -48,7 +48,7 @@ function runSideBySide(o: CompareOptions): void {
   if (baselineOnly !== undefined) throw new UserError(baselineOnly, '', 'only with --baseline FILE --candidate FILE');
   if (o.model === undefined) throw new UserError('--model', '', 'expected the models to compare side by side (e.g. --model paper/gqa-1b,paper/gta-1b), or --baseline FILE --candidate FILE');
   const format = oneOf('--format', o.format ?? 'table', ['table', 'json', 'md', 'csv', 'latex', 'svg'] as const);
-  const { grid } = gridFrom({ ...o, model: o.model, format: 'json' });
+  const { grid } = gridFrom({ ...o, model: o.model, format: 'json' }, true);
   const doc = compareModels(grid);
   const bad = firstNonFinite(doc);
   if (bad !== undefined) throw new Error(`internal: ${bad} is not a finite number`);
@@ -67,6 +67,7 @@ function runBaseline(o: CompareOptions): void {
   if (o.baseline === undefined) throw new UserError('--baseline', '', 'required with --candidate (the file to compare against)');
   if (o.candidate === undefined) throw new UserError('--candidate', '', 'required with --baseline (the file to check)');
   if (o.model !== undefined) throw new UserError('--model', '', 'only in side-by-side mode, not with --baseline/--candidate (the files name their models)');
+  if (o.attention !== undefined) throw new UserError('--attention', '', 'only in side-by-side mode, not with --baseline/--candidate (the files name their models)');
   if (o.github && o.format !== undefined && o.format !== 'md') throw new UserError('--format', '', `--github prints Markdown (got --format ${o.format})`);
   const format = o.github ? 'md' : oneOf('--format', o.format ?? 'table', ['table', 'md', 'json'] as const);
   const matchBy = oneOf('--match-by', o.matchBy ?? 'auto', MATCH_BY);

@@ -5,7 +5,7 @@ import { UserError } from '../io/errors.js';
 import { toolInfo } from '../io/version.js';
 import { registerCompare } from './compare-command.js';
 import { isCleanExit, throwParseErrors, UsageError } from './parse-errors.js';
-import type { WorkloadOptionValues } from './options.js';
+import { DEFAULT_BITS, type WorkloadOptionValues } from './options.js';
 
 const DEFAULTS = {
   model: 'paper/gta-1b',
@@ -14,20 +14,23 @@ const DEFAULTS = {
   batch: '1',
   seq: '2048',
   context: '2048',
-  bits: 'w16a16kv16',
 } as const;
+
+const ATTENTION_HELP = 'swap another attention design into every layer: kind:key=value,… (e.g. gqa:heads=32,kvHeads=8,headDim=128) or a JSON file with { "attention": { … } }; the model id gets +kind';
+const BITS_HELP = `weight/activation/KV widths, e.g. w16a16kv16, w4a16kv8 (default ${DEFAULT_BITS}, with the weight width of the model's checkpoint when its file gives weightBits)`;
 
 /** Adds the options shared by analyze and sweep. */
 function workloadOptions(cmd: Command, listNote: string): Command<[], WorkloadOptionValues> {
   // extra-typings infers option types along one call chain; this helper states the result type once instead.
   return cmd
     .option('--model <id|path>', `model id under configs/ or a JSON file (own format or Hugging Face config.json)${listNote}`, DEFAULTS.model)
+    .option('--attention <spec|path>', ATTENTION_HELP)
     .option('--hardware <id|path>', `hardware id under hardware-profiles/ or a JSON file${listNote}`, DEFAULTS.hardware)
     .option('--phase <phase>', `prefill or decode${listNote}`, DEFAULTS.phase)
     .option('--batch <B>', `sequences per batch${listNote}`, DEFAULTS.batch)
     .option('--seq <S>', `prompt length for prefill${listNote}`, DEFAULTS.seq)
     .option('--context <L>', `keys attended by the new token in decode${listNote}`, DEFAULTS.context)
-    .option('--bits <spec>', `weight/activation/KV widths, e.g. w16a16kv16, w4a16kv8${listNote}`, DEFAULTS.bits)
+    .option('--bits <spec>', `${BITS_HELP}${listNote}`)
     .option('--weight-bits <n>', 'override the weight width')
     .option('--act-bits <n>', 'override the activation width')
     .option('--kv-bits <n>', 'override the KV-cache width')
@@ -113,7 +116,7 @@ export function buildProgram(): Command {
     .option('--batch <B>', 'json values: sequences per batch', DEFAULTS.batch)
     .option('--seq <S>', 'json values: prompt length for prefill', DEFAULTS.seq)
     .option('--context <L>', 'json values: keys attended by the new token in decode', DEFAULTS.context)
-    .option('--bits <spec>', 'json values: weight/activation/KV widths', DEFAULTS.bits)
+    .option('--bits <spec>', 'json values: weight/activation/KV widths', DEFAULT_BITS)
     .option('--hardware <id|path>', 'json values: the device (its on-chip memory sizes fused-attention tiles)', DEFAULTS.hardware)
     .addOption(new Option('--pairs <mode>', 'prefill pair convention').choices(['causal', 'dense']).default('causal'))
     .addOption(new Option('--mla <mode>', 'MLA form').choices(['naive', 'absorbed']))
@@ -127,6 +130,7 @@ export function buildProgram(): Command {
     .command('run')
     .description('execute one attention layer of a model and compare the measured time with the prediction')
     .option('--model <id|path>', 'model id or JSON file', DEFAULTS.model)
+    .option('--attention <spec|path>', ATTENTION_HELP)
     .addOption(new Option('--phase <phase>', 'prefill or decode').choices(['prefill', 'decode']).default('decode'))
     .option('--batch <B>', 'sequences per batch', DEFAULTS.batch)
     .option('--seq <S>', 'prompt length for prefill', '512')

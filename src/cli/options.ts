@@ -1,6 +1,7 @@
 /** Parsing and checking of command-line values; every problem is a UserError naming the flag. */
 import { isBitWidth, parseBits, type Bits } from '../core/dtype.js';
 import { WORKLOAD_LIMITS, type Limit } from '../core/limits.js';
+import type { ModelConfig } from '../core/model-config.js';
 import { UserError } from '../io/errors.js';
 
 /** A positive integer flag value, at most `limit.max` when a limit is given. */
@@ -54,6 +55,30 @@ export function resolveBits(base: Bits, o: { weightBits?: string | undefined; ac
   };
 }
 
+/** The widths when `--bits` is not given (the weight width yields to a model's checkpoint width). */
+export const DEFAULT_BITS = 'w16a16kv16';
+
+type BitsOptionValues = { bits?: string | undefined; weightBits?: string | undefined; actBits?: string | undefined; kvBits?: string | undefined };
+
+/**
+ * The widths the options ask for, one per `--bits` item (`listed` for sweep and compare). Without `--bits`, the
+ * default's weight width is the one the models' checkpoints ship in (`weightBits`); models that ship different
+ * widths need `--bits` or `--weight-bits`, since one grid cannot hold a width per model.
+ */
+export function bitsFrom(o: BitsOptionValues, models: readonly ModelConfig[], listed = false): Bits[] {
+  if (o.bits !== undefined) return (listed ? list('--bits', o.bits) : [o.bits]).map((b) => resolveBits(bitsSpec('--bits', b), o));
+  const base = bitsSpec('--bits', DEFAULT_BITS);
+  if (o.weightBits !== undefined) return [resolveBits(base, o)];
+  const widthOf = (m: ModelConfig): number => m.weightBits ?? base.weight;
+  const widths = [...new Set(models.map(widthOf))];
+  if (widths.length > 1) {
+    const each = models.map((m) => `${m.id} ${String(widthOf(m))}${m.weightBits === undefined ? ' (default)' : ''}`).join(', ');
+    throw new UserError('--bits', '', `the models' checkpoints ship different weight widths (${each}); give --bits or --weight-bits`);
+  }
+  const weight = widths[0];
+  return [resolveBits(weight !== undefined && isBitWidth(weight) ? { ...base, weight } : base, o)];
+}
+
 /** Raw values of the options analyze and sweep share (sweep reads each as a comma-separated list). */
 export type WorkloadOptionValues = {
   model: string;
@@ -62,7 +87,8 @@ export type WorkloadOptionValues = {
   batch: string;
   seq: string;
   context: string;
-  bits: string;
+  bits?: string | undefined;
+  attention?: string | undefined;
   weightBits?: string | undefined;
   actBits?: string | undefined;
   kvBits?: string | undefined;

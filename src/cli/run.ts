@@ -7,11 +7,10 @@ import { createLayer, kernelGaps } from '../kernel/layers/index.js';
 import { timeLayer } from '../kernel/measure.js';
 import { partOf, PARTS, timedBackend, type Part } from '../kernel/timed-backend.js';
 import type { OpResult } from '../core/engine.js';
-import { loadModel } from '../io/load-model.js';
 import { UserError } from '../io/errors.js';
 import { seconds, si } from '../render/units.js';
 import { displayLines } from '../render/sanitize.js';
-import { checkOut, emit } from './common.js';
+import { checkOut, emit, loadModelWith } from './common.js';
 import { predict } from '../kernel/predict.js';
 import { hostHardware, refusingShortfall, THREADS_LIMIT } from './kernel-common.js';
 import { freeMemoryBytes } from '../io/host-profile.js';
@@ -21,6 +20,7 @@ import { oneOf, positiveInt } from './options.js';
 
 export interface RunOptions {
   model: string;
+  attention?: string | undefined;
   phase: string;
   batch: string;
   seq: string;
@@ -82,7 +82,7 @@ export async function runRun(o: RunOptions): Promise<void> {
   const kind: BackendKind = oneOf('--backend', o.backend, ['fast', 'reference'] as const);
   const format = oneOf('--format', o.format, ['table', 'json'] as const);
   const mla = mlaMode({ phase, mla: o.mla === undefined ? undefined : oneOf('--mla', o.mla, ['naive', 'absorbed'] as const) });
-  const model = loadModel(o.model);
+  const model = loadModelWith(o.model, o.attention);
   const gaps = kernelGaps(model);
   if (gaps.length > 0) throw new UserError('--model', '', `the reference kernels do not run ${gaps.join(', ')} yet, so ${model.id} cannot be run (analyze and sweep cost it)`);
   const hw = hostHardware(o.hardware);

@@ -5,12 +5,11 @@ import { requiredPeaks, sweep, sweepSize, SWEEP_SCHEMA, type SweepGrid } from '.
 import { COST_MODELS, PHASES } from '../core/workload.js';
 import { UserError } from '../io/errors.js';
 import { loadHardware } from '../io/load-hardware.js';
-import { loadModel } from '../io/load-model.js';
 import { SWEEP_HEADER, csvLine, sweepCsvLine } from '../render/csv.js';
 import { lineCount, sweepRecords, sweepSvg, type TimeRecord } from '../render/sweep-svg.js';
 import { MAX_SERIES } from '../render/svg.js';
-import { checkOut, emit, requirePeak, requireSupported, sinkFor } from './common.js';
-import { bitsSpec, list, oneOf, resolveBits, workloadInt, type WorkloadOptionValues } from './options.js';
+import { checkOut, emit, loadModels, requirePeak, requireSupported, sinkFor } from './common.js';
+import { bitsFrom, list, oneOf, workloadInt, type WorkloadOptionValues } from './options.js';
 import { startProgress } from './progress.js';
 
 /** Values of sweep's options: each workload value may be a comma-separated list. */
@@ -24,18 +23,22 @@ export function flashModes(v: string | boolean | undefined): boolean[] {
   throw new UserError('--flash', '', `expected no value, yes, no or both (got "${v}")`);
 }
 
-/** The grid the options describe, with every model and profile loaded and every needed peak present. */
-export function gridFrom(o: SweepOptions): { grid: SweepGrid; profiles: ReturnType<typeof loadHardware>[] } {
+/**
+ * The grid the options describe, with every model and profile loaded and every needed peak present; `beside`
+ * keeps each model next to its `--attention` swap (compare) instead of replacing it.
+ */
+export function gridFrom(o: SweepOptions, beside = false): { grid: SweepGrid; profiles: ReturnType<typeof loadHardware>[] } {
   const unique = <T>(xs: T[]): T[] => [...new Set(xs)];
   const profiles = unique(list('--hardware', o.hardware)).map(loadHardware);
+  const models = loadModels(unique(list('--model', o.model)), o.attention, beside);
   const grid: SweepGrid = {
-    models: unique(list('--model', o.model)).map(loadModel),
+    models,
     hardware: profiles.map((p) => p.hardware),
     phases: unique(list('--phase', o.phase).map((p) => oneOf('--phase', p, PHASES))),
     batches: list('--batch', o.batch).map((b) => workloadInt('--batch', b)),
     seqLens: list('--seq', o.seq).map((s) => workloadInt('--seq', s)),
     contextLens: list('--context', o.context).map((s) => workloadInt('--context', s)),
-    bits: list('--bits', o.bits).map((b) => resolveBits(bitsSpec('--bits', b), o)),
+    bits: bitsFrom(o, models, true),
     flash: flashModes(o.flash),
     pairs: oneOf('--pairs', o.pairs, PAIR_MODES),
     mla: o.mla === undefined ? undefined : oneOf('--mla', o.mla, ['naive', 'absorbed'] as const),

@@ -30,6 +30,15 @@ export const MODEL_LIMITS = {
   heads: { max: 16_384, unit: 'heads' },
   /** Any per-head or latent dimension (headDim, valueDim, MLA ranks and head dims). */
   headDim: { max: 16_384, unit: 'elements' },
+  /**
+   * Routed or shared experts of one MoE layer; the most published is 512 (2025). An expert's intermediate size is
+   * bounded by intermediateSize, so one layer's expert weights stay below 3 · 2^14 · 2^17 · 2^20 ≈ 2^53.6 elements.
+   */
+  experts: { max: 16_384, unit: 'experts' },
+  /** A sliding window never needs to exceed the longest context a workload may ask for (WORKLOAD_LIMITS.contextLen). */
+  window: { max: 16_777_216, unit: 'tokens' },
+  /** Multi-token-prediction modules; DeepSeek-V3 ships 1. */
+  mtpModules: { max: 64, unit: 'modules' },
 } as const satisfies Record<string, Limit>;
 
 /**

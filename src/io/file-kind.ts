@@ -8,6 +8,7 @@ export function inputKind(json: unknown): string | undefined {
   if (typeof schema === 'string' && schema.startsWith('llm-roofline.')) return `an ${schema} output file`;
   if (has('peakFlopPerSecond') && has('memoryBandwidthBytesPerSecond')) return 'a hardware profile (for --hardware)';
   if (has('attention') && has('hiddenSize')) return 'a model config (for --model)';
+  if (has('attention') && Object.keys(json).every((k) => k === 'attention' || k === '$schema')) return 'an attention overlay (for --attention)';
   if (has('model_type') || has('num_hidden_layers')) return 'a Hugging Face config.json (for --model)';
   if (has('measurements')) return 'a measurements file (for validate --measurements)';
   return undefined;

@@ -4,6 +4,7 @@ import { checkModel } from './check-model.js';
 import { fromZod, UserError } from './errors.js';
 import { inputKind } from './file-kind.js';
 import { importHfConfig, looksLikeHfConfig } from './hf-config.js';
+import { configOfFile } from './model-file.js';
 import { ModelFileSchema } from './model-schema.js';
 import { readJson } from './read-json.js';
 import { CONFIGS_DIR, displayPath, idFile, isPath, listIds } from './resolve.js';
@@ -16,9 +17,8 @@ export function parseModelFile(json: unknown, file: string, id: string): ModelCo
     if (kind !== undefined && !kind.startsWith('a model config')) throw new UserError(file, '', `this is ${kind}, expected a model config or a Hugging Face config.json`);
     throw fromZod(file, parsed.error, json);
   }
-  const { name, source, layers, hiddenSize, intermediateSize, vocabSize, tiedEmbeddings, mlpBias, attention } = parsed.data;
-  const model: ModelConfig = { id, name, source, layers, hiddenSize, vocabSize, tiedEmbeddings, attention, blocks: [{ count: layers, layer: denseLayer(intermediateSize, mlpBias) }], logitSoftcap: false, attentionSinks: false };
-  checkModel(model, file);
+  const { model, fieldName } = configOfFile(parsed.data, file, id);
+  checkModel(model, file, fieldName);
   return model;
 }
 
