@@ -1,5 +1,5 @@
 /** Loads a model by id or path: the project's own config format or a Hugging Face config.json. */
-import { denseLayer, type ModelConfig } from '../core/model-config.js';
+import type { ModelConfig } from '../core/model-config.js';
 import { checkModel } from './check-model.js';
 import { fromZod, UserError } from './errors.js';
 import { inputKind } from './file-kind.js';
