@@ -12,7 +12,7 @@ import { renderMarkdown } from '../render/markdown.js';
 import { rooflineSvg } from '../render/roofline-svg.js';
 import { renderTable } from '../render/table.js';
 import { checkOut, emit, loadModelWith, requirePeak, requireSupported, wantColor } from './common.js';
-import { bitsFrom, bitsSpec, DEFAULT_BITS, oneOf, workloadInt, type WorkloadOptionValues } from './options.js';
+import { bitsFrom, bitsSpec, DEFAULT_BITS, moeImbalance, oneOf, workloadInt, type WorkloadOptionValues } from './options.js';
 
 export const ANALYZE_FORMATS = ['table', 'json', 'csv', 'md', 'svg', 'html'] as const;
 
@@ -31,6 +31,7 @@ export function workloadFrom(o: AnalyzeOptions, model: ModelConfig): Workload {
     pairs: oneOf('--pairs', o.pairs, PAIR_MODES),
     mla: o.mla === undefined ? undefined : oneOf('--mla', o.mla, ['naive', 'absorbed'] as const),
     costModel: oneOf('--cost-model', o.costModel, COST_MODELS),
+    moeImbalance: moeImbalance(o.moeImbalance),
   };
 }
 

@@ -1,5 +1,6 @@
 /** Commander registration of `llm-roofline compare`; kept apart from main.ts so the command plugs in with one line. */
 import { Option, type Command } from '@commander-js/extra-typings';
+import { MOE_HELP } from './options.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 const LIST = ' (comma-separated list)';
@@ -23,6 +24,7 @@ export function registerCompare(program: Command): void {
     .addOption(new Option('--pairs <mode>', 'prefill (query, key) pairs: causal S(S+1)/2 or dense S²').choices(['causal', 'dense']).default('causal'))
     .addOption(new Option('--mla <mode>', 'MLA form (default: naive in prefill, absorbed in decode)').choices(['naive', 'absorbed']))
     .addOption(new Option('--cost-model <name>', 'exact, llm-viewer or llm-viewer-gta').choices(['exact', 'llm-viewer', 'llm-viewer-gta']).default('exact'))
+    .option('--moe-imbalance <g>', MOE_HELP)
     .option('--flash [mode]', 'fused attention: no value or "yes", "no", or "both"')
     .option('--no-flash', 'unfused attention only (the default)')
     .addOption(new Option('--scope <scope>', 'attention, layer, or model').choices(['attention', 'layer', 'model']).default('model'))

@@ -5,7 +5,7 @@ import { UserError } from '../io/errors.js';
 import { toolInfo } from '../io/version.js';
 import { registerCompare } from './compare-command.js';
 import { isCleanExit, throwParseErrors, UsageError } from './parse-errors.js';
-import { DEFAULT_BITS, type WorkloadOptionValues } from './options.js';
+import { DEFAULT_BITS, MOE_HELP, type WorkloadOptionValues } from './options.js';
 
 const DEFAULTS = {
   model: 'paper/gta-1b',
@@ -37,6 +37,7 @@ function workloadOptions(cmd: Command, listNote: string): Command<[], WorkloadOp
     .addOption(new Option('--pairs <mode>', 'prefill (query, key) pairs: causal S(S+1)/2 or dense S²').choices(['causal', 'dense']).default('causal'))
     .addOption(new Option('--mla <mode>', 'MLA form (default: naive in prefill, absorbed in decode)').choices(['naive', 'absorbed']))
     .addOption(new Option('--cost-model <name>', 'exact; llm-viewer (LLM-Viewer\'s accounting); llm-viewer-gta (the GTA paper\'s LLM-Viewer fork)').choices(['exact', 'llm-viewer', 'llm-viewer-gta']).default('exact'))
+    .option('--moe-imbalance <g>', MOE_HELP)
     .option('--out <file>', 'write to a file (atomically) instead of stdout');
 }
 

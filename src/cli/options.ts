@@ -32,6 +32,25 @@ export function oneOf<T extends string>(flag: string, text: string, allowed: rea
   throw new UserError(flag, '', `expected one of ${allowed.join(', ')} (got "${text}")`);
 }
 
+/**
+ * The MoE routing imbalance g of `--moe-imbalance`: a number from 1 (uniform routing) to MOE_IMBALANCE_MAX; tokens
+ * then route as if uniformly over E/g experts.
+ */
+export function moeImbalance(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const g = Number(text);
+  if (!/^\s*\d+(\.\d+)?([eE][+-]?\d+)?\s*$/.test(text) || !Number.isFinite(g) || g < 1 || g > MOE_IMBALANCE_MAX) {
+    throw new UserError('--moe-imbalance', '', `expected a number from 1 (uniform routing) to ${String(MOE_IMBALANCE_MAX)} (got "${text}")`);
+  }
+  return g;
+}
+
+/** Help of --moe-imbalance (analyze, sweep, compare). */
+export const MOE_HELP = 'mixture of experts: route as if uniformly over E/g experts (1 = uniform, the default); fewer distinct experts read per step';
+
+/** Largest accepted imbalance: beyond E/k it changes nothing anyway (the engine caps g at E/k per layer). */
+export const MOE_IMBALANCE_MAX = 1e6;
+
 /** A bit-width spec like w4a16kv8. */
 export function bitsSpec(flag: string, text: string): Bits {
   const bits = parseBits(text);
@@ -94,6 +113,7 @@ export type WorkloadOptionValues = {
   kvBits?: string | undefined;
   pairs: string;
   mla?: string | undefined;
+  moeImbalance?: string | undefined;
   costModel: string;
   out?: string | undefined;
 };

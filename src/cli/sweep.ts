@@ -9,7 +9,7 @@ import { SWEEP_HEADER, csvLine, sweepCsvLine } from '../render/csv.js';
 import { lineCount, sweepRecords, sweepSvg, type TimeRecord } from '../render/sweep-svg.js';
 import { MAX_SERIES } from '../render/svg.js';
 import { checkOut, emit, loadModels, requirePeak, requireSupported, sinkFor } from './common.js';
-import { bitsFrom, list, oneOf, workloadInt, type WorkloadOptionValues } from './options.js';
+import { bitsFrom, list, moeImbalance, oneOf, workloadInt, type WorkloadOptionValues } from './options.js';
 import { startProgress } from './progress.js';
 
 /** Values of sweep's options: each workload value may be a comma-separated list. */
@@ -44,6 +44,7 @@ export function gridFrom(o: SweepOptions, beside = false): { grid: SweepGrid; pr
     mla: o.mla === undefined ? undefined : oneOf('--mla', o.mla, ['naive', 'absorbed'] as const),
     scope: oneOf('--scope', o.scope, ['attention', 'layer', 'model'] as const),
     costModel: oneOf('--cost-model', o.costModel, COST_MODELS),
+    moeImbalance: moeImbalance(o.moeImbalance),
   };
   for (const { hardware, bits } of requiredPeaks(grid)) {
     const profile = profiles.find((p) => p.hardware === hardware);
