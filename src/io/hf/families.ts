@@ -30,7 +30,8 @@ const FAMILY_FIELDS: Record<Family, readonly string[]> = {
   llama: [...GQA, 'attention_bias', 'mlp_bias'],
   mistral: [...GQA, 'sliding_window'],
   mixtral: [...GQA, 'sliding_window', 'num_local_experts', 'num_experts_per_tok', 'router_jitter_noise', ...ROUTING],
-  qwen2: [...GQA, ...QWEN_WINDOW],
+  // use_mrope is Qwen2-VL's multimodal rotary layout: positions only.
+  qwen2: [...GQA, ...QWEN_WINDOW, 'use_mrope'],
   qwen2_moe: [...GQA, ...QWEN_WINDOW, ...QWEN_MOE, 'shared_expert_intermediate_size'],
   qwen3: [...GQA, ...QWEN_WINDOW, 'attention_bias'],
   qwen3_moe: [...GQA, ...QWEN_WINDOW, ...QWEN_MOE, 'attention_bias'],
