@@ -64,9 +64,10 @@ const CASES: Readonly<Record<string, Case>> = {
     activeExcludesEmbedding: true,
     published: { total: 236e9, active: 21e9, tol: 0.01, source: 'DeepSeek-V2 paper: 236B total, 21B activated' } },
   // 3 dense layers (18432), 58 MoE layers of 256 experts (2048), top 8, 1 shared, router bias 256 (noaux_tc).
-  // MTP module: 2·7168 norms + 2·7168² eh_proj + one MoE layer = 11,610,061,056; DeepSeek's README says "11.5B unique
+  // MTP module: 3·7168 norms (enorm, hnorm and its head's own norm, shared_head.norm in the checkpoint) + 2·7168² eh_proj
+  // + one MoE layer = 11,610,068,224; DeepSeek's README says "11.5B unique
   // parameters" for it (embedding and head shared, not counted), so the rule agrees to 1%.
-  'DeepSeek-V3': { fixture: 'deepseek/deepseek-v3.json', total: 671_026_419_200, active: 37_552_297_472, mtp: 11_610_061_056, embedding: 926_679_040,
+  'DeepSeek-V3': { fixture: 'deepseek/deepseek-v3.json', total: 671_026_419_200, active: 37_552_297_472, mtp: 11_610_068_224, embedding: 926_679_040,
     activeExcludesEmbedding: true,
     published: { total: 671e9, active: 36.6e9, tol: 0.002, source: 'DeepSeek-V3 README_WEIGHTS: 671B total, 36.6B activated incl. the 0.9B head' } },
   // 24 layers: attention with q/k/v/o biases and 64 sinks; 32 experts of 2880 with biases, router 2880·32 + 32; top 4.
