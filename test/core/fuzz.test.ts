@@ -68,17 +68,34 @@ const gta = fc
     return { hidden, attention: { kind: 'gta', heads, headDim: dim, queryHeads, keyHeads: at(divisors(queryHeads), 1), valueHeads: at(divisors(queryHeads), 2), valueDim: hidden / (queryHeads * e), ...flags } };
   });
 
-/** A model file of any variant; GTA fixes the hidden size, the others draw it (also below the head count). */
+const activation = fc.constantFrom('silu', 'gelu');
+const denseMlp = fc.record({ kind: fc.constant('dense'), intermediateSize: size(MODEL_LIMITS.intermediateSize.max), bias: fc.boolean(), activation });
+/** A MoE of any size: k ≤ E, shared experts with a size exactly when there are some. */
+const moeMlp = fc
+  .record({ experts: size(MODEL_LIMITS.experts.max), k: size(MODEL_LIMITS.experts.max), expertIntermediateSize: size(MODEL_LIMITS.intermediateSize.max), shared: fc.oneof(fc.constant(0), size(MODEL_LIMITS.experts.max)), sharedSize: size(MODEL_LIMITS.intermediateSize.max), sharedGate: fc.boolean(), routerBias: fc.boolean(), expertBias: fc.boolean(), activation })
+  .map(({ k, shared, sharedSize, sharedGate, ...m }) => ({ kind: 'moe', ...m, expertsPerToken: Math.min(k, m.experts), sharedExperts: shared, sharedIntermediateSize: shared > 0 ? sharedSize : 0, sharedGate: shared > 0 && sharedGate }));
+const layerArb = fc.record({ mlp: fc.oneof(denseMlp, moeMlp), window: fc.oneof(fc.constant(0), size(MODEL_LIMITS.window.max)), norms: fc.constantFrom(2, 4) });
+/** The layered form: one to three runs of any layers, soft-capping, sinks, q/k norms on MHA/GQA. */
+const layeredArb = fc
+  .record({ runs: fc.array(fc.record({ count: size(MODEL_LIMITS.layers.max / 4), layer: layerArb }), { minLength: 1, maxLength: 3 }), logitSoftcap: fc.boolean(), attentionSinks: fc.boolean(), qkNorm: fc.boolean() })
+  .map(({ runs, qkNorm, ...rest }) => ({ layers: runs.reduce((n, r) => n + r.count, 0), blocks: runs.map((r) => ({ count: r.count, ...r.layer })), qkNorm, ...rest }));
+
+/** A model file of any variant, flat or layered; GTA fixes the hidden size, the others draw it (also below the head count). */
 const modelArb: fc.Arbitrary<ModelConfig> = fc
   .record({
     shape: fc.oneof(fc.oneof(mha, gqa, mla).chain((attention) => size(H).map((hidden) => ({ hidden, attention }))), gta),
-    layers: size(MODEL_LIMITS.layers.max),
-    intermediateSize: size(MODEL_LIMITS.intermediateSize.max),
+    form: fc.oneof(
+      fc.record({ layers: size(MODEL_LIMITS.layers.max), intermediateSize: size(MODEL_LIMITS.intermediateSize.max), mlpBias: fc.boolean() }),
+      layeredArb,
+    ),
     vocabSize: size(MODEL_LIMITS.vocabSize.max),
     tiedEmbeddings: fc.boolean(),
-    mlpBias: fc.boolean(),
   })
-  .map(({ shape, ...m }) => parseModelFile({ name: 'fuzz', ...m, hiddenSize: shape.hidden, attention: shape.attention }, 'fuzz.json', 'fuzz'));
+  .map(({ shape, form, ...m }) => {
+    const { qkNorm, ...fields } = form as typeof form & { qkNorm?: boolean };
+    const attention = qkNorm === true && (shape.attention.kind === 'mha' || shape.attention.kind === 'gqa') ? { ...shape.attention, qkNorm } : shape.attention;
+    return parseModelFile({ name: 'fuzz', ...m, ...fields, hiddenSize: shape.hidden, attention }, 'fuzz.json', 'fuzz');
+  });
 
 const q = (value: number) => ({ value, source: 's' });
 const optional = <T,>(a: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> => fc.option(a, { nil: undefined });
@@ -144,6 +161,7 @@ const workloadArb = fc.record({
   pairs: fc.constantFrom(...PAIR_MODES),
   mla: fc.constantFrom(undefined, 'naive' as const, 'absorbed' as const),
   costModel: fc.constantFrom(...COST_MODELS),
+  moeImbalance: fc.oneof(fc.constant(undefined), fc.double({ min: 1, max: 1e6, noNaN: true })),
 });
 type WorkloadCase = typeof workloadArb extends fc.Arbitrary<infer T> ? T : never;
 
@@ -151,15 +169,17 @@ type WorkloadCase = typeof workloadArb extends fc.Arbitrary<infer T> ? T : never
 function checkCase(model: ModelConfig, hw: Hardware, w: WorkloadCase, scope: Scope): 'refused' | 'evaluated' {
   const why = COST_MODEL_DEFS[w.costModel].unsupported(model);
   if (why !== undefined) {
-    // The only refusals: LLM-Viewer has no MLA, and its head size hiddenSize // heads would be 0.
+    // The only refusals: LLM-Viewer has no MLA, its head size hiddenSize // heads would be 0, or it has no accounting
+    // for the layers (MoE, GeGLU, four norms, q/k norms, soft-capping, sinks, layers of different sizes).
     expect(w.costModel).not.toBe('exact');
-    expect(model.attention.kind === 'mla' || model.hiddenSize < model.attention.heads).toBe(true);
+    const plainDense = model.blocks.every((b) => b.layer.mlp.kind === 'dense' && b.layer.mlp.activation === 'silu' && b.layer.norms === 2) && !model.logitSoftcap && !model.attentionSinks;
+    expect(model.attention.kind === 'mla' || model.hiddenSize < model.attention.heads || !plainDense || /different sizes|q\/k norms/.test(why)).toBe(true);
     return 'refused';
   }
   const report = buildReport(model, hw, w, scope, TOOL);
   expect(firstNonFinite(report)).toBeUndefined();
   expect(report.totals.timeSeconds).toBeGreaterThan(0);
-  const points = [...sweep({ models: [model], hardware: [hw], phases: [w.phase], batches: [w.batch], seqLens: [w.seqLen], contextLens: [w.contextLen], bits: [w.bits], flash: [w.flash], pairs: w.pairs, mla: w.mla, scope, costModel: w.costModel })];
+  const points = [...sweep({ models: [model], hardware: [hw], phases: [w.phase], batches: [w.batch], seqLens: [w.seqLen], contextLens: [w.contextLen], bits: [w.bits], flash: [w.flash], pairs: w.pairs, mla: w.mla, scope, costModel: w.costModel, moeImbalance: w.moeImbalance })];
   expect(points).toHaveLength(1);
   expect(firstNonFinite(points)).toBeUndefined();
   return 'evaluated';
@@ -224,7 +244,7 @@ describe('fuzz: every accepted input gives finite numbers', () => {
     const [largest, smallest] = models;
     const one = (m: ModelConfig, slow: boolean, phaseOf: Phase, c: CostModel) => {
       const n = slow ? Number.POSITIVE_INFINITY : 1;
-      const w = { phase: phaseOf, batch: Math.min(n, WORKLOAD_LIMITS.batch.max), seqLen: Math.min(n, WORKLOAD_LIMITS.seqLen.max), contextLen: Math.min(n, WORKLOAD_LIMITS.contextLen.max), bits: { weight: 32, activation: 32, kv: 32 } as const, flash, pairs: 'dense' as const, mla: undefined, costModel: c };
+      const w = { phase: phaseOf, batch: Math.min(n, WORKLOAD_LIMITS.batch.max), seqLen: Math.min(n, WORKLOAD_LIMITS.seqLen.max), contextLen: Math.min(n, WORKLOAD_LIMITS.contextLen.max), bits: { weight: 32, activation: 32, kv: 32 } as const, flash, pairs: 'dense' as const, mla: undefined, costModel: c, moeImbalance: undefined };
       return checkCase(m, cornerHardware(slow), w, scope);
     };
     // The largest model and workload on the slowest device, the smallest on the fastest.
