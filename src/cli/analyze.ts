@@ -4,6 +4,7 @@ import type { Scope } from '../core/model.js';
 import type { ModelConfig } from '../core/model-config.js';
 import { buildReport, firstNonFinite } from '../core/report.js';
 import { COST_MODELS, PHASES, type Workload } from '../core/workload.js';
+import { UserError } from '../io/errors.js';
 import { loadHardware } from '../io/load-hardware.js';
 import { toolInfo } from '../io/version.js';
 import { renderCsv } from '../render/csv.js';
@@ -17,7 +18,7 @@ import { bitsFrom, bitsSpec, DEFAULT_BITS, moeImbalance, oneOf, workloadInt, typ
 export const ANALYZE_FORMATS = ['table', 'json', 'csv', 'md', 'svg', 'html'] as const;
 
 /** Values of analyze's options. */
-export type AnalyzeOptions = WorkloadOptionValues & { flash: boolean; scope: string; format: string };
+export type AnalyzeOptions = WorkloadOptionValues & { flash: boolean; mtp?: boolean | undefined; scope: string; format: string };
 
 /** The workload the options describe for `model` (whose checkpoint may set the default weight width). */
 export function workloadFrom(o: AnalyzeOptions, model: ModelConfig): Workload {
@@ -32,7 +33,14 @@ export function workloadFrom(o: AnalyzeOptions, model: ModelConfig): Workload {
     mla: o.mla === undefined ? undefined : oneOf('--mla', o.mla, ['naive', 'absorbed'] as const),
     costModel: oneOf('--cost-model', o.costModel, COST_MODELS),
     moeImbalance: moeImbalance(o.moeImbalance),
+    ...(o.mtp === true ? { mtp: mtpOf(model) } : {}),
   };
+}
+
+/** `--mtp` needs a model with a multi-token-prediction module to cost. */
+function mtpOf(model: ModelConfig): true {
+  if (model.mtp === undefined) throw new UserError('--mtp', '', `${model.id} has no multi-token-prediction module (only a model whose file gives mtp, such as DeepSeek-V3, has one)`);
+  return true;
 }
 
 /** Runs the command: validates everything, then renders and writes once. */

@@ -52,6 +52,7 @@ export function buildProgram(): Command {
 
   const analyze = workloadOptions(program.command('analyze').description('per-operator roofline analysis of one model on one device'), '')
     .option('--flash', 'fused (FlashAttention-style) attention kernel', false)
+    .option('--mtp', 'also cost the model\'s multi-token-prediction module (DeepSeek-V3), run once per pass', false)
     .addOption(new Option('--scope <scope>', 'attention (one layer\'s attention), layer, or model').choices(['attention', 'layer', 'model']).default('model'))
     .addOption(new Option('--format <format>', 'output format: table, json, csv, md, svg (roofline chart) or html (self-contained report)').choices(['table', 'json', 'csv', 'md', 'svg', 'html']).default('table'));
   analyze.action(async (o) => {

@@ -26,7 +26,8 @@ function allLayers(): LayerSpec[] {
 
 /** A model around an attention structure holding the given layers, for enumeration only. */
 function shell(attention: ModelConfig['attention'], layers: readonly LayerSpec[], extras: { logitSoftcap: boolean; attentionSinks: boolean }): ModelConfig {
-  return { id: 'catalog', name: 'catalog', layers: layers.length, hiddenSize: 32, vocabSize: 100, tiedEmbeddings: true, attention, blocks: layers.map((layer) => ({ count: 1, layer })), ...extras };
+  const [first] = layers;
+  return { id: 'catalog', name: 'catalog', layers: layers.length, hiddenSize: 32, vocabSize: 100, tiedEmbeddings: true, attention, blocks: layers.map((layer) => ({ count: 1, layer })), ...extras, ...(first === undefined ? {} : { mtp: { count: 1, layer: first } }) };
 }
 
 /** Sorted, de-duplicated list of every formula string. */
@@ -52,7 +53,7 @@ export function allFormulas(): Formula[] {
         for (const cost of Object.values(COST_MODEL_DEFS)) {
           for (const m of [...models, plain]) {
             if (cost.unsupported(m) !== undefined) continue;
-            for (const s of cost.scopeSegments(m, ctx, 'model', 1)) for (const def of s.ops) for (const f of [...FIELDS, 'cols' as const]) out.add(def[f]);
+            for (const s of cost.scopeSegments(m, ctx, 'model', { mtp: true })) for (const def of s.ops) for (const f of [...FIELDS, 'cols' as const]) out.add(def[f]);
           }
         }
       }

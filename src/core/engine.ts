@@ -87,6 +87,8 @@ export interface PlanSpec extends OpsContext {
   readonly costModel?: CostModel | undefined;
   /** MoE routing imbalance (1 = uniform, the default). */
   readonly moeImbalance?: number | undefined;
+  /** Cost the model's multi-token-prediction module too (its weights and cache count in the footprint). */
+  readonly mtp?: boolean | undefined;
 }
 
 /** A cost model cannot evaluate this model (e.g. LLM-Viewer has no MLA). */
@@ -132,7 +134,11 @@ export class Plan {
   /** The device's measured roofline terms for this plan's phase. */
   private readonly extras: RooflineExtras;
   private readonly cacheElems: number;
+  /** Layers hold different numbers of tokens (windows) or an MTP module caches too: the cache is counted per layer. */
   private readonly windowed: boolean;
+  /** The MTP module is costed, and its parameters are in the footprint's weights. */
+  private readonly withMtp: boolean;
+  private readonly weightParameters: number;
   private readonly phase: Phase;
   private readonly attention: { readonly shape: AttentionShape; readonly rates: AttentionRates | undefined };
   /** The profile measured the few-row kernel both from memory and in cache, so its cap is blended (fewRowRate). */
@@ -157,15 +163,16 @@ export class Plan {
       kvStream: (x.kvStream ?? 0) * hardware.efficiency.memory,
     };
     this.fewBlended = (x?.fewRowGemmCachedFlopPerSecond ?? 0) > 0 && (x?.fewRowGemmFlopPerSecond ?? 0) > 0;
-    const imbalance = spec.moeImbalance ?? 1;
+    if (spec.mtp === true && model.mtp !== undefined && !this.cost.mtp) throw new UnsupportedModelError(`${this.cost.title} has no accounting for multi-token prediction; use --cost-model exact or leave out --mtp`);
+    const segmentOptions = { imbalance: spec.moeImbalance, mtp: spec.mtp };
     // Every segment also knows the device's on-chip memory M and the fused tile's head dimension d_t.
     const withTile = (segments: Segment[]): Segment[] =>
       segments.map((s) => {
         const symbols = { ...s.symbols, M: hardware.onChipMemoryBytes };
         return { ...s, symbols: { ...symbols, d_t: compile(tileDim(core))(symbols) } };
       });
-    const scoped = withTile(this.cost.scopeSegments(model, spec, spec.scope, imbalance));
-    const whole = spec.scope === 'model' ? [] : withTile(this.cost.scopeSegments(model, spec, 'model', imbalance));
+    const scoped = withTile(this.cost.scopeSegments(model, spec, spec.scope, segmentOptions));
+    const whole = spec.scope === 'model' ? [] : withTile(this.cost.scopeSegments(model, spec, 'model', segmentOptions));
     this.ops = planOps([...scoped, ...whole]);
     this.modelStart = spec.scope === 'model' ? 0 : this.ops.length - planOps(whole).length;
     const generated = fieldsFunction([...scoped, ...whole], spec.phase, spec.pairs);
@@ -179,8 +186,10 @@ export class Plan {
     const params = modelParameters(model);
     this.parameters = params.total;
     this.activeParameters = params.active;
+    this.withMtp = spec.mtp === true && model.mtp !== undefined;
+    this.weightParameters = params.total + (this.withMtp ? params.mtp : 0);
     this.cacheElems = compile(cacheFormula(model))(modelSymbols(model));
-    this.windowed = model.blocks.some((b) => b.layer.window > 0);
+    this.windowed = model.blocks.some((b) => b.layer.window > 0) || this.withMtp;
     const plainMemory = (this.extras.coldStream?.bytes.length ?? 0) === 0 && (this.extras.kvStream ?? 0) <= 0;
     this.env = { peak: 0, few: 0, bytesPerSecond: 0, share: 1, attentionFlopPerSecond: 0, gemmPeaks: this.gemmPeaks, extras: this.extras, plainMemory };
   }
@@ -349,11 +358,11 @@ export class Plan {
       } else if (o.perLayer) activationBytes += f[at + F_ACT_WRITE]!;
       if (o.perLayer) layerWeightBytes += o.count * f[at + F_WEIGHT]!;
     }
-    const weightBytes = this.cost.footprint.weights === 'parameters' ? (this.parameters * p.bits.weight) / 8 : layerWeightBytes;
+    const weightBytes = this.cost.footprint.weights === 'parameters' ? (this.weightParameters * p.bits.weight) / 8 : layerWeightBytes;
     const kvCacheBytesPerToken = (this.cacheElems * p.bits.kv) / 8;
     const tokens = cachedTokens({ phase: this.phase, seqLen: p.seqLen, contextLen: p.contextLen });
     // A windowed layer holds at most its window (the llm-viewer models ignore windows, as LLM-Viewer does).
-    const kvCacheBytes = this.windowed && this.cost.windows ? (p.batch * cachedElements(this.model, tokens) * p.bits.kv) / 8 : p.batch * tokens * kvCacheBytesPerToken;
+    const kvCacheBytes = this.windowed && this.cost.windows ? (p.batch * cachedElements(this.model, tokens, this.withMtp) * p.bits.kv) / 8 : p.batch * tokens * kvCacheBytesPerToken;
     const totalBytes = weightBytes + kvCacheBytes + activationBytes;
     return { weightBytes, kvCacheBytes, kvCacheBytesPerToken, activationBytes, totalBytes, fitsDevice: totalBytes <= this.hardware.memoryBytes };
   }

@@ -143,8 +143,26 @@ function named(label: string, ops: readonly OpDef[]): OpDef[] {
   return label === '' ? [...ops] : ops.map((d) => ({ ...d, name: `${label}.${d.name}` }));
 }
 
-/** The segments a scope runs: `imbalance` is the MoE routing knob (1 = uniform). */
-export function scopeSegments(m: ModelConfig, ctx: OpsContext, scope: Scope, imbalance = 1): Segment[] {
+/** What a scope's segments depend on besides the model and the kernel settings. */
+export interface SegmentOptions {
+  /** MoE routing imbalance (1 = uniform). */
+  readonly imbalance?: number | undefined;
+  /** Include the multi-token-prediction module (model scope only; a model without one is unchanged). */
+  readonly mtp?: boolean | undefined;
+}
+
+/**
+ * DeepSeek-V3's MTP module, run once per pass after the model: the next token's embedding and the model's last
+ * hidden state each normalised (enorm, hnorm), concatenated and projected 2H → H (eh_proj), one transformer layer,
+ * then its own final norm and the shared lm_head.
+ */
+function mtpOps(m: ModelConfig, layer: LayerSpec, ctx: OpsContext): OpDef[] {
+  return named('mtp', [EMBEDDING, rmsNorm('enorm', 'H'), rmsNorm('hnorm', 'H'), linear('eh_proj', product('2', 'H'), 'H'), ...layerOps(m, layer, ctx), FINAL_NORM, LM_HEAD]);
+}
+
+/** The segments a scope runs. */
+export function scopeSegments(m: ModelConfig, ctx: OpsContext, scope: Scope, opts: SegmentOptions = {}): Segment[] {
+  const imbalance = opts.imbalance ?? 1;
   const layers = distinctLayers(m);
   const segment = (d: DistinctLayer, count: number, ops: OpDef[]): Segment => ({
     label: d.label,
@@ -169,6 +187,9 @@ export function scopeSegments(m: ModelConfig, ctx: OpsContext, scope: Scope, imb
         { label: '', count: 1, perLayer: false, window: 0, symbols, ops: [EMBEDDING] },
         ...layers.map((d) => segment(d, d.count, layerOps(m, d.layer, ctx))),
         { label: '', count: 1, perLayer: false, window: 0, symbols, ops: [FINAL_NORM, LM_HEAD] },
+        ...(opts.mtp === true && m.mtp !== undefined
+          ? [{ label: 'mtp', count: m.mtp.count, perLayer: true, window: m.mtp.layer.window, symbols: layerSymbols(m, m.mtp.layer, imbalance), ops: mtpOps(m, m.mtp.layer, ctx) }]
+          : []),
       ];
     }
   }
@@ -218,10 +239,15 @@ export function cacheFormula(m: ModelConfig): Formula {
   return product('n_L', variantOf(m.attention).cacheElems(m.attention));
 }
 
-/** KV-cache elements one sequence holds after `tokens` tokens: each windowed layer keeps at most its window. */
-export function cachedElements(m: ModelConfig, tokens: number): number {
+/**
+ * KV-cache elements one sequence holds after `tokens` tokens: each windowed layer keeps at most its window; with
+ * `mtp`, the multi-token-prediction module's layers cache too.
+ */
+export function cachedElements(m: ModelConfig, tokens: number, mtp = false): number {
   const perLayer = compile(variantOf(m.attention).cacheElems(m.attention))(modelSymbols(m));
+  const held = (layer: LayerSpec): number => perLayer * (layer.window > 0 ? Math.min(tokens, layer.window) : tokens);
   let elems = 0;
-  for (const d of distinctLayers(m)) elems += d.count * perLayer * (d.layer.window > 0 ? Math.min(tokens, d.layer.window) : tokens);
+  for (const d of distinctLayers(m)) elems += d.count * held(d.layer);
+  if (mtp && m.mtp !== undefined) elems += m.mtp.count * held(m.mtp.layer);
   return elems;
 }

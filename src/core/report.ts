@@ -74,7 +74,7 @@ export function buildReport(
   workload: Workload,
   scope: Scope,
   tool: { name: string; version: string },
-  plan: Plan = new Plan(model, hardware, { phase: workload.phase, flash: workload.flash, pairs: workload.pairs, mla: mlaMode(workload), scope, costModel: workload.costModel, moeImbalance: workload.moeImbalance }),
+  plan: Plan = new Plan(model, hardware, { phase: workload.phase, flash: workload.flash, pairs: workload.pairs, mla: mlaMode(workload), scope, costModel: workload.costModel, moeImbalance: workload.moeImbalance, mtp: workload.mtp }),
 ): Report {
   const cost = COST_MODEL_DEFS[workload.costModel];
   workload = { ...workload, pairs: cost.pairMode(workload.pairs) };
@@ -133,7 +133,13 @@ function modelNotes(model: ModelConfig, w: Workload): string[] {
     const g = w.moeImbalance ?? 1;
     notes.push(`mixture of experts: FLOPs for the k routed experts each token runs (plus shared experts); weight traffic for the experts a pass touches, E·(1 − (1 − k/E)^N) of E for N = batch × tokens under uniform routing${g === 1 ? '' : `, routed as if over E/${String(g)} experts (--moe-imbalance ${String(g)})`}.`);
   }
-  if (model.mtp !== undefined) notes.push(`multi-token prediction: a module of ${String(model.mtp.count)} layer(s) is reported apart (model.mtpParameters) and not costed.`);
+  if (model.mtp !== undefined) {
+    notes.push(
+      w.mtp === true
+        ? `multi-token prediction: the module (${String(model.mtp.count)} layer(s), operators mtp.*) runs once per pass; its parameters (model.mtpParameters, not in model.parameters) and cache are in the memory footprint.`
+        : `multi-token prediction: a module of ${String(model.mtp.count)} layer(s) is reported apart (model.mtpParameters) and not costed (--mtp costs it).`,
+    );
+  }
   if (model.logitSoftcap) notes.push('attention logits are soft-capped: 3 FLOPs per score.');
   if (model.attentionSinks) notes.push('attention sinks: one learned logit per head, counted in parameters; its cost (one more term per softmax row) is negligible and not modelled.');
   if (model.weightBits !== undefined) notes.push(`the checkpoint's quantization_config stores weights at ${String(model.weightBits)} bits; --bits overrides it.`);

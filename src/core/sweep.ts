@@ -28,6 +28,8 @@ export interface SweepGrid {
   readonly costModel: CostModel;
   /** MoE routing imbalance (1 = uniform, the default). */
   readonly moeImbalance?: number | undefined;
+  /** Cost the models' multi-token-prediction modules too. */
+  readonly mtp?: boolean | undefined;
 }
 
 export interface SweepWorkload {
@@ -74,7 +76,7 @@ export function* sweep(g: SweepGrid): Generator<SweepPoint> {
       for (const phase of g.phases) {
         const mla = model.attention.kind === 'mla' ? mlaMode({ phase, mla: g.mla }) : undefined;
         for (const flash of g.flash) {
-          const plan = new Plan(model, hw, { phase, flash, pairs, mla: mla ?? 'absorbed', scope: g.scope, costModel: g.costModel, moeImbalance: g.moeImbalance });
+          const plan = new Plan(model, hw, { phase, flash, pairs, mla: mla ?? 'absorbed', scope: g.scope, costModel: g.costModel, moeImbalance: g.moeImbalance, mtp: g.mtp });
           const lengths = phase === 'prefill' ? g.seqLens : g.contextLens;
           for (const bits of g.bits) {
             const label = bitsLabel(bits);

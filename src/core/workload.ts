@@ -27,6 +27,8 @@ export interface Workload {
   readonly costModel: CostModel;
   /** MoE routing imbalance g ≥ 1: tokens route as if uniformly over E/g experts; `undefined` means uniform (1). */
   readonly moeImbalance?: number | undefined;
+  /** Cost the model's multi-token-prediction module too (`undefined`: reported apart, not costed). */
+  readonly mtp?: boolean | undefined;
 }
 
 /** The MLA mode in effect: explicit, or naive in prefill and absorbed in decode as served in practice. */

@@ -46,6 +46,7 @@ const workloadFields = {
   mla: z.enum(['naive', 'absorbed']).optional(),
   scope: Scope,
   costModel: z.enum(COST_MODELS),
+  mtp: z.boolean().optional().describe('the multi-token-prediction module is costed (operators mtp.*) and in the memory footprint'),
   moeImbalance: z.number().min(1).optional().describe('MoE routing imbalance: tokens route as if uniformly over E / g experts (1 = uniform)'),
 };
 

@@ -64,3 +64,13 @@ describe('the weight width of a checkpoint', () => {
     expect(bitsFrom({ weightBits: '16' }, [w8, plain])).toEqual([{ weight: 16, activation: 16, kv: 16 }]);
   });
 });
+
+describe('--mtp and --moe-imbalance on the command line', () => {
+  it('--mtp needs a model with a multi-token-prediction module', async () => {
+    expect(await failure(['analyze', '--model', 'llama-2-7b', '--mtp'])).toBe('--mtp: llama-2-7b has no multi-token-prediction module (only a model whose file gives mtp, such as DeepSeek-V3, has one)');
+  });
+
+  it.each(['0', '0.5', 'nan', 'x', '1e7', ''])('--moe-imbalance %j is refused with the range', async (g) => {
+    expect(await failure(['analyze', '--model', 'hf/mixtral-8x7b', '--moe-imbalance', g])).toBe(`--moe-imbalance: expected a number from 1 (uniform routing) to 1000000 (got "${g}")`);
+  });
+});

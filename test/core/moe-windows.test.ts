@@ -131,3 +131,26 @@ describe('sliding windows', () => {
     expect(cache(mistral(4096))).toBe(2 ** 29);
   });
 });
+
+describe('multi-token prediction', () => {
+  const mtpLayer = moeLayer();
+  const model = layered([{ count: 2, layer: moeLayer() }], { mtp: { count: 1, layer: mtpLayer } });
+  const plan = (mtp: boolean): Plan => new Plan(model, TOY_HW, { phase: 'decode', flash: true, pairs: 'causal', mla: 'absorbed', scope: 'model', mtp });
+  const point = { batch: 3, seqLen: 1, contextLen: 100, bits: BITS16 };
+
+  it('is reported apart and costed only when asked: its operators, weights and cache', () => {
+    const without = plan(false);
+    const withMtp = plan(true);
+    expect(without.operators(point).some((o) => o.name.startsWith('mtp.'))).toBe(false);
+    const names = withMtp.operators(point).filter((o) => o.name.startsWith('mtp.')).map((o) => o.name);
+    expect(names.slice(0, 4)).toEqual(['mtp.embedding', 'mtp.enorm', 'mtp.hnorm', 'mtp.eh_proj']);
+    expect(names.at(-1)).toBe('mtp.lm_head');
+    const [a, b] = [without.memory(point), withMtp.memory(point)];
+    // Weights: the module's own parameters at 2 B: 3·64 norms + 2·64² eh_proj + one layer of 12,288 + 128 + 512 + 8·3072.
+    const mtpParams = 3 * 64 + 2 * 64 * 64 + 12288 + 128 + 512 + 8 * 3072;
+    expect(modelParameters(model).mtp).toBe(mtpParams);
+    expect(b.weightBytes - a.weightBytes).toBe(2 * mtpParams);
+    // Cache: one more layer of 2 · 2 · 16 elements per token, 100 tokens, 3 sequences, 2 B.
+    expect(b.kvCacheBytes - a.kvCacheBytes).toBe(3 * 100 * 64 * 2);
+  });
+});

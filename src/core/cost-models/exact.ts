@@ -7,6 +7,7 @@ export const exact: CostModelDef = {
   title: 'exact',
   unsupported: () => undefined,
   scopeSegments,
+  mtp: true,
   modelNotes: () => [],
   computeDtype,
   pairMode: (requested) => requested,

@@ -61,6 +61,7 @@ function lvCostModel(flavour: LvFlavour, title: string, source: string): CostMod
       return undefined;
     },
     scopeSegments: (m, ctx, scope) => lvScopeSegments(m, ctx, scope, flavour),
+    mtp: false,
     modelNotes: (m) =>
       m.blocks.some((b) => b.layer.window > 0)
         ? [`${title}: LLM-Viewer has no sliding windows, so windowed layers are costed as full attention (the exact cost model caps their keys and cache at the window).`]

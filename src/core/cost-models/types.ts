@@ -1,7 +1,7 @@
 /** What a cost model decides: the operators, the compute dtype, the pair convention, the memory footprint. */
 import type { PairMode } from '../attention-core.js';
 import type { Bits, DType } from '../dtype.js';
-import type { Scope, Segment } from '../model.js';
+import type { Scope, Segment, SegmentOptions } from '../model.js';
 import type { ModelConfig } from '../model-config.js';
 import type { OpsContext } from '../variants/index.js';
 
@@ -9,8 +9,10 @@ export interface CostModelDef {
   readonly title: string;
   /** Why this cost model cannot evaluate a model, or undefined when it can. */
   unsupported(m: ModelConfig): string | undefined;
-  /** The segments of operators a scope runs, with their counts and symbols; `imbalance` is the MoE routing knob. */
-  scopeSegments(m: ModelConfig, ctx: OpsContext, scope: Scope, imbalance: number): Segment[];
+  /** The segments of operators a scope runs, with their counts and symbols. */
+  scopeSegments(m: ModelConfig, ctx: OpsContext, scope: Scope, opts: SegmentOptions): Segment[];
+  /** The cost model can cost a multi-token-prediction module (`--mtp`). */
+  readonly mtp: boolean;
   /** What a reader should know about how this cost model treats this model (e.g. windows it cannot express). */
   modelNotes(m: ModelConfig): string[];
   /** The dtype whose peak bounds compute. */
