@@ -33,8 +33,9 @@ describe('the flat form (every file written before layers could differ)', () => 
   const hfFormat = modelIds().filter((id) => !ownFormat.includes(id));
 
   it.each(hfFormat)('%s (a Hugging Face config.json) prints as a model file that loads as the same model', (id) => {
-    const { ignoredFields: _ignored, ...m } = loadModel(id);
-    expect(parseModelFile(fileOfConfig(loadModel(id)), 'out.json', id)).toEqual(m);
+    // Everything but the list of ignored config.json fields, which only the import knows.
+    const m = loadModel(id);
+    expect(parseModelFile(fileOfConfig(m), 'out.json', id)).toEqual({ ...m, ignoredFields: undefined });
   });
 
   it.each(ownFormat)('%s loads, prints back in its own form and round-trips', (id) => {
