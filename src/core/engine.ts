@@ -191,7 +191,7 @@ export class Plan {
     this.cacheElems = compile(cacheFormula(model))(modelSymbols(model));
     this.windowed = model.blocks.some((b) => b.layer.window > 0) || this.withMtp;
     const plainMemory = (this.extras.coldStream?.bytes.length ?? 0) === 0 && (this.extras.kvStream ?? 0) <= 0;
-    this.env = { peak: 0, few: 0, bytesPerSecond: 0, share: 1, attentionFlopPerSecond: 0, gemmPeaks: this.gemmPeaks, extras: this.extras, plainMemory };
+    this.env = { peak: 0, few: 0, bytesPerSecond: 0, share: 1, attentionFlopPerSecond: 0, expPerSecond: this.extras.expPerSecond, gemmGrid: x?.gemmGrid !== undefined, gemmPeaks: this.gemmPeaks, extras: this.extras, plainMemory };
   }
 
   /** Operators of the scope (the first `scopeCount` of `ops`). */
@@ -275,7 +275,7 @@ export class Plan {
     for (let i = 0; i < n; i++) {
       const o = this.ops[i]!;
       const at = i * FIELD_COUNT;
-      this.gemmPeaks[i] = grid !== undefined && o.cols > 0 && rows > FEW_ROWS ? rateAt(grid, rows, o.cols) * this.hardware.efficiency.compute : flopPerSecond;
+      if (grid !== undefined) this.gemmPeaks[i] = o.cols > 0 && rows > FEW_ROWS ? rateAt(grid, rows, o.cols) * this.hardware.efficiency.compute : flopPerSecond;
       const flops = f[at + F_FLOPS]!;
       const bytes = f[at + F_WEIGHT]! + f[at + F_ACT_READ]! + f[at + F_ACT_WRITE]! + f[at + F_KV_READ]! + f[at + F_KV_WRITE]!;
       const { compute, memory } = o.cost(f, at, i, env);

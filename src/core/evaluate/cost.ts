@@ -17,7 +17,10 @@ export interface StepEnv {
   share: number;
   /** The attention kernel's measured rate for this step (0 = not measured). */
   attentionFlopPerSecond: number;
-  /** Each GEMM's peak at its own shape (the profile's GEMM grid), by operator index. */
+  /** Exponentials per second (0 = not measured). */
+  readonly expPerSecond: number;
+  /** The profile has a GEMM grid: each GEMM's peak at its own shape is in gemmPeaks, by operator index. */
+  readonly gemmGrid: boolean;
   readonly gemmPeaks: Float64Array;
   readonly extras: RooflineExtras;
   /** The profile measured neither a cold-stream curve nor a KV streaming rate: memory time is bytes / bandwidth. */
@@ -35,7 +38,7 @@ const result = { compute: 0, memory: 0 };
 /** FLOPs at `peak` plus exponentials at the measured exp rate (when measured). */
 function atPeak(f: Float64Array, at: number, peak: number, env: StepEnv): number {
   const exps = f[at + EXPS]!;
-  return f[at + FLOPS]! / peak + (env.extras.expPerSecond > 0 ? exps / env.extras.expPerSecond : 0);
+  return f[at + FLOPS]! / peak + (env.expPerSecond > 0 ? exps / env.expPerSecond : 0);
 }
 
 /** Bytes at the step's bandwidth, weights and cache read in a short stream paying extra, KV reads at the KV rate. */
@@ -52,7 +55,7 @@ function memory(f: Float64Array, at: number, env: StepEnv): number {
 export const KIND_COST = {
   // A product by weights runs at its shape's measured GEMM rate (or the blended few-row rate).
   gemm: (f, at, i, env) => {
-    result.compute = atPeak(f, at, env.few > 0 ? env.few : env.gemmPeaks[i]!, env);
+    result.compute = atPeak(f, at, env.few > 0 ? env.few : env.gemmGrid ? env.gemmPeaks[i]! : env.peak, env);
     result.memory = memory(f, at, env);
     return result;
   },
