@@ -6,6 +6,8 @@
 /** Integers up to this magnitude are written digit by digit; anything else goes through `String(x)`. */
 const MAX_EXACT = Number.MAX_SAFE_INTEGER;
 const HUNDRED_MILLION = 1e8;
+/** More bytes than `String(x)` ever takes for a number (-0.0000012345678901234567 is 25). */
+const NUMBER_BYTES = 32;
 
 /** A byte buffer filled from the front; `take` hands the filled part over and starts a fresh buffer. */
 export class ByteChunk {
@@ -38,17 +40,21 @@ export class ByteChunk {
    * the loop.
    */
   restart(handedOver: boolean): void {
-    if (handedOver || this.buf.length > this.capacity) this.buf = new Uint8Array(this.capacity);
+    if (handedOver || this.buf.length !== this.capacity) this.buf = new Uint8Array(this.capacity);
     this.pos = 0;
   }
 
-  /** Appends bytes (a constant part of a row, encoded once); the buffer grows if they do not fit. */
+  /** Makes room for `n` more bytes: past the capacity the buffer grows, so no write is ever cut short. */
+  private reserve(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    const bigger = new Uint8Array(this.pos + n + this.capacity);
+    bigger.set(this.buf.subarray(0, this.pos));
+    this.buf = bigger;
+  }
+
+  /** Appends bytes (a constant part of a row, encoded once). */
   bytes(b: Uint8Array): void {
-    if (this.pos + b.length > this.buf.length) {
-      const bigger = new Uint8Array(this.pos + b.length + this.capacity);
-      bigger.set(this.buf.subarray(0, this.pos));
-      this.buf = bigger;
-    }
+    this.reserve(b.length);
     // A call into native code costs more than copying a few bytes by hand.
     if (b.length > 32) {
       this.buf.set(b, this.pos);
@@ -63,6 +69,7 @@ export class ByteChunk {
 
   /** Appends text known to be ASCII (number text). */
   ascii(s: string): void {
+    this.reserve(s.length);
     const buf = this.buf;
     let p = this.pos;
     for (let i = 0; i < s.length; i++) buf[p++] = s.charCodeAt(i);
@@ -71,6 +78,7 @@ export class ByteChunk {
 
   /** Appends `String(x)`, byte for byte, without making the string when x is a safe integer. */
   number(x: number): void {
+    this.reserve(NUMBER_BYTES);
     this.pos = writeNumber(this.buf, this.pos, x);
   }
 }
