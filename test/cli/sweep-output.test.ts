@@ -1,17 +1,20 @@
 /**
  * `sweep --format csv|json` writes, to stdout and to a file, exactly the text of the row-at-a-time rendering
  * (`csvLine(SWEEP_HEADER)` + `sweepCsvLine` per point; the JSON document with `JSON.stringify(point)` per line), on a
- * grid big enough to span several 1 MiB chunks and several blocks (models, phases, flash modes, widths).
+ * grid big enough to span several 1 MiB chunks and several blocks (models, phases, flash modes, widths). The Arrow
+ * file holds the same rows (its values through `csvLine` are the CSV text).
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tableFromIPC } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { sweep, SWEEP_SCHEMA, type SweepGrid } from '../../src/core/sweep.js';
 import { loadHardware } from '../../src/io/load-hardware.js';
 import { loadModel } from '../../src/io/load-model.js';
 import { csvLine, SWEEP_HEADER, sweepCsvLine } from '../../src/render/csv.js';
-import { cli } from '../helpers/cli.js';
+import { cli, ROOT } from '../helpers/cli.js';
 
 const range = (n: number, f: (i: number) => number): number[] => Array.from({ length: n }, (_, i) => f(i));
 const batches = range(40, (i) => 3 * i + 1);
@@ -42,5 +45,20 @@ describe('sweep output equals the row-at-a-time rendering', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'llmr-sweep-')), `out.${format}`);
     expect(cli([...args, '--format', format, '--out', file]).status).toBe(0);
     expect(readFileSync(file, 'utf8') === expected[format]).toBe(true);
+  });
+});
+
+describe('sweep --format arrow', () => {
+  it('to stdout and to a file: the same bytes, read back as the CSV rows', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'llmr-sweep-')), 'out.arrow');
+    expect(cli([...args, '--format', 'arrow', '--out', file]).status).toBe(0);
+    const written = readFileSync(file);
+    const piped = spawnSync(process.execPath, ['bin/llm-roofline.js', ...args, '--format', 'arrow'], { cwd: ROOT, maxBuffer: 1 << 28 });
+    expect(piped.status).toBe(0);
+    expect(Buffer.compare(piped.stdout, written)).toBe(0);
+    const table = tableFromIPC(written);
+    const columns = SWEEP_HEADER.map((name) => table.getChild(name)?.toArray() as ArrayLike<string | number | boolean>);
+    const rows = Array.from({ length: table.numRows }, (_, r) => csvLine(columns.map((c) => c[r] ?? ''))).join('');
+    expect(csvLine(SWEEP_HEADER) + rows === expected.csv).toBe(true);
   });
 });
