@@ -57,17 +57,19 @@ function measure(bin, grid, format, toFile) {
     const rss = join(dir, 'rss');
     const args = ['sweep', '--model', 'llama-2-7b', '--phase', 'prefill', '--batch', seq(grid.batches), '--seq', seq(grid.seqs), '--format', format];
     const node = `${q(process.execPath)} ${q(bin)} ${args.map(q).join(' ')}`;
-    const timed = useTime ? `${TIME} -f %M -o ${q(rss)} ${node}` : node;
+    const timed = useTime ? `${TIME} -f '%M %U %S' -o ${q(rss)} ${node}` : node;
     const t0 = process.hrtime.bigint();
     const r = spawnSync('sh', ['-c', toFile ? `${timed} --out ${q(file)}` : `${timed} | wc -c`], { encoding: 'utf8' });
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     if (r.status !== 0) throw new Error(`${bin} ${format} ${String(grid.points)} points failed (${String(r.status)}): ${r.stderr}`);
     const bytes = toFile ? readFileSync(file) : undefined;
+    const [kib, user, sys] = useTime ? readFileSync(rss, 'utf8').trim().split('\n').at(-1).split(' ').map(Number) : [];
     const run = {
       seconds,
       size: bytes === undefined ? Number(r.stdout.trim()) : bytes.length,
       digest: bytes === undefined ? undefined : createHash('sha256').update(bytes).digest('hex'),
-      mib: useTime ? Number(readFileSync(rss, 'utf8').trim().split('\n').at(-1)) / 1024 : undefined,
+      mib: kib === undefined ? undefined : kib / 1024,
+      cpu: user === undefined ? undefined : user + sys,
     };
     rmSync(file, { force: true });
     if (best === undefined || run.seconds < best.seconds) best = run;
@@ -76,7 +78,9 @@ function measure(bin, grid, format, toFile) {
 }
 
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
-const rssText = (r) => (r.mib === undefined ? '' : `, peak RSS ${r.mib.toFixed(0)} MiB`);
+// CPU seconds of the llm-roofline process itself (user + system, without `wc`): on a shared machine the wall clock
+// also counts time spent waiting for a core, so the CPU-time ratio is the steadier one.
+const rssText = (r) => (r.mib === undefined ? '' : `, peak RSS ${r.mib.toFixed(0)} MiB, CPU ${r.cpu.toFixed(2)} s`);
 console.log(`sweep end to end: llama-2-7b on h100-sxm, prefill, whole model; fastest of ${String(REPEAT)}; baseline ${AGAINST}`);
 for (const grid of GRIDS) {
   for (const format of ['csv', 'json', 'arrow']) {
@@ -88,7 +92,8 @@ for (const grid of GRIDS) {
       if (format !== 'arrow') {
         const base = measure(AGAINST, grid, format, toFile);
         if (base.size !== mine.size || base.digest !== mine.digest) throw new Error(`${label}: the two builds wrote different output`);
-        line += `; baseline ${fmt(grid.points / base.seconds)} points/s${rssText(base)}; ratio x${(base.seconds / mine.seconds).toFixed(2)}`;
+        const cpuRatio = base.cpu === undefined ? '' : `, CPU time x${(base.cpu / mine.cpu).toFixed(2)}`;
+        line += `; baseline ${fmt(grid.points / base.seconds)} points/s${rssText(base)}; ratio x${(base.seconds / mine.seconds).toFixed(2)}${cpuRatio}`;
       }
       console.log(line);
     }

@@ -130,7 +130,7 @@ async function streamPoints(grid: SweepGrid, format: 'json' | 'csv', sink: Outpu
 
 /** Arrow record batches through the sink, as they fill (see `arrowSweepWriter`); apache-arrow is loaded only here. */
 async function streamArrow(grid: SweepGrid, sink: OutputSink, tick: (n: number) => Promise<void>): Promise<void> {
-  const arrow = arrowSweepWriter(await loadArrow());
+  const arrow = arrowSweepWriter(await loadArrow(), () => !sink.holdsBytes());
   const send = async (chunks: readonly Uint8Array[]): Promise<void> => {
     let ready = true;
     for (const c of chunks) ready = sink.write(c) && ready;

@@ -96,7 +96,10 @@ function writeNumber(buf: Uint8Array, pos: number, x: number): number {
     const hi = Math.floor(x / HUNDRED_MILLION);
     return writeEight(buf, writeDigits(buf, pos, hi | 0), (x - hi * HUNDRED_MILLION) | 0);
   }
-  const s = String(x);
+  // For a finite number JSON.stringify prints what String does, and faster: String also files each result in
+  // V8's number-to-string cache, which keeps every fresh string alive into the old generation, so a long sweep's
+  // heap (and peak RSS) grew with its length.
+  const s = Number.isFinite(x) ? JSON.stringify(x) : String(x);
   for (let i = 0; i < s.length; i++) buf[pos++] = s.charCodeAt(i);
   return pos;
 }

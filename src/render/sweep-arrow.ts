@@ -63,6 +63,13 @@ class Columns {
     t.offsets[this.n + 1] = start + value.length;
   }
 
+  /** Empties the columns for the next batch, keeping their arrays. */
+  reset(): this {
+    this.n = 0;
+    for (const bits of this.bools) bits.fill(0);
+    return this;
+  }
+
   bool(col: 0 | 1, value: boolean): void {
     const bits = this.bools[col];
     const at = this.n >> 3;
@@ -70,8 +77,12 @@ class Columns {
   }
 }
 
-/** The Arrow writer for sweep points; `arrow` is the module `loadArrow` returned. */
-export function arrowSweepWriter(arrow: Arrow, rowsPerBatch = ROWS_PER_BATCH): ArrowSweepWriter {
+/**
+ * The Arrow writer for sweep points; `arrow` is the module `loadArrow` returned. The bytes a record batch returns
+ * are views of its column arrays: `reusable` says, when the next batch starts, whether whoever took them is done
+ * with them (then the arrays are filled again; else new ones are made).
+ */
+export function arrowSweepWriter(arrow: Arrow, reusable: () => boolean, rowsPerBatch = ROWS_PER_BATCH): ArrowSweepWriter {
   const fields = SWEEP_HEADER.map((name) => {
     const kind = KINDS[name];
     const type = kind === 'utf8' ? new arrow.Utf8() : kind === 'int' ? new arrow.Int32() : kind === 'float' ? new arrow.Float64() : new arrow.Bool();
@@ -92,6 +103,8 @@ export function arrowSweepWriter(arrow: Arrow, rowsPerBatch = ROWS_PER_BATCH): A
   const take = (): Uint8Array[] => sink.chunks.splice(0);
 
   let cols = new Columns(rowsPerBatch);
+  // The last batch's bytes went out as views of `cols`: check `reusable` before writing over them.
+  let handedOver = false;
   let block: SweepBlock | undefined;
   let text: Uint8Array[] = [];
   const flush = (): void => {
@@ -116,8 +129,7 @@ export function arrowSweepWriter(arrow: Arrow, rowsPerBatch = ROWS_PER_BATCH): A
     }
     const data = arrow.makeData({ type: new arrow.Struct(fields), length: n, nullCount: 0, children });
     writer.write(new arrow.RecordBatch(schema, data));
-    // The writer keeps views of these arrays in the bytes it handed over, so the next batch gets new ones.
-    cols = new Columns(rowsPerBatch);
+    handedOver = true;
   };
 
   return {
@@ -129,6 +141,10 @@ export function arrowSweepWriter(arrow: Arrow, rowsPerBatch = ROWS_PER_BATCH): A
       }
       const lens = b.reported[i];
       if (lens === undefined) throw new Error(`internal: no length at index ${String(i)}`);
+      if (handedOver) {
+        handedOver = false;
+        cols = reusable() ? cols.reset() : new Columns(rowsPerBatch);
+      }
       const c = cols;
       const n = c.n;
       for (let k = 0; k < text.length; k++) c.text(k, text[k] ?? new Uint8Array(0));

@@ -21,7 +21,7 @@ export interface RowWriter {
   row(out: ByteChunk, batch: number, i: number, totals: Totals, memory: MemoryFootprint): void;
 }
 
-/** The fast row and the text it must equal; `bytes` writes the rows after the first. */
+/** A block's row two ways: `fast` writes bytes, `slow` is the row-at-a-time text those bytes must equal. */
 interface Template {
   readonly constantBytes: number;
   fast(out: ByteChunk, batch: number, i: number, t: Totals, m: MemoryFootprint): void;
