@@ -70,6 +70,9 @@ export function checkChartLines(records: readonly TimeRecord[]): void {
 export async function runSweep(o: SweepOptions): Promise<void> {
   const format = oneOf('--format', o.format, ['json', 'csv', 'arrow', 'svg'] as const);
   checkOut(o.out);
+  if (format === 'arrow' && o.out === undefined && process.stdout.isTTY) {
+    throw new UserError('--format', '', 'arrow is a binary file; write it with --out FILE or pipe it into a program (got a terminal as stdout)');
+  }
   const { grid } = gridFrom(o);
   if (format === 'svg') {
     // A chart needs every point before it can scale its axes, so it is built in memory and written once.
