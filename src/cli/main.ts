@@ -60,11 +60,11 @@ export function buildProgram(): Command {
     runAnalyze(o);
   });
 
-  const sweep = workloadOptions(program.command('sweep').description('every combination of comma-separated lists, as llm-roofline.sweep/v1 JSON or CSV'), ' (comma-separated list)')
+  const sweep = workloadOptions(program.command('sweep').description('every combination of comma-separated lists, as llm-roofline.sweep/v1 JSON, CSV or Arrow'), ' (comma-separated list)')
     .option('--flash [mode]', 'fused attention: no value or "yes", "no", or "both"')
     .option('--no-flash', 'unfused attention only (the default)')
     .addOption(new Option('--scope <scope>', 'attention, layer, or model').choices(['attention', 'layer', 'model']).default('model'))
-    .addOption(new Option('--format <format>', 'output format: json, csv or svg (time against length, per model and batch)').choices(['json', 'csv', 'svg']).default('json'));
+    .addOption(new Option('--format <format>', 'output format: json, csv, arrow (Apache Arrow IPC file: pandas read_feather, polars read_ipc) or svg (time against length, per model and batch)').choices(['json', 'csv', 'arrow', 'svg']).default('json'));
   sweep.action(async (o) => {
     const { runSweep } = await import('./sweep.js');
     await runSweep(o);

@@ -1,11 +1,16 @@
-/** `llm-roofline sweep`: every combination of the listed values, streamed as JSON or CSV, or charted as SVG. */
+/** `llm-roofline sweep`: every combination of the listed values, streamed as JSON, CSV or Arrow, or charted as SVG. */
 import { PAIR_MODES } from '../core/attention-core.js';
 import { firstNonFinite } from '../core/report.js';
-import { requiredPeaks, sweep, sweepSize, SWEEP_SCHEMA, type SweepGrid } from '../core/sweep.js';
+import type { MemoryFootprint, Totals } from '../core/engine.js';
+import { requiredPeaks, sweep, sweepBlocks, sweepSize, SWEEP_SCHEMA, type SweepBlock, type SweepGrid } from '../core/sweep.js';
 import { COST_MODELS, PHASES } from '../core/workload.js';
 import { UserError } from '../io/errors.js';
 import { loadHardware } from '../io/load-hardware.js';
-import { SWEEP_HEADER, csvLine, sweepCsvLine } from '../render/csv.js';
+import type { OutputSink } from '../io/write.js';
+import { ByteChunk } from '../render/byte-chunk.js';
+import { SWEEP_HEADER, csvLine } from '../render/csv.js';
+import { arrowSweepWriter, loadArrow } from '../render/sweep-arrow.js';
+import { csvRows, jsonRows } from '../render/sweep-rows.js';
 import { lineCount, sweepRecords, sweepSvg, type TimeRecord } from '../render/sweep-svg.js';
 import { MAX_SERIES } from '../render/svg.js';
 import { checkOut, emit, loadModels, requirePeak, requireSupported, sinkFor } from './common.js';
@@ -67,8 +72,11 @@ export function checkChartLines(records: readonly TimeRecord[]): void {
  * goes); a file output appears only when every point was written.
  */
 export async function runSweep(o: SweepOptions): Promise<void> {
-  const format = oneOf('--format', o.format, ['json', 'csv', 'svg'] as const);
+  const format = oneOf('--format', o.format, ['json', 'csv', 'arrow', 'svg'] as const);
   checkOut(o.out);
+  if (format === 'arrow' && o.out === undefined && process.stdout.isTTY) {
+    throw new UserError('--format', '', 'arrow is a binary file; write it with --out FILE or pipe it into a program (got a terminal as stdout)');
+  }
   const { grid } = gridFrom(o);
   if (format === 'svg') {
     // A chart needs every point before it can scale its axes, so it is built in memory and written once.
@@ -83,18 +91,14 @@ export async function runSweep(o: SweepOptions): Promise<void> {
   const sink = sinkFor(o.out);
   const progress = startProgress(total);
   try {
-    let ready = format === 'json' ? sink.write(`{"schema":${JSON.stringify(SWEEP_SCHEMA)},"points":[`) : sink.write(csvLine(SWEEP_HEADER));
-    let n = 0;
-    for (const point of sweep(grid)) {
-      // The sink asks for a pause once per 64 KiB chunk: a pipe that is behind drains, signals get their turn.
-      if (!ready) await sink.drained();
-      const bad = firstNonFinite(point.totals) ?? firstNonFinite(point.memory);
-      if (bad !== undefined) throw new Error(`internal: ${bad} is not finite for ${point.model} on ${point.hardware}`);
-      ready = sink.write(format === 'json' ? (n === 0 ? '\n' : ',\n') + JSON.stringify(point) : sweepCsvLine(point));
-      n++;
-      if ((n & 0x3fff) === 0) await progress.tick(n);
+    const tick = (n: number): Promise<void> => progress.tick(n);
+    if (format === 'arrow') await streamArrow(grid, sink, tick);
+    else {
+      if (format === 'json') sink.write(`{"schema":${JSON.stringify(SWEEP_SCHEMA)},"points":[`);
+      else sink.write(csvLine(SWEEP_HEADER));
+      await streamPoints(grid, format, sink, tick);
+      if (format === 'json') sink.write('\n]}\n');
     }
-    if (format === 'json') sink.write('\n]}\n');
     sink.commit();
   } catch (e) {
     sink.abort();
@@ -102,4 +106,70 @@ export async function runSweep(o: SweepOptions): Promise<void> {
   } finally {
     progress.stop();
   }
+}
+
+/** Bytes formatted before they go to the sink: few large writes, and a pause for the event loop after each. */
+const CHUNK_BYTES = 1 << 20;
+
+/**
+ * Formats every point of the grid into byte chunks and writes them through the sink, waiting whenever it asks
+ * (backpressure), so memory stays flat. A point with a non-finite number is an internal error, found before it is
+ * written.
+ */
+async function streamPoints(grid: SweepGrid, format: 'json' | 'csv', sink: OutputSink, tick: (n: number) => Promise<void>): Promise<void> {
+  const out = new ByteChunk(CHUNK_BYTES);
+  let n = 0;
+  for (const block of sweepBlocks(grid)) {
+    const rows = format === 'json' ? jsonRows(block, n === 0) : csvRows(block);
+    const { lengths } = block;
+    for (const batch of block.batches) {
+      for (let i = 0; i < lengths.length; i++) {
+        const { totals: t, memory: m } = block.summary(batch, lengths[i] ?? 0);
+        checkFinite(block, t, m);
+        if (!out.room(rows.maxRow)) await flush(out, sink);
+        rows.row(out, batch, i, t, m);
+        if ((++n & 0x3fff) === 0) await tick(n);
+      }
+    }
+  }
+  if (out.pos > 0) await flush(out, sink);
+}
+
+/** Arrow record batches through the sink, as they fill (see `arrowSweepWriter`); apache-arrow is loaded only here. */
+async function streamArrow(grid: SweepGrid, sink: OutputSink, tick: (n: number) => Promise<void>): Promise<void> {
+  const arrow = arrowSweepWriter(await loadArrow(), () => !sink.holdsBytes());
+  const send = async (chunks: readonly Uint8Array[]): Promise<void> => {
+    let ready = true;
+    for (const c of chunks) ready = sink.write(c) && ready;
+    if (!ready) await sink.drained();
+  };
+  let n = 0;
+  for (const block of sweepBlocks(grid)) {
+    const { lengths } = block;
+    for (const batch of block.batches) {
+      for (let i = 0; i < lengths.length; i++) {
+        const { totals: t, memory: m } = block.summary(batch, lengths[i] ?? 0);
+        checkFinite(block, t, m);
+        const out = arrow.row(block, batch, i, t, m);
+        if (out.length > 0) await send(out);
+        if ((++n & 0x3fff) === 0) await tick(n);
+      }
+    }
+  }
+  await send(arrow.end());
+}
+
+/** A non-finite number in a point is an internal error, reported before the point is written. */
+function checkFinite(block: SweepBlock, t: Totals, m: MemoryFootprint): void {
+  // One sum is non-finite when any term is; only then is each field looked at, for the message.
+  if (Number.isFinite(t.flops + t.bytes + t.timeSeconds + m.weightBytes + m.kvCacheBytes + m.kvCacheBytesPerToken + m.activationBytes + m.totalBytes)) return;
+  const bad = firstNonFinite(t) ?? firstNonFinite(m);
+  if (bad !== undefined) throw new Error(`internal: ${bad} is not finite for ${block.model} on ${block.hardware}`);
+}
+
+/** Writes a chunk's bytes, waits if the sink asks, and starts the chunk over (on a new buffer if the sink kept it). */
+async function flush(out: ByteChunk, sink: OutputSink): Promise<void> {
+  const ready = sink.write(out.filled());
+  out.restart(sink.holdsBytes());
+  if (!ready) await sink.drained();
 }

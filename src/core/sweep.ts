@@ -67,36 +67,73 @@ export function requiredPeaks(g: SweepGrid): { hardware: Hardware; dtype: DType;
   return g.hardware.flatMap((hardware) => g.bits.map((bits) => ({ hardware, dtype: cost.computeDtype(bits), bits })));
 }
 
-/** Every point of the grid, in a stable nested order (model, device, phase, flash, bits, batch, length). */
-export function* sweep(g: SweepGrid): Generator<SweepPoint> {
+/**
+ * The points sharing a model, device, phase, flash mode and width: everything but batch and length is constant, so
+ * writers format it once per block. `summary` is the one call into the core per point.
+ */
+export interface SweepBlock {
+  readonly model: string;
+  readonly hardware: string;
+  /** The workload without its batch and lengths, in the key order of SweepWorkload. */
+  readonly fixed: Omit<SweepWorkload, 'batch' | 'seqLen' | 'contextLen'>;
+  readonly batches: readonly number[];
+  /** The lengths swept (prompt lengths in prefill, context lengths in decode). */
+  readonly lengths: readonly number[];
+  /** The reported (seqLen, contextLen) of each entry of `lengths`. */
+  readonly reported: readonly { readonly seqLen: number; readonly contextLen: number }[];
+  summary(batch: number, length: number): { totals: Totals; memory: MemoryFootprint };
+}
+
+/** The grid's blocks in sweep order (model, device, phase, flash, bits); each varies batch, then length. */
+export function* sweepBlocks(g: SweepGrid): Generator<SweepBlock> {
   const cost = COST_MODEL_DEFS[g.costModel];
   const pairs = cost.pairMode(g.pairs);
   for (const model of g.models) {
     for (const hw of g.hardware) {
       for (const phase of g.phases) {
         const mla = model.attention.kind === 'mla' ? mlaMode({ phase, mla: g.mla }) : undefined;
+        const lengths = phase === 'prefill' ? g.seqLens : g.contextLens;
+        const reported = lengths.map((len) => reportedLengths({ phase, seqLen: len, contextLen: len }));
         for (const flash of g.flash) {
           const plan = new Plan(model, hw, { phase, flash, pairs, mla: mla ?? 'absorbed', scope: g.scope, costModel: g.costModel, moeImbalance: g.moeImbalance, mtp: g.mtp });
-          const lengths = phase === 'prefill' ? g.seqLens : g.contextLens;
           for (const bits of g.bits) {
-            const label = bitsLabel(bits);
-            const dtype = cost.computeDtype(bits);
-            for (const batch of g.batches) {
-              for (const len of lengths) {
-                const lens = reportedLengths({ phase, seqLen: len, contextLen: len });
-                const { totals, memory } = plan.summary({ batch, seqLen: len, contextLen: len, bits });
-                yield {
-                  model: model.id,
-                  hardware: hw.id,
-                  workload: { phase, batch, ...lens, bits, bitsLabel: label, computeDtype: dtype, flash, pairs, mla, scope: g.scope, costModel: g.costModel },
-                  totals,
-                  memory,
-                };
-              }
-            }
+            const fixed = { phase, bits, bitsLabel: bitsLabel(bits), computeDtype: cost.computeDtype(bits), flash, pairs, mla, scope: g.scope, costModel: g.costModel };
+            const summary = (batch: number, len: number): { totals: Totals; memory: MemoryFootprint } => plan.summary({ batch, seqLen: len, contextLen: len, bits });
+            yield { model: model.id, hardware: hw.id, fixed, batches: g.batches, lengths, reported, summary };
           }
         }
       }
+    }
+  }
+}
+
+/** The point of a block at one batch and the length at index `i` of its `lengths`. */
+export function blockPoint(b: SweepBlock, batch: number, i: number): SweepPoint {
+  const len = b.lengths[i];
+  if (len === undefined) throw new Error(`internal: no length at index ${String(i)}`);
+  const { totals, memory } = b.summary(batch, len);
+  return pointAt(b, batch, i, totals, memory);
+}
+
+/** The point of a block at one batch and length index, given what `summary` returned for it. */
+export function pointAt(b: SweepBlock, batch: number, i: number, totals: Totals, memory: MemoryFootprint): SweepPoint {
+  const lens = b.reported[i];
+  if (lens === undefined) throw new Error(`internal: no length at index ${String(i)}`);
+  const f = b.fixed;
+  return {
+    model: b.model,
+    hardware: b.hardware,
+    workload: { phase: f.phase, batch, ...lens, bits: f.bits, bitsLabel: f.bitsLabel, computeDtype: f.computeDtype, flash: f.flash, pairs: f.pairs, mla: f.mla, scope: f.scope, costModel: f.costModel },
+    totals,
+    memory,
+  };
+}
+
+/** Every point of the grid, in a stable nested order (model, device, phase, flash, bits, batch, length). */
+export function* sweep(g: SweepGrid): Generator<SweepPoint> {
+  for (const b of sweepBlocks(g)) {
+    for (const batch of b.batches) {
+      for (let i = 0; i < b.lengths.length; i++) yield blockPoint(b, batch, i);
     }
   }
 }

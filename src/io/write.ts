@@ -17,8 +17,11 @@ export interface OutputSink {
   /**
    * Queues text. Returns false when the producer should `await drained()` before writing more: the destination is
    * behind (a pipe), or a chunk went out and the event loop should get a turn (signals, progress, pipe errors).
+   * Bytes go out at once, after any text queued before them; see `holdsBytes` before reusing the array.
    */
-  write(chunk: string): boolean;
+  write(chunk: string | Uint8Array): boolean;
+  /** Whether the sink still holds the bytes last written (a stream sends them later): the caller must not reuse them. */
+  holdsBytes(): boolean;
   /** Resolves when writing may go on. */
   drained(): Promise<void>;
   commit(): void;
@@ -72,17 +75,20 @@ export function fileSink(path: string, flag = '--out'): FileSink {
     rmSync(tmp, { force: true });
     forgetTemp(tmp);
   }
-  const flush = (): void => {
-    if (buffer.length === 0) return;
+  const writeBytes = (bytes: Uint8Array): void => {
     if (fd === undefined) throw new Error(`internal: write to ${path} after it was finished or aborted`);
-    const bytes = Buffer.from(buffer);
-    buffer = '';
     try {
       for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done);
     } catch (e) {
       cleanUp();
       throw fail('write failed', e);
     }
+  };
+  const flush = (): void => {
+    if (buffer.length === 0) return;
+    const text = buffer;
+    buffer = '';
+    writeBytes(Buffer.from(text));
   };
   function finish(): void {
     flush();
@@ -122,11 +128,18 @@ export function fileSink(path: string, flag = '--out'): FileSink {
     target,
     tmp,
     write(chunk) {
+      if (typeof chunk !== 'string') {
+        flush();
+        writeBytes(chunk);
+        return false;
+      }
       buffer += chunk;
       if (buffer.length < CHUNK) return true;
       flush();
       return false;
     },
+    // Written synchronously: the bytes are in the file when `write` returns.
+    holdsBytes: () => false,
     drained: nextTurn,
     finish,
     publish,
@@ -223,24 +236,34 @@ function discard(path: string): void {
  */
 export function streamSink(stream: NodeJS.WritableStream & { writableNeedDrain?: boolean }, name = 'stdout'): OutputSink {
   let buffer = '';
-  const flush = (): void => {
-    if (buffer.length === 0) return;
-    const text = buffer;
-    buffer = '';
+  const send = (chunk: string | Uint8Array): void => {
     try {
-      stream.write(text);
+      stream.write(chunk);
     } catch (e) {
       // A file or terminal behind stdout is written synchronously and throws here (a pipe's errors are events).
       throw new UserError(name, '', `cannot write (${errnoText(e)})`);
     }
   };
+  const flush = (): void => {
+    if (buffer.length === 0) return;
+    const text = buffer;
+    buffer = '';
+    send(text);
+  };
   return {
     write(chunk) {
+      if (typeof chunk !== 'string') {
+        flush();
+        send(chunk);
+        return false;
+      }
       buffer += chunk;
       if (buffer.length < CHUNK) return true;
       flush();
       return false;
     },
+    // Nothing queued means the stream handed every byte to the system already (pipes and files on Linux do).
+    holdsBytes: () => (stream as { writableLength?: number }).writableLength !== 0,
     drained() {
       if (stream.writableNeedDrain !== true) return nextTurn();
       // A closed or failed stream never drains: 'close' ends the wait too; the error itself goes to the stream's

@@ -11,9 +11,14 @@ function field(v: string | number | boolean): string {
   return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
+/** CSV fields joined by commas, without the line end (a constant part of many rows). */
+export function csvFields(values: readonly (string | number | boolean)[]): string {
+  return values.map(field).join(',');
+}
+
 /** One CSV line. */
 export function csvLine(values: readonly (string | number | boolean)[]): string {
-  return values.map(field).join(',') + '\n';
+  return csvFields(values) + '\n';
 }
 
 /** A report's operators as CSV, one row per operator plus a `total` row. */
