@@ -12,7 +12,7 @@ import { FIELD_COUNT, fieldsFunction, type FieldsFn } from './evaluate/fields.js
 import type { Hardware } from './hardware.js';
 import { cachedElements, cacheFormula, modelParameters, modelSymbols, type Scope, type Segment } from './model.js';
 import type { ModelConfig } from './model-config.js';
-import type { OpKind } from './op.js';
+import { OP_KINDS, type OpKind } from './op.js';
 import { FEW_ROWS } from './calibration.js';
 import type { AttentionRates } from './hardware.js';
 import { rateAt } from './rate-grid.js';
@@ -144,6 +144,8 @@ export class Plan {
   /** The profile measured the few-row kernel both from memory and in cache, so its cap is blended (fewRowRate). */
   private readonly fewBlended: boolean;
   private readonly env: StepEnv;
+  /** The scope's operators grouped by kind: each kind's cost function and its operators' indices. */
+  private readonly byKind: readonly { readonly cost: KindCost; readonly indices: Int32Array }[];
 
   constructor(readonly model: ModelConfig, readonly hardware: Hardware, spec: PlanSpec) {
     this.phase = spec.phase;
@@ -183,6 +185,8 @@ export class Plan {
     this.seconds = new Float64Array(n);
     this.computeBound = new Uint8Array(n);
     this.gemmPeaks = new Float64Array(n);
+    const scopeOps = this.ops.slice(0, n);
+    this.byKind = OP_KINDS.map((kind) => ({ cost: KIND_COST[kind], indices: Int32Array.from(scopeOps.flatMap((o, i) => (o.kind === kind ? [i] : []))) })).filter((g) => g.indices.length > 0);
     const params = modelParameters(model);
     this.parameters = params.total;
     this.activeParameters = params.active;
@@ -268,24 +272,43 @@ export class Plan {
     env.attentionFlopPerSecond = this.extras === NO_EXTRAS ? 0 : this.attentionRate(v[1]);
     // A calibrated profile's GEMM grid gives each GEMM the rate at its own shape (rows × output columns) above FEW_ROWS rows.
     const grid = this.hardware.extras?.gemmGrid;
-    const t = this.totals;
-    t.flops = 0;
-    t.bytes = 0;
-    t.timeSeconds = 0;
-    for (let i = 0; i < n; i++) {
-      const o = this.ops[i]!;
-      const at = i * FIELD_COUNT;
-      if (grid !== undefined) this.gemmPeaks[i] = o.cols > 0 && rows > FEW_ROWS ? rateAt(grid, rows, o.cols) * this.hardware.efficiency.compute : flopPerSecond;
-      const flops = f[at + F_FLOPS]!;
-      const bytes = f[at + F_WEIGHT]! + f[at + F_ACT_READ]! + f[at + F_ACT_WRITE]! + f[at + F_KV_READ]! + f[at + F_KV_WRITE]!;
-      const { compute, memory } = o.cost(f, at, i, env);
-      this.computeBound[i] = compute >= memory ? 1 : 0;
-      const seconds = (compute >= memory ? compute : memory) + this.extras.operatorOverheadSeconds;
-      this.seconds[i] = seconds;
-      t.flops += o.count * flops;
-      t.bytes += o.count * bytes;
-      t.timeSeconds += o.count * seconds;
+    // Each kind's operators in one loop (a call site that sees one cost function), then the totals in operator order.
+    const ops = this.ops;
+    const seconds = this.seconds;
+    const bound = this.computeBound;
+    const overhead = this.extras.operatorOverheadSeconds;
+    if (grid !== undefined) {
+      const gemm = this.gemmPeaks;
+      const eff = this.hardware.efficiency.compute;
+      for (let i = 0; i < n; i++) {
+        const cols = ops[i]!.cols;
+        gemm[i] = cols > 0 && rows > FEW_ROWS ? rateAt(grid, rows, cols) * eff : flopPerSecond;
+      }
     }
+    for (const { cost, indices } of this.byKind) {
+      for (let j = 0; j < indices.length; j++) {
+        const i = indices[j]!;
+        const r = cost(f, i * FIELD_COUNT, i, env);
+        const compute = r.compute;
+        const memory = r.memory;
+        bound[i] = compute >= memory ? 1 : 0;
+        seconds[i] = (compute >= memory ? compute : memory) + overhead;
+      }
+    }
+    let flops = 0;
+    let bytes = 0;
+    let time = 0;
+    for (let i = 0; i < n; i++) {
+      const count = ops[i]!.count;
+      const at = i * FIELD_COUNT;
+      flops += count * f[at + F_FLOPS]!;
+      bytes += count * (f[at + F_WEIGHT]! + f[at + F_ACT_READ]! + f[at + F_ACT_WRITE]! + f[at + F_KV_READ]! + f[at + F_KV_WRITE]!);
+      time += count * seconds[i]!;
+    }
+    const t = this.totals;
+    t.flops = flops;
+    t.bytes = bytes;
+    t.timeSeconds = time;
   }
 
   /** Every operator's cost at a point. */
