@@ -8,7 +8,7 @@ import type { Bits, DType } from './dtype.js';
 import { COST_MODEL_DEFS, type CostModelDef } from './cost-models/index.js';
 import { compile } from './compile.js';
 import { KIND_COST, type KindCost, type StepEnv } from './evaluate/cost.js';
-import { FIELD_COUNT, fieldsFunction, type FieldsFn } from './evaluate/fields.js';
+import { AT_ACT_READ, AT_ACT_WRITE, AT_EXPS, AT_FLOPS, AT_KV_READ, AT_KV_WRITE, AT_MACS, AT_WEIGHT, FIELD_COUNT, fieldsFunction, type FieldsFn } from './evaluate/fields.js';
 import type { Hardware } from './hardware.js';
 import { cachedElements, cacheFormula, modelParameters, modelSymbols, type Scope, type Segment } from './model.js';
 import type { ModelConfig } from './model-config.js';
@@ -94,8 +94,6 @@ export interface PlanSpec extends OpsContext {
 /** A cost model cannot evaluate this model (e.g. LLM-Viewer has no MLA). */
 export class UnsupportedModelError extends Error {}
 
-/** Field offsets in the evaluated array: each operator has FIELD_COUNT consecutive values in this order. */
-const F_FLOPS = 0, F_WEIGHT = 1, F_ACT_READ = 2, F_ACT_WRITE = 3, F_KV_READ = 4, F_KV_WRITE = 5, F_MACS = 6, F_EXPS = 7;
 
 /** One operator as the plan evaluates it. */
 interface PlanOp {
@@ -195,7 +193,7 @@ export class Plan {
     this.cacheElems = compile(cacheFormula(model))(modelSymbols(model));
     this.windowed = model.blocks.some((b) => b.layer.window > 0) || this.withMtp;
     const plainMemory = (this.extras.coldStream?.bytes.length ?? 0) === 0 && (this.extras.kvStream ?? 0) <= 0;
-    this.env = { peak: 0, few: 0, bytesPerSecond: 0, share: 1, attentionFlopPerSecond: 0, expPerSecond: this.extras.expPerSecond, gemmGrid: x?.gemmGrid !== undefined, gemmPeaks: this.gemmPeaks, extras: this.extras, plainMemory };
+    this.env = { peak: 0, few: 0, bytesPerSecond: 0, share: 1, attentionFlopPerSecond: 0, expPerSecond: this.extras.expPerSecond, gemmGrid: x?.gemmGrid !== undefined, gemmPeaks: this.gemmPeaks, extras: this.extras, plainMemory, overheadSeconds: this.extras.operatorOverheadSeconds, seconds: this.seconds, computeBound: this.computeBound };
   }
 
   /** Operators of the scope (the first `scopeCount` of `ops`). */
@@ -261,7 +259,7 @@ export class Plan {
     const n = this.scopeCount;
     // What every step of this scope reads again (weights and KV cache) picks the step's bandwidth.
     let resident = 0;
-    for (let i = 0; i < n; i++) resident += this.ops[i]!.count * (f[i * FIELD_COUNT + F_WEIGHT]! + f[i * FIELD_COUNT + F_KV_READ]!);
+    for (let i = 0; i < n; i++) resident += this.ops[i]!.count * (f[i * FIELD_COUNT + AT_WEIGHT]! + f[i * FIELD_COUNT + AT_KV_READ]!);
     const env = this.env;
     env.peak = flopPerSecond;
     env.bytesPerSecond = stepBandwidth(resident, memoryRate, this.extras);
@@ -272,11 +270,9 @@ export class Plan {
     env.attentionFlopPerSecond = this.extras === NO_EXTRAS ? 0 : this.attentionRate(v[1]);
     // A calibrated profile's GEMM grid gives each GEMM the rate at its own shape (rows × output columns) above FEW_ROWS rows.
     const grid = this.hardware.extras?.gemmGrid;
-    // Each kind's operators in one loop (a call site that sees one cost function), then the totals in operator order.
+    // Each kind's cost function costs its operators, then the totals are summed in operator order.
     const ops = this.ops;
     const seconds = this.seconds;
-    const bound = this.computeBound;
-    const overhead = this.extras.operatorOverheadSeconds;
     if (grid !== undefined) {
       const gemm = this.gemmPeaks;
       const eff = this.hardware.efficiency.compute;
@@ -285,24 +281,15 @@ export class Plan {
         gemm[i] = cols > 0 && rows > FEW_ROWS ? rateAt(grid, rows, cols) * eff : flopPerSecond;
       }
     }
-    for (const { cost, indices } of this.byKind) {
-      for (let j = 0; j < indices.length; j++) {
-        const i = indices[j]!;
-        const r = cost(f, i * FIELD_COUNT, i, env);
-        const compute = r.compute;
-        const memory = r.memory;
-        bound[i] = compute >= memory ? 1 : 0;
-        seconds[i] = (compute >= memory ? compute : memory) + overhead;
-      }
-    }
+    for (const { cost, indices } of this.byKind) cost(f, indices, env);
     let flops = 0;
     let bytes = 0;
     let time = 0;
     for (let i = 0; i < n; i++) {
       const count = ops[i]!.count;
       const at = i * FIELD_COUNT;
-      flops += count * f[at + F_FLOPS]!;
-      bytes += count * (f[at + F_WEIGHT]! + f[at + F_ACT_READ]! + f[at + F_ACT_WRITE]! + f[at + F_KV_READ]! + f[at + F_KV_WRITE]!);
+      flops += count * f[at + AT_FLOPS]!;
+      bytes += count * (f[at + AT_WEIGHT]! + f[at + AT_ACT_READ]! + f[at + AT_ACT_WRITE]! + f[at + AT_KV_READ]! + f[at + AT_KV_WRITE]!);
       time += count * seconds[i]!;
     }
     const t = this.totals;
@@ -346,10 +333,10 @@ export class Plan {
     for (let i = 0; i < this.scopeCount; i++) {
       const c = this.ops[i]!.count;
       const at = i * FIELD_COUNT;
-      multiplyAdds += c * f[at + F_MACS]!;
-      expEvaluations += c * f[at + F_EXPS]!;
-      kvBytesRead += c * f[at + F_KV_READ]!;
-      kvBytesWritten += c * f[at + F_KV_WRITE]!;
+      multiplyAdds += c * f[at + AT_MACS]!;
+      expEvaluations += c * f[at + AT_EXPS]!;
+      kvBytesRead += c * f[at + AT_KV_READ]!;
+      kvBytesWritten += c * f[at + AT_KV_WRITE]!;
     }
     return { multiplyAdds, expEvaluations, kvBytesRead, kvBytesWritten };
   }
@@ -376,10 +363,10 @@ export class Plan {
       const o = this.ops[i]!;
       const at = i * FIELD_COUNT;
       if (largest) {
-        const io = f[at + F_ACT_READ]! + f[at + F_ACT_WRITE]!;
+        const io = f[at + AT_ACT_READ]! + f[at + AT_ACT_WRITE]!;
         if (io > activationBytes) activationBytes = io;
-      } else if (o.perLayer) activationBytes += f[at + F_ACT_WRITE]!;
-      if (o.perLayer) layerWeightBytes += o.count * f[at + F_WEIGHT]!;
+      } else if (o.perLayer) activationBytes += f[at + AT_ACT_WRITE]!;
+      if (o.perLayer) layerWeightBytes += o.count * f[at + AT_WEIGHT]!;
     }
     const weightBytes = this.cost.footprint.weights === 'parameters' ? (this.weightParameters * p.bits.weight) / 8 : layerWeightBytes;
     const kvCacheBytesPerToken = (this.cacheElems * p.bits.kv) / 8;

@@ -3,6 +3,7 @@
  * the step's rates. A calibrated term or a new kind of operator is added here and nowhere else in the core.
  */
 import type { OpKind } from '../op.js';
+import { AT_ACT_READ, AT_ACT_WRITE, AT_EXPS, AT_FLOPS, AT_KV_READ, AT_KV_WRITE, AT_WEIGHT, FIELD_COUNT } from './fields.js';
 import { memorySeconds, shortStreamBytes, type RooflineExtras } from '../roofline.js';
 
 /** Rates of one step (one point), shared by its operators. */
@@ -25,54 +26,73 @@ export interface StepEnv {
   readonly extras: RooflineExtras;
   /** The profile measured neither a cold-stream curve nor a KV streaming rate: memory time is bytes / bandwidth. */
   readonly plainMemory: boolean;
+  /** Seconds added to every operator invocation (0 = not measured). */
+  readonly overheadSeconds: number;
+  /** Out: each operator's seconds, by operator index. */
+  readonly seconds: Float64Array;
+  /** Out: 1 where an operator is compute-bound, by operator index. */
+  readonly computeBound: Uint8Array;
 }
 
-/** Compute and memory seconds of operator `i` whose fields start at `at` in `f`. */
-export type KindCost = (f: Float64Array, at: number, i: number, env: StepEnv) => { compute: number; memory: number };
+/**
+ * Costs the operators of one kind, at `indices`, whose fields start at index × FIELD_COUNT in `f`: writes each one's
+ * seconds (the slower of compute and memory, plus the per-call overhead) and bound into the step's out arrays. A
+ * kind's function holds its loop, so its per-operator arithmetic is one call site the JIT sees with one function.
+ */
+export type KindCost = (f: Float64Array, indices: Int32Array, env: StepEnv) => void;
 
-// Field offsets (see fields.ts FIELDS).
-const FLOPS = 0, WEIGHT = 1, ACT_READ = 2, ACT_WRITE = 3, KV_READ = 4, KV_WRITE = 5, EXPS = 7;
-
-const result = { compute: 0, memory: 0 };
 
 /** FLOPs at `peak` plus exponentials at the measured exp rate (when measured). */
 function atPeak(f: Float64Array, at: number, peak: number, env: StepEnv): number {
-  const exps = f[at + EXPS]!;
-  return f[at + FLOPS]! / peak + (env.expPerSecond > 0 ? exps / env.expPerSecond : 0);
+  const exps = f[at + AT_EXPS]!;
+  return f[at + AT_FLOPS]! / peak + (env.expPerSecond > 0 ? exps / env.expPerSecond : 0);
 }
 
 /** Bytes at the step's bandwidth, weights and cache read in a short stream paying extra, KV reads at the KV rate. */
 function memory(f: Float64Array, at: number, env: StepEnv): number {
-  const weight = f[at + WEIGHT]!;
-  const kvRead = f[at + KV_READ]!;
-  const bytes = weight + f[at + ACT_READ]! + f[at + ACT_WRITE]! + kvRead + f[at + KV_WRITE]!;
+  const weight = f[at + AT_WEIGHT]!;
+  const kvRead = f[at + AT_KV_READ]!;
+  const bytes = weight + f[at + AT_ACT_READ]! + f[at + AT_ACT_WRITE]! + kvRead + f[at + AT_KV_WRITE]!;
   // The same value memorySeconds gives without those terms, without its checks (the sweep's common case).
   if (env.plainMemory) return bytes / env.bytesPerSecond;
   return memorySeconds(bytes + shortStreamBytes(weight + kvRead, env.share, env.extras), kvRead, env.bytesPerSecond, env.extras);
 }
 
+/** Records operator `i`'s time: the slower term wins and names the bound; the per-call overhead is added. */
+function settle(i: number, compute: number, memorySec: number, env: StepEnv): void {
+  env.computeBound[i] = compute >= memorySec ? 1 : 0;
+  env.seconds[i] = (compute >= memorySec ? compute : memorySec) + env.overheadSeconds;
+}
+
+/** Every operator of the kind at the peak (the blended few-row rate when in effect), plus exps and memory. */
+function atStepPeak(f: Float64Array, indices: Int32Array, env: StepEnv): void {
+  const peak = env.few > 0 ? env.few : env.peak;
+  for (let j = 0; j < indices.length; j++) {
+    const i = indices[j]!;
+    const at = i * FIELD_COUNT;
+    settle(i, atPeak(f, at, peak, env), memory(f, at, env), env);
+  }
+}
+
 /** The cost of each kind of operator (a kind without one fails to compile). */
 export const KIND_COST = {
   // A product by weights runs at its shape's measured GEMM rate (or the blended few-row rate).
-  gemm: (f, at, i, env) => {
-    result.compute = atPeak(f, at, env.few > 0 ? env.few : env.gemmGrid ? env.gemmPeaks[i]! : env.peak, env);
-    result.memory = memory(f, at, env);
-    return result;
+  gemm: (f, indices, env) => {
+    for (let j = 0; j < indices.length; j++) {
+      const i = indices[j]!;
+      const at = i * FIELD_COUNT;
+      settle(i, atPeak(f, at, env.few > 0 ? env.few : env.gemmGrid ? env.gemmPeaks[i]! : env.peak, env), memory(f, at, env), env);
+    }
   },
   // The attention core runs at the attention kernel's measured rate when the profile has one.
-  attention: (f, at, _i, env) => {
-    result.compute = f[at + EXPS]! > 0 && env.attentionFlopPerSecond > 0 ? f[at + FLOPS]! / env.attentionFlopPerSecond : atPeak(f, at, env.few > 0 ? env.few : env.peak, env);
-    result.memory = memory(f, at, env);
-    return result;
+  attention: (f, indices, env) => {
+    for (let j = 0; j < indices.length; j++) {
+      const i = indices[j]!;
+      const at = i * FIELD_COUNT;
+      const compute = f[at + AT_EXPS]! > 0 && env.attentionFlopPerSecond > 0 ? f[at + AT_FLOPS]! / env.attentionFlopPerSecond : atPeak(f, at, env.few > 0 ? env.few : env.peak, env);
+      settle(i, compute, memory(f, at, env), env);
+    }
   },
-  elementwise: (f, at, _i, env) => {
-    result.compute = atPeak(f, at, env.few > 0 ? env.few : env.peak, env);
-    result.memory = memory(f, at, env);
-    return result;
-  },
-  gather: (f, at, _i, env) => {
-    result.compute = atPeak(f, at, env.few > 0 ? env.few : env.peak, env);
-    result.memory = memory(f, at, env);
-    return result;
-  },
+  elementwise: atStepPeak,
+  gather: atStepPeak,
 } as const satisfies Record<OpKind, KindCost>;

@@ -11,6 +11,8 @@ import { pairsFormula, TILE_COUNT, TILE_ROWS, type Phase } from '../workload.js'
 /** Fields per operator, in this order: FLOPs, the five byte streams, multiply-adds, exponentials. */
 export const FIELDS = ['flops', 'weight', 'actRead', 'actWrite', 'kvRead', 'kvWrite', 'macs', 'exps'] as const;
 export const FIELD_COUNT = FIELDS.length;
+/** Offsets of the fields within an operator's FIELD_COUNT values. */
+export const AT_FLOPS = 0, AT_WEIGHT = 1, AT_ACT_READ = 2, AT_ACT_WRITE = 3, AT_KV_READ = 4, AT_KV_WRITE = 5, AT_MACS = 6, AT_EXPS = 7;
 
 /** Symbols a point sets, first in the value array; the segments' constants follow. */
 export const VARYING = ['B', 'T', 'K', 'w', 'a', 'kv'] as const;
