@@ -142,6 +142,8 @@ export class Plan {
   /** The profile measured the few-row kernel both from memory and in cache, so its cap is blended (fewRowRate). */
   private readonly fewBlended: boolean;
   private readonly env: StepEnv;
+  /** Occurrences of the scope's operators per pass, by operator index. */
+  private readonly counts: Float64Array;
   /** The scope's operators grouped by kind: each kind's cost function and its operators' indices. */
   private readonly byKind: readonly { readonly cost: KindCost; readonly indices: Int32Array }[];
 
@@ -184,6 +186,7 @@ export class Plan {
     this.computeBound = new Uint8Array(n);
     this.gemmPeaks = new Float64Array(n);
     const scopeOps = this.ops.slice(0, n);
+    this.counts = Float64Array.from(scopeOps, (o) => o.count);
     this.byKind = OP_KINDS.map((kind) => ({ cost: KIND_COST[kind], indices: Int32Array.from(scopeOps.flatMap((o, i) => (o.kind === kind ? [i] : []))) })).filter((g) => g.indices.length > 0);
     const params = modelParameters(model);
     this.parameters = params.total;
@@ -257,9 +260,21 @@ export class Plan {
     const flopPerSecond = this.peak(p.bits, rows);
     const memoryRate = this.hardware.memoryBandwidthBytesPerSecond * this.hardware.efficiency.memory;
     const n = this.scopeCount;
-    // What every step of this scope reads again (weights and KV cache) picks the step's bandwidth.
+    const counts = this.counts;
+    // What every step of this scope reads again (weights and KV cache) picks the step's bandwidth; FLOPs and bytes
+    // are summed in the same pass, in operator order.
     let resident = 0;
-    for (let i = 0; i < n; i++) resident += this.ops[i]!.count * (f[i * FIELD_COUNT + AT_WEIGHT]! + f[i * FIELD_COUNT + AT_KV_READ]!);
+    let flops = 0;
+    let bytes = 0;
+    for (let i = 0; i < n; i++) {
+      const count = counts[i]!;
+      const at = i * FIELD_COUNT;
+      const weight = f[at + AT_WEIGHT]!;
+      const kvRead = f[at + AT_KV_READ]!;
+      resident += count * (weight + kvRead);
+      flops += count * f[at + AT_FLOPS]!;
+      bytes += count * (weight + f[at + AT_ACT_READ]! + f[at + AT_ACT_WRITE]! + kvRead + f[at + AT_KV_WRITE]!);
+    }
     const env = this.env;
     env.peak = flopPerSecond;
     env.bytesPerSecond = stepBandwidth(resident, memoryRate, this.extras);
@@ -270,7 +285,7 @@ export class Plan {
     env.attentionFlopPerSecond = this.extras === NO_EXTRAS ? 0 : this.attentionRate(v[1]);
     // A calibrated profile's GEMM grid gives each GEMM the rate at its own shape (rows × output columns) above FEW_ROWS rows.
     const grid = this.hardware.extras?.gemmGrid;
-    // Each kind's cost function costs its operators, then the totals are summed in operator order.
+    // Each kind's cost function costs its operators, then the time is summed in operator order.
     const ops = this.ops;
     const seconds = this.seconds;
     if (grid !== undefined) {
@@ -282,16 +297,8 @@ export class Plan {
       }
     }
     for (const { cost, indices } of this.byKind) cost(f, indices, env);
-    let flops = 0;
-    let bytes = 0;
     let time = 0;
-    for (let i = 0; i < n; i++) {
-      const count = ops[i]!.count;
-      const at = i * FIELD_COUNT;
-      flops += count * f[at + AT_FLOPS]!;
-      bytes += count * (f[at + AT_WEIGHT]! + f[at + AT_ACT_READ]! + f[at + AT_ACT_WRITE]! + f[at + AT_KV_READ]! + f[at + AT_KV_WRITE]!);
-      time += count * seconds[i]!;
-    }
+    for (let i = 0; i < n; i++) time += counts[i]! * seconds[i]!;
     const t = this.totals;
     t.flops = flops;
     t.bytes = bytes;
