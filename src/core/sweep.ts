@@ -45,6 +45,8 @@ export interface SweepWorkload {
   readonly mla?: MlaMode | undefined;
   readonly scope: Scope;
   readonly costModel: CostModel;
+  /** The MoE routing imbalance, when one was given. */
+  readonly moeImbalance?: number | undefined;
 }
 
 export interface SweepPoint {
@@ -97,7 +99,7 @@ export function* sweepBlocks(g: SweepGrid): Generator<SweepBlock> {
         for (const flash of g.flash) {
           const plan = new Plan(model, hw, { phase, flash, pairs, mla: mla ?? 'absorbed', scope: g.scope, costModel: g.costModel, moeImbalance: g.moeImbalance, mtp: g.mtp });
           for (const bits of g.bits) {
-            const fixed = { phase, bits, bitsLabel: bitsLabel(bits), computeDtype: cost.computeDtype(bits), flash, pairs, mla, scope: g.scope, costModel: g.costModel };
+            const fixed = { phase, bits, bitsLabel: bitsLabel(bits), computeDtype: cost.computeDtype(bits), flash, pairs, mla, scope: g.scope, costModel: g.costModel, moeImbalance: g.moeImbalance };
             const summary = (batch: number, len: number): { totals: Totals; memory: MemoryFootprint } => plan.summary({ batch, seqLen: len, contextLen: len, bits });
             yield { model: model.id, hardware: hw.id, fixed, batches: g.batches, lengths, reported, summary };
           }
@@ -123,7 +125,7 @@ export function pointAt(b: SweepBlock, batch: number, i: number, totals: Totals,
   return {
     model: b.model,
     hardware: b.hardware,
-    workload: { phase: f.phase, batch, ...lens, bits: f.bits, bitsLabel: f.bitsLabel, computeDtype: f.computeDtype, flash: f.flash, pairs: f.pairs, mla: f.mla, scope: f.scope, costModel: f.costModel },
+    workload: { phase: f.phase, batch, ...lens, bits: f.bits, bitsLabel: f.bitsLabel, computeDtype: f.computeDtype, flash: f.flash, pairs: f.pairs, mla: f.mla, scope: f.scope, costModel: f.costModel, ...(f.moeImbalance === undefined ? {} : { moeImbalance: f.moeImbalance }) },
     totals,
     memory,
   };
