@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { Plan, sumOps } from '../../src/core/engine.js';
 import { denseLayer, type LayerSpec, type ModelConfig, type MoeMlp } from '../../src/core/model-config.js';
 import { modelParameters } from '../../src/core/model.js';
+import { sweep } from '../../src/core/sweep.js';
 import { opNamed, opsAt, TOY_HW } from '../helpers/engine.js';
 import { modelWith } from '../helpers/models.js';
 import { expectRel } from '../helpers/rel.js';
@@ -152,5 +153,20 @@ describe('multi-token prediction', () => {
     expect(b.weightBytes - a.weightBytes).toBe(2 * mtpParams);
     // Cache: one more layer of 2 · 2 · 16 elements per token, 100 tokens, 3 sequences, 2 B.
     expect(b.kvCacheBytes - a.kvCacheBytes).toBe(3 * 100 * 64 * 2);
+  });
+});
+
+describe('sweeps of MoE models', () => {
+  it('record the imbalance and read fewer experts with it', () => {
+    const model = layered([{ count: 2, layer: moeLayer() }]);
+    const point = (g: number | undefined) => {
+      const [p] = [...sweep({ models: [model], hardware: [TOY_HW], phases: ['decode'], batches: [4], seqLens: [1], contextLens: [64], bits: [BITS16], flash: [true], pairs: 'causal', scope: 'model', costModel: 'exact', moeImbalance: g })];
+      if (p === undefined) throw new Error('no point');
+      return p;
+    };
+    expect(point(undefined).workload).not.toHaveProperty('moeImbalance');
+    expect(point(2).workload.moeImbalance).toBe(2);
+    // 2 layers × 6144 B per expert × (5.46875 − 3.75) experts fewer: 21,120 B.
+    expectRel(point(undefined).totals.bytes - point(2).totals.bytes, 21120);
   });
 });
