@@ -126,7 +126,8 @@ export function jsonRows(b: SweepBlock, firstOfSweep: boolean): RowWriter {
   const j = JSON.stringify;
   const mla = f.mla === undefined ? '' : `,"mla":${j(f.mla)}`;
   const head = `{"model":${j(b.model)},"hardware":${j(b.hardware)},"workload":{"phase":${j(f.phase)},"batch":`;
-  const settings = `,"bits":${j(f.bits)},"bitsLabel":${j(f.bitsLabel)},"computeDtype":${j(f.computeDtype)},"flash":${j(f.flash)},"pairs":${j(f.pairs)}${mla},"scope":${j(f.scope)},"costModel":${j(f.costModel)}}`;
+  const imbalance = f.moeImbalance === undefined ? '' : `,"moeImbalance":${j(f.moeImbalance)}`;
+  const settings = `,"bits":${j(f.bits)},"bitsLabel":${j(f.bitsLabel)},"computeDtype":${j(f.computeDtype)},"flash":${j(f.flash)},"pairs":${j(f.pairs)}${mla},"scope":${j(f.scope)},"costModel":${j(f.costModel)}${imbalance}}`;
   const batchPart = keyed((batch) => head + String(batch));
   const lengthPart = perLength(b, (seqLen, contextLen) => `,"seqLen":${String(seqLen)},"contextLen":${String(contextLen)}${settings},"totals":{"flops":`);
   const bytesKey = utf8(',"bytes":');
