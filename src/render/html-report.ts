@@ -3,7 +3,7 @@ import type { Report } from '../core/report.js';
 import { latencySvg } from './latency-svg.js';
 import { modelTitle, rooflineSvg, workloadLine } from './roofline-svg.js';
 import { esc } from './svg.js';
-import { percent, seconds, si } from './units.js';
+import { parametersText, percent, seconds, si } from './units.js';
 
 // Inline, so the file works offline and from a CI artefact; no fonts, images or scripts are fetched.
 const CSS = `
@@ -95,7 +95,7 @@ export function renderHtmlReport(r: Report): string {
   const m = r.memory;
   const title = `${modelTitle(r)} on ${r.hardware.name}`;
   const summary: [string, string][] = [
-    ['model', `${r.model.name} (${r.model.id}), ${r.model.attention.kind.toUpperCase()}, ${String(r.model.layers)} layers, hidden ${String(r.model.hiddenSize)}, ${si(r.model.parameters, '').trim()} parameters`],
+    ['model', `${r.model.name} (${r.model.id}), ${r.model.attention.kind.toUpperCase()}, ${String(r.model.layers)} layers, hidden ${String(r.model.hiddenSize)}, ${parametersText(r)}`],
     ['device', `${r.hardware.name} (${r.hardware.id}): ${si(r.hardware.memoryBandwidthBytesPerSecond, 'B/s')}, ${r.workload.computeDtype} peak ${si(r.hardware.peakFlopPerSecond[r.workload.computeDtype] ?? 0, 'FLOP/s')}, ${si(r.hardware.memoryBytes, 'B')}`],
     ['predicted time', seconds(r.totals.timeSeconds)],
     ['work', `${si(r.totals.flops, 'FLOP')}, ${si(r.totals.bytes, 'B')} moved`],

@@ -3,7 +3,7 @@ import { Chalk } from 'chalk';
 import Table from 'cli-table3';
 import type { Report } from '../core/report.js';
 import { displayText } from './sanitize.js';
-import { percent, seconds, si } from './units.js';
+import { parametersText, percent, seconds, si } from './units.js';
 
 /** Renders a report as text; `color` chooses ANSI colours (chalk level 1) or none. */
 export function renderTable(r: Report, color: boolean): string {
@@ -29,7 +29,7 @@ export function renderTable(r: Report, color: boolean): string {
   const tail = [
     `total: ${si(r.totals.flops, 'FLOP')}, ${si(r.totals.bytes, 'B')} moved, ${c.bold(seconds(r.totals.timeSeconds))}  (per-op values are per occurrence; totals are Σ count × value; a multiply-add is 2 FLOPs)`,
     `KV cache: ${si(m.kvCacheBytesPerToken, 'B')} per token (all layers), ${si(m.kvCacheBytes, 'B')} for the batch`,
-    `weights: ${si(m.weightBytes, 'B')} (${si(r.model.parameters, '').trim()} parameters); largest activation ${si(m.activationBytes, 'B')}`,
+    `weights: ${si(m.weightBytes, 'B')} (${parametersText(r)}); largest activation ${si(m.activationBytes, 'B')}`,
     `memory: ${si(m.totalBytes, 'B')} of ${si(r.hardware.memoryBytes, 'B')}: ${fits}`,
   ];
   return [...head, table.toString(), ...tail].join('\n') + '\n';

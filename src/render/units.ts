@@ -32,3 +32,9 @@ export function seconds(value: number): string {
 export function percent(fraction: number): string {
   return `${(fraction * 100).toFixed(1)}%`;
 }
+
+/** A model's parameter count in words, with the active count when a mixture of experts uses fewer per token. */
+export function parametersText(r: { readonly model: { readonly parameters: number; readonly activeParameters: number } }): string {
+  const all = `${si(r.model.parameters, '').trim()} parameters`;
+  return r.model.activeParameters < r.model.parameters ? `${all}, ${si(r.model.activeParameters, '').trim()} active` : all;
+}
