@@ -10,7 +10,8 @@ import { compile } from './compile.js';
 import { KIND_COST, type KindCost, type StepEnv } from './evaluate/cost.js';
 import { AT_ACT_READ, AT_ACT_WRITE, AT_EXPS, AT_FLOPS, AT_KV_READ, AT_KV_WRITE, AT_MACS, AT_WEIGHT, FIELD_COUNT, fieldsFunction, type FieldsFn } from './evaluate/fields.js';
 import type { Hardware } from './hardware.js';
-import { cachedElements, cacheFormula, modelParameters, modelSymbols, type Scope, type Segment } from './model.js';
+import { cacheFormula, cacheRuns, modelParameters, modelSymbols, type Scope, type Segment } from './model.js';
+import { footprintAt, type FootprintPlan, type MemoryFootprint } from './evaluate/footprint.js';
 import type { ModelConfig } from './model-config.js';
 import { OP_KINDS, type OpKind } from './op.js';
 import { FEW_ROWS } from './calibration.js';
@@ -56,14 +57,7 @@ export interface Totals {
   readonly timeSeconds: number;
 }
 
-export interface MemoryFootprint {
-  readonly weightBytes: number;
-  readonly kvCacheBytes: number;
-  readonly kvCacheBytesPerToken: number;
-  readonly activationBytes: number;
-  readonly totalBytes: number;
-  readonly fitsDevice: boolean;
-}
+export type { MemoryFootprint } from './evaluate/footprint.js';
 
 /** A device lacks the peak a workload's widths need. */
 export class MissingPeakError extends Error {
@@ -131,12 +125,7 @@ export class Plan {
   private readonly cost: CostModelDef;
   /** The device's measured roofline terms for this plan's phase. */
   private readonly extras: RooflineExtras;
-  private readonly cacheElems: number;
-  /** Layers hold different numbers of tokens (windows) or an MTP module caches too: the cache is counted per layer. */
-  private readonly windowed: boolean;
-  /** The MTP module is costed, and its parameters are in the footprint's weights. */
-  private readonly withMtp: boolean;
-  private readonly weightParameters: number;
+  private readonly footprintPlan: FootprintPlan;
   private readonly phase: Phase;
   private readonly attention: { readonly shape: AttentionShape; readonly rates: AttentionRates | undefined };
   /** The profile measured the few-row kernel both from memory and in cache, so its cap is blended (fewRowRate). */
@@ -191,10 +180,21 @@ export class Plan {
     const params = modelParameters(model);
     this.parameters = params.total;
     this.activeParameters = params.active;
-    this.withMtp = spec.mtp === true && model.mtp !== undefined;
-    this.weightParameters = params.total + (this.withMtp ? params.mtp : 0);
-    this.cacheElems = compile(cacheFormula(model))(modelSymbols(model));
-    this.windowed = model.blocks.some((b) => b.layer.window > 0) || this.withMtp;
+    const withMtp = spec.mtp === true && model.mtp !== undefined;
+    // Layers that hold different numbers of tokens (windows; an MTP module's layer too) are counted by window; the
+    // llm-viewer models ignore windows, as LLM-Viewer does.
+    const byWindow = this.cost.windows && (model.blocks.some((b) => b.layer.window > 0) || withMtp);
+    const modelOps = this.ops.slice(this.modelStart);
+    this.footprintPlan = {
+      ...this.cost.footprint,
+      weightParameters: params.total + (withMtp ? params.mtp : 0),
+      cacheElems: compile(cacheFormula(model))(modelSymbols(model)),
+      cacheRuns: byWindow ? cacheRuns(model, withMtp) : undefined,
+      memoryBytes: hardware.memoryBytes,
+      start: this.modelStart,
+      perLayer: Uint8Array.from(modelOps, (o) => (o.perLayer ? 1 : 0)),
+      counts: Float64Array.from(modelOps, (o) => o.count),
+    };
     const plainMemory = (this.extras.coldStream?.bytes.length ?? 0) === 0 && (this.extras.kvStream ?? 0) <= 0;
     this.env = { peak: 0, few: 0, bytesPerSecond: 0, share: 1, attentionFlopPerSecond: 0, expPerSecond: this.extras.expPerSecond, gemmGrid: x?.gemmGrid !== undefined, gemmPeaks: this.gemmPeaks, extras: this.extras, plainMemory, overheadSeconds: this.extras.operatorOverheadSeconds, seconds: this.seconds, computeBound: this.computeBound };
   }
@@ -362,26 +362,7 @@ export class Plan {
 
   /** The footprint at `p` from the model's operators as evaluate() left them. */
   private footprint(p: Point): MemoryFootprint {
-    const f = this.f;
-    let activationBytes = 0;
-    let layerWeightBytes = 0;
-    const largest = this.cost.footprint.activation === 'largest-op-io';
-    for (let i = this.modelStart; i < this.ops.length; i++) {
-      const o = this.ops[i]!;
-      const at = i * FIELD_COUNT;
-      if (largest) {
-        const io = f[at + AT_ACT_READ]! + f[at + AT_ACT_WRITE]!;
-        if (io > activationBytes) activationBytes = io;
-      } else if (o.perLayer) activationBytes += f[at + AT_ACT_WRITE]!;
-      if (o.perLayer) layerWeightBytes += o.count * f[at + AT_WEIGHT]!;
-    }
-    const weightBytes = this.cost.footprint.weights === 'parameters' ? (this.weightParameters * p.bits.weight) / 8 : layerWeightBytes;
-    const kvCacheBytesPerToken = (this.cacheElems * p.bits.kv) / 8;
-    const tokens = cachedTokens({ phase: this.phase, seqLen: p.seqLen, contextLen: p.contextLen });
-    // A windowed layer holds at most its window (the llm-viewer models ignore windows, as LLM-Viewer does).
-    const kvCacheBytes = this.windowed && this.cost.windows ? (p.batch * cachedElements(this.model, tokens, this.withMtp) * p.bits.kv) / 8 : p.batch * tokens * kvCacheBytesPerToken;
-    const totalBytes = weightBytes + kvCacheBytes + activationBytes;
-    return { weightBytes, kvCacheBytes, kvCacheBytesPerToken, activationBytes, totalBytes, fitsDevice: totalBytes <= this.hardware.memoryBytes };
+    return footprintAt(this.footprintPlan, this.f, p.batch, cachedTokens({ phase: this.phase, seqLen: p.seqLen, contextLen: p.contextLen }), p.bits);
   }
 }
 

@@ -239,15 +239,22 @@ export function cacheFormula(m: ModelConfig): Formula {
   return product('n_L', variantOf(m.attention).cacheElems(m.attention));
 }
 
-/**
- * KV-cache elements one sequence holds after `tokens` tokens: each windowed layer keeps at most its window; with
- * `mtp`, the multi-token-prediction module's layers cache too.
- */
-export function cachedElements(m: ModelConfig, tokens: number, mtp = false): number {
+/** Layers that cache the same number of tokens: their cache elements per token together, and their window (0: all). */
+export interface CacheRun {
+  readonly elems: number;
+  readonly window: number;
+}
+
+/** The model's cache by window: each kind of layer's elements per token (× its count); `mtp` adds the MTP module's. */
+export function cacheRuns(m: ModelConfig, mtp = false): CacheRun[] {
   const perLayer = compile(variantOf(m.attention).cacheElems(m.attention))(modelSymbols(m));
-  const held = (layer: LayerSpec): number => perLayer * (layer.window > 0 ? Math.min(tokens, layer.window) : tokens);
+  const runs = distinctLayers(m).map((d) => ({ elems: d.count * perLayer, window: d.layer.window }));
+  return mtp && m.mtp !== undefined ? [...runs, { elems: m.mtp.count * perLayer, window: m.mtp.layer.window }] : runs;
+}
+
+/** KV-cache elements one sequence holds after `tokens` tokens: a windowed layer keeps at most its window. */
+export function cachedElements(runs: readonly CacheRun[], tokens: number): number {
   let elems = 0;
-  for (const d of distinctLayers(m)) elems += d.count * held(d.layer);
-  if (mtp && m.mtp !== undefined) elems += m.mtp.count * held(m.mtp.layer);
+  for (const r of runs) elems += r.elems * (r.window > 0 ? Math.min(tokens, r.window) : tokens);
   return elems;
 }
