@@ -62,7 +62,8 @@ export function readAttentionSwap(spec: string): AttentionSwap {
 
 function inlineSwap(kind: string, body: string): AttentionSwap {
   if (!isKind(kind)) throw new UserError(FLAG, '', `unknown attention kind "${kind}" (expected one of ${KINDS.join(', ')})`);
-  const fields: Record<string, unknown> = { kind };
+  // Null prototype: a "__proto__" key is then a field the schema refuses by name, not the object's prototype.
+  const fields: Record<string, unknown> = Object.assign(Object.create(null) as Record<string, unknown>, { kind });
   for (const item of body === '' ? [] : body.split(',')) {
     const eq = item.indexOf('=');
     const key = item.slice(0, eq).trim();

@@ -51,6 +51,8 @@ describe('inline --attention', () => {
     ['gqa:heads=x,kvHeads=8,headDim=128', '--attention: heads: Invalid input: expected number, received string (got "x")'],
     ['gqa:heads=0,kvHeads=8,headDim=128', '--attention: heads: Too small: expected number to be >0 (got 0)'],
     ['gqa:heads=32,kvHeads=8,headDim=128,qkNorm=yes', '--attention: qkNorm: Invalid input: expected boolean, received string (got "yes")'],
+    // Assigned to a plain object, "__proto__" set the prototype instead of a field, so the key passed unchecked.
+    ['gqa:heads=32,kvHeads=8,headDim=128,__proto__=1', '--attention: __proto__: unknown field (check the spelling; see the schema for allowed fields)'],
   ])('%s is refused', (spec, message) => {
     expect(userErrorMessage(() => readAttentionSwap(spec))).toBe(message);
   });
