@@ -288,6 +288,11 @@ describe('still refused', () => {
     expect(error(json).message).toBe('c.json: num_experts_per_tok: must not exceed the number of experts (got 9, experts 8)');
   });
 
+  it('an mlp_only_layers index past the last layer (a typo that would leave the layer meant MoE)', () => {
+    const json = { ...raw('qwen3-moe/qwen3-30b-a3b.json'), mlp_only_layers: [3, 48] };
+    expect(error(json).message).toBe('c.json: mlp_only_layers: every index must name a layer (got 48, expected 0 to 47)');
+  });
+
   it('a layer_types list of the wrong length', () => {
     const json = { ...raw('gpt-oss/gpt-oss-20b.json'), num_hidden_layers: 20 };
     expect(error(json).message).toBe('c.json: layer_types: must list one type per layer (got 24 entries, expected 20)');

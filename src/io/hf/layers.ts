@@ -137,6 +137,9 @@ export function mlps(r: Reader, family: Family, layers: number, activation: Gate
     case 'qwen3_moe': {
       const e = r.optNatural('num_experts') ?? 0;
       const only = new Set(r.indices('mlp_only_layers'));
+      // transformers would ignore an index past the last layer; here it is a typo that leaves the intended layer MoE.
+      const past = [...only].find((i) => i >= layers);
+      if (past !== undefined) throw r.fail('mlp_only_layers', `every index must name a layer (got ${String(past)}, expected 0 to ${String(layers - 1)})`);
       const step = r.optInt('decoder_sparse_step') ?? 1;
       if (e === 0) return each(dense);
       const shared = family === 'qwen2_moe' ? r.optNatural('shared_expert_intermediate_size') ?? 0 : 0;
