@@ -30,19 +30,6 @@ export interface Segment {
   readonly ops: readonly OpDef[];
 }
 
-/** An operator and how many times the scope runs it per pass. */
-export interface PlacedOp {
-  readonly def: OpDef;
-  /** Occurrences: 1, or the number of layers of its segment at model scope. */
-  readonly count: number;
-  readonly perLayer: boolean;
-}
-
-/** The operators of segments, flattened in order, with their counts. */
-export function placedOps(segments: readonly Segment[]): PlacedOp[] {
-  return segments.flatMap((s) => s.ops.map((def) => ({ def, count: s.count, perLayer: s.perLayer })));
-}
-
 /** Model-level symbols: H, V, layers n_L, tied t_e, plus the attention variant's symbols. */
 export function modelSymbols(m: ModelConfig): Record<string, number> {
   return {

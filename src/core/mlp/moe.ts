@@ -12,7 +12,7 @@ import { GATED_ACT_FLOPS, type MlpModel } from './types.js';
 import type { Problem } from '../variants/variant.js';
 
 /** Expected distinct experts a pass of B·T tokens touches. */
-export const TOUCHED_EXPERTS = 'E / g_i * (1 - (1 - k_r * g_i / E) ^ (B * T))';
+const TOUCHED_EXPERTS = 'E / g_i * (1 - (1 - k_r * g_i / E) ^ (B * T))';
 
 /** Expert rows: every token once per routed expert. */
 const ROWS = product(TOKENS, 'k_r');
