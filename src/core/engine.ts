@@ -165,7 +165,7 @@ export class Plan {
     const scoped = withTile(this.cost.scopeSegments(model, spec, spec.scope, segmentOptions));
     const whole = spec.scope === 'model' ? [] : withTile(this.cost.scopeSegments(model, spec, 'model', segmentOptions));
     this.ops = planOps([...scoped, ...whole]);
-    this.modelStart = spec.scope === 'model' ? 0 : this.ops.length - planOps(whole).length;
+    this.modelStart = spec.scope === 'model' ? 0 : this.ops.length - whole.reduce((k, s) => k + s.ops.length, 0);
     const generated = fieldsFunction([...scoped, ...whole], spec.phase, spec.pairs);
     this.fields = generated.fn;
     this.values = generated.values;
