@@ -110,6 +110,8 @@ function planOps(segments: readonly Segment[]): PlanOp[] {
 export class Plan {
   readonly parameters: number;
   readonly activeParameters: number;
+  /** Parameters of the model's multi-token-prediction module (0 without one). */
+  readonly mtpParameters: number;
   private readonly ops: PlanOp[];
   /** Where the model's operators start in `ops` (0 when the scope is the model). */
   private readonly modelStart: number;
@@ -180,6 +182,7 @@ export class Plan {
     const params = modelParameters(model);
     this.parameters = params.total;
     this.activeParameters = params.active;
+    this.mtpParameters = params.mtp;
     const withMtp = spec.mtp === true && model.mtp !== undefined;
     // Layers that hold different numbers of tokens (windows; an MTP module's layer too) are counted by window; the
     // llm-viewer models ignore windows, as LLM-Viewer does.

@@ -3,7 +3,7 @@ import { COST_MODEL_DEFS } from './cost-models/index.js';
 import { bitsLabel, type DType } from './dtype.js';
 import { Plan, sumOps, type MemoryFootprint, type OpResult, type Point, type Totals } from './engine.js';
 import type { Hardware } from './hardware.js';
-import { distinctLayers, modelParameters, type Scope } from './model.js';
+import { distinctLayers, type Scope } from './model.js';
 import type { Attention, ModelConfig } from './model-config.js';
 import { mlaMode, tokenCounts, type Workload } from './workload.js';
 
@@ -92,7 +92,7 @@ export function buildReport(
       hiddenSize: model.hiddenSize,
       parameters: plan.parameters,
       activeParameters: plan.activeParameters,
-      ...(model.mtp === undefined ? {} : { mtpParameters: modelParameters(model).mtp }),
+      ...(model.mtp === undefined ? {} : { mtpParameters: plan.mtpParameters }),
     },
     hardware: {
       id: hardware.id,
