@@ -14,6 +14,10 @@ export interface MatchWorkload {
   readonly scope: string;
   readonly costModel: string;
   readonly mla?: string | undefined;
+  /** MoE routing imbalance; absent = uniform (1). */
+  readonly moeImbalance?: number | undefined;
+  /** The multi-token-prediction module was costed. */
+  readonly mtp?: boolean | undefined;
 }
 
 /** One point of a saved file, reduced to what a comparison needs. */
@@ -129,12 +133,14 @@ export function pointLabel(p: ComparePoint, withModel = true): string {
   if (w.mla !== undefined) parts.push(`mla ${w.mla}`);
   if (w.scope !== 'model') parts.push(`scope ${w.scope}`);
   if (w.costModel !== 'exact') parts.push(w.costModel);
+  if ((w.moeImbalance ?? 1) !== 1) parts.push(`moe imbalance ${String(w.moeImbalance)}`);
+  if (w.mtp === true) parts.push('mtp');
   return parts.join(' ');
 }
 
 function matchKey(p: ComparePoint, onModel: boolean): string {
   const w = p.workload;
-  return JSON.stringify([onModel ? p.model : '', p.hardware, w.phase, w.batch, w.seqLen, w.contextLen, w.bitsLabel, w.flash, w.pairs, w.scope, w.costModel, w.mla ?? '']);
+  return JSON.stringify([onModel ? p.model : '', p.hardware, w.phase, w.batch, w.seqLen, w.contextLen, w.bitsLabel, w.flash, w.pairs, w.scope, w.costModel, w.mla ?? '', w.moeImbalance ?? 1, w.mtp === true]);
 }
 
 /** Whether a `matchBy` setting matches on model ids for these two files. */

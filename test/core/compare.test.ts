@@ -145,6 +145,15 @@ describe('matching', () => {
     expect(thrown(() => matchPoints(b, a, true))).toBe('b.json: points.1: x h100-sxm decode B4 L2048 w16a16kv16 has no matching point in a.json');
     expect(thrown(() => matchPoints(side('a.json', [point('x', 1, m)]), side('b.json', [point('y', 1, m)]), true))).toMatch(/^a\.json: x h100-sxm .* has no matching point in b\.json$/);
   });
+  it('a point routed with a MoE imbalance, or with the MTP module costed, is another point; an imbalance of 1 is uniform', () => {
+    const uniform = point('x', 1, m, 'points.0');
+    const skewed = { ...uniform, workload: { ...uniform.workload, moeImbalance: 2 } };
+    const withMtp = { ...uniform, workload: { ...uniform.workload, mtp: true } };
+    expect(thrown(() => matchPoints(side('b.json', [skewed]), side('a.json', [uniform]), true))).toBe('b.json: points.0: x h100-sxm decode B1 L2048 w16a16kv16 moe imbalance 2 has no matching point in a.json');
+    expect(thrown(() => matchPoints(side('b.json', [withMtp]), side('a.json', [uniform]), true))).toBe('b.json: points.0: x h100-sxm decode B1 L2048 w16a16kv16 mtp has no matching point in a.json');
+    const one = { ...uniform, workload: { ...uniform.workload, moeImbalance: 1 } };
+    expect(matchPoints(side('a.json', [uniform]), side('b.json', [one]), true)).toHaveLength(1);
+  });
 });
 
 describe('compareSides', () => {
