@@ -30,6 +30,27 @@ export interface HardwareExtras extends Omit<RooflineExtras, 'attentionFlopPerSe
   readonly gemmGrid?: RateGrid | undefined;
 }
 
+/** A link between devices as collectives see it: bandwidth per direction, the latency of one hop, the share reached. */
+export interface Link {
+  readonly name: string;
+  /** Bytes per second one device sends in one direction (half a datasheet's "both directions" figure). */
+  readonly bytesPerSecond: number;
+  /** Seconds each hop of a collective pays before its bytes move (start-up and latency). */
+  readonly latencySeconds: number;
+  /** Fraction of `bytesPerSecond` collectives reach (NCCL's bus bandwidth is typically 70-85% of the link's). */
+  readonly efficiency: number;
+}
+
+/**
+ * How devices of this kind connect: `devicesPerNode` share the scale-up link (NVLink, Infinity Fabric, or PCIe for a
+ * card without one); groups larger than a node cross the scale-out network. Absent links cannot carry collectives.
+ */
+export interface Interconnect {
+  readonly devicesPerNode: number;
+  readonly scaleUp: Link | undefined;
+  readonly scaleOut: Link | undefined;
+}
+
 export interface Hardware {
   readonly id: string;
   readonly name: string;
@@ -43,4 +64,6 @@ export interface Hardware {
   readonly efficiency: { readonly compute: number; readonly memory: number };
   /** Measured kernel terms (calibrated host profiles only; absent = not modelled), per phase for attention. */
   readonly extras?: HardwareExtras | undefined;
+  /** Links to other devices (absent: the device runs alone). */
+  readonly interconnect?: Interconnect | undefined;
 }
