@@ -14,6 +14,7 @@ import { rooflineSvg } from '../render/roofline-svg.js';
 import { renderTable } from '../render/table.js';
 import { checkOut, emit, loadModelWith, requirePeak, requireSupported, wantColor } from './common.js';
 import { bitsFrom, bitsSpec, DEFAULT_BITS, moeImbalance, oneOf, workloadInt, type WorkloadOptionValues } from './options.js';
+import { microBatchesFrom, parallelismFrom, requireSplit } from './parallel-options.js';
 
 export const ANALYZE_FORMATS = ['table', 'json', 'csv', 'md', 'svg', 'html'] as const;
 
@@ -34,7 +35,20 @@ export function workloadFrom(o: AnalyzeOptions, model: ModelConfig): Workload {
     costModel: oneOf('--cost-model', o.costModel, COST_MODELS),
     moeImbalance: moeImbalance(o.moeImbalance),
     ...(o.mtp === true ? { mtp: mtpOf(model) } : {}),
+    ...parallelFields(o),
   };
+}
+
+/** The workload's parallelism fields, present only when the model is split or replicated. */
+function parallelFields(o: AnalyzeOptions): Pick<Workload, 'parallelism' | 'overlap' | 'microBatches'> {
+  const parallelism = parallelismFrom(o);
+  const microBatches = microBatchesFrom(o.microBatches);
+  if (parallelism === undefined) {
+    if (o.overlap === true || microBatches !== undefined) throw new UserError(o.overlap === true ? '--overlap' : '--micro-batches', '', 'needs the model split over devices (--tp, --pp or --ep)');
+    return {};
+  }
+  if (microBatches !== undefined && parallelism.pp === 1) throw new UserError('--micro-batches', '', `needs a pipeline (--pp 2 or more; got --pp ${String(parallelism.pp)})`);
+  return { parallelism, overlap: o.overlap === true, ...(parallelism.pp > 1 ? { microBatches: microBatches ?? parallelism.pp } : {}) };
 }
 
 /** `--mtp` needs a model with a multi-token-prediction module to cost. */
@@ -53,6 +67,7 @@ export function runAnalyze(o: AnalyzeOptions): void {
   const profile = loadHardware(o.hardware);
   requireSupported(model, workload.costModel);
   requirePeak(profile, workload.bits, workload.costModel);
+  requireSplit(model, profile, workload.parallelism, workload.costModel);
   const report = buildReport(model, profile.hardware, workload, scope, toolInfo());
   const bad = firstNonFinite(report);
   if (bad !== undefined) throw new Error(`internal: ${bad} is not a finite number`);

@@ -38,6 +38,12 @@ function workloadOptions(cmd: Command, listNote: string): Command<[], WorkloadOp
     .addOption(new Option('--mla <mode>', 'MLA form (default: naive in prefill, absorbed in decode)').choices(['naive', 'absorbed']))
     .addOption(new Option('--cost-model <name>', 'exact; llm-viewer (LLM-Viewer\'s accounting); llm-viewer-gta (the GTA paper\'s LLM-Viewer fork)').choices(['exact', 'llm-viewer', 'llm-viewer-gta']).default('exact'))
     .option('--moe-imbalance <g>', MOE_HELP)
+    .option('--tp <t>', `tensor-parallel devices: heads, MLP columns and vocabulary split, an all-reduce after each block${listNote}`)
+    .option('--pp <s>', `pipeline stages of contiguous layers, a send between stages${listNote}`)
+    .option('--ep <e>', `expert-parallel ranks: routed experts split, attention data-parallel, all-to-alls per MoE layer${listNote}`)
+    .option('--dp <d>', `data-parallel replicas (throughput × d, no communication)${listNote}`)
+    .option('--overlap', 'collectives overlap compute (a pass takes the longer of the two; default: their sum)')
+    .option('--micro-batches <m>', 'micro-batches a pipeline keeps in flight (default: one per stage)')
     .option('--out <file>', 'write to a file (atomically) instead of stdout');
 }
 

@@ -116,4 +116,10 @@ export type WorkloadOptionValues = {
   moeImbalance?: string | undefined;
   costModel: string;
   out?: string | undefined;
+  tp?: string | undefined;
+  pp?: string | undefined;
+  ep?: string | undefined;
+  dp?: string | undefined;
+  overlap?: boolean | undefined;
+  microBatches?: string | undefined;
 };

@@ -6,6 +6,7 @@ import { FIELDS } from './evaluate/fields.js';
 import { cacheFormula, layerParamFormula, MTP_EXTRA_PARAMS, OUTER_PARAMS } from './model.js';
 import { denseLayer, type LayerSpec, type Mlp, type ModelConfig } from './model-config.js';
 import { MLPS } from './mlp/index.js';
+import type { Parallelism } from './parallel.js';
 import { VARIANTS, variantOf, type OpsContext } from './variants/index.js';
 import { PHASES, pairsFormula, TILE_COUNT, TILE_ROWS } from './workload.js';
 
@@ -30,6 +31,12 @@ function shell(attention: ModelConfig['attention'], layers: readonly LayerSpec[]
   return { id: 'catalog', name: 'catalog', layers: layers.length, hiddenSize: 32, vocabSize: 100, tiedEmbeddings: true, attention, blocks: layers.map((layer) => ({ count: 1, layer })), ...extras, ...(first === undefined ? {} : { mtp: { count: 1, layer: first } }) };
 }
 
+/**
+ * Splits that reach every collective and every split formula: tensor parallel with a pipeline whose sends stay in a
+ * node and cross nodes (2 devices per node), and expert parallel.
+ */
+const PARALLEL_SHAPES: readonly (Parallelism | undefined)[] = [undefined, { tp: 2, pp: 3, ep: 1, dp: 1 }, { tp: 1, pp: 3, ep: 2, dp: 1 }];
+
 /** Sorted, de-duplicated list of every formula string. */
 export function allFormulas(): Formula[] {
   const out = new Set<Formula>([TILE_ROWS, TILE_COUNT, OUTER_PARAMS, MTP_EXTRA_PARAMS]);
@@ -44,7 +51,7 @@ export function allFormulas(): Formula[] {
       const plain = shell(a, [denseLayer(64)], { logitSoftcap: false, attentionSinks: false });
       for (const m of [...models, plain]) {
         out.add(cacheFormula(m));
-        for (const layer of layers) for (const active of [false, true]) out.add(layerParamFormula(m, layer, active));
+        for (const layer of layers) for (const [active, device] of [[false, false], [true, false], [false, true]] as const) out.add(layerParamFormula(m, layer, active, device));
       }
       for (const ctx of allContexts()) {
         const core = variantOf(a).core(a, ctx);
@@ -53,7 +60,9 @@ export function allFormulas(): Formula[] {
         for (const cost of Object.values(COST_MODEL_DEFS)) {
           for (const m of [...models, plain]) {
             if (cost.unsupported(m) !== undefined) continue;
-            for (const s of cost.scopeSegments(m, ctx, 'model', { mtp: true })) for (const def of s.ops) for (const f of [...FIELDS, 'cols' as const]) out.add(def[f]);
+            for (const parallel of cost.communication ? PARALLEL_SHAPES : [undefined]) {
+              for (const s of cost.scopeSegments(m, ctx, 'model', { mtp: true, parallel, devicesPerNode: 2 })) for (const def of s.ops) for (const f of [...FIELDS, 'cols' as const]) out.add(def[f]);
+            }
           }
         }
       }

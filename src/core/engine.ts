@@ -8,9 +8,10 @@ import type { Bits, DType } from './dtype.js';
 import { COST_MODEL_DEFS, type CostModelDef } from './cost-models/index.js';
 import { compile } from './compile.js';
 import { KIND_COST, type KindCost, type StepEnv } from './evaluate/cost.js';
-import { AT_ACT_READ, AT_ACT_WRITE, AT_EXPS, AT_FLOPS, AT_KV_READ, AT_KV_WRITE, AT_MACS, AT_WEIGHT, FIELD_COUNT, fieldsFunction, type FieldsFn } from './evaluate/fields.js';
+import { AT_ACT_READ, AT_ACT_WRITE, AT_EXPS, AT_FLOPS, AT_KV_READ, AT_KV_WRITE, AT_MACS, AT_NETWORK, AT_WEIGHT, FIELD_COUNT, fieldsFunction, type FieldsFn } from './evaluate/fields.js';
 import type { Hardware } from './hardware.js';
-import { cacheFormula, cacheRuns, modelParameters, modelSymbols, type Scope, type Segment } from './model.js';
+import { cachedElements, cacheFormula, cacheRuns, modelParameters, modelSymbols, stageHoldings, type Scope, type Segment, type StageHolding } from './model.js';
+import { checkParallelism, groupLinks, isSplit, SINGLE, type GroupLink, type Parallelism } from './parallel.js';
 import { footprintAt, type FootprintPlan, type MemoryFootprint } from './evaluate/footprint.js';
 import type { ModelConfig } from './model-config.js';
 import { OP_KINDS, type OpKind } from './op.js';
@@ -36,7 +37,10 @@ export interface OpBytes {
   readonly actWrite: number;
   readonly kvRead: number;
   readonly kvWrite: number;
+  /** Memory traffic: the five streams added. */
   readonly total: number;
+  /** A collective's bytes each device sends over links (collectives only; not in `total`). */
+  readonly network?: number;
 }
 
 /** One operator's cost per occurrence. */
@@ -55,6 +59,25 @@ export interface Totals {
   readonly flops: number;
   readonly bytes: number;
   readonly timeSeconds: number;
+  /** Seconds the collectives take (present when the model is split over devices), included in timeSeconds. */
+  readonly communicationSeconds?: number;
+}
+
+/** What one device holds at a point: the device of the pipeline stage that holds the most. */
+export interface DeviceMemory {
+  readonly weightBytes: number;
+  readonly kvCacheBytes: number;
+  readonly activationBytes: number;
+  readonly totalBytes: number;
+  readonly fits: boolean;
+  /** The pipeline stage of that device (0 without a pipeline). */
+  readonly stage: number;
+}
+
+/** A pipeline's timing at a point: each stage's seconds for one micro-batch, its outgoing send included. */
+export interface StageTimes {
+  readonly layers: readonly number[];
+  readonly seconds: readonly number[];
 }
 
 export type { MemoryFootprint } from './evaluate/footprint.js';
@@ -83,6 +106,10 @@ export interface PlanSpec extends OpsContext {
   readonly moeImbalance?: number | undefined;
   /** Cost the model's multi-token-prediction module too (its weights and cache count in the footprint). */
   readonly mtp?: boolean | undefined;
+  /** How the model is split over devices (absent: one device). */
+  readonly parallel?: Parallelism | undefined;
+  /** Collectives overlap compute: a step takes the longer of the two instead of their sum. */
+  readonly overlap?: boolean | undefined;
 }
 
 /** A cost model cannot evaluate this model (e.g. LLM-Viewer has no MLA). */
@@ -99,11 +126,17 @@ interface PlanOp {
   readonly cols: number;
   /** Its kind's cost function. */
   readonly cost: KindCost;
+  /** A collective's link (undefined for other kinds). */
+  readonly link: GroupLink | undefined;
+  /** Occurrences on each pipeline stage (undefined without a pipeline). */
+  readonly stages: readonly number[] | undefined;
 }
 
 /** The scope's operators, then (when the scope is not the whole model) the model's, whose footprint a point reports. */
-function planOps(segments: readonly Segment[]): PlanOp[] {
-  return segments.flatMap((s) => s.ops.map((d) => ({ name: d.name, kind: d.kind, count: s.count, perLayer: s.perLayer, cols: compile(d.cols)(s.symbols), cost: KIND_COST[d.kind] })));
+function planOps(segments: readonly Segment[], links: Partial<Record<string, GroupLink>>): PlanOp[] {
+  return segments.flatMap((s) =>
+    s.ops.map((d) => ({ name: d.name, kind: d.kind, count: s.count, perLayer: s.perLayer, cols: compile(d.cols)(s.symbols), cost: KIND_COST[d.kind], link: d.group === undefined ? undefined : links[d.group], stages: s.stages })),
+  );
 }
 
 /** Compiled operators of a model on a device for one phase and kernel style. */
@@ -123,7 +156,15 @@ export class Plan {
   private readonly seconds: Float64Array;
   private readonly computeBound: Uint8Array;
   private readonly gemmPeaks: Float64Array;
-  private readonly totals = { flops: 0, bytes: 0, timeSeconds: 0 };
+  private readonly totals = { flops: 0, bytes: 0, timeSeconds: 0, communicationSeconds: 0 };
+  /** How the model is split over devices. */
+  readonly parallel: Parallelism;
+  /** Collectives overlap compute. */
+  private readonly overlap: boolean;
+  /** The links each group's collectives run on (empty on one device). */
+  readonly links: Partial<Record<string, GroupLink>>;
+  /** What one device of each pipeline stage holds (undefined on one device). */
+  private readonly holdings: readonly StageHolding[] | undefined;
   private readonly cost: CostModelDef;
   /** The device's measured roofline terms for this plan's phase. */
   private readonly extras: RooflineExtras;
@@ -137,6 +178,8 @@ export class Plan {
   private readonly counts: Float64Array;
   /** The scope's operators grouped by kind: each kind's cost function and its operators' indices. */
   private readonly byKind: readonly { readonly cost: KindCost; readonly indices: Int32Array }[];
+  /** Indices of the scope's collectives. */
+  private readonly collectives: Int32Array;
 
   constructor(readonly model: ModelConfig, readonly hardware: Hardware, spec: PlanSpec) {
     this.phase = spec.phase;
@@ -157,7 +200,13 @@ export class Plan {
     };
     this.fewBlended = (x?.fewRowGemmCachedFlopPerSecond ?? 0) > 0 && (x?.fewRowGemmFlopPerSecond ?? 0) > 0;
     if (spec.mtp === true && model.mtp !== undefined && !this.cost.mtp) throw new UnsupportedModelError(`${this.cost.title} has no accounting for multi-token prediction; use --cost-model exact or leave out --mtp`);
-    const segmentOptions = { imbalance: spec.moeImbalance, mtp: spec.mtp };
+    this.parallel = spec.parallel ?? SINGLE;
+    this.overlap = spec.overlap === true;
+    const split = isSplit(this.parallel);
+    if (split) checkParallelism(model, this.parallel);
+    // Only the exact cost model charges communication; LLM-Viewer's tensor parallelism has none.
+    this.links = split && this.cost.communication ? groupLinks(this.parallel, hardware.interconnect) : {};
+    const segmentOptions = { imbalance: spec.moeImbalance, mtp: spec.mtp, parallel: this.parallel, devicesPerNode: hardware.interconnect?.devicesPerNode };
     // Every segment also knows the device's on-chip memory M and the fused tile's head dimension d_t.
     const withTile = (segments: Segment[]): Segment[] =>
       segments.map((s) => {
@@ -166,9 +215,9 @@ export class Plan {
       });
     const scoped = withTile(this.cost.scopeSegments(model, spec, spec.scope, segmentOptions));
     const whole = spec.scope === 'model' ? [] : withTile(this.cost.scopeSegments(model, spec, 'model', segmentOptions));
-    this.ops = planOps([...scoped, ...whole]);
+    this.ops = planOps([...scoped, ...whole], this.links);
     this.modelStart = spec.scope === 'model' ? 0 : this.ops.length - whole.reduce((k, s) => k + s.ops.length, 0);
-    const generated = fieldsFunction([...scoped, ...whole], spec.phase, spec.pairs);
+    const generated = fieldsFunction([...scoped, ...whole], spec.phase, spec.pairs, this.parallel.ep);
     this.fields = generated.fn;
     this.values = generated.values;
     this.f = new Float64Array(this.ops.length * FIELD_COUNT);
@@ -198,8 +247,12 @@ export class Plan {
       perLayer: Uint8Array.from(modelOps, (o) => (o.perLayer ? 1 : 0)),
       counts: Float64Array.from(modelOps, (o) => o.count),
     };
+    this.holdings = split && this.cost.footprint.weights === 'parameters' ? stageHoldings(model, this.parallel, spec.moeImbalance, withMtp) : undefined;
     const plainMemory = (this.extras.coldStream?.bytes.length ?? 0) === 0 && (this.extras.kvStream ?? 0) <= 0;
-    this.env = { peak: 0, few: 0, bytesPerSecond: 0, share: 1, attentionFlopPerSecond: 0, expPerSecond: this.extras.expPerSecond, gemmGrid: x?.gemmGrid !== undefined, gemmPeaks: this.gemmPeaks, extras: this.extras, plainMemory, overheadSeconds: this.extras.operatorOverheadSeconds, seconds: this.seconds, computeBound: this.computeBound };
+    const linkLatency = Float64Array.from(scopeOps, (o) => o.link?.link.latencySeconds ?? 0);
+    const linkRate = Float64Array.from(scopeOps, (o) => (o.link === undefined ? 1 : o.link.link.bytesPerSecond * o.link.link.efficiency));
+    this.collectives = this.byKind.find((g) => g.cost === KIND_COST.collective)?.indices ?? new Int32Array(0);
+    this.env = { peak: 0, few: 0, bytesPerSecond: 0, share: 1, attentionFlopPerSecond: 0, expPerSecond: this.extras.expPerSecond, gemmGrid: x?.gemmGrid !== undefined, gemmPeaks: this.gemmPeaks, extras: this.extras, plainMemory, overheadSeconds: this.extras.operatorOverheadSeconds, seconds: this.seconds, computeBound: this.computeBound, linkLatency, linkRate };
   }
 
   /** Operators of the scope (the first `scopeCount` of `ops`). */
@@ -302,10 +355,68 @@ export class Plan {
     for (const { cost, indices } of this.byKind) cost(f, indices, env);
     let time = 0;
     for (let i = 0; i < n; i++) time += counts[i]! * seconds[i]!;
+    let comm = 0;
+    const coll = this.collectives;
+    for (let j = 0; j < coll.length; j++) comm += counts[coll[j]!]! * seconds[coll[j]!]!;
     const t = this.totals;
     t.flops = flops;
     t.bytes = bytes;
-    t.timeSeconds = time;
+    // Overlapped, the collectives hide behind compute (or it behind them): the step takes the longer of the two.
+    t.timeSeconds = this.overlap ? Math.max(time - comm, comm) : time;
+    t.communicationSeconds = comm;
+  }
+
+  /** Totals of the last evaluated point (communication reported when the model is split). */
+  private lastTotals(): Totals {
+    const t = this.totals;
+    const base = { flops: t.flops, bytes: t.bytes, timeSeconds: t.timeSeconds };
+    return isSplit(this.parallel) ? { ...base, communicationSeconds: t.communicationSeconds } : base;
+  }
+
+  /** Totals at a point. */
+  totalsAt(p: Point): Totals {
+    this.evaluate(p);
+    return this.lastTotals();
+  }
+
+  /**
+   * Each pipeline stage's layers and seconds for one micro-batch at a point (its outgoing send included); one stage
+   * holding everything without a pipeline or below model scope.
+   */
+  stageTimes(p: Point): StageTimes {
+    this.evaluate(p);
+    const s = this.parallel.pp;
+    const seconds = Array.from({ length: s }, () => 0);
+    const layers = Array.from({ length: s }, () => 0);
+    for (let i = 0; i < this.scopeCount; i++) {
+      const o = this.ops[i]!;
+      const per = this.seconds[i]!;
+      if (o.stages === undefined) seconds[0]! += o.count * per;
+      else o.stages.forEach((c, k) => (seconds[k]! += c * per));
+    }
+    const kinds = new Set<readonly number[]>();
+    for (const o of this.ops.slice(0, this.scopeCount)) if (o.perLayer && o.stages !== undefined && !kinds.has(o.stages)) kinds.add(o.stages);
+    for (const st of kinds) st.forEach((c, k) => (layers[k]! += c));
+    return { layers, seconds };
+  }
+
+  /**
+   * What the device that holds the most needs at a point (its pipeline stage's weights and cache, its rank's share of
+   * the batch); undefined on one device or under a cost model that does not count parameters.
+   */
+  deviceMemory(p: Point): DeviceMemory | undefined {
+    if (this.holdings === undefined) return undefined;
+    const activationBytes = this.summary(p).memory.activationBytes;
+    const sequences = Math.ceil(p.batch / this.parallel.ep);
+    const tokens = cachedTokens({ phase: this.phase, seqLen: p.seqLen, contextLen: p.contextLen });
+    let best: DeviceMemory | undefined;
+    this.holdings.forEach((h, stage) => {
+      const weightBytes = (h.parameters * p.bits.weight) / 8;
+      const kvCacheBytes = (sequences * cachedElements(h.cacheRuns, tokens) * p.bits.kv) / 8;
+      const totalBytes = weightBytes + kvCacheBytes + activationBytes;
+      if (best === undefined || totalBytes > best.totalBytes) best = { weightBytes, kvCacheBytes, activationBytes, totalBytes, fits: totalBytes <= this.hardware.memoryBytes, stage };
+    });
+    return best;
   }
 
   /** Every operator's cost at a point. */
@@ -323,9 +434,9 @@ export class Plan {
         kind: o.kind,
         count: o.count,
         flops,
-        bytes: { weight, actRead, actWrite, kvRead, kvWrite, total },
+        bytes: o.kind === 'collective' ? { weight, actRead, actWrite, kvRead, kvWrite, total, network: f[at + AT_NETWORK]! } : { weight, actRead, actWrite, kvRead, kvWrite, total },
         intensityFlopPerByte: intensity(flops, total),
-        bound: this.computeBound[i] === 1 ? 'compute' : 'memory',
+        bound: BOUNDS[this.computeBound[i]!]!,
         timeSeconds: this.seconds[i]!,
       });
     }
@@ -354,8 +465,7 @@ export class Plan {
   /** Totals and memory footprint at a point, without per-operator records (the sweep's hot path). */
   summary(p: Point): { totals: Totals; memory: MemoryFootprint } {
     this.evaluate(p);
-    const t = this.totals;
-    return { totals: { flops: t.flops, bytes: t.bytes, timeSeconds: t.timeSeconds }, memory: this.footprint(p) };
+    return { totals: this.lastTotals(), memory: this.footprint(p) };
   }
 
   /** Memory needed to serve the whole model at a point: weights, KV cache for the batch, the largest activation. */
@@ -368,6 +478,9 @@ export class Plan {
     return footprintAt(this.footprintPlan, this.f, p.batch, cachedTokens({ phase: this.phase, seqLen: p.seqLen, contextLen: p.contextLen }), p.bits);
   }
 }
+
+/** Bounds by the code the cost functions write. */
+const BOUNDS: readonly Bound[] = ['memory', 'compute', 'network'];
 
 /** Sums per-operator results into totals (Σ count × value). */
 export function sumOps(ops: readonly OpResult[]): Totals {

@@ -3,10 +3,11 @@ import { product, sum, type Formula } from './formula.js';
 
 /**
  * What an operator is, which decides how its time is costed: a product by weights (gemm), the attention core
- * (scores, softmax, values), an element-wise step, or a gather of rows (embedding lookup). Each kind has one cost
- * function (evaluate.ts); a new kind (a collective, a transfer between devices) is one more entry there.
+ * (scores, softmax, values), an element-wise step, a gather of rows (embedding lookup), or a collective that moves
+ * activations between devices (all-reduce, all-gather, all-to-all, a pipeline send). Each kind has one cost function
+ * (evaluate/cost.ts).
  */
-export const OP_KINDS = ['gemm', 'attention', 'elementwise', 'gather'] as const;
+export const OP_KINDS = ['gemm', 'attention', 'elementwise', 'gather', 'collective'] as const;
 export type OpKind = (typeof OP_KINDS)[number];
 
 /** One operator as formulas, per occurrence (one layer). FLOPs count a multiply-add as 2. */
@@ -25,7 +26,21 @@ export interface OpDef {
   readonly exps: Formula;
   /** A GEMM's output columns per row (what a measured GEMM grid is read at); 0 for other kinds. */
   readonly cols: Formula;
+  /** Bytes each device sends over links (collectives only). */
+  readonly network: Formula;
+  /** Link latencies a collective pays one after another (a ring's steps, one for a send). */
+  readonly hops: Formula;
+  /** The devices a collective runs among: the tensor-parallel group, the expert-parallel group, or two pipeline stages. */
+  readonly group?: DeviceGroup | undefined;
+  /**
+   * `all`: the operator runs on every sequence of the expert-parallel group (the routed experts, which receive tokens
+   * from every rank); otherwise it runs on its rank's share of the batch. The same without expert parallelism.
+   */
+  readonly batch?: 'all' | undefined;
 }
+
+/** Groups of devices a collective runs among. */
+export type DeviceGroup = 'tp' | 'ep' | 'pp' | 'pp-network';
 
 /** Byte-stream and FLOP fields of an operator, in the order reports list them. */
 export const OP_FIELDS = ['flops', 'weight', 'actRead', 'actWrite', 'kvRead', 'kvWrite'] as const;
@@ -33,7 +48,7 @@ export type OpField = (typeof OP_FIELDS)[number];
 /** Work counts a kernel reports, beside the cost fields. */
 export const COUNT_FIELDS = ['macs', 'exps'] as const;
 
-const ZERO = { flops: '0', weight: '0', actRead: '0', actWrite: '0', kvRead: '0', kvWrite: '0', macs: '0', exps: '0', cols: '0' } as const;
+const ZERO = { flops: '0', weight: '0', actRead: '0', actWrite: '0', kvRead: '0', kvWrite: '0', macs: '0', exps: '0', cols: '0', network: '0', hops: '0' } as const;
 
 /** Tokens processed per pass: batch × query tokens per sequence. */
 export const TOKENS: Formula = 'B * T';

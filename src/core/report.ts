@@ -1,7 +1,8 @@
 /** The `llm-roofline.report/v1` document: one model on one device at one workload. */
 import { COST_MODEL_DEFS } from './cost-models/index.js';
 import { bitsLabel, type DType } from './dtype.js';
-import { Plan, sumOps, type MemoryFootprint, type OpResult, type Point, type Totals } from './engine.js';
+import { Plan, type DeviceMemory, type MemoryFootprint, type OpResult, type Point, type Totals } from './engine.js';
+import { deploymentOf, parallelNotes, type Deployment } from './deployment.js';
 import type { Hardware } from './hardware.js';
 import { distinctLayers, type Scope } from './model.js';
 import type { Attention, ModelConfig } from './model-config.js';
@@ -34,7 +35,10 @@ export interface Report {
   readonly workload: Workload & { readonly scope: Scope; readonly computeDtype: DType; readonly bitsLabel: string };
   readonly ops: readonly OpResult[];
   readonly totals: Totals;
-  readonly memory: MemoryFootprint;
+  /** The whole model's footprint; split over devices, `perDevice` is what the device that holds the most needs. */
+  readonly memory: MemoryFootprint & { readonly perDevice?: DeviceMemory };
+  /** Split over devices (or replicated): devices, links, the pipeline and the throughput of them all. */
+  readonly deployment?: Deployment;
   /** Modelling choices a reader should know about (kernel style, pair convention, MLA form). */
   readonly notes: readonly string[];
 }
@@ -74,12 +78,16 @@ export function buildReport(
   workload: Workload,
   scope: Scope,
   tool: { name: string; version: string },
-  plan: Plan = new Plan(model, hardware, { phase: workload.phase, flash: workload.flash, pairs: workload.pairs, mla: mlaMode(workload), scope, costModel: workload.costModel, moeImbalance: workload.moeImbalance, mtp: workload.mtp }),
+  plan: Plan = new Plan(model, hardware, { phase: workload.phase, flash: workload.flash, pairs: workload.pairs, mla: mlaMode(workload), scope, costModel: workload.costModel, moeImbalance: workload.moeImbalance, mtp: workload.mtp, parallel: workload.parallelism, overlap: workload.overlap }),
 ): Report {
   const cost = COST_MODEL_DEFS[workload.costModel];
   workload = { ...workload, pairs: cost.pairMode(workload.pairs) };
   const point = pointOf(workload);
   const ops = plan.operators(point);
+  const totals = plan.totalsAt(point);
+  const memory = plan.memory(point);
+  const perDevice = plan.deviceMemory(point);
+  const deployment = deploymentOf(plan, workload, point, scope);
   const lengths = reportedLengths(workload);
   return {
     schema: REPORT_SCHEMA,
@@ -103,9 +111,10 @@ export function buildReport(
     },
     workload: { ...workload, ...lengths, mla: model.attention.kind === 'mla' ? mlaMode(workload) : undefined, scope, computeDtype: cost.computeDtype(workload.bits), bitsLabel: bitsLabel(workload.bits) },
     ops,
-    totals: sumOps(ops),
-    memory: plan.memory(point),
-    notes: notesFor(model, workload),
+    totals,
+    memory: perDevice === undefined ? memory : { ...memory, perDevice },
+    ...(deployment === undefined ? {} : { deployment }),
+    notes: [...notesFor(model, workload), ...parallelNotes(plan, workload)],
   };
 }
 

@@ -1,6 +1,7 @@
 /** Roofline timing of one operator: the slower of compute at peak and memory traffic at bandwidth. */
 
-export type Bound = 'compute' | 'memory';
+/** What limits an operator: compute, memory traffic, or (a collective) the link between devices. */
+export type Bound = 'compute' | 'memory' | 'network';
 
 /**
  * Measured extensions of the roofline, present only in calibrated profiles: exponentials cost time on the same

@@ -2,6 +2,7 @@
 import type { Bits } from './dtype.js';
 import type { PairMode } from './attention-core.js';
 import type { Formula } from './formula.js';
+import type { Parallelism } from './parallel.js';
 
 export const PHASES = ['prefill', 'decode'] as const;
 export type Phase = (typeof PHASES)[number];
@@ -29,6 +30,12 @@ export interface Workload {
   readonly moeImbalance?: number | undefined;
   /** Cost the model's multi-token-prediction module too (`undefined`: reported apart, not costed). */
   readonly mtp?: boolean | undefined;
+  /** How the model is split over devices (`undefined`: one device). */
+  readonly parallelism?: Parallelism | undefined;
+  /** Collectives overlap compute (`undefined`: they do not; the step is the sum). */
+  readonly overlap?: boolean | undefined;
+  /** Micro-batches a pipeline keeps in flight (`undefined`: as many as stages). */
+  readonly microBatches?: number | undefined;
 }
 
 /** The MLA mode in effect: explicit, or naive in prefill and absorbed in decode as served in practice. */

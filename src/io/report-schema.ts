@@ -18,7 +18,67 @@ const Totals = z
   .object({
     flops: count('Σ count × FLOPs (a multiply-add is 2 FLOPs)'),
     bytes: count('Σ count × bytes moved'),
-    timeSeconds: count('Σ count × roofline time, seconds'),
+    timeSeconds: count('Σ count × roofline time, seconds (with --overlap: the longer of compute and communication)'),
+    communicationSeconds: count('Σ count × seconds of the collectives (present when the model is split over devices); part of timeSeconds').optional(),
+  })
+  .strict();
+
+const Bound = z.enum(['compute', 'memory', 'network']).describe('what limits the time: compute, memory traffic, or (a collective) the link');
+
+const Parallelism = z
+  .object({
+    tp: z.number().int().positive().describe('tensor-parallel devices'),
+    pp: z.number().int().positive().describe('pipeline stages'),
+    ep: z.number().int().positive().describe('expert-parallel ranks'),
+    dp: z.number().int().positive().describe('data-parallel replicas'),
+  })
+  .strict();
+
+const DeviceMemory = z
+  .object({
+    weightBytes: count('parameters one device holds, at the weight width'),
+    kvCacheBytes: count('KV cache one device holds (its heads, its stage\'s layers, its rank\'s sequences)'),
+    activationBytes: count('largest single operator\'s activation input plus output on one device'),
+    totalBytes: count('weights + KV cache + activations on that device'),
+    fits: z.boolean().describe('totalBytes fits the device\'s memory'),
+    stage: z.number().int().nonnegative().describe('the pipeline stage of the device that holds the most'),
+  })
+  .strict();
+
+const Deployment = z
+  .object({
+    devices: z.number().int().positive(),
+    devicesPerReplica: z.number().int().positive(),
+    communication: z
+      .object({
+        overlap: z.boolean().describe('collectives overlap compute'),
+        links: z.array(
+          z
+            .object({
+              group: z.string().describe('tp, ep, pp (a send within a node) or pp-network (a send across nodes)'),
+              tier: z.enum(['scale-up', 'scale-out']),
+              name: z.string(),
+              bytesPerSecond: count('per direction'),
+              latencySeconds: count('per hop'),
+              efficiency: count('share of bytesPerSecond collectives reach'),
+            })
+            .strict(),
+        ).readonly(),
+      })
+      .strict(),
+    pipeline: z
+      .object({
+        stages: z.number().int().positive(),
+        layersPerStage: z.array(z.number().int().nonnegative()).readonly(),
+        stageSeconds: z.array(count('seconds')).readonly().describe('each stage\'s seconds for one micro-batch, its send included'),
+        microBatches: z.number().int().positive(),
+        bubbleFraction: count('(s − 1) / (m + s − 1)'),
+        latencySeconds: count('one micro-batch through every stage'),
+        batchSeconds: count('(m + s − 1) × the slowest stage'),
+      })
+      .strict()
+      .optional(),
+    tokensPerSecond: count('over all replicas: prompt tokens in prefill, generated tokens in decode'),
   })
   .strict();
 
@@ -47,6 +107,9 @@ const workloadFields = {
   scope: Scope,
   costModel: z.enum(COST_MODELS),
   mtp: z.boolean().optional().describe('the multi-token-prediction module is costed (operators mtp.*) and in the memory footprint'),
+  parallelism: Parallelism.optional().describe('how the model is split over devices (absent: one device)'),
+  overlap: z.boolean().optional().describe('collectives overlap compute'),
+  microBatches: z.number().int().positive().optional().describe('micro-batches a pipeline keeps in flight'),
   moeImbalance: z.number().min(1).optional().describe('MoE routing imbalance: tokens route as if uniformly over E / g experts (1 = uniform)'),
 };
 
@@ -57,10 +120,10 @@ const Op = z
     count: z.number().int().positive().describe('occurrences per pass (layers for per-layer operators at model scope)'),
     flops: count('FLOPs per occurrence'),
     bytes: z
-      .object({ weight: count('bytes'), actRead: count('bytes'), actWrite: count('bytes'), kvRead: count('bytes'), kvWrite: count('bytes'), total: count('bytes') })
+      .object({ weight: count('bytes'), actRead: count('bytes'), actWrite: count('bytes'), kvRead: count('bytes'), kvWrite: count('bytes'), total: count('bytes'), network: count('a collective\'s bytes each device sends over links (collectives only; not in total)').optional() })
       .strict(),
     intensityFlopPerByte: count('FLOPs per byte'),
-    bound: z.enum(['compute', 'memory']),
+    bound: Bound,
     timeSeconds: count('seconds per occurrence'),
   })
   .strict();
@@ -84,7 +147,8 @@ export const ReportSchema = z
     workload: z.object(workloadFields).strict(),
     ops: z.array(Op).readonly(),
     totals: Totals,
-    memory: Memory,
+    memory: Memory.extend({ perDevice: DeviceMemory.optional().describe('split over devices: what the device that holds the most needs') }).strict(),
+    deployment: Deployment.optional(),
     notes: z.array(z.string()).readonly(),
   })
   .strict();
@@ -114,7 +178,7 @@ export const CompareSchema = z
                 mla: z.enum(['naive', 'absorbed']).optional().describe('MLA models only: the form computed'),
                 totals: Totals,
                 memory: Memory,
-                bound: z.enum(['compute', 'memory']).describe('bound of the operators that take most of the time'),
+                bound: Bound.describe('bound of the operators that take most of the time'),
                 ratio: z.object({ timeSeconds: Ratio, flops: Ratio, bytes: Ratio, kvCacheBytes: Ratio, weightBytes: Ratio }).strict(),
               })
               .strict(),

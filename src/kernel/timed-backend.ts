@@ -59,4 +59,5 @@ export function partOf(op: { readonly kind: OpKind }): Part {
   return PART_OF_KIND[op.kind];
 }
 
-const PART_OF_KIND = { attention: 'attention', gemm: 'matrix products', elementwise: 'element-wise', gather: 'element-wise' } as const satisfies Record<OpKind, Part>;
+// Collectives never reach a kernel: run and validate cost one device, which has none.
+const PART_OF_KIND = { attention: 'attention', gemm: 'matrix products', elementwise: 'element-wise', gather: 'element-wise', collective: 'element-wise' } as const satisfies Record<OpKind, Part>;

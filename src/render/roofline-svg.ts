@@ -9,7 +9,7 @@ import { esc, FONT, fmt, GRID, INK, line, text, wrapWords } from './svg.js';
 import { si } from './units.js';
 
 /** Colours by bound (colour-blind-safe pair), shared with the latency chart so a reader learns them once. */
-export const BOUND_COLORS = { compute: '#d55e00', memory: '#0072b2' } as const;
+export const BOUND_COLORS = { compute: '#d55e00', memory: '#0072b2', network: '#009e73' } as const;
 
 // The right margin holds the compute roofs' labels, outside the plot, where no operator or its label can collide.
 const [W, L, R, T, PH] = [880, 78, 150, 66, 440];

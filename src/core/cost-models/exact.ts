@@ -12,6 +12,7 @@ export const exact: CostModelDef = {
   computeDtype,
   pairMode: (requested) => requested,
   windows: true,
+  communication: true,
   footprint: { weights: 'parameters', activation: 'largest-op-io' },
   notes: ['cost model exact: FLOPs count a multiply-add as 2; times are max(FLOPs / peak, bytes / bandwidth) per operator, summed.'],
 };

@@ -72,6 +72,7 @@ function lvCostModel(flavour: LvFlavour, title: string, source: string): CostMod
     // Quirk 6: weights are the per-layer loads (no lm_head, embedding or norm weights); the activation footprint is
     // the sum of one layer's stores.
     windows: false,
+    communication: false,
     footprint: { weights: 'layer-loads', activation: 'layer-stores' },
     notes: [
       `cost model ${title}: ${source}, quirks included (see README, "The llm-viewer cost models"); totals map to its total_results (flops = OPs, bytes = memory_access, timeSeconds = inference_time, kvCacheBytes = memory_consumption_kv_cache).`,

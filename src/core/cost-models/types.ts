@@ -24,6 +24,8 @@ export interface CostModelDef {
    * activation: the largest operator's input plus output, or Σ of one layer's activation stores.
    */
   readonly footprint: { readonly weights: 'parameters' | 'layer-loads'; readonly activation: 'largest-op-io' | 'layer-stores' };
+  /** Split over devices, collectives are costed on the device's links (false: split with no communication). */
+  readonly communication: boolean;
   /** Windowed layers attend and cache at most their window (false: costed as full attention). */
   readonly windows: boolean;
   /** What a reader should know about this cost model's conventions. */

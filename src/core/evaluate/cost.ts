@@ -3,7 +3,7 @@
  * the step's rates. A calibrated term or a new kind of operator is added here and nowhere else in the core.
  */
 import type { OpKind } from '../op.js';
-import { AT_ACT_READ, AT_ACT_WRITE, AT_EXPS, AT_FLOPS, AT_KV_READ, AT_KV_WRITE, AT_WEIGHT, FIELD_COUNT } from './fields.js';
+import { AT_ACT_READ, AT_ACT_WRITE, AT_EXPS, AT_FLOPS, AT_HOPS, AT_KV_READ, AT_KV_WRITE, AT_NETWORK, AT_WEIGHT, FIELD_COUNT } from './fields.js';
 import { memorySeconds, shortStreamBytes, type RooflineExtras } from '../roofline.js';
 
 /** Rates of one step (one point), shared by its operators. */
@@ -28,9 +28,12 @@ export interface StepEnv {
   readonly plainMemory: boolean;
   /** Seconds added to every operator invocation (0 = not measured). */
   readonly overheadSeconds: number;
+  /** A collective's link: seconds per hop and bytes per second it reaches, by operator index (0 for other kinds). */
+  readonly linkLatency: Float64Array;
+  readonly linkRate: Float64Array;
   /** Out: each operator's seconds, by operator index. */
   readonly seconds: Float64Array;
-  /** Out: 1 where an operator is compute-bound, by operator index. */
+  /** Out: 1 where an operator is compute-bound, 2 where it waits on a link, 0 where memory-bound, by operator index. */
   readonly computeBound: Uint8Array;
 }
 
@@ -95,4 +98,14 @@ export const KIND_COST = {
   },
   elementwise: atStepPeak,
   gather: atStepPeak,
+  // A collective waits its hops' latencies and sends its bytes at the link's reachable rate; it moves no memory of
+  // its own in this model (the copies in and out of the network buffers are left out) and computes nothing.
+  collective: (f, indices, env) => {
+    for (let j = 0; j < indices.length; j++) {
+      const i = indices[j]!;
+      const at = i * FIELD_COUNT;
+      env.computeBound[i] = 2;
+      env.seconds[i] = f[at + AT_HOPS]! * env.linkLatency[i]! + f[at + AT_NETWORK]! / env.linkRate[i]!;
+    }
+  },
 } as const satisfies Record<OpKind, KindCost>;

@@ -8,11 +8,14 @@ import type { Segment } from '../model.js';
 import type { PairMode } from '../attention-core.js';
 import { pairsFormula, TILE_COUNT, TILE_ROWS, type Phase } from '../workload.js';
 
-/** Fields per operator, in this order: FLOPs, the five byte streams, multiply-adds, exponentials. */
-export const FIELDS = ['flops', 'weight', 'actRead', 'actWrite', 'kvRead', 'kvWrite', 'macs', 'exps'] as const;
+/**
+ * Fields per operator, in this order: FLOPs, the five byte streams, multiply-adds, exponentials, and a collective's
+ * bytes sent over links and link latencies.
+ */
+export const FIELDS = ['flops', 'weight', 'actRead', 'actWrite', 'kvRead', 'kvWrite', 'macs', 'exps', 'network', 'hops'] as const;
 export const FIELD_COUNT = FIELDS.length;
 /** Offsets of the fields within an operator's FIELD_COUNT values. */
-export const AT_FLOPS = 0, AT_WEIGHT = 1, AT_ACT_READ = 2, AT_ACT_WRITE = 3, AT_KV_READ = 4, AT_KV_WRITE = 5, AT_MACS = 6, AT_EXPS = 7;
+export const AT_FLOPS = 0, AT_WEIGHT = 1, AT_ACT_READ = 2, AT_ACT_WRITE = 3, AT_KV_READ = 4, AT_KV_WRITE = 5, AT_MACS = 6, AT_EXPS = 7, AT_NETWORK = 8, AT_HOPS = 9;
 
 /** Symbols a point sets, first in the value array; the segments' constants follow. */
 export const VARYING = ['B', 'T', 'K', 'w', 'a', 'kv'] as const;
@@ -23,11 +26,14 @@ export type FieldsFn = ($v: Float64Array, $F: Float64Array) => void;
 /**
  * The fields function of segments and the value array it reads (the point's symbols left 0, to be set per point).
  * Bodies are assembled only from generated formula sources, never from user input, and identical bodies share one
- * function (compileBody), so plans of models with the same structure share V8's optimised code.
+ * function (compileBody), so plans of models with the same structure share V8's optimised code. With `ranks` expert
+ * ranks, operators see their rank's share of the batch, ⌈B / ranks⌉ sequences (the busiest rank's), except those that
+ * run on every rank's tokens (the routed experts). A field that is 0 for every point is not written: the array
+ * starts zeroed and no other field is ever written there.
  */
-export function fieldsFunction(segments: readonly Segment[], phase: Phase, pairs: PairMode): { fn: FieldsFn; values: Float64Array } {
+export function fieldsFunction(segments: readonly Segment[], phase: Phase, pairs: PairMode, ranks = 1): { fn: FieldsFn; values: Float64Array } {
   // The point's K is $K; each segment binds its own K from it. Locals of the function start with $.
-  const lines = ['const B = $v[0], T = $v[1], $K = $v[2], w = $v[3], a = $v[4], kv = $v[5];'];
+  const lines = [ranks > 1 ? `const $B = $v[0], B = Math.ceil($B / ${String(ranks)}), T = $v[1], $K = $v[2], w = $v[3], a = $v[4], kv = $v[5];` : 'const B = $v[0], T = $v[1], $K = $v[2], w = $v[3], a = $v[4], kv = $v[5];'];
   const values: number[] = VARYING.map(() => 0);
   let row = 0;
   for (const s of segments) {
@@ -42,7 +48,12 @@ export function fieldsFunction(segments: readonly Segment[], phase: Phase, pairs
       `const n_t = ${jsSource(TILE_COUNT)};`,
     );
     for (const def of s.ops) {
-      FIELDS.forEach((field, j) => lines.push(`$F[${String(row * FIELD_COUNT + j)}] = ${jsSource(def[field])};`));
+      const all = ranks > 1 && def.batch === 'all';
+      if (all) lines.push('{ const B = $B;');
+      FIELDS.forEach((field, j) => {
+        if (def[field] !== '0') lines.push(`$F[${String(row * FIELD_COUNT + j)}] = ${jsSource(def[field])};`);
+      });
+      if (all) lines.push('}');
       row++;
     }
     lines.push('}');

@@ -22,6 +22,12 @@ export const dense: MlpModel<DenseMlp> = {
   ops: (m) => gatedMlp('', 'I', m.activation, 'b_mlp'),
   params: () => sum(product('3', 'H', 'I'), product('b_mlp', sum(product('2', 'I'), 'H'))),
   activeParams: () => sum(product('3', 'H', 'I'), product('b_mlp', sum(product('2', 'I'), 'H'))),
+  deviceParams: () => sum(product('3', 'H', 'I'), product('b_mlp', sum(product('2', 'I'), 'H'))),
+  // Megatron: gate and up split by columns, down by rows; expert ranks each hold the whole MLP.
+  shard: (m, p) =>
+    m.intermediateSize % p.tp === 0
+      ? { symbols: { I: m.intermediateSize / p.tp }, problems: [] }
+      : { symbols: {}, problems: [{ path: 'intermediateSize', message: `must be divisible by --tp (got intermediateSize ${String(m.intermediateSize)}, --tp ${String(p.tp)})` }] },
   check: () => [],
   structures: (['silu', 'gelu'] as const).map((activation) => ({ kind: 'dense', intermediateSize: 64, bias: false, activation })),
 };

@@ -2,7 +2,8 @@
 import type { Formula } from '../formula.js';
 import type { Mlp } from '../model-config.js';
 import type { OpDef } from '../op.js';
-import type { Problem } from '../variants/variant.js';
+import type { Parallelism } from '../parallel.js';
+import type { Problem, Shard } from '../variants/variant.js';
 
 /** What the engine needs from an MLP kind. Formulas use the symbols `symbols` returns plus the model's (H, B, T, …). */
 export interface MlpModel<M extends Mlp> {
@@ -10,10 +11,17 @@ export interface MlpModel<M extends Mlp> {
   /** Symbol values of this MLP; `imbalance` is the MoE routing knob (1 = uniform), ignored by dense MLPs. */
   symbols(m: M, imbalance: number): Record<string, number>;
   readonly symbolDocs: Readonly<Record<string, string>>;
-  /** The operators between the MLP's norm and its residual add, in execution order. */
-  ops(m: M): OpDef[];
+  /**
+   * The operators between the MLP's norm and its residual add, in execution order; `experts` splits routed experts
+   * over expert-parallel ranks (with the all-to-alls that send tokens to them and back).
+   */
+  ops(m: M, experts?: boolean): OpDef[];
   /** Parameters of one layer's MLP. */
   params(m: M): Formula;
+  /** Parameters one device holds of one layer's MLP (routed experts split over the expert-parallel ranks e_p). */
+  deviceParams(m: M): Formula;
+  /** One device's symbols under tensor and expert parallelism, and why a degree does not fit if it does not. */
+  shard(m: M, p: Parallelism, imbalance: number): Shard;
   /** Parameters one token uses (a mixture of experts uses k of its E experts). */
   activeParams(m: M): Formula;
   /** Semantic rules the schema cannot express. */

@@ -3,7 +3,7 @@ import { attentionCore, type CoreShape } from '../attention-core.js';
 import { product, sum, type Formula } from '../formula.js';
 import { linear, rmsNorm, rope, type OpDef } from '../op.js';
 import type { GqaAttention } from '../model-config.js';
-import type { LayerContext, Problem, VariantModel } from './variant.js';
+import { splitHeads, type LayerContext, type Problem, type Shard, type VariantModel } from './variant.js';
 
 /** Symbol used for the number of KV heads: `n_kv` for GQA, `n_h` for MHA. */
 type KvSym = 'n_kv' | 'n_h';
@@ -53,6 +53,17 @@ function checkGroups(a: GqaAttention): Problem[] {
   return [{ path: 'kvHeads', message: `must divide heads (got kvHeads ${String(a.kvHeads)}, heads ${String(a.heads)})` }];
 }
 
+/**
+ * MHA/GQA under tensor parallelism (Megatron): query heads split over devices, key/value heads split or, with more
+ * devices than KV heads, replicated so that each device holds one.
+ */
+export function groupedShard(heads: number, kvHeads: number | undefined, tp: number): Shard {
+  const q = splitHeads(heads, tp, 'heads', 'heads', false);
+  if (kvHeads === undefined) return { symbols: { n_h: q.value }, problems: q.problem === undefined ? [] : [q.problem] };
+  const kv = splitHeads(kvHeads, tp, 'kvHeads', 'kvHeads', true);
+  return { symbols: { n_h: q.value, n_kv: kv.value }, problems: [q.problem, kv.problem].filter((p) => p !== undefined) };
+}
+
 export const GROUPED_DOCS = {
   n_h: 'attention (query) heads',
   d_h: 'head dimension',
@@ -69,5 +80,6 @@ export const gqa: VariantModel<GqaAttention> = {
   cacheElems: () => product('2', 'n_kv', 'd_h'),
   params: (a) => groupedParams('n_kv', a.qkNorm === true),
   check: checkGroups,
+  shard: (a, tp) => groupedShard(a.heads, a.kvHeads, tp),
   structures: [false, true].map((qkNorm) => ({ kind: 'gqa', heads: 4, kvHeads: 2, headDim: 8, qkvBias: false, outBias: false, qkNorm })),
 };

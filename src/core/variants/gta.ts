@@ -7,7 +7,7 @@ import { attentionCore, type CoreShape } from '../attention-core.js';
 import { product, sum } from '../formula.js';
 import { elementwise, linear, op, rope, type OpDef, TOKENS } from '../op.js';
 import type { GtaAttention } from '../model-config.js';
-import type { LayerContext, Problem, VariantModel } from './variant.js';
+import { splitHeads, type LayerContext, type Problem, type VariantModel } from './variant.js';
 
 const CORE: CoreShape = {
   maps: 'n_q',
@@ -20,6 +20,12 @@ const CORE: CoreShape = {
   fusedCache: sum(product('n_k', 'd_h'), product('n_c', 'd_l')),
 };
 
+/**
+ * The decoded width n_h · d_h (= H): written as heads so that tensor parallelism, which splits the maps and so the
+ * decoded columns, shrinks it per device while the model's hidden size stays whole.
+ */
+const DECODED = product('n_h', 'd_h');
+
 function ops(a: GtaAttention, ctx: LayerContext): OpDef[] {
   const list: OpDef[] = [
     linear('q_proj', 'H', product('n_q', 'd_h'), { bias: 'b' }),
@@ -29,26 +35,26 @@ function ops(a: GtaAttention, ctx: LayerContext): OpDef[] {
     ...attentionCore(CORE, ctx),
   ];
   if (a.decoder) {
-    // Per map: tile the attended latent e times and add latent · W_b[map] (d_l → e·d_l); the add is H per token.
+    // Per map: tile the attended latent e times and add latent · W_b[map] (d_l → e·d_l); the add is n_h·d_h per token.
     list.push(
       op('gemm', 'decoder', {
-        flops: sum(product('2', TOKENS, 'n_q', 'd_l', 'e', 'd_l'), product(TOKENS, 'H')),
+        flops: sum(product('2', TOKENS, 'n_q', 'd_l', 'e', 'd_l'), product(TOKENS, DECODED)),
         macs: product(TOKENS, 'n_q', 'd_l', 'e', 'd_l'),
         weight: product('n_q', 'd_l', 'e', 'd_l', 'w'),
         actRead: product(TOKENS, 'n_q', 'd_l', 'a'),
-        actWrite: product(TOKENS, 'H', 'a'),
-        cols: 'H',
+        actWrite: product(TOKENS, DECODED, 'a'),
+        cols: DECODED,
       }),
     );
   }
   if (a.gate) {
     list.push(
-      linear('g_proj', 'H', 'H', { bias: 'b' }),
+      linear('g_proj', 'H', DECODED, { bias: 'b' }),
       // sigmoid(g) ⊙ U: 5 FLOPs per element (LLM-Viewer's gate_act constant), reads g and U, writes the product.
-      elementwise('gate', 'H', '5', '2', '1'),
+      elementwise('gate', DECODED, '5', '2', '1'),
     );
   }
-  list.push(linear('o_proj', 'H', 'H'));
+  list.push(linear('o_proj', DECODED, 'H'));
   return list;
 }
 
@@ -105,11 +111,22 @@ export const gta: VariantModel<GtaAttention> = {
   params: (a) =>
     sum(
       product('H', sum(product('n_q', 'd_h'), product('n_k', 'd_h'), product('n_c', 'd_l'))),
-      a.gate ? product('2', 'H', 'H') : product('H', 'H'),
+      product(a.gate ? '2' : '1', 'H', DECODED),
       a.decoder ? product('n_q', 'd_l', 'e', 'd_l') : '0',
-      product('b', sum(product('n_q', 'd_h'), product('n_k', 'd_h'), product('n_c', 'd_l'), a.gate ? 'H' : '0')),
+      product('b', sum(product('n_q', 'd_h'), product('n_k', 'd_h'), product('n_c', 'd_l'), a.gate ? DECODED : '0')),
     ),
   check,
+  // Maps (query heads) and the decoded output heads split over devices, so each device decodes n_h·d_h / t columns for
+  // a row-parallel o_proj; cached key and latent value heads split, or are replicated when t is a multiple of them.
+  shard: (a, tp) => {
+    const parts = [
+      ['n_q', splitHeads(a.queryHeads, tp, 'queryHeads', 'queryHeads', false)],
+      ['n_h', splitHeads(a.heads, tp, 'heads', 'heads', false)],
+      ['n_k', splitHeads(a.keyHeads, tp, 'keyHeads', 'keyHeads', true)],
+      ['n_c', splitHeads(a.valueHeads, tp, 'valueHeads', 'valueHeads', true)],
+    ] as const;
+    return { symbols: Object.fromEntries(parts.map(([k, v]) => [k, v.value])), problems: parts.flatMap(([, v]) => (v.problem === undefined ? [] : [v.problem])) };
+  },
   structures: [true, false].flatMap((decoder) =>
     [true, false].map((gate) => ({
       kind: 'gta' as const,

@@ -1,7 +1,7 @@
 /** MHA: GQA where every query head has its own key/value head (n_kv = n_h). */
 import { product } from '../formula.js';
 import type { MhaAttention } from '../model-config.js';
-import { GROUPED_DOCS, groupedCore, groupedOps, groupedParams } from './gqa.js';
+import { GROUPED_DOCS, groupedCore, groupedOps, groupedParams, groupedShard } from './gqa.js';
 import type { VariantModel } from './variant.js';
 
 export const mha: VariantModel<MhaAttention> = {
@@ -13,5 +13,6 @@ export const mha: VariantModel<MhaAttention> = {
   cacheElems: () => product('2', 'n_h', 'd_h'),
   params: (a) => groupedParams('n_h', a.qkNorm === true),
   check: () => [],
+  shard: (a, tp) => groupedShard(a.heads, undefined, tp),
   structures: [false, true].map((qkNorm) => ({ kind: 'mha', heads: 4, headDim: 8, qkvBias: false, outBias: false, qkNorm })),
 };

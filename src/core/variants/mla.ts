@@ -8,7 +8,7 @@ import { attentionCore, type CoreShape } from '../attention-core.js';
 import { product, sum } from '../formula.js';
 import { linear, op, rmsNorm, rope, type OpDef, TOKENS } from '../op.js';
 import type { MlaAttention } from '../model-config.js';
-import type { LayerContext, OpsContext, Problem, VariantModel } from './variant.js';
+import { splitHeads, type LayerContext, type OpsContext, type Problem, type VariantModel } from './variant.js';
 
 const QK = sum('d_n', 'd_r');
 
@@ -124,6 +124,12 @@ export const mla: VariantModel<MlaAttention> = {
       product('n_h', 'd_v', 'H'),
     ),
   check,
+  // Heads split over devices; the latent cache (d_c + d_r per token) and the down-projections that write it are whole
+  // on every device, as vLLM and SGLang run them: the cache per device does not shrink with t.
+  shard: (a, tp) => {
+    const h = splitHeads(a.heads, tp, 'heads', 'heads', false);
+    return { symbols: { n_h: h.value }, problems: h.problem === undefined ? [] : [h.problem] };
+  },
   structures: [
     { kind: 'mla', heads: 4, qLoraRank: 0, kvLoraRank: 16, qkNopeHeadDim: 8, qkRopeHeadDim: 4, vHeadDim: 8 },
     { kind: 'mla', heads: 4, qLoraRank: 12, kvLoraRank: 16, qkNopeHeadDim: 8, qkRopeHeadDim: 4, vHeadDim: 8 },

@@ -25,6 +25,26 @@ export interface Problem {
   readonly message: string;
 }
 
+/**
+ * One device's share of a layer under tensor parallelism: the symbol values that change (heads per device) and the
+ * problems that keep the degree from dividing the config.
+ */
+export interface Shard {
+  readonly symbols: Readonly<Record<string, number>>;
+  readonly problems: readonly Problem[];
+}
+
+/**
+ * Heads of one kind split over t devices: n / t each when t divides n; when t is a multiple of n (more devices than
+ * key/value heads) each head is replicated t / n times, so each device holds one. Anything else does not shard.
+ */
+export function splitHeads(n: number, t: number, path: string, field: string, replicable: boolean): { value: number; problem?: Problem } {
+  if (n % t === 0) return { value: n / t };
+  if (replicable && t % n === 0) return { value: 1 };
+  const what = replicable ? `must be divisible by --tp or divide it (replicated heads)` : 'must be divisible by --tp';
+  return { value: 1, problem: { path, message: `${what} (got ${field} ${String(n)}, --tp ${String(t)})` } };
+}
+
 /** What the engine needs from a variant. Formulas use the symbols that `symbols` returns. */
 export interface VariantModel<A extends Attention> {
   /** Human-readable name. */
@@ -43,6 +63,8 @@ export interface VariantModel<A extends Attention> {
   params(a: A): Formula;
   /** Semantic rules the schema cannot express (divisibility, derived integers). */
   check(a: A, hiddenSize: number): Problem[];
+  /** One device's symbols under tensor parallelism of degree `tp`, and why the degree does not fit if it does not. */
+  shard(a: A, tp: number): Shard;
   /** Configs covering every operator structure, so the formula generator sees every formula. */
   readonly structures: readonly A[];
 }

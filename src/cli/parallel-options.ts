@@ -1,0 +1,67 @@
+/** `--tp`, `--pp`, `--ep`, `--dp`, `--micro-batches`: parsing, and the checks that a split fits the model and the device. */
+import { COST_MODEL_DEFS } from '../core/cost-models/index.js';
+import type { ModelConfig } from '../core/model-config.js';
+import { checkParallelism, groupLinks, MAX_DEGREE, MissingLinkError, ParallelismError, type Parallelism } from '../core/parallel.js';
+import type { CostModel } from '../core/workload.js';
+import type { LoadedProfile } from '../io/load-hardware.js';
+import { UserError } from '../io/errors.js';
+import { list, positiveInt } from './options.js';
+
+/** Raw values of the parallelism options (sweep reads each as a comma-separated list). */
+export type ParallelOptionValues = {
+  tp?: string | undefined;
+  pp?: string | undefined;
+  ep?: string | undefined;
+  dp?: string | undefined;
+  overlap?: boolean | undefined;
+  microBatches?: string | undefined;
+};
+
+const LIMIT = { max: MAX_DEGREE, unit: 'devices' };
+
+/** The degree of one flag (1 when absent). */
+function degree(flag: string, text: string | undefined): number {
+  return text === undefined ? 1 : positiveInt(flag, text, LIMIT);
+}
+
+/** The parallelism the options ask for, or undefined for one device. */
+export function parallelismFrom(o: ParallelOptionValues): Parallelism | undefined {
+  const p = { tp: degree('--tp', o.tp), pp: degree('--pp', o.pp), ep: degree('--ep', o.ep), dp: degree('--dp', o.dp) };
+  return p.tp * p.pp * p.ep * p.dp === 1 ? undefined : p;
+}
+
+/** Every combination of the listed degrees (sweep), one undefined entry for one device. */
+export function parallelismsFrom(o: ParallelOptionValues): (Parallelism | undefined)[] {
+  const values = (flag: string, text: string | undefined): number[] => (text === undefined ? [1] : list(flag, text).map((t) => degree(flag, t)));
+  const out: (Parallelism | undefined)[] = [];
+  for (const tp of values('--tp', o.tp)) {
+    for (const pp of values('--pp', o.pp)) {
+      for (const ep of values('--ep', o.ep)) {
+        for (const dp of values('--dp', o.dp)) out.push(tp * pp * ep * dp === 1 ? undefined : { tp, pp, ep, dp });
+      }
+    }
+  }
+  return out;
+}
+
+/** `--micro-batches` (undefined: one per pipeline stage). */
+export function microBatchesFrom(text: string | undefined): number | undefined {
+  return text === undefined ? undefined : positiveInt('--micro-batches', text, { max: 1e6, unit: 'micro-batches' });
+}
+
+/**
+ * Checks that the split divides the model's heads, columns and experts and that the device has the links its groups
+ * need, naming the flag and the config field or the profile's field.
+ */
+export function requireSplit(model: ModelConfig, profile: LoadedProfile, p: Parallelism | undefined, costModel: CostModel): void {
+  if (p === undefined) return;
+  try {
+    checkParallelism(model, p);
+    if (COST_MODEL_DEFS[costModel].communication) groupLinks(p, profile.hardware.interconnect);
+  } catch (e) {
+    if (e instanceof ParallelismError) throw new UserError(e.flag, e.field === '' ? '' : `${model.id}: ${e.field}`, e.message);
+    if (e instanceof MissingLinkError) throw new UserError(profile.file, 'interconnect', `${profile.id} ${e.message}`);
+    throw e;
+  }
+}
+
