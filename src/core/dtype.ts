@@ -1,7 +1,7 @@
 /** Number formats the roofline knows, and how a workload's bit widths pick the compute peak. */
 
 /** Dtypes a hardware profile may list a dense peak for. */
-export const DTYPES = ['fp64', 'fp32', 'tf32', 'fp16', 'bf16', 'fp8', 'int8', 'int4'] as const;
+export const DTYPES = ['fp64', 'fp32', 'tf32', 'fp16', 'bf16', 'fp8', 'fp4', 'int8', 'int4'] as const;
 export type DType = (typeof DTYPES)[number];
 
 /** Bit widths a tensor may be stored in. */

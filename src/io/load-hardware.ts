@@ -6,6 +6,7 @@ import { gridOf, type RateGrid } from '../core/rate-grid.js';
 import { coldStreamCurve, workingSetCurve, type WorkingSetCurve } from '../core/roofline.js';
 import { fromZod, UserError } from './errors.js';
 import { inputKind } from './file-kind.js';
+import { interconnectOf } from './hardware-links.js';
 import { HardwareProfileSchema, type HardwareProfile } from './hardware-schema.js';
 import { readJson } from './read-json.js';
 import { displayPath, HARDWARE_DIR, idFile, isPath, listIds } from './resolve.js';
@@ -55,6 +56,7 @@ export function parseProfile(json: unknown, file: string, id: string): LoadedPro
             kvStream: profile.kvStreamBandwidth?.value,
             coldStream: profile.coldStreamBandwidth === undefined ? undefined : coldStreamCurve(profile.coldStreamBandwidth.map((w) => ({ bytes: w.bytes, bytesPerSecond: w.value }))),
           },
+    interconnect: interconnectOf(profile, file),
   };
   return { id, file, profile, hardware };
 }
