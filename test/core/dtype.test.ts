@@ -48,7 +48,7 @@ describe('--bits format names', () => {
   });
 
   it('the llm-viewer cost model keeps its two-peak rule for widths and takes a named format\'s dtype', () => {
-    const lv = COST_MODEL_DEFS['llm-viewer'].computeDtype;
+    const lv = (b: Bits) => COST_MODEL_DEFS['llm-viewer'].computeDtype(b);
     // LLM-Viewer: INT8 only when all three widths are 8 bit or narrower, FP16 otherwise.
     expect(lv({ weight: 8, activation: 8, kv: 16 })).toBe('fp16');
     expect(lv({ weight: 8, activation: 8, kv: 8 })).toBe('int8');
