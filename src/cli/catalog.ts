@@ -112,8 +112,15 @@ export function showHardware(ref: string, o: CatalogOptions): void {
   quantity('on-chip memory per unit, bytes', profile.onChipMemoryBytes);
   quantity('last-level cache, bytes', profile.lastLevelCacheBytes);
   quantity(`${profile.computeUnits?.name ?? 'unit'} clock, Hz`, profile.computeUnits?.clockHz);
-  quantity(`scale-up link ${profile.interconnect?.scaleUp?.name ?? ''}, bytes/s bidir`, profile.interconnect?.scaleUp?.bidirectionalBytesPerSecond);
-  quantity(`host link ${profile.interconnect?.host?.name ?? ''}, bytes/s bidir`, profile.interconnect?.host?.bidirectionalBytesPerSecond);
+  const ic = profile.interconnect;
+  quantity('devices per node', ic?.devicesPerNode);
+  for (const [tier, l] of [['scale-up', ic?.scaleUp], ['host', ic?.host], ['scale-out', ic?.scaleOut]] as const) {
+    if (l === undefined) continue;
+    quantity(`${tier} link ${l.name}, bytes/s bidir`, l.bidirectionalBytesPerSecond);
+    quantity(`${tier} link ${l.name}, bytes/s per direction`, l.perDirectionBytesPerSecond);
+    quantity(`${tier} link latency, s`, l.latencySeconds);
+    quantity(`${tier} link efficiency`, l.efficiency);
+  }
   quantity('power, W', profile.powerWatts);
   if (profile.computeUnits !== undefined) lines.push(`  ${profile.computeUnits.name}: ${String(profile.computeUnits.count)}`);
   lines.push('sources:');

@@ -42,6 +42,13 @@ export interface Link {
 }
 
 /**
+ * What a link costs when its profile does not say. Latency: GenZ charges 5 us of start-up per collective
+ * (AIConfigurator 10 us per pipeline send); efficiency: NCCL's measured bus bandwidth is typically 70-85% of the
+ * link's, so 0.8 sits in that band. Reports state both, since every collective time depends on them.
+ */
+export const LINK_DEFAULTS = { latencySeconds: 5e-6, efficiency: 0.8 } as const;
+
+/**
  * How devices of this kind connect: `devicesPerNode` share the scale-up link (NVLink, Infinity Fabric, or PCIe for a
  * card without one); groups larger than a node cross the scale-out network. Absent links cannot carry collectives.
  */

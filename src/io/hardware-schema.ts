@@ -64,14 +64,46 @@ export function quantity(range: Range, what = '') {
     .strict();
 }
 
-const peaks = z
-  .partialRecord(z.enum(DTYPES), quantity(FLOP_RATE, '(a multiply-add is 2 FLOPs)'))
-  .describe('peak throughput per dtype, FLOP/s or OP/s');
+/** Accumulate modes of a tensor-core peak: GeForce cards run FP32 accumulate at half their FP16-accumulate rate. */
+export const ACCUMULATE = ['fp32', 'fp16'] as const;
+
+const peak = quantity(FLOP_RATE, '(a multiply-add is 2 FLOPs)')
+  .extend({
+    accumulate: z.enum(ACCUMULATE).optional().describe('the accumulate mode `value` is for (fp32: what PyTorch/cuBLAS GEMMs use by default, and the GeForce default here)'),
+    fp16AccumulateValue: inRange(FLOP_RATE)
+      .optional()
+      .describe('the same tier with FP16 accumulate, FLOP/s, for reference only (never used by the roofline); only with accumulate "fp32"'),
+  })
+  .strict();
+
+const peaks = z.partialRecord(z.enum(DTYPES), peak).describe('peak throughput per dtype, FLOP/s or OP/s');
+
+/** One-way link latency: a nanosecond (on-die) to a second (a broken figure). */
+const LINK_SECONDS: Range = { min: 1e-9, max: 1, unit: 's' };
+/** Devices in one scale-up domain: 1 (a lone card) to a million. */
+const DEVICES: Range = { min: 1, max: 1e6, unit: 'devices' };
 
 const link = z
   .object({
-    name: z.string(),
-    bidirectionalBytesPerSecond: quantity(BYTE_RATE, 'both directions added'),
+    name: z.string().min(1),
+    bidirectionalBytesPerSecond: quantity(BYTE_RATE, 'both directions added').optional().describe('give this or perDirectionBytesPerSecond, not both'),
+    perDirectionBytesPerSecond: quantity(BYTE_RATE, 'one direction').optional().describe('give this or bidirectionalBytesPerSecond, not both'),
+    latencySeconds: quantity(LINK_SECONDS, 'each hop of a collective pays before its bytes move').optional().describe('default 5e-6 s when absent'),
+    efficiency: quantity(EFFICIENCY, 'of the per-direction bandwidth collectives reach').optional().describe('default 0.8 when absent'),
+  })
+  .strict();
+
+/** The profile's links: the scale-up domain, the card's host link and the per-device share of the scale-out network. */
+const interconnect = z
+  .object({
+    devicesPerNode: quantity(DEVICES)
+      .omit({ measurement: true })
+      .extend({ value: inRange(DEVICES).int().describe('devices joined by the scale-up link (an NVLink domain or one server); 1 when absent') })
+      .strict()
+      .optional(),
+    scaleUp: link.optional().describe('link between the devices of one node (NVLink, Infinity Fabric); absent: they talk over `host`'),
+    host: link.optional().describe('the card\'s host link (PCIe)'),
+    scaleOut: link.optional().describe('each device\'s share of the network between nodes, e.g. 8 x 400 Gb/s InfiniBand per 8-GPU node = 50 GB/s per direction'),
   })
   .strict();
 
@@ -103,7 +135,7 @@ export const HardwareProfileSchema = z
       .optional()
       .describe('measured rate of one operator reading `bytes` of weights from memory (a one-row GEMM over matrices in rotation through twice the last-level cache); when present the exact model charges an operator whose weights and KV reads total s bytes, in a step that streams from memory, as if it moved s · (r_largest / r(s) − 1) more bytes, scaled by the share of the step read from memory'),
     computeUnits: z.object({ name: z.string(), count: z.number().int().positive(), clockHz: quantity(CLOCK_HZ).optional() }).strict().optional(),
-    interconnect: z.object({ scaleUp: link.optional(), host: link.optional() }).strict().optional(),
+    interconnect: interconnect.optional(),
     powerWatts: quantity(POWER_WATTS).optional(),
     expPerSecond: quantity({ ...FLOP_RATE, unit: 'exponentials/s' }).optional().describe('measured exp throughput; when present the exact model adds exps / rate to each operator\'s compute time'),
     operatorOverheadSeconds: quantity(OVERHEAD_SECONDS).optional().describe('measured fixed cost of one operator invocation; when present the exact model adds it to each operator'),

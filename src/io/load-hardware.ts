@@ -6,7 +6,9 @@ import { gridOf, type RateGrid } from '../core/rate-grid.js';
 import { coldStreamCurve, workingSetCurve, type WorkingSetCurve } from '../core/roofline.js';
 import { fromZod, UserError } from './errors.js';
 import { inputKind } from './file-kind.js';
+import { interconnectOf } from './hardware-links.js';
 import { HardwareProfileSchema, type HardwareProfile } from './hardware-schema.js';
+import { checkPeaks } from './peak-checks.js';
 import { readJson } from './read-json.js';
 import { displayPath, HARDWARE_DIR, idFile, isPath, listIds } from './resolve.js';
 
@@ -28,6 +30,7 @@ export function parseProfile(json: unknown, file: string, id: string): LoadedPro
   }
   const profile = parsed.data;
   checkSources(profile, file);
+  checkPeaks(profile, file);
   const peakFlopPerSecond: Partial<Record<DType, number>> = {};
   for (const [dtype, q] of Object.entries(profile.peakFlopPerSecond) as [DType, { value: number } | undefined][]) {
     if (q !== undefined) peakFlopPerSecond[dtype] = q.value;
@@ -55,6 +58,7 @@ export function parseProfile(json: unknown, file: string, id: string): LoadedPro
             kvStream: profile.kvStreamBandwidth?.value,
             coldStream: profile.coldStreamBandwidth === undefined ? undefined : coldStreamCurve(profile.coldStreamBandwidth.map((w) => ({ bytes: w.bytes, bytesPerSecond: w.value }))),
           },
+    interconnect: interconnectOf(profile, file),
   };
   return { id, file, profile, hardware };
 }
