@@ -68,6 +68,8 @@ function runBaseline(o: CompareOptions): void {
   if (o.candidate === undefined) throw new UserError('--candidate', '', 'required with --baseline (the file to check)');
   if (o.model !== undefined) throw new UserError('--model', '', 'only in side-by-side mode, not with --baseline/--candidate (the files name their models)');
   if (o.attention !== undefined) throw new UserError('--attention', '', 'only in side-by-side mode, not with --baseline/--candidate (the files name their models)');
+  const split = (['tp', 'pp', 'ep', 'dp', 'overlap'] as const).find((k) => o[k] !== undefined);
+  if (split !== undefined) throw new UserError(`--${split}`, '', 'only in side-by-side mode, not with --baseline/--candidate (the files say how each point is split, and points match only with the same split)');
   if (o.github && o.format !== undefined && o.format !== 'md') throw new UserError('--format', '', `--github prints Markdown (got --format ${o.format})`);
   const format = o.github ? 'md' : oneOf('--format', o.format ?? 'table', ['table', 'md', 'json'] as const);
   const matchBy = oneOf('--match-by', o.matchBy ?? 'auto', MATCH_BY);

@@ -2,6 +2,7 @@
 import { COST_MODEL_DEFS } from '../core/cost-models/index.js';
 import type { ModelConfig } from '../core/model-config.js';
 import { checkParallelism, groupLinks, MAX_DEGREE, MissingLinkError, ParallelismError, type Parallelism } from '../core/parallel.js';
+import type { SweepGrid } from '../core/sweep.js';
 import type { CostModel } from '../core/workload.js';
 import type { LoadedProfile } from '../io/load-hardware.js';
 import { UserError } from '../io/errors.js';
@@ -42,6 +43,27 @@ export function parallelismsFrom(o: ParallelOptionValues): (Parallelism | undefi
     }
   }
   return out;
+}
+
+/** `--overlap` and `--micro-batches` without the split they need: the flag and why, or undefined when they fit. */
+function unneeded(o: ParallelOptionValues, any: boolean, pipeline: boolean, microBatches: number | undefined): UserError | undefined {
+  if (!any && (o.overlap === true || microBatches !== undefined)) return new UserError(o.overlap === true ? '--overlap' : '--micro-batches', '', 'needs the model split over devices (--tp, --pp or --ep)');
+  if (microBatches !== undefined && !pipeline) return new UserError('--micro-batches', '', `needs a pipeline (--pp 2 or more; got --pp ${o.pp ?? '1'})`);
+  return undefined;
+}
+
+/**
+ * Sweep's (and compare's) parallel settings: every combination of the listed degrees, `--overlap` and a single
+ * `--micro-batches`, which need some listed split (a pipeline for micro-batches); none at all for one device.
+ */
+export function parallelGridFrom(o: ParallelOptionValues): Pick<SweepGrid, 'parallelisms' | 'overlap' | 'microBatches'> {
+  const parallelisms = parallelismsFrom(o);
+  const microBatches = microBatchesFrom(o.microBatches);
+  const any = parallelisms.some((p) => p !== undefined);
+  const problem = unneeded(o, any, parallelisms.some((p) => p !== undefined && p.pp > 1), microBatches);
+  if (problem !== undefined) throw problem;
+  if (!any) return {};
+  return { parallelisms, overlap: o.overlap === true, ...(microBatches === undefined ? {} : { microBatches }) };
 }
 
 /** `--micro-batches` (undefined: one per pipeline stage). */

@@ -1,20 +1,21 @@
 /** `llm-roofline sweep`: every combination of the listed values, streamed as JSON, CSV or Arrow, or charted as SVG. */
 import { PAIR_MODES } from '../core/attention-core.js';
 import { firstNonFinite } from '../core/report.js';
-import type { MemoryFootprint, Totals } from '../core/engine.js';
-import { requiredPeaks, sweep, sweepBlocks, sweepSize, SWEEP_SCHEMA, type SweepBlock, type SweepGrid } from '../core/sweep.js';
+import type { Totals } from '../core/engine.js';
+import { hasParallelism, requiredPeaks, sweep, sweepBlocks, sweepSize, SWEEP_SCHEMA, type SweepBlock, type SweepGrid, type SweepMemory } from '../core/sweep.js';
 import { COST_MODELS, PHASES } from '../core/workload.js';
 import { UserError } from '../io/errors.js';
 import { loadHardware } from '../io/load-hardware.js';
 import type { OutputSink } from '../io/write.js';
 import { ByteChunk } from '../render/byte-chunk.js';
-import { SWEEP_HEADER, csvLine } from '../render/csv.js';
-import { arrowSweepWriter, loadArrow } from '../render/sweep-arrow.js';
+import { csvLine, sweepHeader } from '../render/csv.js';
+import { arrowSweepWriter, loadArrow, ROWS_PER_BATCH } from '../render/sweep-arrow.js';
 import { csvRows, jsonRows } from '../render/sweep-rows.js';
 import { lineCount, sweepRecords, sweepSvg, type TimeRecord } from '../render/sweep-svg.js';
 import { MAX_SERIES } from '../render/svg.js';
 import { checkOut, emit, loadModels, requirePeak, requireSupported, sinkFor } from './common.js';
 import { bitsFrom, list, moeImbalance, oneOf, workloadInt, type WorkloadOptionValues } from './options.js';
+import { parallelGridFrom, requireSplit } from './parallel-options.js';
 import { startProgress } from './progress.js';
 
 /** Values of sweep's options: each workload value may be a comma-separated list. */
@@ -50,12 +51,17 @@ export function gridFrom(o: SweepOptions, beside = false): { grid: SweepGrid; pr
     scope: oneOf('--scope', o.scope, ['attention', 'layer', 'model'] as const),
     costModel: oneOf('--cost-model', o.costModel, COST_MODELS),
     moeImbalance: moeImbalance(o.moeImbalance),
+    ...parallelGridFrom(o),
   };
   for (const { hardware, bits } of requiredPeaks(grid)) {
     const profile = profiles.find((p) => p.hardware === hardware);
     if (profile !== undefined) requirePeak(profile, bits, grid.costModel);
   }
   for (const model of grid.models) requireSupported(model, grid.costModel);
+  // Every split is checked against every model and device before any output, like the peaks.
+  for (const model of grid.models) {
+    for (const profile of profiles) for (const p of grid.parallelisms ?? []) requireSplit(model, profile, p, grid.costModel);
+  }
   return { grid, profiles };
 }
 
@@ -95,7 +101,7 @@ export async function runSweep(o: SweepOptions): Promise<void> {
     if (format === 'arrow') await streamArrow(grid, sink, tick);
     else {
       if (format === 'json') sink.write(`{"schema":${JSON.stringify(SWEEP_SCHEMA)},"points":[`);
-      else sink.write(csvLine(SWEEP_HEADER));
+      else sink.write(csvLine(sweepHeader(hasParallelism(grid))));
       await streamPoints(grid, format, sink, tick);
       if (format === 'json') sink.write('\n]}\n');
     }
@@ -118,9 +124,10 @@ const CHUNK_BYTES = 1 << 20;
  */
 async function streamPoints(grid: SweepGrid, format: 'json' | 'csv', sink: OutputSink, tick: (n: number) => Promise<void>): Promise<void> {
   const out = new ByteChunk(CHUNK_BYTES);
+  const parallel = hasParallelism(grid);
   let n = 0;
   for (const block of sweepBlocks(grid)) {
-    const rows = format === 'json' ? jsonRows(block, n === 0) : csvRows(block);
+    const rows = format === 'json' ? jsonRows(block, n === 0) : csvRows(block, parallel);
     const { lengths } = block;
     for (const batch of block.batches) {
       for (let i = 0; i < lengths.length; i++) {
@@ -137,7 +144,7 @@ async function streamPoints(grid: SweepGrid, format: 'json' | 'csv', sink: Outpu
 
 /** Arrow record batches through the sink, as they fill (see `arrowSweepWriter`); apache-arrow is loaded only here. */
 async function streamArrow(grid: SweepGrid, sink: OutputSink, tick: (n: number) => Promise<void>): Promise<void> {
-  const arrow = arrowSweepWriter(await loadArrow(), () => !sink.holdsBytes());
+  const arrow = arrowSweepWriter(await loadArrow(), () => !sink.holdsBytes(), ROWS_PER_BATCH, hasParallelism(grid));
   const send = async (chunks: readonly Uint8Array[]): Promise<void> => {
     let ready = true;
     for (const c of chunks) ready = sink.write(c) && ready;
@@ -160,9 +167,11 @@ async function streamArrow(grid: SweepGrid, sink: OutputSink, tick: (n: number) 
 }
 
 /** A non-finite number in a point is an internal error, reported before the point is written. */
-function checkFinite(block: SweepBlock, t: Totals, m: MemoryFootprint): void {
+function checkFinite(block: SweepBlock, t: Totals, m: SweepMemory): void {
   // One sum is non-finite when any term is; only then is each field looked at, for the message.
-  if (Number.isFinite(t.flops + t.bytes + t.timeSeconds + m.weightBytes + m.kvCacheBytes + m.kvCacheBytesPerToken + m.activationBytes + m.totalBytes)) return;
+  const d = m.perDevice;
+  const split = (t.communicationSeconds ?? 0) + (d === undefined ? 0 : d.weightBytes + d.kvCacheBytes + d.activationBytes + d.totalBytes);
+  if (Number.isFinite(t.flops + t.bytes + t.timeSeconds + m.weightBytes + m.kvCacheBytes + m.kvCacheBytesPerToken + m.activationBytes + m.totalBytes + split)) return;
   const bad = firstNonFinite(t) ?? firstNonFinite(m);
   if (bad !== undefined) throw new Error(`internal: ${bad} is not finite for ${block.model} on ${block.hardware}`);
 }

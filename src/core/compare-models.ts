@@ -1,7 +1,7 @@
 /** Side-by-side mode of `compare`: a sweep's points grouped by everything but the model, with ratios to the first model. */
-import { Plan, type MemoryFootprint, type OpResult, type Totals } from './engine.js';
+import { Plan, type OpResult, type Totals } from './engine.js';
 import type { Bound } from './roofline.js';
-import { sweep, type SweepGrid, type SweepPoint, type SweepWorkload } from './sweep.js';
+import { sweep, type SweepGrid, type SweepMemory, type SweepPoint, type SweepWorkload } from './sweep.js';
 import type { MlaMode } from './workload.js';
 
 export const COMPARE_SCHEMA = 'llm-roofline.compare/v1';
@@ -21,7 +21,7 @@ export interface ModelEntry {
   /** Only for MLA models: the form it is computed in (the row's workload leaves it out, as other models lack it). */
   readonly mla?: MlaMode;
   readonly totals: Totals;
-  readonly memory: MemoryFootprint;
+  readonly memory: SweepMemory;
   /** The bound of the operators that take most of the time. */
   readonly bound: Bound;
   readonly ratio: Ratios;
@@ -41,15 +41,21 @@ export interface CompareDocument {
   readonly rows: readonly CompareRow[];
 }
 
-/** The bound whose operators' Σ count × time is larger (compute on a tie, as the roofline itself decides). */
+/**
+ * The bound whose operators' Σ count × time is largest (compute on a tie, as the roofline itself decides, then
+ * memory; a split model's collectives are bound by their links).
+ */
 export function dominantBound(ops: readonly OpResult[]): Bound {
   let compute = 0;
   let memory = 0;
+  let network = 0;
   for (const o of ops) {
     if (o.bound === 'compute') compute += o.count * o.timeSeconds;
+    else if (o.bound === 'network') network += o.count * o.timeSeconds;
     else memory += o.count * o.timeSeconds;
   }
-  return compute >= memory ? 'compute' : 'memory';
+  if (compute >= memory && compute >= network) return 'compute';
+  return memory >= network ? 'memory' : 'network';
 }
 
 /** A function giving a sweep point's dominant bound, compiling one plan per (model, device, phase, kernel style). */
@@ -57,14 +63,14 @@ export function boundsOf(g: SweepGrid): (p: SweepPoint) => Bound {
   const plans = new Map<string, Plan>();
   return (p) => {
     const w = p.workload;
-    const key = JSON.stringify([p.model, p.hardware, w.phase, w.flash]);
+    const key = JSON.stringify([p.model, p.hardware, w.phase, w.flash, w.parallelism ?? null]);
     let plan = plans.get(key);
     if (plan === undefined) {
       const model = g.models.find((m) => m.id === p.model);
       const hardware = g.hardware.find((h) => h.id === p.hardware);
       if (model === undefined || hardware === undefined) throw new Error(`internal: ${p.model} on ${p.hardware} is not in the grid`);
       // The sweep already resolved pairs and the MLA form; reusing them keeps the plan identical to the sweep's.
-      plan = new Plan(model, hardware, { phase: w.phase, flash: w.flash, pairs: w.pairs, mla: w.mla ?? 'absorbed', scope: w.scope, costModel: w.costModel });
+      plan = new Plan(model, hardware, { phase: w.phase, flash: w.flash, pairs: w.pairs, mla: w.mla ?? 'absorbed', scope: w.scope, costModel: w.costModel, moeImbalance: w.moeImbalance, mtp: g.mtp, parallel: w.parallelism, overlap: w.overlap });
       plans.set(key, plan);
     }
     // A sweep point reports decode's seqLen as 1; the plan reads the length from the field its phase uses.
@@ -89,8 +95,9 @@ function ratios(e: Pick<ModelEntry, 'totals' | 'memory'>, first: Pick<ModelEntry
 }
 
 function withoutMla(w: SweepWorkload): Omit<SweepWorkload, 'mla'> {
-  const { phase, batch, seqLen, contextLen, bits, bitsLabel, computeDtype, flash, pairs, scope, costModel } = w;
-  return { phase, batch, seqLen, contextLen, bits, bitsLabel, computeDtype, flash, pairs, scope, costModel };
+  const { phase, batch, seqLen, contextLen, bits, bitsLabel, computeDtype, flash, pairs, scope, costModel, parallelism, overlap, microBatches } = w;
+  const split = parallelism === undefined ? {} : { parallelism, overlap: overlap === true, ...(microBatches === undefined ? {} : { microBatches }) };
+  return { phase, batch, seqLen, contextLen, bits, bitsLabel, computeDtype, flash, pairs, scope, costModel, ...split };
 }
 
 /** Evaluates the grid with the sweep engine and groups its points by everything but the model, first model first. */
@@ -100,7 +107,7 @@ export function compareModels(g: SweepGrid): CompareDocument {
   for (const p of sweep(g)) {
     const workload = withoutMla(p.workload);
     // MLA's form differs from other models' (absent) one, so it cannot be part of the grouping key.
-    const key = JSON.stringify([p.hardware, workload.phase, workload.batch, workload.seqLen, workload.contextLen, workload.bitsLabel, workload.flash]);
+    const key = JSON.stringify([p.hardware, workload.parallelism ?? null, workload.phase, workload.batch, workload.seqLen, workload.contextLen, workload.bitsLabel, workload.flash]);
     const group = groups.get(key);
     if (group === undefined) groups.set(key, { hardware: p.hardware, workload, points: [p] });
     else group.points.push(p);

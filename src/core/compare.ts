@@ -1,6 +1,8 @@
 /** Baseline mode of `compare`: matching the points of two saved files, their differences, and the rules' verdicts. */
 import { breaks, CompareInputError, flagBreaks, relativeChange, requireMetric, ruleChange, type FlagRule, type Rule, type ThresholdRule } from './compare-rules.js';
 import { hasOwnKey, ownValue } from './own.js';
+import type { Parallelism } from './parallel.js';
+import { splitLabel } from './sweep.js';
 
 /** The workload fields points are matched on (a report's or a sweep point's, whichever the file holds). */
 export interface MatchWorkload {
@@ -18,6 +20,10 @@ export interface MatchWorkload {
   readonly moeImbalance?: number | undefined;
   /** The multi-token-prediction module was costed. */
   readonly mtp?: boolean | undefined;
+  /** How the model was split; absent = one device. */
+  readonly parallelism?: Parallelism | undefined;
+  /** Collectives overlapped compute (split points only). */
+  readonly overlap?: boolean | undefined;
 }
 
 /** One point of a saved file, reduced to what a comparison needs. */
@@ -135,12 +141,17 @@ export function pointLabel(p: ComparePoint, withModel = true): string {
   if (w.costModel !== 'exact') parts.push(w.costModel);
   if ((w.moeImbalance ?? 1) !== 1) parts.push(`moe imbalance ${String(w.moeImbalance)}`);
   if (w.mtp === true) parts.push('mtp');
+  const split = splitLabel(w.parallelism, w.overlap);
+  if (split !== '') parts.push(split);
   return parts.join(' ');
 }
 
 function matchKey(p: ComparePoint, onModel: boolean): string {
   const w = p.workload;
-  return JSON.stringify([onModel ? p.model : '', p.hardware, w.phase, w.batch, w.seqLen, w.contextLen, w.bitsLabel, w.flash, w.pairs, w.scope, w.costModel, w.mla ?? '', w.moeImbalance ?? 1, w.mtp === true]);
+  // A point on one device and one split over devices never pair: absent degrees are 1, absent overlap is off.
+  const par = w.parallelism;
+  const split = [par?.tp ?? 1, par?.pp ?? 1, par?.ep ?? 1, par?.dp ?? 1, par !== undefined && w.overlap === true];
+  return JSON.stringify([onModel ? p.model : '', p.hardware, w.phase, w.batch, w.seqLen, w.contextLen, w.bitsLabel, w.flash, w.pairs, w.scope, w.costModel, w.mla ?? '', w.moeImbalance ?? 1, w.mtp === true, ...split]);
 }
 
 /** Whether a `matchBy` setting matches on model ids for these two files. */

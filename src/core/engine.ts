@@ -402,11 +402,12 @@ export class Plan {
 
   /**
    * What the device that holds the most needs at a point (its pipeline stage's weights and cache, its rank's share of
-   * the batch); undefined on one device or under a cost model that does not count parameters.
+   * the batch); undefined on one device or under a cost model that does not count parameters. `memory` is what
+   * `summary(p)` just returned, when the caller has it: the point is then not evaluated again (the sweep's hot path).
    */
-  deviceMemory(p: Point): DeviceMemory | undefined {
+  deviceMemory(p: Point, memory?: MemoryFootprint): DeviceMemory | undefined {
     if (this.holdings === undefined) return undefined;
-    const activationBytes = this.summary(p).memory.activationBytes;
+    const activationBytes = (memory ?? this.summary(p).memory).activationBytes;
     const sequences = Math.ceil(p.batch / this.parallel.ep);
     const tokens = cachedTokens({ phase: this.phase, seqLen: p.seqLen, contextLen: p.contextLen });
     let best: DeviceMemory | undefined;

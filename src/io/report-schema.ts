@@ -96,6 +96,9 @@ const Memory = z
   })
   .strict();
 
+/** The whole model's footprint and, split over devices, the busiest device's. */
+const MemoryWithDevice = Memory.extend({ perDevice: DeviceMemory.optional().describe('split over devices: what the device that holds the most needs') }).strict();
+
 const workloadFields = {
   phase: Phase,
   batch: z.number().int().positive(),
@@ -150,14 +153,14 @@ export const ReportSchema = z
     workload: z.object(workloadFields).strict(),
     ops: z.array(Op).readonly(),
     totals: Totals,
-    memory: Memory.extend({ perDevice: DeviceMemory.optional().describe('split over devices: what the device that holds the most needs') }).strict(),
+    memory: MemoryWithDevice,
     deployment: Deployment.optional(),
     notes: z.array(z.string()).readonly(),
   })
   .strict();
 
 export const SweepPointSchema = z
-  .object({ model: z.string(), hardware: z.string(), workload: z.object(workloadFields).strict(), totals: Totals, memory: Memory })
+  .object({ model: z.string(), hardware: z.string(), workload: z.object(workloadFields).strict(), totals: Totals, memory: MemoryWithDevice })
   .strict();
 
 export const SweepSchema = z.object({ schema: z.literal('llm-roofline.sweep/v1'), points: z.array(SweepPointSchema) }).strict();
@@ -180,7 +183,7 @@ export const CompareSchema = z
                 model: z.string(),
                 mla: z.enum(['naive', 'absorbed']).optional().describe('MLA models only: the form computed'),
                 totals: Totals,
-                memory: Memory,
+                memory: MemoryWithDevice,
                 bound: Bound.describe('bound of the operators that take most of the time'),
                 ratio: z.object({ timeSeconds: Ratio, flops: Ratio, bytes: Ratio, kvCacheBytes: Ratio, weightBytes: Ratio }).strict(),
               })

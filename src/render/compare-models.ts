@@ -2,6 +2,7 @@
 import { Chalk } from 'chalk';
 import Table from 'cli-table3';
 import type { CompareDocument, CompareRow, ModelEntry, Ratios } from '../core/compare-models.js';
+import { splitLabel } from '../core/sweep.js';
 import { csvLine } from './csv.js';
 import { displayText, latexText, markdownCell } from './sanitize.js';
 import { seconds, si } from './units.js';
@@ -9,10 +10,12 @@ import { seconds, si } from './units.js';
 const HEAD = ['point', 'model', 'time', 'FLOPs', 'bytes', 'KV cache', 'weights', 'bound'];
 const RATIO_KEYS: readonly (keyof Ratios)[] = ['timeSeconds', 'flops', 'bytes', 'kvCacheBytes', 'weightBytes'];
 
-type Varying = 'hardware' | 'phase' | 'bits' | 'kernel';
+type Varying = 'hardware' | 'split' | 'phase' | 'bits' | 'kernel';
 const kernel = (flash: boolean): string => (flash ? 'flash' : 'unfused');
 const fieldOf: Record<Varying, (r: CompareRow) => string> = {
   hardware: (r) => r.hardware,
+  // "" on one device: a heading or point that shares it says nothing (only a split is worth naming).
+  split: (r) => splitLabel(r.workload.parallelism, r.workload.overlap),
   phase: (r) => r.workload.phase,
   bits: (r) => r.workload.bitsLabel,
   kernel: (r) => kernel(r.workload.flash),
@@ -27,7 +30,8 @@ function pointText(row: CompareRow, shared: readonly Varying[]): string {
   const w = row.workload;
   const part = (f: Varying): string[] => (shared.includes(f) ? [] : [fieldOf[f](row)]);
   const length = w.phase === 'prefill' ? `S${String(w.seqLen)}` : `L${String(w.contextLen)}`;
-  return [...part('hardware'), ...part('phase'), `B${String(w.batch)}`, length, ...part('bits'), ...part('kernel')].join(' ');
+  const split = shared.includes('split') ? [] : [fieldOf.split(row) || 'one device'];
+  return [...part('hardware'), ...split, ...part('phase'), `B${String(w.batch)}`, length, ...part('bits'), ...part('kernel')].join(' ');
 }
 
 /** Two lines: the settings every row shares, then how to read the ratio rows and the bound. */
@@ -41,7 +45,7 @@ function rawHeading(doc: CompareDocument): [string, string] {
   const first = doc.rows[0];
   if (first === undefined) return ['no points', legend];
   const w = first.workload;
-  const parts = [...sharedFields(doc).map((f) => fieldOf[f](first)), `pairs ${w.pairs}`, `scope ${w.scope}`, `cost model ${w.costModel}`];
+  const parts = [...sharedFields(doc).map((f) => fieldOf[f](first)).filter((t) => t !== ''), `pairs ${w.pairs}`, `scope ${w.scope}`, `cost model ${w.costModel}`];
   return [parts.join(', '), legend];
 }
 

@@ -1,5 +1,6 @@
 /** CSV renderings: a report's operators, and sweep points (one row each). */
 import type { Report } from '../core/report.js';
+import { isSplit } from '../core/parallel.js';
 import type { SweepPoint } from '../core/sweep.js';
 import { displayText } from './sanitize.js';
 
@@ -33,14 +34,46 @@ export function renderCsv(r: Report): string {
 export const SWEEP_HEADER = [
   'model', 'hardware', 'phase', 'batch', 'seqLen', 'contextLen', 'bits', 'flash', 'pairs', 'scope', 'costModel',
   'flops', 'bytes', 'timeSeconds', 'weightBytes', 'kvCacheBytes', 'kvCacheBytesPerToken', 'activationBytes', 'totalBytes', 'fitsDevice',
-];
+] as const;
+
+/** Columns a sweep with any parallelism adds after SWEEP_HEADER's. */
+export const PARALLEL_HEADER = ['tp', 'pp', 'ep', 'dp', 'communicationSeconds', 'perDeviceTotalBytes', 'perDeviceFits'] as const;
+
+/** The header of a sweep's CSV (and its Arrow columns): the parallel columns only when the sweep has a parallelism. */
+export function sweepHeader(parallel: boolean): readonly string[] {
+  return parallel ? [...SWEEP_HEADER, ...PARALLEL_HEADER] : SWEEP_HEADER;
+}
+
+/**
+ * A point's parallel columns: its degrees (1 each on one device), the collectives' seconds (0 on one device) and
+ * what the busiest device holds (on one device the whole model; blank when a split's cost model cannot tell).
+ */
+export function parallelCells(p: SweepPoint): (number | boolean | string)[] {
+  const par = p.workload.parallelism;
+  const d = p.memory.perDevice;
+  const own = d === undefined && !isSplit(par);
+  return [
+    par?.tp ?? 1, par?.pp ?? 1, par?.ep ?? 1, par?.dp ?? 1, p.totals.communicationSeconds ?? 0,
+    d?.totalBytes ?? (own ? p.memory.totalBytes : ''), d?.fits ?? (own ? p.memory.fitsDevice : ''),
+  ];
+}
+
+/** A sweep point's cells in SWEEP_HEADER order. */
+function sweepCells(p: SweepPoint): (number | boolean | string)[] {
+  const w = p.workload;
+  const m = p.memory;
+  return [
+    p.model, p.hardware, w.phase, w.batch, w.seqLen, w.contextLen, w.bitsLabel, w.flash, w.pairs, w.scope, w.costModel,
+    p.totals.flops, p.totals.bytes, p.totals.timeSeconds, m.weightBytes, m.kvCacheBytes, m.kvCacheBytesPerToken, m.activationBytes, m.totalBytes, m.fitsDevice,
+  ];
+}
 
 /** One sweep point as a CSV line in SWEEP_HEADER order. */
 export function sweepCsvLine(p: SweepPoint): string {
-  const w = p.workload;
-  const m = p.memory;
-  return csvLine([
-    p.model, p.hardware, w.phase, w.batch, w.seqLen, w.contextLen, w.bitsLabel, w.flash, w.pairs, w.scope, w.costModel,
-    p.totals.flops, p.totals.bytes, p.totals.timeSeconds, m.weightBytes, m.kvCacheBytes, m.kvCacheBytesPerToken, m.activationBytes, m.totalBytes, m.fitsDevice,
-  ]);
+  return csvLine(sweepCells(p));
+}
+
+/** One point of a sweep with parallelism as a CSV line in `sweepHeader(true)` order. */
+export function parallelSweepCsvLine(p: SweepPoint): string {
+  return csvLine([...sweepCells(p), ...parallelCells(p)]);
 }

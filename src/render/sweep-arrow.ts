@@ -1,13 +1,15 @@
 /**
  * Sweep points as an Apache Arrow IPC file (Feather v2: pandas `read_feather`, polars `read_ipc`): one typed column
- * per CSV column, in SWEEP_HEADER order, written as record batches of ROWS_PER_BATCH points so memory stays flat.
- * Text columns hold the same cleaned text as the CSV (control characters removed), without CSV quoting.
+ * per CSV column, in `sweepHeader` order, written as record batches of ROWS_PER_BATCH points so memory stays flat.
+ * Text columns hold the same cleaned text as the CSV (control characters removed), without CSV quoting; the busiest
+ * device's two columns are null where the CSV's cells are blank.
  */
 import type * as ArrowModule from 'apache-arrow';
-import type { MemoryFootprint, Totals } from '../core/engine.js';
-import type { SweepBlock } from '../core/sweep.js';
+import type { Totals } from '../core/engine.js';
+import { isSplit } from '../core/parallel.js';
+import type { SweepBlock, SweepMemory } from '../core/sweep.js';
 import { utf8 } from './byte-chunk.js';
-import { SWEEP_HEADER } from './csv.js';
+import { PARALLEL_HEADER, SWEEP_HEADER, sweepHeader } from './csv.js';
 import { displayText } from './sanitize.js';
 
 type Arrow = typeof ArrowModule;
@@ -22,16 +24,22 @@ export async function loadArrow(): Promise<Arrow> {
 }
 
 type Kind = 'utf8' | 'int' | 'float' | 'bool';
-/** The type of each SWEEP_HEADER column. */
-const KINDS: Record<(typeof SWEEP_HEADER)[number], Kind> = {
+/** The type of each column of SWEEP_HEADER and PARALLEL_HEADER. */
+const KINDS: Record<(typeof SWEEP_HEADER)[number] | (typeof PARALLEL_HEADER)[number], Kind> = {
   model: 'utf8', hardware: 'utf8', phase: 'utf8', batch: 'int', seqLen: 'int', contextLen: 'int', bits: 'utf8', flash: 'bool', pairs: 'utf8',
   scope: 'utf8', costModel: 'utf8', flops: 'float', bytes: 'float', timeSeconds: 'float', weightBytes: 'float', kvCacheBytes: 'float',
   kvCacheBytesPerToken: 'float', activationBytes: 'float', totalBytes: 'float', fitsDevice: 'bool',
+  tp: 'int', pp: 'int', ep: 'int', dp: 'int', communicationSeconds: 'float', perDeviceTotalBytes: 'float', perDeviceFits: 'bool',
 };
+/** Columns that may be null: what the busiest device holds, under a cost model that cannot tell. */
+const NULLABLE = new Set(['perDeviceTotalBytes', 'perDeviceFits']);
+/** Typed columns of each kind a sweep without parallelism has; a sweep with it has PARALLEL_COLUMNS more. */
+const COLUMNS = { int: 3, float: 8, bool: 2 };
+const PARALLEL_COLUMNS = { int: 4, float: 2, bool: 1 };
 
 /** Writes sweep points as Arrow bytes: `row` per point, `end` once. Each returns the bytes ready to go out. */
 export interface ArrowSweepWriter {
-  row(b: SweepBlock, batch: number, i: number, totals: Totals, memory: MemoryFootprint): readonly Uint8Array[];
+  row(b: SweepBlock, batch: number, i: number, totals: Totals, memory: SweepMemory): readonly Uint8Array[];
   end(): readonly Uint8Array[];
 }
 
@@ -43,10 +51,16 @@ class Columns {
   readonly bools;
   readonly texts;
 
-  constructor(rows: number) {
-    this.ints = [new Int32Array(rows), new Int32Array(rows), new Int32Array(rows)] as const;
-    this.floats = [0, 1, 2, 3, 4, 5, 6, 7].map(() => new Float64Array(rows)) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
-    this.bools = [new Uint8Array((rows + 7) >> 3), new Uint8Array((rows + 7) >> 3)] as const;
+  /** Validity of the nullable columns (1 = a value), kept only by a sweep with parallelism. */
+  readonly valid;
+
+  constructor(rows: number, parallel: boolean) {
+    const more = (k: keyof typeof COLUMNS): number => COLUMNS[k] + (parallel ? PARALLEL_COLUMNS[k] : 0);
+    const bits = (): Uint8Array => new Uint8Array((rows + 7) >> 3);
+    this.ints = Array.from({ length: more('int') }, () => new Int32Array(rows));
+    this.floats = Array.from({ length: more('float') }, () => new Float64Array(rows));
+    this.bools = Array.from({ length: more('bool') }, bits);
+    this.valid = bits();
     this.texts = Array.from({ length: 7 }, () => ({ offsets: new Int32Array(rows + 1), bytes: new Uint8Array(16 * rows) }));
   }
 
@@ -67,14 +81,26 @@ class Columns {
   reset(): this {
     this.n = 0;
     for (const bits of this.bools) bits.fill(0);
+    this.valid.fill(0);
     return this;
   }
 
-  bool(col: 0 | 1, value: boolean): void {
+  bool(col: number, value: boolean): void {
     const bits = this.bools[col];
-    const at = this.n >> 3;
-    if (value) bits[at] = (bits[at] ?? 0) | (1 << (this.n & 7));
+    if (bits === undefined) throw new Error(`internal: no bool column ${String(col)}`);
+    setBit(bits, this.n, value);
   }
+
+  /** Marks the row's nullable columns as holding a value. */
+  present(): void {
+    setBit(this.valid, this.n, true);
+  }
+}
+
+/** Sets bit `n` of a bitmap when `value` (bitmaps start cleared). */
+function setBit(bits: Uint8Array, n: number, value: boolean): void {
+  const at = n >> 3;
+  if (value) bits[at] = (bits[at] ?? 0) | (1 << (n & 7));
 }
 
 /**
@@ -82,11 +108,16 @@ class Columns {
  * are views of its column arrays: `reusable` says, when the next batch starts, whether whoever took them is done
  * with them (then the arrays are filled again; else new ones are made).
  */
-export function arrowSweepWriter(arrow: Arrow, reusable: () => boolean, rowsPerBatch = ROWS_PER_BATCH): ArrowSweepWriter {
-  const fields = SWEEP_HEADER.map((name) => {
-    const kind = KINDS[name];
+export function arrowSweepWriter(arrow: Arrow, reusable: () => boolean, rowsPerBatch = ROWS_PER_BATCH, parallel = false): ArrowSweepWriter {
+  const kindOf = (name: string): Kind => {
+    const kind = (KINDS as Partial<Record<string, Kind>>)[name];
+    if (kind === undefined) throw new Error(`internal: no Arrow type for column ${name}`);
+    return kind;
+  };
+  const fields = sweepHeader(parallel).map((name) => {
+    const kind = kindOf(name);
     const type = kind === 'utf8' ? new arrow.Utf8() : kind === 'int' ? new arrow.Int32() : kind === 'float' ? new arrow.Float64() : new arrow.Bool();
-    return new arrow.Field(name, type, false);
+    return new arrow.Field(name, type, NULLABLE.has(name));
   });
   const schema = new arrow.Schema(fields);
   // The writer queues its bytes for an async reader; this queue hands them over as soon as they are written instead.
@@ -102,7 +133,7 @@ export function arrowSweepWriter(arrow: Arrow, reusable: () => boolean, rowsPerB
   writer.reset(sink, schema);
   const take = (): Uint8Array[] => sink.chunks.splice(0);
 
-  let cols = new Columns(rowsPerBatch);
+  let cols = new Columns(rowsPerBatch, parallel);
   // The last batch's bytes went out as views of `cols`: check `reusable` before writing over them.
   let handedOver = false;
   let block: SweepBlock | undefined;
@@ -116,11 +147,13 @@ export function arrowSweepWriter(arrow: Arrow, reusable: () => boolean, rowsPerB
     let float = 0;
     let bool = 0;
     let str = 0;
+    const missing = nulls(c.valid, n);
+    const validity = (f: ArrowModule.Field): { nullBitmap?: Uint8Array; nullCount?: number } => (f.nullable && missing > 0 ? { nullBitmap: c.valid.subarray(0, (n + 7) >> 3), nullCount: missing } : {});
     for (const f of fields) {
-      const kind = KINDS[f.name];
-      if (kind === 'int') children.push(arrow.makeData({ type: new arrow.Int32(), length: n, data: c.ints[int++ as 0 | 1 | 2].subarray(0, n) }));
-      else if (kind === 'float') children.push(arrow.makeData({ type: new arrow.Float64(), length: n, data: (c.floats[float++] ?? new Float64Array(0)).subarray(0, n) }));
-      else if (kind === 'bool') children.push(arrow.makeData({ type: new arrow.Bool(), length: n, data: c.bools[bool++ as 0 | 1].subarray(0, (n + 7) >> 3) }));
+      const kind = kindOf(f.name);
+      if (kind === 'int') children.push(arrow.makeData({ type: new arrow.Int32(), length: n, data: (c.ints[int++] ?? new Int32Array(0)).subarray(0, n) }));
+      else if (kind === 'float') children.push(arrow.makeData({ type: new arrow.Float64(), length: n, data: (c.floats[float++] ?? new Float64Array(0)).subarray(0, n), ...validity(f) }));
+      else if (kind === 'bool') children.push(arrow.makeData({ type: new arrow.Bool(), length: n, data: (c.bools[bool++] ?? new Uint8Array(0)).subarray(0, (n + 7) >> 3), ...validity(f) }));
       else {
         const t = c.texts[str++];
         if (t === undefined) throw new Error('internal: a text column per utf8 field');
@@ -143,15 +176,16 @@ export function arrowSweepWriter(arrow: Arrow, reusable: () => boolean, rowsPerB
       if (lens === undefined) throw new Error(`internal: no length at index ${String(i)}`);
       if (handedOver) {
         handedOver = false;
-        cols = reusable() ? cols.reset() : new Columns(rowsPerBatch);
+        cols = reusable() ? cols.reset() : new Columns(rowsPerBatch, parallel);
       }
       const c = cols;
       const n = c.n;
       for (let k = 0; k < text.length; k++) c.text(k, text[k] ?? new Uint8Array(0));
-      c.ints[0][n] = batch;
-      c.ints[1][n] = lens.seqLen;
-      c.ints[2][n] = lens.contextLen;
-      const [flops, bytes, time, weight, kv, perToken, act, total] = c.floats;
+      const [batches, seqLens, contextLens] = c.ints as [Int32Array, Int32Array, Int32Array];
+      batches[n] = batch;
+      seqLens[n] = lens.seqLen;
+      contextLens[n] = lens.contextLen;
+      const [flops, bytes, time, weight, kv, perToken, act, total] = c.floats as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
       flops[n] = t.flops;
       bytes[n] = t.bytes;
       time[n] = t.timeSeconds;
@@ -162,6 +196,7 @@ export function arrowSweepWriter(arrow: Arrow, reusable: () => boolean, rowsPerB
       total[n] = m.totalBytes;
       c.bool(0, b.fixed.flash);
       c.bool(1, m.fitsDevice);
+      if (parallel) parallelRow(c, b, t, m);
       c.n = n + 1;
       if (c.n < rowsPerBatch) return NONE;
       flush();
@@ -173,4 +208,29 @@ export function arrowSweepWriter(arrow: Arrow, reusable: () => boolean, rowsPerB
       return take();
     },
   };
+}
+
+/** Nulls among the first `n` rows of a validity bitmap. */
+function nulls(valid: Uint8Array, n: number): number {
+  let set = 0;
+  for (let r = 0; r < n; r++) set += (valid[r >> 3]! >> (r & 7)) & 1;
+  return n - set;
+}
+
+/** A row's parallel columns (see `parallelCells`): degrees, the collectives' seconds, the busiest device. */
+function parallelRow(c: Columns, b: SweepBlock, t: Totals, m: SweepMemory): void {
+  const n = c.n;
+  const par = b.fixed.parallelism;
+  const [, , , tp, pp, ep, dp] = c.ints as Int32Array[];
+  const [, , , , , , , , comm, device] = c.floats as Float64Array[];
+  tp![n] = par?.tp ?? 1;
+  pp![n] = par?.pp ?? 1;
+  ep![n] = par?.ep ?? 1;
+  dp![n] = par?.dp ?? 1;
+  comm![n] = t.communicationSeconds ?? 0;
+  const d = m.perDevice;
+  if (d === undefined && isSplit(par)) return;
+  c.present();
+  device![n] = d === undefined ? m.totalBytes : d.totalBytes;
+  c.bool(2, d === undefined ? m.fitsDevice : d.fits);
 }

@@ -4,27 +4,29 @@
  * row-at-a-time renderings (`sweepCsvLine`, `JSON.stringify(point)`): the first row of every block is checked against
  * them, and a block whose row differs (a field the template does not know) is written the slow way instead.
  */
-import type { MemoryFootprint, Totals } from '../core/engine.js';
-import { pointAt, type SweepBlock, type SweepPoint } from '../core/sweep.js';
+import type { Totals } from '../core/engine.js';
+import { isSplit } from '../core/parallel.js';
+import { pointAt, type SweepBlock, type SweepMemory, type SweepPoint } from '../core/sweep.js';
 import { ByteChunk, utf8 } from './byte-chunk.js';
-import { csvFields, sweepCsvLine } from './csv.js';
+import { csvFields, parallelSweepCsvLine, sweepCsvLine } from './csv.js';
 
 /** The most bytes a number takes as text (e.g. -1.2345678901234567e-300), with room to spare. */
 const NUMBER_BYTES = 32;
-const NUMBERS_PER_ROW = 11;
+/** Numbers per row: 11, plus the collectives' seconds and the busiest device's five numbers of a split point. */
+const NUMBERS_PER_ROW = 17;
 const decoder = new TextDecoder();
 
 /** Writes one block's points, one row each, into a ByteChunk. */
 export interface RowWriter {
   /** Bytes to have room for before each `row` (the chunk grows if a row is longer still). */
   readonly maxRow: number;
-  row(out: ByteChunk, batch: number, i: number, totals: Totals, memory: MemoryFootprint): void;
+  row(out: ByteChunk, batch: number, i: number, totals: Totals, memory: SweepMemory): void;
 }
 
 /** A block's row two ways: `fast` writes bytes, `slow` is the row-at-a-time text those bytes must equal. */
 interface Template {
   readonly constantBytes: number;
-  fast(out: ByteChunk, batch: number, i: number, t: Totals, m: MemoryFootprint): void;
+  fast(out: ByteChunk, batch: number, i: number, t: Totals, m: SweepMemory): void;
   slow(p: SweepPoint): string;
 }
 
@@ -80,8 +82,16 @@ function perLength(b: SweepBlock, make: (seqLen: number, contextLen: number) => 
 /** The longest of some byte arrays. */
 const longest = (xs: readonly Uint8Array[]): number => xs.reduce((n, x) => Math.max(n, x.length), 0);
 
-/** A block's points as CSV rows in SWEEP_HEADER order. */
-export function csvRows(b: SweepBlock): RowWriter {
+/** A split point whose cost model does not say what one device holds: its two busiest-device cells are blank. */
+const noDevice = utf8(',\n');
+/** The last cell of a row that ends in a fit. */
+const fitsEnd = [utf8('false\n'), utf8('true\n')] as const;
+
+/**
+ * A block's points as CSV rows in `sweepHeader(parallel)` order: a sweep with any parallelism adds its degrees, the
+ * collectives' seconds and the busiest device's total and fit (see `parallelCells`).
+ */
+export function csvRows(b: SweepBlock, parallel = false): RowWriter {
   const f = b.fixed;
   const head = csvFields([b.model, b.hardware, f.phase]);
   const mid = csvFields([f.bitsLabel, f.flash, f.pairs, f.scope, f.costModel]);
@@ -91,9 +101,12 @@ export function csvRows(b: SweepBlock): RowWriter {
   const weightPart = keyed((x) => `${String(x)},`);
   const perTokenPart = keyed((x) => `${String(x)},`);
   const comma = utf8(',');
-  const fitsPart = [utf8('false\n'), utf8('true\n')] as const;
+  const fitsPart = parallel ? ([utf8('false,'), utf8('true,')] as const) : fitsEnd;
+  const par = b.fixed.parallelism;
+  const degrees = utf8(`${String(par?.tp ?? 1)},${String(par?.pp ?? 1)},${String(par?.ep ?? 1)},${String(par?.dp ?? 1)},`);
+  const split = isSplit(par);
   return checked(b, {
-    constantBytes: utf8(head).length + 32 + longest(b.reported.map((_, i) => lengthPart(i))) + 8,
+    constantBytes: utf8(head).length + 32 + longest(b.reported.map((_, i) => lengthPart(i))) + 8 + (parallel ? degrees.length + 16 : 0),
     fast(out, batch, i, t, m) {
       out.bytes(batchPart(batch));
       out.bytes(lengthPart(i));
@@ -112,8 +125,20 @@ export function csvRows(b: SweepBlock): RowWriter {
       out.number(m.totalBytes);
       out.bytes(comma);
       out.bytes(fitsPart[m.fitsDevice ? 1 : 0]);
+      if (!parallel) return;
+      out.bytes(degrees);
+      out.number(t.communicationSeconds ?? 0);
+      out.bytes(comma);
+      const d = m.perDevice;
+      if (d === undefined && split) {
+        out.bytes(noDevice);
+        return;
+      }
+      out.number(d === undefined ? m.totalBytes : d.totalBytes);
+      out.bytes(comma);
+      out.bytes(fitsEnd[(d === undefined ? m.fitsDevice : d.fits) ? 1 : 0]);
     },
-    slow: sweepCsvLine,
+    slow: parallel ? parallelSweepCsvLine : sweepCsvLine,
   });
 }
 
@@ -127,7 +152,9 @@ export function jsonRows(b: SweepBlock, firstOfSweep: boolean): RowWriter {
   const mla = f.mla === undefined ? '' : `,"mla":${j(f.mla)}`;
   const head = `{"model":${j(b.model)},"hardware":${j(b.hardware)},"workload":{"phase":${j(f.phase)},"batch":`;
   const imbalance = f.moeImbalance === undefined ? '' : `,"moeImbalance":${j(f.moeImbalance)}`;
-  const settings = `,"bits":${j(f.bits)},"bitsLabel":${j(f.bitsLabel)},"computeDtype":${j(f.computeDtype)},"flash":${j(f.flash)},"pairs":${j(f.pairs)}${mla},"scope":${j(f.scope)},"costModel":${j(f.costModel)}${imbalance}}`;
+  const micro = f.microBatches === undefined ? '' : `,"microBatches":${j(f.microBatches)}`;
+  const split = f.parallelism === undefined ? '' : `,"parallelism":${j(f.parallelism)},"overlap":${j(f.overlap === true)}${micro}`;
+  const settings = `,"bits":${j(f.bits)},"bitsLabel":${j(f.bitsLabel)},"computeDtype":${j(f.computeDtype)},"flash":${j(f.flash)},"pairs":${j(f.pairs)}${mla},"scope":${j(f.scope)},"costModel":${j(f.costModel)}${imbalance}${split}}`;
   const batchPart = keyed((batch) => head + String(batch));
   const lengthPart = perLength(b, (seqLen, contextLen) => `,"seqLen":${String(seqLen)},"contextLen":${String(contextLen)}${settings},"totals":{"flops":`);
   const bytesKey = utf8(',"bytes":');
@@ -136,11 +163,18 @@ export function jsonRows(b: SweepBlock, firstOfSweep: boolean): RowWriter {
   const perTokenPart = keyed((x) => `,"kvCacheBytesPerToken":${String(x)},"activationBytes":`);
   const totalKey = utf8(',"totalBytes":');
   const fitsPart = [utf8(',"fitsDevice":false}}'), utf8(',"fitsDevice":true}}')] as const;
+  const commKey = utf8(',"communicationSeconds":');
+  const fitsOpen = [utf8(',"fitsDevice":false,"perDevice":{"weightBytes":'), utf8(',"fitsDevice":true,"perDevice":{"weightBytes":')] as const;
+  const deviceKv = utf8(',"kvCacheBytes":');
+  const deviceAct = utf8(',"activationBytes":');
+  const deviceFits = [utf8(',"fits":false,"stage":'), utf8(',"fits":true,"stage":')] as const;
+  const deviceEnd = utf8('}}}');
   const firstSep = utf8('\n');
   const sep = utf8(',\n');
   let first = firstOfSweep;
   return checked(b, {
-    constantBytes: utf8(head).length + longest(b.reported.map((_, i) => lengthPart(i))) + 256,
+    // Keys and the two memory numbers kept as text; a split point's communication and busiest-device keys besides.
+    constantBytes: utf8(head).length + longest(b.reported.map((_, i) => lengthPart(i))) + 256 + (f.parallelism === undefined ? 0 : 192),
     fast(out, batch, i, t, m) {
       out.bytes(first ? firstSep : sep);
       first = false;
@@ -151,13 +185,32 @@ export function jsonRows(b: SweepBlock, firstOfSweep: boolean): RowWriter {
       out.number(t.bytes);
       out.bytes(timeKey);
       out.number(t.timeSeconds);
+      if (t.communicationSeconds !== undefined) {
+        out.bytes(commKey);
+        out.number(t.communicationSeconds);
+      }
       out.bytes(weightPart(m.weightBytes));
       out.number(m.kvCacheBytes);
       out.bytes(perTokenPart(m.kvCacheBytesPerToken));
       out.number(m.activationBytes);
       out.bytes(totalKey);
       out.number(m.totalBytes);
-      out.bytes(fitsPart[m.fitsDevice ? 1 : 0]);
+      const d = m.perDevice;
+      if (d === undefined) {
+        out.bytes(fitsPart[m.fitsDevice ? 1 : 0]);
+        return;
+      }
+      out.bytes(fitsOpen[m.fitsDevice ? 1 : 0]);
+      out.number(d.weightBytes);
+      out.bytes(deviceKv);
+      out.number(d.kvCacheBytes);
+      out.bytes(deviceAct);
+      out.number(d.activationBytes);
+      out.bytes(totalKey);
+      out.number(d.totalBytes);
+      out.bytes(deviceFits[d.fits ? 1 : 0]);
+      out.number(d.stage);
+      out.bytes(deviceEnd);
     },
     slow: (p) => (first ? '\n' : ',\n') + j(p),
   });

@@ -1,7 +1,7 @@
 /** SVG charts of sweeps and side-by-side comparisons: predicted time against length, one line per model and batch. */
 import type { CompareDocument } from '../core/compare-models.js';
 import type { Phase } from '../core/workload.js';
-import type { SweepPoint, SweepWorkload } from '../core/sweep.js';
+import { splitLabel, type SweepPoint, type SweepWorkload } from '../core/sweep.js';
 import { timeUnit } from './axes.js';
 import { shortModelIds } from './sanitize.js';
 import { DASHES, encoding, lineChartSvg, MARKERS, MAX_SERIES, COLORS, type Panel, type Series } from './svg.js';
@@ -10,13 +10,14 @@ import { DASHES, encoding, lineChartSvg, MARKERS, MAX_SERIES, COLORS, type Panel
 export interface TimeRecord {
   readonly model: string;
   readonly hardware: string;
-  readonly workload: Pick<SweepWorkload, 'phase' | 'batch' | 'seqLen' | 'contextLen' | 'bitsLabel' | 'flash' | 'pairs' | 'scope' | 'costModel'>;
+  readonly workload: Pick<SweepWorkload, 'phase' | 'batch' | 'seqLen' | 'contextLen' | 'bitsLabel' | 'flash' | 'pairs' | 'scope' | 'costModel' | 'parallelism' | 'overlap'>;
   readonly timeSeconds: number;
 }
 
 /** Settings besides model and batch that can tell lines apart; they enter a label only when they vary. */
 const SETTINGS: readonly { name: string; get: (r: TimeRecord) => string }[] = [
   { name: 'hardware', get: (r) => r.hardware },
+  { name: 'split', get: (r) => splitLabel(r.workload.parallelism, r.workload.overlap) || 'one device' },
   { name: 'bits', get: (r) => r.workload.bitsLabel },
   { name: 'kernel', get: (r) => (r.workload.flash ? 'flash' : 'unfused') },
   { name: 'pairs', get: (r) => `pairs ${r.workload.pairs}` },
@@ -45,7 +46,8 @@ export function timeChartSvg(records: readonly TimeRecord[], title: string): str
   const count = lineCount(records);
   if (count > MAX_SERIES) throw new Error(`internal: ${String(count)} lines is more than a chart can tell apart (${String(MAX_SERIES)})`);
   const varying = SETTINGS.filter((s) => unique(records.map(s.get)).length > 1);
-  const constant = SETTINGS.filter((s) => !varying.includes(s)).map((s) => s.get(records[0]!));
+  // One device throughout goes unsaid, as it did before splits existed.
+  const constant = SETTINGS.filter((s) => !varying.includes(s)).map((s) => s.get(records[0]!)).filter((t) => t !== 'one device');
   const models = unique(records.map((r) => r.model));
   const names = shortModelIds(models);
   const nameOf = (m: string): string => names.get(m) ?? m;
