@@ -161,6 +161,8 @@ export class Plan {
   readonly parallel: Parallelism;
   /** Collectives overlap compute. */
   private readonly overlap: boolean;
+  /** The model is split within a replica (isSplit of `parallel`). */
+  private readonly split: boolean;
   /** The links each group's collectives run on (empty on one device). */
   readonly links: Partial<Record<string, GroupLink>>;
   /** What one device of each pipeline stage holds (undefined on one device). */
@@ -203,6 +205,7 @@ export class Plan {
     this.parallel = spec.parallel ?? SINGLE;
     this.overlap = spec.overlap === true;
     const split = isSplit(this.parallel);
+    this.split = split;
     if (split) checkParallelism(model, this.parallel);
     // Only the exact cost model charges communication; LLM-Viewer's tensor parallelism has none.
     this.links = split && this.cost.communication ? groupLinks(this.parallel, hardware.interconnect) : {};
@@ -369,8 +372,9 @@ export class Plan {
   /** Totals of the last evaluated point (communication reported when the model is split). */
   private lastTotals(): Totals {
     const t = this.totals;
-    const base = { flops: t.flops, bytes: t.bytes, timeSeconds: t.timeSeconds };
-    return isSplit(this.parallel) ? { ...base, communicationSeconds: t.communicationSeconds } : base;
+    // Two literals rather than a spread: this runs once per sweep point.
+    if (this.split) return { flops: t.flops, bytes: t.bytes, timeSeconds: t.timeSeconds, communicationSeconds: t.communicationSeconds };
+    return { flops: t.flops, bytes: t.bytes, timeSeconds: t.timeSeconds };
   }
 
   /** Totals at a point. */
@@ -410,14 +414,20 @@ export class Plan {
     const activationBytes = (memory ?? this.summary(p).memory).activationBytes;
     const sequences = Math.ceil(p.batch / this.parallel.ep);
     const tokens = cachedTokens({ phase: this.phase, seqLen: p.seqLen, contextLen: p.contextLen });
-    let best: DeviceMemory | undefined;
-    this.holdings.forEach((h, stage) => {
-      const weightBytes = (h.parameters * p.bits.weight) / 8;
-      const kvCacheBytes = (sequences * cachedElements(h.cacheRuns, tokens) * p.bits.kv) / 8;
-      const totalBytes = weightBytes + kvCacheBytes + activationBytes;
-      if (best === undefined || totalBytes > best.totalBytes) best = { weightBytes, kvCacheBytes, activationBytes, totalBytes, fits: totalBytes <= this.hardware.memoryBytes, stage };
-    });
-    return best;
+    // The busiest stage is found first and its record made once (a sweep calls this per point).
+    let stage = -1;
+    let weightBytes = 0;
+    let kvCacheBytes = 0;
+    let totalBytes = -1;
+    for (let k = 0; k < this.holdings.length; k++) {
+      const h = this.holdings[k]!;
+      const weight = (h.parameters * p.bits.weight) / 8;
+      const kv = (sequences * cachedElements(h.cacheRuns, tokens) * p.bits.kv) / 8;
+      const total = weight + kv + activationBytes;
+      if (total > totalBytes) [stage, weightBytes, kvCacheBytes, totalBytes] = [k, weight, kv, total];
+    }
+    if (stage < 0) return undefined;
+    return { weightBytes, kvCacheBytes, activationBytes, totalBytes, fits: totalBytes <= this.hardware.memoryBytes, stage };
   }
 
   /** Every operator's cost at a point. */

@@ -139,8 +139,12 @@ export function* sweepBlocks(g: SweepGrid): Generator<SweepBlock> {
                 ? (batch: number, len: number): { totals: Totals; memory: SweepMemory } => {
                     const point = { batch, seqLen: len, contextLen: len, bits };
                     const s = plan.summary(point);
-                    const perDevice = plan.deviceMemory(point, s.memory);
-                    return perDevice === undefined ? s : { totals: s.totals, memory: { ...s.memory, perDevice } };
+                    const m = s.memory;
+                    const perDevice = plan.deviceMemory(point, m);
+                    if (perDevice === undefined) return s;
+                    // A literal, not a spread: this runs once per point.
+                    const memory = { weightBytes: m.weightBytes, kvCacheBytes: m.kvCacheBytes, kvCacheBytesPerToken: m.kvCacheBytesPerToken, activationBytes: m.activationBytes, totalBytes: m.totalBytes, fitsDevice: m.fitsDevice, perDevice };
+                    return { totals: s.totals, memory };
                   }
                 : (batch: number, len: number): { totals: Totals; memory: SweepMemory } => plan.summary({ batch, seqLen: len, contextLen: len, bits });
               yield { model: model.id, hardware: hw.id, fixed, batches: g.batches, lengths, reported, summary };
