@@ -18,6 +18,14 @@ const Workload = z
     scope: z.string(),
     costModel: z.string(),
     mla: z.string().optional(),
+    moeImbalance: z.number().optional().describe('MoE routing imbalance; absent = uniform (1)'),
+    mtp: z.boolean().optional().describe('the multi-token-prediction module was costed'),
+    parallelism: z
+      .object({ tp: z.number().int().positive(), pp: z.number().int().positive(), ep: z.number().int().positive(), dp: z.number().int().positive() })
+      .strict()
+      .optional()
+      .describe('how the model was split over devices; absent = one device, which pairs only with one device'),
+    overlap: z.boolean().optional().describe('collectives overlapped compute (split points only)'),
   })
   .strict()
   .describe('the workload fields points are matched on');

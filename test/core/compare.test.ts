@@ -154,6 +154,15 @@ describe('matching', () => {
     const one = { ...uniform, workload: { ...uniform.workload, moeImbalance: 1 } };
     expect(matchPoints(side('a.json', [uniform]), side('b.json', [one]), true)).toHaveLength(1);
   });
+  it('a point split over devices pairs only with the same split and overlap; all degrees 1 is one device', () => {
+    const single = point('x', 1, m, 'points.0');
+    const split = (tp: number, pp: number, overlap?: boolean): ComparePoint => ({ ...single, workload: { ...single.workload, parallelism: { tp, pp, ep: 1, dp: 1 }, ...(overlap === undefined ? {} : { overlap }) } });
+    expect(thrown(() => matchPoints(side('b.json', [split(8, 1, false)]), side('a.json', [single]), true))).toBe('b.json: points.0: x h100-sxm decode B1 L2048 w16a16kv16 tp8 has no matching point in a.json');
+    expect(thrown(() => matchPoints(side('b.json', [split(8, 1, true)]), side('a.json', [split(8, 1, false)]), true))).toBe('b.json: points.0: x h100-sxm decode B1 L2048 w16a16kv16 tp8 overlap has no matching point in a.json');
+    expect(thrown(() => matchPoints(side('b.json', [split(4, 2)]), side('a.json', [split(8, 1)]), true))).toMatch(/tp4 pp2 has no matching point/);
+    expect(matchPoints(side('a.json', [split(8, 1, false)]), side('b.json', [split(8, 1)]), true)).toHaveLength(1);
+    expect(matchPoints(side('a.json', [single]), side('b.json', [split(1, 1, false)]), true)).toHaveLength(1);
+  });
 });
 
 describe('compareSides', () => {

@@ -1,0 +1,150 @@
+/**
+ * A sweep with parallelism through the byte-level writers: the same bytes as the row-at-a-time renderings
+ * (`parallelSweepCsvLine`, `JSON.stringify(point)`), for blocks on one device, split (tensor, pipeline, both),
+ * replicated only (dp) and split under a cost model that cannot say what one device holds (blank cells, Arrow nulls);
+ * and the fast path, not the slow one, writes them. Expected values are those renderings: an equivalence.
+ */
+import { tableFromIPC } from 'apache-arrow';
+import { describe, expect, it, vi } from 'vitest';
+import type { Hardware } from '../../src/core/hardware.js';
+import { blockPoint, sweep, sweepBlocks, type SweepBlock, type SweepGrid, type SweepPoint } from '../../src/core/sweep.js';
+import { ByteChunk } from '../../src/render/byte-chunk.js';
+import { csvLine, PARALLEL_HEADER, parallelSweepCsvLine, SWEEP_HEADER, sweepCsvLine, sweepHeader } from '../../src/render/csv.js';
+import { arrowSweepWriter, loadArrow } from '../../src/render/sweep-arrow.js';
+import { csvRows, jsonRows } from '../../src/render/sweep-rows.js';
+import { TOY_HW } from '../helpers/engine.js';
+import { modelWith } from '../helpers/models.js';
+
+const decoder = new TextDecoder();
+const link = { name: 'toy link', bytesPerSecond: 1e11, latencySeconds: 5e-6, efficiency: 0.8 };
+/** The toy device, eight to a node on one link. */
+const NODE: Hardware = { ...TOY_HW, id: 'toy-node', interconnect: { devicesPerNode: 8, scaleUp: link, scaleOut: undefined } };
+/** 16 query and 4 KV heads, 4096 MLP columns, 6 layers, 1000 tokens: tp 4 divides them all, pp 2 the layers. */
+const GQA = modelWith({ kind: 'gqa', heads: 16, kvHeads: 4, headDim: 64, qkvBias: false, outBias: false }, 1024, { layers: 6, intermediateSize: 4096 });
+const TP = { tp: 4, pp: 1, ep: 1, dp: 1 };
+const grid = (costModel: SweepGrid['costModel']): SweepGrid => ({
+  models: [GQA], hardware: [NODE], phases: ['prefill', 'decode'], batches: [1, 3, 64], seqLens: [1, 7, 4096], contextLens: [1, 2048, 100_000],
+  bits: [{ weight: 16, activation: 16, kv: 16 }], flash: [false, true], pairs: 'causal', scope: 'model', costModel,
+  parallelisms: [undefined, TP, { tp: 1, pp: 2, ep: 1, dp: 1 }, { tp: 4, pp: 2, ep: 1, dp: 1 }, { tp: 1, pp: 1, ep: 1, dp: 3 }],
+  overlap: true,
+  microBatches: 4,
+});
+
+/** Every row of every block through one chunk, as the sweep command writes them. */
+function written(blocks: Iterable<SweepBlock>, format: 'csv' | 'json'): string {
+  const out = new ByteChunk(1 << 12);
+  let text = '';
+  let first = true;
+  for (const b of blocks) {
+    const rows = format === 'json' ? jsonRows(b, first) : csvRows(b, true);
+    for (const batch of b.batches) {
+      for (let i = 0; i < b.lengths.length; i++) {
+        const { totals, memory } = b.summary(batch, b.lengths[i] ?? 0);
+        if (!out.room(rows.maxRow)) {
+          text += decoder.decode(out.filled());
+          out.restart(false);
+        }
+        rows.row(out, batch, i, totals, memory);
+        first = false;
+      }
+    }
+  }
+  return text + decoder.decode(out.filled());
+}
+
+function slow(points: readonly SweepPoint[], format: 'csv' | 'json'): string {
+  return points.map((p, i) => (format === 'csv' ? parallelSweepCsvLine(p) : (i === 0 ? '\n' : ',\n') + JSON.stringify(p))).join('');
+}
+
+describe('sweep rows with parallelism', () => {
+  it.each(['exact', 'llm-viewer'] as const)('%s: CSV and JSON bytes equal the row-at-a-time renderings', (costModel) => {
+    const g = grid(costModel);
+    const points = [...sweep(g)];
+    // 5 splits × 2 phases × 2 kernels × 3 batches × 3 lengths.
+    expect(points).toHaveLength(180);
+    for (const format of ['csv', 'json'] as const) expect(written(sweepBlocks(g), format)).toBe(slow(points, format));
+  });
+
+  it('exact: split points carry the split, the collectives\' seconds and the busiest device; one-device points none of it', () => {
+    const points = [...sweep(grid('exact'))];
+    const one = points.filter((p) => p.workload.parallelism === undefined);
+    const split = points.filter((p) => (p.workload.parallelism?.tp ?? 1) * (p.workload.parallelism?.pp ?? 1) > 1);
+    const dp = points.filter((p) => p.workload.parallelism?.dp === 3);
+    expect([one.length, split.length, dp.length]).toEqual([36, 108, 36]);
+    for (const p of one) expect([p.workload.overlap, p.totals.communicationSeconds, p.memory.perDevice]).toEqual([undefined, undefined, undefined]);
+    for (const p of split) {
+      expect(p.workload.overlap).toBe(true);
+      expect(p.totals.communicationSeconds).toBeGreaterThan(0);
+      expect(p.memory.perDevice?.totalBytes).toBeLessThan(p.memory.totalBytes);
+      // Micro-batches are a pipeline's setting: only pp > 1 points carry them.
+      expect(p.workload.microBatches).toBe(p.workload.parallelism?.pp === 2 ? 4 : undefined);
+    }
+    // Replicas alone leave each on one device: no collectives and no per-device split, as analyze reports it.
+    for (const p of dp) expect([p.workload.parallelism, p.totals.communicationSeconds, p.memory.perDevice]).toEqual([{ tp: 1, pp: 1, ep: 1, dp: 3 }, undefined, undefined]);
+  });
+
+  it('CSV cells: degrees, seconds and the busiest device; one device holds the whole model; blank where the cost model cannot tell', () => {
+    const first = (costModel: SweepGrid['costModel'], split: SweepGrid['parallelisms']): SweepPoint => {
+      const [p] = sweep({ ...grid(costModel), parallelisms: split });
+      if (p === undefined) throw new Error('no point');
+      return p;
+    };
+    const one = first('exact', [undefined]);
+    expect(parallelSweepCsvLine(one)).toBe(`${sweepCsvLine(one).trimEnd()},1,1,1,1,0,${String(one.memory.totalBytes)},${String(one.memory.fitsDevice)}\n`);
+    const tp = first('exact', [TP]);
+    const d = tp.memory.perDevice;
+    if (d === undefined) throw new Error('a split point under the exact model has a busiest device');
+    expect(parallelSweepCsvLine(tp)).toBe(`${sweepCsvLine(tp).trimEnd()},4,1,1,1,${String(tp.totals.communicationSeconds)},${String(d.totalBytes)},${String(d.fits)}\n`);
+    const lv = first('llm-viewer', [TP]);
+    expect(lv.memory.perDevice).toBeUndefined();
+    expect(parallelSweepCsvLine(lv)).toBe(`${sweepCsvLine(lv).trimEnd()},4,1,1,1,0,,\n`);
+  });
+
+  it('the template writes the rows: JSON.stringify runs for the first row of a block, not for every point', () => {
+    const g = grid('exact');
+    const spy = vi.spyOn(JSON, 'stringify');
+    try {
+      written(sweepBlocks(g), 'json');
+      // 20 blocks of 9 points: the first row of each is checked against JSON.stringify(point), the rest are bytes.
+      const whole = spy.mock.calls.filter(([v]) => typeof v === 'object' && v !== null && 'totals' in v).length;
+      expect(whole).toBe(20);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
+
+describe('sweep with parallelism as Arrow', () => {
+  it.each(['exact', 'llm-viewer'] as const)('%s: the parallel columns, typed, with the CSV values (nulls where it is blank)', async (costModel) => {
+    const g = grid(costModel);
+    const w = arrowSweepWriter(await loadArrow(), () => false, 50, true);
+    const chunks: Uint8Array[] = [];
+    for (const b of sweepBlocks(g)) {
+      for (const batch of b.batches) {
+        for (let i = 0; i < b.lengths.length; i++) {
+          const { totals, memory } = b.summary(batch, b.lengths[i] ?? 0);
+          chunks.push(...w.row(b, batch, i, totals, memory));
+        }
+      }
+    }
+    chunks.push(...w.end());
+    const table = tableFromIPC(Buffer.concat(chunks));
+    expect(table.schema.fields.map((f) => f.name)).toEqual(sweepHeader(true));
+    expect(table.schema.fields.slice(SWEEP_HEADER.length).map((f) => `${String(f.type)}${f.nullable ? '?' : ''}`)).toEqual(['Int32', 'Int32', 'Int32', 'Int32', 'Float64', 'Float64?', 'Bool?']);
+    const points = [...sweep(g)];
+    const rows = Array.from({ length: table.numRows }, (_, r) => {
+      const row = table.get(r);
+      return csvLine(sweepHeader(true).map((name) => (row?.[name] as string | number | boolean | null) ?? ''));
+    });
+    expect(rows.join('') === points.map(parallelSweepCsvLine).join('')).toBe(true);
+    expect(PARALLEL_HEADER).toEqual(['tp', 'pp', 'ep', 'dp', 'communicationSeconds', 'perDeviceTotalBytes', 'perDeviceFits']);
+  });
+});
+
+// The one-block points of the first block agree with blockPoint, the path `sweep` takes.
+it('blockPoint and the summary a writer receives are one evaluation', () => {
+  const [b] = sweepBlocks(grid('exact'));
+  if (b === undefined) throw new Error('no block');
+  const s = b.summary(3, b.lengths[1] ?? 0);
+  expect(blockPoint(b, 3, 1)).toMatchObject({ totals: s.totals, memory: s.memory });
+});
