@@ -49,8 +49,8 @@ describe('interconnect in profiles', () => {
       'toy.json',
       'toy',
     ).hardware;
-    expect(LINK_DEFAULTS).toEqual({ latencySeconds: 5e-6, efficiency: 0.8 });
-    expect(hw.interconnect?.scaleUp).toEqual({ name: 'up', bytesPerSecond: 1e11, latencySeconds: 5e-6, efficiency: 0.8 });
+    expect(LINK_DEFAULTS).toEqual({ inNodeLatencySeconds: 1e-6, acrossNodesLatencySeconds: 4e-6, efficiency: 0.8 });
+    expect(hw.interconnect?.scaleUp).toEqual({ name: 'up', bytesPerSecond: 1e11, latencySeconds: 1e-6, efficiency: 0.8 });
     expect(hw.interconnect?.scaleOut).toEqual({ name: 'out', bytesPerSecond: 1e10, latencySeconds: 2e-5, efficiency: 0.6 });
     // devicesPerNode absent: one device per node.
     expect(hw.interconnect?.devicesPerNode).toBe(1);
