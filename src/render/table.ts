@@ -32,7 +32,7 @@ export function renderTable(r: Report, color: boolean): string {
     `total: ${si(r.totals.flops, 'FLOP')}, ${si(r.totals.bytes, 'B')} moved, ${c.bold(seconds(r.totals.timeSeconds))}  (per-op values are per occurrence; totals are Σ count × value; a multiply-add is 2 FLOPs)`,
     `KV cache: ${si(m.kvCacheBytesPerToken, 'B')} per token (all layers), ${si(m.kvCacheBytes, 'B')} for the batch`,
     `weights: ${si(m.weightBytes, 'B')} (${parametersText(r)}); largest activation ${si(m.activationBytes, 'B')}`,
-    `memory: ${si(m.totalBytes, 'B')} of ${si(r.hardware.memoryBytes, 'B')}: ${fits}`,
+    `memory${m.perDevice === undefined ? '' : ' (whole model on one device)'}: ${si(m.totalBytes, 'B')} of ${si(r.hardware.memoryBytes, 'B')}: ${fits}`,
   ];
   return [...head, table.toString(), ...tail, ...deploymentLines(r, c)].join('\n') + '\n';
 }
