@@ -55,6 +55,6 @@ function deploymentLines(r: Report, c: InstanceType<typeof Chalk>): string[] {
   if (pl !== undefined) {
     lines.push(`pipeline: ${String(pl.stages)} stages of ${pl.layersPerStage.join('/')} layers; one micro-batch ${seconds(pl.latencySeconds)}, slowest stage ${seconds(Math.max(...pl.stageSeconds))}; ${String(pl.microBatches)} micro-batches in ${seconds(pl.batchSeconds)}, bubble ${percent(pl.bubbleFraction)}`);
   }
-  lines.push(`throughput: ${si(d.tokensPerSecond, 'tokens/s')} over all devices`);
+  if (d.tokensPerSecond !== undefined) lines.push(`throughput: ${si(d.tokensPerSecond, 'tokens/s')} over all devices`);
   return lines;
 }
