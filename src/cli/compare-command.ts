@@ -17,7 +17,7 @@ export function registerCompare(program: Command): void {
     .option('--batch <B>', `sequences per batch${LIST}`, '1')
     .option('--seq <S>', `prompt length for prefill${LIST}`, '2048')
     .option('--context <L>', `keys attended by the new token in decode${LIST}`, '2048')
-    .option('--bits <spec>', `weight/activation/KV widths, e.g. w16a16kv16 (default, with the weight width of the models' checkpoints when their files give weightBits)${LIST}`)
+    .option('--bits <spec>', `weight/activation/KV widths, e.g. w16a16kv16, or a format (fp32, fp16, bf16, fp8, fp4) (default, with the weight width of the models' checkpoints when their files give weightBits)${LIST}`)
     .option('--weight-bits <n>', 'override the weight width')
     .option('--act-bits <n>', 'override the activation width')
     .option('--kv-bits <n>', 'override the KV-cache width')

@@ -17,7 +17,7 @@ const DEFAULTS = {
 } as const;
 
 const ATTENTION_HELP = 'swap another attention design into every layer: kind:key=value,… (e.g. gqa:heads=32,kvHeads=8,headDim=128) or a JSON file with { "attention": { … } }; the model id gets +kind';
-const BITS_HELP = `weight/activation/KV widths, e.g. w16a16kv16, w4a16kv8 (default ${DEFAULT_BITS}, with the weight width of the model's checkpoint when its file gives weightBits)`;
+const BITS_HELP = `weight/activation/KV widths, e.g. w16a16kv16, w4a16kv8, or a format (fp32, fp16, bf16, fp8, fp4: all three in it, computed at its peak) (default ${DEFAULT_BITS}, with the weight width of the model's checkpoint when its file gives weightBits)`;
 
 /** Adds the options shared by analyze and sweep. */
 function workloadOptions(cmd: Command, listNote: string): Command<[], WorkloadOptionValues> {
@@ -118,7 +118,7 @@ export function buildProgram(): Command {
     .option('--batch <B>', 'json values: sequences per batch', DEFAULTS.batch)
     .option('--seq <S>', 'json values: prompt length for prefill', DEFAULTS.seq)
     .option('--context <L>', 'json values: keys attended by the new token in decode', DEFAULTS.context)
-    .option('--bits <spec>', 'json values: weight/activation/KV widths', DEFAULT_BITS)
+    .option('--bits <spec>', 'json values: weight/activation/KV widths or a format (fp16, bf16, fp8, ...)', DEFAULT_BITS)
     .option('--hardware <id|path>', 'json values: the device (its on-chip memory sizes fused-attention tiles)', DEFAULTS.hardware)
     .addOption(new Option('--pairs <mode>', 'prefill pair convention').choices(['causal', 'dense']).default('causal'))
     .addOption(new Option('--mla <mode>', 'MLA form').choices(['naive', 'absorbed']))

@@ -1,5 +1,5 @@
 /** Parsing and checking of command-line values; every problem is a UserError naming the flag. */
-import { isBitWidth, parseBits, type Bits } from '../core/dtype.js';
+import { BITS_EXPECTED, isBitWidth, parseBits, type Bits } from '../core/dtype.js';
 import { WORKLOAD_LIMITS, type Limit } from '../core/limits.js';
 import type { ModelConfig } from '../core/model-config.js';
 import { UserError } from '../io/errors.js';
@@ -54,7 +54,7 @@ export const MOE_IMBALANCE_MAX = 1e6;
 /** A bit-width spec like w4a16kv8. */
 export function bitsSpec(flag: string, text: string): Bits {
   const bits = parseBits(text);
-  if (bits === undefined) throw new UserError(flag, '', `expected w<bits>a<bits>kv<bits> with widths 4, 8, 16 or 32, e.g. w16a16kv16 or w4a16kv8 (got "${text}")`);
+  if (bits === undefined) throw new UserError(flag, '', `expected ${BITS_EXPECTED} (got "${text}")`);
   return bits;
 }
 
@@ -65,13 +65,17 @@ export function bitWidth(flag: string, text: string): Bits['weight'] {
   return n;
 }
 
-/** Bits from `--bits` with `--weight-bits`, `--act-bits`, `--kv-bits` overriding single widths. */
+/**
+ * Bits from `--bits` with `--weight-bits`, `--act-bits`, `--kv-bits` overriding single widths; a named format keeps
+ * its compute dtype (`--bits fp8 --kv-bits 16` is w8a8kv16 at the fp8 peak, labelled `w8a8kv16@fp8`).
+ */
 export function resolveBits(base: Bits, o: { weightBits?: string | undefined; actBits?: string | undefined; kvBits?: string | undefined }): Bits {
-  return {
+  const widths = {
     weight: o.weightBits === undefined ? base.weight : bitWidth('--weight-bits', o.weightBits),
     activation: o.actBits === undefined ? base.activation : bitWidth('--act-bits', o.actBits),
     kv: o.kvBits === undefined ? base.kv : bitWidth('--kv-bits', o.kvBits),
   };
+  return base.dtype === undefined ? widths : { ...widths, dtype: base.dtype };
 }
 
 /** The widths when `--bits` is not given (the weight width yields to a model's checkpoint width). */

@@ -1,7 +1,7 @@
 /** `llm-roofline validate`: predicted against measured times, on this machine's kernels or from a measurements file. */
 import Table from 'cli-table3';
 import { Plan } from '../core/engine.js';
-import { parseBits } from '../core/dtype.js';
+import { BITS_EXPECTED, parseBits } from '../core/dtype.js';
 import { firstNonFinite } from '../core/report.js';
 import { mlaMode } from '../core/workload.js';
 import type { Backend } from '../kernel/backend.js';
@@ -89,7 +89,7 @@ function interleavedCalibration(backend: Backend & Probes, threads: number, out:
 function fromMeasurements(file: string): ValidationPoint[] {
   return loadMeasurements(file).map((m, i) => {
     const bits = parseBits(m.bits);
-    if (bits === undefined) throw new UserError(file, `measurements.${String(i)}.bits`, `expected w<bits>a<bits>kv<bits> (got "${m.bits}")`);
+    if (bits === undefined) throw new UserError(file, `measurements.${String(i)}.bits`, `expected ${BITS_EXPECTED} (got "${m.bits}")`);
     const model = loadModel(m.model);
     const profile = loadHardware(m.hardware);
     requirePeak(profile, bits, 'exact');

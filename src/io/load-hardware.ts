@@ -8,6 +8,7 @@ import { fromZod, UserError } from './errors.js';
 import { inputKind } from './file-kind.js';
 import { interconnectOf } from './hardware-links.js';
 import { HardwareProfileSchema, type HardwareProfile } from './hardware-schema.js';
+import { checkPeaks } from './peak-checks.js';
 import { readJson } from './read-json.js';
 import { displayPath, HARDWARE_DIR, idFile, isPath, listIds } from './resolve.js';
 
@@ -29,6 +30,7 @@ export function parseProfile(json: unknown, file: string, id: string): LoadedPro
   }
   const profile = parsed.data;
   checkSources(profile, file);
+  checkPeaks(profile, file);
   const peakFlopPerSecond: Partial<Record<DType, number>> = {};
   for (const [dtype, q] of Object.entries(profile.peakFlopPerSecond) as [DType, { value: number } | undefined][]) {
     if (q !== undefined) peakFlopPerSecond[dtype] = q.value;

@@ -1,6 +1,6 @@
 /** Timings measured elsewhere (a user's GPU), for `validate --measurements`: JSON or CSV, checked at the boundary. */
 import { z } from 'zod';
-import { parseBits } from '../core/dtype.js';
+import { BITS_EXPECTED, parseBits } from '../core/dtype.js';
 import { boundText, WORKLOAD_LIMITS, type Limit } from '../core/limits.js';
 import { fromZod, UserError } from './errors.js';
 import { readCsvRows } from './csv-read.js';
@@ -33,9 +33,9 @@ const Measurement = z
       .describe('measured time of the scope, seconds'),
     bits: z
       .string()
-      .refine((b) => parseBits(b) !== undefined, { error: 'expected w<bits>a<bits>kv<bits> with widths 4, 8, 16 or 32, e.g. w16a16kv16 or w4a16kv8' })
+      .refine((b) => parseBits(b) !== undefined, { error: `expected ${BITS_EXPECTED}` })
       .default('w16a16kv16')
-      .describe('widths, e.g. w16a16kv16'),
+      .describe('widths, e.g. w16a16kv16, or a format: fp16, bf16, fp8, ...'),
     flash: z.boolean().default(true).describe('fused attention kernel'),
     scope: z.enum(['attention', 'layer', 'model']).default('model'),
   })

@@ -10,7 +10,10 @@ import { AttentionSchema } from './model-schema.js';
 
 const count = (what: string) => z.number().nonnegative().describe(what);
 const width = z.union([z.literal(4), z.literal(8), z.literal(16), z.literal(32)]);
-const Bits = z.object({ weight: width, activation: width, kv: width }).strict().describe('storage widths in bits');
+const Bits = z
+  .object({ weight: width, activation: width, kv: width, dtype: z.enum(DTYPES).optional().describe('the compute format the user named (--bits fp8, bf16, ...); absent when the widths pick it') })
+  .strict()
+  .describe('storage widths in bits');
 const Phase = z.enum(['prefill', 'decode']);
 const Scope = z.enum(['attention', 'layer', 'model']);
 

@@ -81,7 +81,7 @@ describe('refused in one line naming the line', () => {
   });
   it('bad widths, by line and column', () => {
     const file = csv(`${HEAD},bits\n${ROW},w3a16kv16\n`);
-    expect(userError(() => loadMeasurements(file))).toBe(`${file}: line 2, column bits: expected w<bits>a<bits>kv<bits> with widths 4, 8, 16 or 32, e.g. w16a16kv16 or w4a16kv8 (got "w3a16kv16")`);
+    expect(userError(() => loadMeasurements(file))).toBe(`${file}: line 2, column bits: expected w<bits>a<bits>kv<bits> with widths 4, 8, 16 or 32 (e.g. w16a16kv16, w4a16kv8), a format (fp32, fp16, bf16, fp8, fp4), or widths@dtype (e.g. w8a8kv16@fp8) (got "w3a16kv16")`);
   });
   it('an empty file, a header cell without a name, an unclosed quote', () => {
     const empty = csv('');

@@ -7,8 +7,12 @@ import type { OpDef } from '../op.js';
 import { LLM_VIEWER_LAYER_OPS, LV_ATTENTION_OPS, LV_LM_HEAD, type LvFlavour } from './llm-viewer-ops.js';
 import type { CostModelDef } from './types.js';
 
-/** LLM-Viewer's peak rule: INT8 when weights, activations and KV are all 8 bit or narrower, else FP16. */
+/**
+ * LLM-Viewer's peak rule: INT8 when weights, activations and KV are all 8 bit or narrower, else FP16. A format the
+ * user named (`--bits fp8`) is outside LLM-Viewer's two-peak table, so it computes at that format's own peak.
+ */
 function lvComputeDtype(bits: Bits): DType {
+  if (bits.dtype !== undefined) return bits.dtype;
   return bits.weight <= 8 && bits.activation <= 8 && bits.kv <= 8 ? 'int8' : 'fp16';
 }
 
