@@ -133,6 +133,16 @@ describe('new device profiles (issue #18)', () => {
     for (const id of ['jetson-agx-orin-64gb', ...NEW.filter((i) => i.startsWith('apple-'))]) expect(ic(id), id).toBeUndefined();
   });
 
+  it('B200 --bits fp4 computes at the FP4 peak: a compute-bound operator takes FLOPs / 9e15 s', () => {
+    const r = cli(['analyze', '--model', 'llama-2-7b', '--hardware', 'b200', '--bits', 'fp4', '--phase', 'prefill', '--seq', '2048', '--format', 'json']);
+    expect(r.status).toBe(0);
+    const report = ReportSchema.parse(JSON.parse(r.stdout));
+    expect(report.hardware.peakFlopPerSecond.fp4).toBe(9e15);
+    const bound = report.ops.filter((o) => o.bound === 'compute' && o.flops > 0);
+    expect(bound.length).toBeGreaterThan(0);
+    for (const o of bound) expectRel(o.timeSeconds, o.flops / 9e15, 1e-9);
+  });
+
   it.each(NEW)('%s: analyze runs on it', (id) => {
     const r = cli(['analyze', '--model', 'llama-2-7b', '--hardware', id, '--format', 'json']);
     expect(r.stderr).toBe('');
