@@ -172,14 +172,14 @@ describe('fit per device', () => {
 
 describe('refusals', () => {
   it('names the field a degree does not divide', () => {
-    expect(() => checkParallelism(LLAMA_2_7B, par({ tp: 3 }))).toThrow(ParallelismError);
+    expect(() => { checkParallelism(LLAMA_2_7B, par({ tp: 3 })); }).toThrow(ParallelismError);
     try {
       checkParallelism(LLAMA_2_7B, par({ tp: 3 }));
     } catch (e) {
       expect((e as ParallelismError).field).toBe('attention.heads');
     }
-    expect(() => checkParallelism(LLAMA_2_7B, par({ ep: 2 }))).toThrow(/mixture-of-experts/);
-    expect(() => checkParallelism(GTA_1B, par({ tp: 2 }))).toThrow(/queryHeads/);
+    expect(() => { checkParallelism(LLAMA_2_7B, par({ ep: 2 })); }).toThrow(/mixture-of-experts/);
+    expect(() => { checkParallelism(GTA_1B, par({ tp: 2 })); }).toThrow(/queryHeads/);
   });
 
   it('a device without links cannot carry collectives', () => {
