@@ -77,12 +77,21 @@ export function microBatchesFrom(text: string | undefined): number | undefined {
  */
 export function requireSplit(model: ModelConfig, profile: LoadedProfile, p: Parallelism | undefined, costModel: CostModel): void {
   if (p === undefined) return;
+  checkSplit(model, p);
   try {
-    checkParallelism(model, p);
     if (COST_MODEL_DEFS[costModel].communication) groupLinks(p, profile.hardware.interconnect);
   } catch (e) {
-    if (e instanceof ParallelismError) throw new UserError(e.flag, e.field === '' ? '' : `${model.id}: ${e.field}`, e.message);
     if (e instanceof MissingLinkError) throw new UserError(profile.file, 'interconnect', `${profile.id} ${e.message}`);
+    throw e;
+  }
+}
+
+/** Checks that the split divides the model's heads, columns and experts, naming the flag and the config field. */
+export function checkSplit(model: ModelConfig, p: Parallelism): void {
+  try {
+    checkParallelism(model, p);
+  } catch (e) {
+    if (e instanceof ParallelismError) throw new UserError(e.flag, e.field === '' ? '' : `${model.id}: ${e.field}`, e.message);
     throw e;
   }
 }
