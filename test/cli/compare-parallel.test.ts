@@ -1,7 +1,7 @@
 /**
  * `compare` with splits: side by side, `--tp` lists are part of each row's point (rows carry workload.parallelism,
  * each model's numbers are the sweep's); in baseline mode a point pairs only with a point of the same split, so a
- * tp 8 file never stands in for a one-device file. Device: H100 SXM with an 8-GPU node (a test fixture).
+ * tp 8 file never stands in for a one-device file. Device: H100 SXM, eight to a node.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,7 @@ import type { OpResult } from '../../src/core/engine.js';
 import { CompareBaselineSchema } from '../../src/io/compare-schema.js';
 import { cli } from '../helpers/cli.js';
 
-const NODE8 = 'test/fixtures/hardware/h100-sxm-node8.json';
+const NODE8 = 'h100-sxm';
 const dir = mkdtempSync(join(tmpdir(), 'llmr-compare-par-'));
 const grid = ['--hardware', NODE8, '--phase', 'prefill,decode', '--batch', '1,16', '--seq', '512', '--context', '4096'];
 const files = { one: join(dir, 'one.json'), tp8: join(dir, 'tp8.json'), both: join(dir, 'both.json'), report: join(dir, 'report.json') };

@@ -1,8 +1,8 @@
 /**
  * `sweep --tp/--pp/--ep/--dp` as a user runs it. A split point is the plan analyze evaluates at the same point, so its
  * totals and memory equal `analyze --format json`'s (an equivalence); a sweep without parallelism keeps today's
- * header and bytes (`--tp 1` is one device); every split is checked before any output. The device is H100 SXM with
- * an 8-GPU node (test/fixtures/hardware/h100-sxm-node8.json), so tp 8 stays on NVLink.
+ * header and bytes (`--tp 1` is one device); every split is checked before any output. The device is H100 SXM,
+ * eight to a node, so tp 8 stays on NVLink.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { csvLine, PARALLEL_HEADER, SWEEP_HEADER } from '../../src/render/csv.js';
 import { cli } from '../helpers/cli.js';
 
-const NODE8 = 'test/fixtures/hardware/h100-sxm-node8.json';
+const NODE8 = 'h100-sxm';
 const base = ['sweep', '--model', 'llama-2-70b', '--hardware', NODE8, '--phase', 'prefill,decode', '--batch', '1,16', '--seq', '512', '--context', '4096'];
 
 interface Point {
@@ -101,9 +101,9 @@ describe('sweep parallel settings', () => {
     expect(m[0]?.workload.microBatches).toBe(8);
   });
 
-  it('expert parallel: DeepSeek-V3 --ep 8 points are analyze --ep 8\'s', () => {
-    const [p] = json(['sweep', '--model', 'hf/deepseek-v3', '--hardware', NODE8, '--ep', '8', '--batch', '64']);
-    const r = cli(['analyze', '--model', 'hf/deepseek-v3', '--hardware', NODE8, '--ep', '8', '--batch', '64', '--format', 'json']);
+  it('expert parallel: DeepSeek-V3 --ep 8 points on H200 are analyze --ep 8\'s', () => {
+    const [p] = json(['sweep', '--model', 'hf/deepseek-v3', '--hardware', 'h200-sxm', '--ep', '8', '--batch', '64']);
+    const r = cli(['analyze', '--model', 'hf/deepseek-v3', '--hardware', 'h200-sxm', '--ep', '8', '--batch', '64', '--format', 'json']);
     const report = JSON.parse(r.stdout) as Point;
     expect(p?.totals).toEqual(report.totals);
     expect(p?.memory).toEqual(report.memory);
@@ -125,8 +125,8 @@ describe('sweep refuses a split before any output', () => {
     refused(['sweep', '--model', 'llama-2-7b', '--hardware', NODE8, '--tp', '1,2,3', '--format', 'csv'], /^--tp: llama-2-7b: attention\.heads: /);
   });
 
-  it('a split the device has no link for names the profile (tp 8 × pp 2 spans two 8-GPU nodes; the fixture has no network)', () => {
-    refused(['sweep', '--model', 'llama-2-70b', '--hardware', NODE8, '--tp', '8', '--pp', '2'], /h100-sxm-node8\.json: interconnect: .*scale-out/);
+  it('a split a listed device has no link for names that profile (Apple M2: one device, no links)', () => {
+    refused(['sweep', '--model', 'llama-2-7b', '--hardware', 'h100-sxm,apple-m2', '--tp', '1,2'], /^hardware-profiles\/apple-m2\.json: interconnect: .*no link between devices/);
   });
 
   it('expert parallelism on a dense model, and degrees that are not positive integers', () => {
