@@ -6,17 +6,7 @@ import { MAX_DEGREE, type Parallelism } from '../core/parallelism.js';
 import type { CostModel } from '../core/workload.js';
 import type { LoadedProfile } from '../io/load-hardware.js';
 import { UserError } from '../io/errors.js';
-import { list, positiveInt } from './options.js';
-
-/** Raw values of the parallelism options (sweep reads each as a comma-separated list). */
-export type ParallelOptionValues = {
-  tp?: string | undefined;
-  pp?: string | undefined;
-  ep?: string | undefined;
-  dp?: string | undefined;
-  overlap?: boolean | undefined;
-  microBatches?: string | undefined;
-};
+import { list, positiveInt, type ParallelOptionValues } from './options.js';
 
 const LIMIT = { max: MAX_DEGREE, unit: 'devices' };
 
