@@ -41,15 +41,15 @@ export interface CompareDocument {
   readonly rows: readonly CompareRow[];
 }
 
-/** The bound whose operators' Σ count × time is larger (compute on a tie, as the roofline itself decides). */
+/**
+ * The bound whose operators' Σ count × time is largest (compute on a tie with memory, as the roofline itself
+ * decides; the network only when its collectives take longer than either).
+ */
 export function dominantBound(ops: readonly OpResult[]): Bound {
-  let compute = 0;
-  let memory = 0;
-  for (const o of ops) {
-    if (o.bound === 'compute') compute += o.count * o.timeSeconds;
-    else memory += o.count * o.timeSeconds;
-  }
-  return compute >= memory ? 'compute' : 'memory';
+  const time = { compute: 0, memory: 0, network: 0 };
+  for (const o of ops) time[o.bound] += o.count * o.timeSeconds;
+  if (time.network > time.compute && time.network > time.memory) return 'network';
+  return time.compute >= time.memory ? 'compute' : 'memory';
 }
 
 /** A function giving a sweep point's dominant bound, compiling one plan per (model, device, phase, kernel style). */
