@@ -23,7 +23,7 @@ export function csvLine(values: readonly (string | number | boolean)[]): string 
 
 /**
  * A report's operators as CSV, one row per operator plus a `total` row. Split over devices, a `networkBytes` column
- * (what a collective sends per device) follows, and the total row carries the communication seconds there.
+ * follows: what each collective sends per device (0 for other operators).
  */
 export function renderCsv(r: Report): string {
   const split = r.totals.communicationSeconds !== undefined;
