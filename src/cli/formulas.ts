@@ -22,7 +22,7 @@ import { formulasDoc, renderFormulasLatex, renderFormulasText, type FormulaSheet
 import { emit, requirePeak } from './common.js';
 import { bitsSpec, positiveInt, resolveBits } from './options.js';
 import { checkSplit, parallelismFrom, requireSplit } from './parallel-options.js';
-import type { Parallelism } from '../core/parallel.js';
+import type { Parallelism } from '../core/parallelism.js';
 
 /** Values of the formulas command's options. */
 export interface FormulasOptions {

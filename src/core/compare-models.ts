@@ -42,20 +42,14 @@ export interface CompareDocument {
 }
 
 /**
- * The bound whose operators' Σ count × time is largest (compute on a tie, as the roofline itself decides, then
- * memory; a split model's collectives are bound by their links).
+ * The bound whose operators' Σ count × time is largest (compute on a tie with memory, as the roofline itself
+ * decides; the network only when its collectives take longer than either).
  */
 export function dominantBound(ops: readonly OpResult[]): Bound {
-  let compute = 0;
-  let memory = 0;
-  let network = 0;
-  for (const o of ops) {
-    if (o.bound === 'compute') compute += o.count * o.timeSeconds;
-    else if (o.bound === 'network') network += o.count * o.timeSeconds;
-    else memory += o.count * o.timeSeconds;
-  }
-  if (compute >= memory && compute >= network) return 'compute';
-  return memory >= network ? 'memory' : 'network';
+  const time = { compute: 0, memory: 0, network: 0 };
+  for (const o of ops) time[o.bound] += o.count * o.timeSeconds;
+  if (time.network > time.compute && time.network > time.memory) return 'network';
+  return time.compute >= time.memory ? 'compute' : 'memory';
 }
 
 /** A function giving a sweep point's dominant bound, compiling one plan per (model, device, phase, kernel style). */

@@ -1,7 +1,7 @@
 /** Baseline mode of `compare`: matching the points of two saved files, their differences, and the rules' verdicts. */
 import { breaks, CompareInputError, flagBreaks, relativeChange, requireMetric, ruleChange, type FlagRule, type Rule, type ThresholdRule } from './compare-rules.js';
 import { hasOwnKey, ownValue } from './own.js';
-import type { Parallelism } from './parallel.js';
+import type { Parallelism } from './parallelism.js';
 import { splitLabel } from './sweep.js';
 
 /** The workload fields points are matched on (a report's or a sweep point's, whichever the file holds). */

@@ -5,7 +5,7 @@ import { Plan, type DeviceMemory, type MemoryFootprint, type Totals } from './en
 import type { Hardware } from './hardware.js';
 import type { Scope } from './model.js';
 import type { ModelConfig } from './model-config.js';
-import { isSplit, type Parallelism } from './parallel.js';
+import { isSplit, type Parallelism } from './parallelism.js';
 import type { PairMode } from './attention-core.js';
 import { reportedLengths } from './report.js';
 import { mlaMode, type CostModel, type MlaMode, type Phase } from './workload.js';

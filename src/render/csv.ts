@@ -1,6 +1,6 @@
 /** CSV renderings: a report's operators, and sweep points (one row each). */
 import type { Report } from '../core/report.js';
-import { isSplit } from '../core/parallel.js';
+import { isSplit } from '../core/parallelism.js';
 import type { SweepPoint } from '../core/sweep.js';
 import { displayText } from './sanitize.js';
 
@@ -22,13 +22,18 @@ export function csvLine(values: readonly (string | number | boolean)[]): string 
   return csvFields(values) + '\n';
 }
 
-/** A report's operators as CSV, one row per operator plus a `total` row. */
+/**
+ * A report's operators as CSV, one row per operator plus a `total` row. Split over devices, a `networkBytes` column
+ * follows: what each collective sends per device (0 for other operators).
+ */
 export function renderCsv(r: Report): string {
+  const split = r.totals.communicationSeconds !== undefined;
   const rows = r.ops.map((o) =>
-    csvLine([o.name, o.count, o.flops, o.bytes.weight, o.bytes.actRead, o.bytes.actWrite, o.bytes.kvRead, o.bytes.kvWrite, o.bytes.total, o.intensityFlopPerByte, o.bound, o.timeSeconds]),
+    csvLine([o.name, o.count, o.flops, o.bytes.weight, o.bytes.actRead, o.bytes.actWrite, o.bytes.kvRead, o.bytes.kvWrite, o.bytes.total, o.intensityFlopPerByte, o.bound, o.timeSeconds, ...(split ? [o.bytes.network ?? 0] : [])]),
   );
   const t = r.totals;
-  return csvLine(OP_HEADER) + rows.join('') + csvLine(['total', 1, t.flops, '', '', '', '', '', t.bytes, '', '', t.timeSeconds]);
+  const header = split ? [...OP_HEADER, 'networkBytes'] : OP_HEADER;
+  return csvLine(header) + rows.join('') + csvLine(['total', 1, t.flops, '', '', '', '', '', t.bytes, '', '', t.timeSeconds, ...(split ? [''] : [])]);
 }
 
 export const SWEEP_HEADER = [

@@ -6,7 +6,7 @@
  */
 import type * as ArrowModule from 'apache-arrow';
 import type { Totals } from '../core/engine.js';
-import { isSplit } from '../core/parallel.js';
+import { isSplit } from '../core/parallelism.js';
 import type { SweepBlock, SweepMemory } from '../core/sweep.js';
 import { utf8 } from './byte-chunk.js';
 import { PARALLEL_HEADER, SWEEP_HEADER, sweepHeader } from './csv.js';

@@ -5,7 +5,7 @@
  * them, and a block whose row differs (a field the template does not know) is written the slow way instead.
  */
 import type { Totals } from '../core/engine.js';
-import { isSplit } from '../core/parallel.js';
+import { isSplit } from '../core/parallelism.js';
 import { pointAt, type SweepBlock, type SweepMemory, type SweepPoint } from '../core/sweep.js';
 import { ByteChunk, utf8 } from './byte-chunk.js';
 import { csvFields, parallelSweepCsvLine, sweepCsvLine } from './csv.js';
