@@ -21,6 +21,7 @@ import { toolInfo } from '../io/version.js';
 import { formulasDoc, renderFormulasLatex, renderFormulasText, type FormulaSheet, type SheetNumbers } from '../render/formulas.js';
 import { emit, requirePeak } from './common.js';
 import { bitsSpec, positiveInt, resolveBits } from './options.js';
+import { checkSplit, parallelismFrom, requireSplit } from './parallel-options.js';
 
 /** Values of the formulas command's options. */
 export interface FormulasOptions {
@@ -36,6 +37,9 @@ export interface FormulasOptions {
   context: string;
   bits: string;
   hardware: string;
+  tp?: string | undefined;
+  pp?: string | undefined;
+  ep?: string | undefined;
 }
 
 /** A model standing for a bare variant: its first structure inside a small shell (symbols shown, not values). */
@@ -63,7 +67,11 @@ export function sheetFor(target: string, o: FormulasOptions): FormulaSheet {
   const pairs: PairMode = o.pairs;
   const scope: Scope = o.scope;
   const ctx = { phase, flash: o.flash, pairs, mla: mlaMode({ phase, mla: o.mla }) };
-  const segments = scopeSegments(model, ctx, scope);
+  const parallel = parallelismFrom(o);
+  // Where pipeline sends cross nodes depends on the device; a bare variant has none, so its sends stay in a node.
+  const devicesPerNode = parallel === undefined || isVariant ? undefined : loadHardware(o.hardware).hardware.interconnect?.devicesPerNode;
+  if (parallel !== undefined && !isVariant) checkSplit(model, parallel);
+  const segments = scopeSegments(model, ctx, scope, { parallel, devicesPerNode: devicesPerNode ?? 1e9 });
   // A symbol whose value differs between kinds of layer (two MLP sizes) has no single value to show.
   const values: Record<string, number | undefined> = {};
   for (const s of segments) for (const [k, v] of Object.entries(s.symbols)) values[k] = k in values && values[k] !== v ? undefined : v;
@@ -71,7 +79,7 @@ export function sheetFor(target: string, o: FormulasOptions): FormulaSheet {
   const docs: Record<string, string> = { ...MODEL_SYMBOL_DOCS, ...mlpDocs, ...variant.symbolDocs };
   const placed = segments.flatMap((s) => s.ops.map((def) => ({ def, count: s.count })));
   const ops = placed.map((p) => p.def);
-  const used = new Set(ops.flatMap((op) => [op.flops, op.weight, op.actRead, op.actWrite, op.kvRead, op.kvWrite].join(' ').match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []));
+  const used = new Set(ops.flatMap((op) => [op.flops, op.weight, op.actRead, op.actWrite, op.kvRead, op.kvWrite, op.network, op.hops].join(' ').match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []));
   const symbols = Object.entries(docs)
     .filter(([name]) => used.has(name) || name in variant.symbolDocs)
     .map(([name, meaning]) => ({ name, meaning, value: isVariant ? undefined : values[name] }));
@@ -94,8 +102,10 @@ function numbersFor(target: string, sheet: FormulaSheet, o: FormulasOptions): Sh
   const model = loadModel(target);
   const profile = loadHardware(o.hardware);
   const bits = resolveBits(bitsSpec('--bits', o.bits), {});
-  const workload = { phase: o.phase, batch: positiveInt('--batch', o.batch), seqLen: positiveInt('--seq', o.seq), contextLen: positiveInt('--context', o.context), bits, flash: o.flash, pairs: o.pairs, mla: o.mla, costModel: 'exact' as const };
+  const parallelism = parallelismFrom(o);
+  const workload = { phase: o.phase, batch: positiveInt('--batch', o.batch), seqLen: positiveInt('--seq', o.seq), contextLen: positiveInt('--context', o.context), bits, flash: o.flash, pairs: o.pairs, mla: o.mla, costModel: 'exact' as const, parallelism };
   requirePeak(profile, bits, 'exact');
+  requireSplit(model, profile, parallelism, 'exact');
   const report = buildReport(model, profile.hardware, workload, o.scope, toolInfo());
   const names = report.ops.map((op) => op.name).join(',');
   if (names !== sheet.ops.map((op) => op.name).join(',')) throw new Error(`internal: the report's operators (${names}) are not the formula sheet's`);
@@ -109,7 +119,17 @@ function numbersFor(target: string, sheet: FormulaSheet, o: FormulasOptions): Sh
     pairs,
     // Widths are bytes per element in the formulas.
     symbols: { B: workload.batch, ...tokens, P: pairs, w: bits.weight / 8, a: bits.activation / 8, kv: bits.kv / 8 },
-    ops: report.ops.map((op) => ({ flops: op.flops, weight: op.bytes.weight, actRead: op.bytes.actRead, actWrite: op.bytes.actWrite, kvRead: op.bytes.kvRead, kvWrite: op.bytes.kvWrite })),
+    ops: report.ops.map((op, i) => ({
+      flops: op.flops,
+      weight: op.bytes.weight,
+      actRead: op.bytes.actRead,
+      actWrite: op.bytes.actWrite,
+      kvRead: op.bytes.kvRead,
+      kvWrite: op.bytes.kvWrite,
+      network: op.bytes.network ?? 0,
+      // Hops depend only on the group's size.
+      hops: evaluate(sheet.ops[i]?.hops ?? '0', { t: parallelism?.tp ?? 1, e_p: parallelism?.ep ?? 1 }),
+    })),
   };
 }
 

@@ -129,6 +129,9 @@ export function buildProgram(): Command {
     .addOption(new Option('--pairs <mode>', 'prefill pair convention').choices(['causal', 'dense']).default('causal'))
     .addOption(new Option('--mla <mode>', 'MLA form').choices(['naive', 'absorbed']))
     .addOption(new Option('--scope <scope>', 'attention, layer, or model').choices(['attention', 'layer', 'model']).default('attention'))
+    .option('--tp <t>', 'split over t tensor-parallel devices: one device\'s formulas, with the all-reduces')
+    .option('--pp <s>', 'pipeline stages: the sends between them (scope model)')
+    .option('--ep <e>', 'expert-parallel ranks: the routed experts\' share and the all-to-alls')
     .action(async (target, o) => {
       const { runFormulas } = await import('./formulas.js');
       await runFormulas(target, o);

@@ -37,8 +37,11 @@ export interface Deployment {
   readonly devicesPerReplica: number;
   readonly communication: { readonly overlap: boolean; readonly links: readonly LinkUse[] };
   readonly pipeline?: PipelineTimes;
-  /** Tokens per second over all replicas: processed prompt tokens in prefill, generated tokens in decode. */
-  readonly tokensPerSecond: number;
+  /**
+   * Tokens per second over all replicas: processed prompt tokens in prefill, generated tokens in decode (whole-model
+   * scope only: a layer's time is not a pass's).
+   */
+  readonly tokensPerSecond?: number;
 }
 
 /** Micro-batches a pipeline of `stages` keeps in flight by default: one per stage. */
@@ -64,7 +67,7 @@ export function deploymentOf(plan: Plan, w: Workload, point: Point, scope: Scope
     pipeline = { stages: par.pp, layersPerStage: st.layers, stageSeconds: st.seconds, microBatches: m, bubbleFraction: (par.pp - 1) / (m + par.pp - 1), latencySeconds: latency, batchSeconds };
     tokensPerSecond = batchSeconds > 0 ? (m * tokens * par.dp) / batchSeconds : 0;
   }
-  return { devices: devicesPerReplica * par.dp, devicesPerReplica, communication: { overlap: w.overlap === true, links }, ...(pipeline === undefined ? {} : { pipeline }), tokensPerSecond };
+  return { devices: devicesPerReplica * par.dp, devicesPerReplica, communication: { overlap: w.overlap === true, links }, ...(pipeline === undefined ? {} : { pipeline }), ...(scope === 'model' ? { tokensPerSecond } : {}) };
 }
 
 /** What a reader should know about how the split is costed. */

@@ -42,11 +42,13 @@ export interface Link {
 }
 
 /**
- * What a link costs when its profile does not say. Latency: GenZ charges 5 us of start-up per collective
- * (AIConfigurator 10 us per pipeline send); efficiency: NCCL's measured bus bandwidth is typically 70-85% of the
- * link's, so 0.8 sits in that band. Reports state both, since every collective time depends on them.
+ * What a link costs when its profile does not say. Latency is per hop (one step of a ring): NCCL's own tuning model
+ * charges about 0.6-1.9 us per ring step over NVLink, 1.0-2.5 over PCIe and 2.7-4.0 over the network (LL and LL128
+ * protocols), so 1 us inside a node and 4 us across nodes; its fixed start-up per collective (~6.6 us) is left out.
+ * Efficiency: NCCL's measured bus bandwidth is typically 70-85% of the link's, so 0.8 sits in that band. Reports
+ * state the values in effect, since every collective time depends on them.
  */
-export const LINK_DEFAULTS = { latencySeconds: 5e-6, efficiency: 0.8 } as const;
+export const LINK_DEFAULTS = { inNodeLatencySeconds: 1e-6, acrossNodesLatencySeconds: 4e-6, efficiency: 0.8 } as const;
 
 /**
  * How devices of this kind connect: `devicesPerNode` share the scale-up link (NVLink, Infinity Fabric, or PCIe for a

@@ -42,8 +42,8 @@ export interface OpDef {
 /** Groups of devices a collective runs among. */
 export type DeviceGroup = 'tp' | 'ep' | 'pp' | 'pp-network';
 
-/** Byte-stream and FLOP fields of an operator, in the order reports list them. */
-export const OP_FIELDS = ['flops', 'weight', 'actRead', 'actWrite', 'kvRead', 'kvWrite'] as const;
+/** Byte-stream and FLOP fields of an operator, then a collective's link fields, in the order reports list them. */
+export const OP_FIELDS = ['flops', 'weight', 'actRead', 'actWrite', 'kvRead', 'kvWrite', 'network', 'hops'] as const;
 export type OpField = (typeof OP_FIELDS)[number];
 /** Work counts a kernel reports, beside the cost fields. */
 export const COUNT_FIELDS = ['macs', 'exps'] as const;

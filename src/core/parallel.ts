@@ -100,6 +100,7 @@ export class MissingLinkError extends Error {}
 export function groupLinks(p: Parallelism, ic: Interconnect | undefined): Partial<Record<DeviceGroup, GroupLink>> {
   const perNode = ic?.devicesPerNode ?? 1;
   const pick = (span: number, what: string): GroupLink => {
+    if (ic === undefined) throw new MissingLinkError(`has no link between devices (its profile has no interconnect), which ${what} needs`);
     const tier = span <= perNode ? 'scale-up' : 'scale-out';
     const link = tier === 'scale-up' ? ic?.scaleUp : ic?.scaleOut;
     if (link === undefined) {

@@ -10,7 +10,7 @@ const Formula = z
   })
   .strict();
 
-const FIELDS = ['flops', 'weight', 'actRead', 'actWrite', 'kvRead', 'kvWrite'] as const;
+const FIELDS = ['flops', 'weight', 'actRead', 'actWrite', 'kvRead', 'kvWrite', 'network', 'hops'] as const;
 
 export const FormulasSchema = z
   .object({
@@ -33,7 +33,7 @@ export const FormulasSchema = z
           .object({
             name: z.string(),
             count: z.number().int().positive().describe('occurrences per pass (layers for per-layer operators at model scope)'),
-            fields: z.array(Formula.extend({ field: z.enum(FIELDS), label: z.string() }).strict()).readonly().describe('non-zero fields only; values per occurrence, FLOPs or bytes'),
+            fields: z.array(Formula.extend({ field: z.enum(FIELDS), label: z.string() }).strict()).readonly().describe('non-zero fields only; values per occurrence: FLOPs, bytes, or (hops) link latencies'),
           })
           .strict(),
       )

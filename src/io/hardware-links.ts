@@ -7,7 +7,7 @@ type ProfileInterconnect = NonNullable<HardwareProfile['interconnect']>;
 type ProfileLink = NonNullable<ProfileInterconnect['scaleUp']>;
 
 /** One profile link reduced to numbers; exactly one of its two bandwidth fields must be given. */
-function linkOf(l: ProfileLink, file: string, field: string): Link {
+function linkOf(l: ProfileLink, file: string, field: string, defaultLatency: number): Link {
   const both = l.bidirectionalBytesPerSecond;
   const one = l.perDirectionBytesPerSecond;
   if ((both === undefined) === (one === undefined)) {
@@ -18,7 +18,7 @@ function linkOf(l: ProfileLink, file: string, field: string): Link {
     name: l.name,
     // Datasheets add both directions; a collective's bytes move one way per hop.
     bytesPerSecond: one !== undefined ? one.value : (both?.value ?? 0) / 2,
-    latencySeconds: l.latencySeconds?.value ?? LINK_DEFAULTS.latencySeconds,
+    latencySeconds: l.latencySeconds?.value ?? defaultLatency,
     efficiency: l.efficiency?.value ?? LINK_DEFAULTS.efficiency,
   };
 }
@@ -30,8 +30,8 @@ function linkOf(l: ProfileLink, file: string, field: string): Link {
 export function interconnectOf(profile: HardwareProfile, file: string): Interconnect | undefined {
   const ic = profile.interconnect;
   if (ic === undefined) return undefined;
-  const scaleUp = ic.scaleUp === undefined ? undefined : linkOf(ic.scaleUp, file, 'interconnect.scaleUp');
-  const host = ic.host === undefined ? undefined : linkOf(ic.host, file, 'interconnect.host');
-  const scaleOut = ic.scaleOut === undefined ? undefined : linkOf(ic.scaleOut, file, 'interconnect.scaleOut');
+  const scaleUp = ic.scaleUp === undefined ? undefined : linkOf(ic.scaleUp, file, 'interconnect.scaleUp', LINK_DEFAULTS.inNodeLatencySeconds);
+  const host = ic.host === undefined ? undefined : linkOf(ic.host, file, 'interconnect.host', LINK_DEFAULTS.inNodeLatencySeconds);
+  const scaleOut = ic.scaleOut === undefined ? undefined : linkOf(ic.scaleOut, file, 'interconnect.scaleOut', LINK_DEFAULTS.acrossNodesLatencySeconds);
   return { devicesPerNode: ic.devicesPerNode?.value ?? 1, scaleUp: scaleUp ?? host, scaleOut };
 }

@@ -88,7 +88,7 @@ const link = z
     name: z.string().min(1),
     bidirectionalBytesPerSecond: quantity(BYTE_RATE, 'both directions added').optional().describe('give this or perDirectionBytesPerSecond, not both'),
     perDirectionBytesPerSecond: quantity(BYTE_RATE, 'one direction').optional().describe('give this or bidirectionalBytesPerSecond, not both'),
-    latencySeconds: quantity(LINK_SECONDS, 'each hop of a collective pays before its bytes move').optional().describe('default 5e-6 s when absent'),
+    latencySeconds: quantity(LINK_SECONDS, 'each hop of a collective pays before its bytes move').optional().describe('default when absent: 1e-6 s inside a node (scaleUp, host), 4e-6 s across nodes (scaleOut), from NCCL\'s per-ring-step latencies'),
     efficiency: quantity(EFFICIENCY, 'of the per-direction bandwidth collectives reach').optional().describe('default 0.8 when absent'),
   })
   .strict();

@@ -81,7 +81,7 @@ const Deployment = z
       })
       .strict()
       .optional(),
-    tokensPerSecond: count('over all replicas: prompt tokens in prefill, generated tokens in decode'),
+    tokensPerSecond: count('over all replicas: prompt tokens in prefill, generated tokens in decode (scope model only)').optional(),
   })
   .strict();
 

@@ -56,6 +56,8 @@ const FIELD_LABELS: readonly [OpField, string][] = [
   ['actWrite', 'activation bytes written'],
   ['kvRead', 'KV bytes read'],
   ['kvWrite', 'KV bytes written'],
+  ['network', 'bytes sent per device'],
+  ['hops', 'link latencies paid'],
 ];
 
 type MathjsParse = (expr: string) => { toString(opts?: object): string; toTex(opts?: object): string };

@@ -21,8 +21,10 @@ export function renderTable(r: Report, color: boolean): string {
   });
   const total = r.totals.timeSeconds;
   for (const o of r.ops) {
-    const bound = o.bound === 'compute' ? c.red('compute') : c.cyan('memory');
-    table.push([displayText(o.name), String(o.count), si(o.flops, 'FLOP'), si(o.bytes.total, 'B'), o.intensityFlopPerByte.toPrecision(3), bound, seconds(o.timeSeconds), percent((o.count * o.timeSeconds) / total)]);
+    const bound = o.bound === 'compute' ? c.red('compute') : o.bound === 'network' ? c.green('network') : c.cyan('memory');
+    // A collective moves bytes over links, not through memory: its column shows what each device sends.
+    const bytes = o.bytes.network === undefined ? si(o.bytes.total, 'B') : `${si(o.bytes.network, 'B')} sent`;
+    table.push([displayText(o.name), String(o.count), si(o.flops, 'FLOP'), bytes, o.intensityFlopPerByte.toPrecision(3), bound, seconds(o.timeSeconds), percent((o.count * o.timeSeconds) / total)]);
   }
   const m = r.memory;
   const fits = m.fitsDevice ? c.green('fits') : c.red('does not fit');
@@ -30,7 +32,29 @@ export function renderTable(r: Report, color: boolean): string {
     `total: ${si(r.totals.flops, 'FLOP')}, ${si(r.totals.bytes, 'B')} moved, ${c.bold(seconds(r.totals.timeSeconds))}  (per-op values are per occurrence; totals are Σ count × value; a multiply-add is 2 FLOPs)`,
     `KV cache: ${si(m.kvCacheBytesPerToken, 'B')} per token (all layers), ${si(m.kvCacheBytes, 'B')} for the batch`,
     `weights: ${si(m.weightBytes, 'B')} (${parametersText(r)}); largest activation ${si(m.activationBytes, 'B')}`,
-    `memory: ${si(m.totalBytes, 'B')} of ${si(r.hardware.memoryBytes, 'B')}: ${fits}`,
+    `memory${m.perDevice === undefined ? '' : ' (whole model on one device)'}: ${si(m.totalBytes, 'B')} of ${si(r.hardware.memoryBytes, 'B')}: ${fits}`,
   ];
-  return [...head, table.toString(), ...tail].join('\n') + '\n';
+  return [...head, table.toString(), ...tail, ...deploymentLines(r, c)].join('\n') + '\n';
+}
+
+/** The split over devices: per-device memory, communication, the pipeline and throughput (nothing on one device). */
+function deploymentLines(r: Report, c: InstanceType<typeof Chalk>): string[] {
+  const d = r.deployment;
+  const p = r.workload.parallelism;
+  if (d === undefined || p === undefined) return [];
+  const lines = [c.bold(`${String(d.devices)} devices: tp ${String(p.tp)} × pp ${String(p.pp)} × ep ${String(p.ep)} per replica (${String(d.devicesPerReplica)} devices), dp ${String(p.dp)} replicas`)];
+  const pd = r.memory.perDevice;
+  if (pd !== undefined) {
+    const stage = p.pp > 1 ? ` (pipeline stage ${String(pd.stage)})` : '';
+    lines.push(`per device${stage}: weights ${si(pd.weightBytes, 'B')}, KV cache ${si(pd.kvCacheBytes, 'B')}, activation ${si(pd.activationBytes, 'B')} = ${si(pd.totalBytes, 'B')} of ${si(r.hardware.memoryBytes, 'B')}: ${pd.fits ? c.green('fits') : c.red('does not fit')}`);
+  }
+  const comm = r.totals.communicationSeconds;
+  if (comm !== undefined) lines.push(`communication: ${seconds(comm)} of ${seconds(r.totals.timeSeconds)}${d.communication.overlap ? ' (overlapped with compute: the pass takes the longer of the two)' : ' (not overlapped; --overlap lets it hide behind compute)'}`);
+  for (const l of d.communication.links) lines.push(`  ${l.group}: ${displayText(l.name)} (${l.tier}), ${si(l.bytesPerSecond, 'B/s')} per direction × ${String(l.efficiency)}, ${seconds(l.latencySeconds)} per hop`);
+  const pl = d.pipeline;
+  if (pl !== undefined) {
+    lines.push(`pipeline: ${String(pl.stages)} stages of ${pl.layersPerStage.join('/')} layers; one micro-batch ${seconds(pl.latencySeconds)}, slowest stage ${seconds(Math.max(...pl.stageSeconds))}; ${String(pl.microBatches)} micro-batches in ${seconds(pl.batchSeconds)}, bubble ${percent(pl.bubbleFraction)}`);
+  }
+  if (d.tokensPerSecond !== undefined) lines.push(`throughput: ${si(d.tokensPerSecond, 'tokens/s')} over all devices`);
+  return lines;
 }

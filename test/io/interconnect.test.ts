@@ -49,8 +49,8 @@ describe('interconnect in profiles', () => {
       'toy.json',
       'toy',
     ).hardware;
-    expect(LINK_DEFAULTS).toEqual({ latencySeconds: 5e-6, efficiency: 0.8 });
-    expect(hw.interconnect?.scaleUp).toEqual({ name: 'up', bytesPerSecond: 1e11, latencySeconds: 5e-6, efficiency: 0.8 });
+    expect(LINK_DEFAULTS).toEqual({ inNodeLatencySeconds: 1e-6, acrossNodesLatencySeconds: 4e-6, efficiency: 0.8 });
+    expect(hw.interconnect?.scaleUp).toEqual({ name: 'up', bytesPerSecond: 1e11, latencySeconds: 1e-6, efficiency: 0.8 });
     expect(hw.interconnect?.scaleOut).toEqual({ name: 'out', bytesPerSecond: 1e10, latencySeconds: 2e-5, efficiency: 0.6 });
     // devicesPerNode absent: one device per node.
     expect(hw.interconnect?.devicesPerNode).toBe(1);
@@ -96,5 +96,31 @@ describe('interconnect in profiles', () => {
     const r = cli(['analyze', '--model', 'llama-2-7b', '--hardware', file, '--phase', 'decode', '--batch', '1', '--context', '128']);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('interconnect.scaleUp: needs exactly one of bidirectionalBytesPerSecond or perDirectionBytesPerSecond (got both)');
+  });
+
+  it('shipped links: A800 SXM NVLink is 200 GB/s per direction against the H100 SXM\'s 450; both 8 per node', () => {
+    // Datasheets: NVLink 4 900 GB/s and the A800's capped NVLink 3 400 GB/s, both directions added.
+    const h100 = loadHardware('h100-sxm').hardware.interconnect;
+    const a800 = loadHardware('a800-sxm').hardware.interconnect;
+    expectRel(h100?.scaleUp?.bytesPerSecond ?? 0, 450e9);
+    expectRel(a800?.scaleUp?.bytesPerSecond ?? 0, 200e9);
+    expect([h100?.devicesPerNode, a800?.devicesPerNode]).toEqual([8, 8]);
+    // Across nodes: 8 x 400 Gb/s NDR per 8-GPU node = 50 GB/s per GPU per direction; 8 x 200 Gb/s HDR = 25.
+    expectRel(h100?.scaleOut?.bytesPerSecond ?? 0, (8 * 400e9) / 8 / 8); // 8 NICs x 400 Gb/s, / 8 bits per byte, / 8 GPUs
+    expectRel(a800?.scaleOut?.bytesPerSecond ?? 0, (8 * 200e9) / 8 / 8);
+  });
+
+  it('shipped links: PCIe cards pair over the NVLink bridge and cross PCIe beyond the pair; the RTX 3060 has PCIe only', () => {
+    const h100 = loadHardware('h100-pcie').hardware.interconnect;
+    expect(h100?.devicesPerNode).toBe(2);
+    expectRel(h100?.scaleUp?.bytesPerSecond ?? 0, 300e9);
+    expectRel(h100?.scaleOut?.bytesPerSecond ?? 0, 64e9);
+    const a800 = loadHardware('a800-pcie').hardware.interconnect;
+    expect(a800?.devicesPerNode).toBe(2);
+    expectRel(a800?.scaleOut?.bytesPerSecond ?? 0, 32e9);
+    const rtx = loadHardware('rtx-3060').hardware.interconnect;
+    expect(rtx?.devicesPerNode).toBe(1);
+    expect(rtx?.scaleUp?.name).toBe('PCIe 4.0 x16');
+    expect(rtx?.scaleOut).toBeUndefined();
   });
 });
