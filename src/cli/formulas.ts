@@ -22,6 +22,7 @@ import { formulasDoc, renderFormulasLatex, renderFormulasText, type FormulaSheet
 import { emit, requirePeak } from './common.js';
 import { bitsSpec, positiveInt, resolveBits } from './options.js';
 import { checkSplit, parallelismFrom, requireSplit } from './parallel-options.js';
+import type { Parallelism } from '../core/parallelism.js';
 
 /** Values of the formulas command's options. */
 export interface FormulasOptions {
@@ -87,7 +88,7 @@ export function sheetFor(target: string, o: FormulasOptions): FormulaSheet {
   const cache = variant.cacheElems(model.attention);
   return {
     title: isVariant ? variant.title : `${model.name} (${model.id}): ${variant.title}`,
-    settings: `${phase}, ${o.flash ? 'flash (fused)' : 'unfused'} attention, ${phase === 'prefill' ? `${pairs} pairs, ` : ''}${model.attention.kind === 'mla' ? `MLA ${ctx.mla}, ` : ''}scope ${scope}`,
+    settings: `${phase}, ${o.flash ? 'flash (fused)' : 'unfused'} attention, ${phase === 'prefill' ? `${pairs} pairs, ` : ''}${model.attention.kind === 'mla' ? `MLA ${ctx.mla}, ` : ''}scope ${scope}${splitText(parallel)}`,
     symbols,
     cache,
     params,
@@ -95,6 +96,12 @@ export function sheetFor(target: string, o: FormulasOptions): FormulaSheet {
     ops,
     counts: placed.map((p) => p.count),
   };
+}
+
+/** What a split sheet's symbols mean: one device's share. */
+function splitText(p: Parallelism | undefined): string {
+  if (p === undefined) return '';
+  return `; one of ${String(p.tp * p.pp * p.ep)} devices (tp ${String(p.tp)}, pp ${String(p.pp)}, ep ${String(p.ep)}): heads, columns, experts and vocabulary are that device's share`;
 }
 
 /** The sheet's numbers for a model: the analysis's own per-operator values at the workload the options give. */

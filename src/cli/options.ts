@@ -120,6 +120,10 @@ export type WorkloadOptionValues = {
   moeImbalance?: string | undefined;
   costModel: string;
   out?: string | undefined;
+} & ParallelOptionValues;
+
+/** Raw values of the parallelism options (sweep reads each degree as a comma-separated list). */
+export type ParallelOptionValues = {
   tp?: string | undefined;
   pp?: string | undefined;
   ep?: string | undefined;

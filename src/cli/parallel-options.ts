@@ -1,21 +1,12 @@
 /** `--tp`, `--pp`, `--ep`, `--dp`, `--micro-batches`: parsing, and the checks that a split fits the model and the device. */
 import { COST_MODEL_DEFS } from '../core/cost-models/index.js';
 import type { ModelConfig } from '../core/model-config.js';
-import { checkParallelism, groupLinks, MAX_DEGREE, MissingLinkError, ParallelismError, type Parallelism } from '../core/parallel.js';
+import { checkParallelism, groupLinks, MissingLinkError, ParallelismError } from '../core/parallel.js';
+import { MAX_DEGREE, type Parallelism } from '../core/parallelism.js';
 import type { CostModel } from '../core/workload.js';
 import type { LoadedProfile } from '../io/load-hardware.js';
 import { UserError } from '../io/errors.js';
-import { list, positiveInt } from './options.js';
-
-/** Raw values of the parallelism options (sweep reads each as a comma-separated list). */
-export type ParallelOptionValues = {
-  tp?: string | undefined;
-  pp?: string | undefined;
-  ep?: string | undefined;
-  dp?: string | undefined;
-  overlap?: boolean | undefined;
-  microBatches?: string | undefined;
-};
+import { list, positiveInt, type ParallelOptionValues } from './options.js';
 
 const LIMIT = { max: MAX_DEGREE, unit: 'devices' };
 

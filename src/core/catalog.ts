@@ -6,7 +6,7 @@ import { FIELDS } from './evaluate/fields.js';
 import { cacheFormula, layerParamFormula, MTP_EXTRA_PARAMS, OUTER_PARAMS } from './model.js';
 import { denseLayer, type LayerSpec, type Mlp, type ModelConfig } from './model-config.js';
 import { MLPS } from './mlp/index.js';
-import type { Parallelism } from './parallel.js';
+import type { Parallelism } from './parallelism.js';
 import { VARIANTS, variantOf, type OpsContext } from './variants/index.js';
 import { PHASES, pairsFormula, TILE_COUNT, TILE_ROWS } from './workload.js';
 

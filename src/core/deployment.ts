@@ -4,7 +4,7 @@
  */
 import type { Plan, Point } from './engine.js';
 import type { Scope } from './model.js';
-import { replicaDevices } from './parallel.js';
+import { replicaDevices } from './parallelism.js';
 import type { Workload } from './workload.js';
 
 /** A link as a report states it. */

@@ -8,7 +8,8 @@ import type { LayerSpec, ModelConfig } from './model-config.js';
 import { mlpOf } from './mlp/index.js';
 import { allGather, allReduce, send } from './collective.js';
 import { elementwise, linear, op, rmsNorm, type OpDef, TOKENS } from './op.js';
-import { boundariesAcrossNodes, isSplit, layerStages, SINGLE, type Parallelism } from './parallel.js';
+import { boundariesAcrossNodes, layerStages } from './parallel.js';
+import { isSplit, SINGLE, type Parallelism } from './parallelism.js';
 import { variantOf, type OpsContext } from './variants/index.js';
 
 /** How much of the model a report covers: one layer's attention, one whole layer, or the whole model. */

@@ -8,31 +8,8 @@ import type { Interconnect, Link } from './hardware.js';
 import type { ModelConfig } from './model-config.js';
 import { mlpOf } from './mlp/index.js';
 import type { DeviceGroup } from './op.js';
+import type { Parallelism } from './parallelism.js';
 import { variantOf } from './variants/index.js';
-
-/** Degrees of each kind of parallelism (1 = not split that way). */
-export interface Parallelism {
-  readonly tp: number;
-  readonly pp: number;
-  readonly ep: number;
-  readonly dp: number;
-}
-
-/** One device. */
-export const SINGLE: Parallelism = { tp: 1, pp: 1, ep: 1, dp: 1 };
-
-/** The largest degree accepted for any kind (a 72-GPU rack is 72; clusters reach 1e5 devices in all). */
-export const MAX_DEGREE = 1024;
-
-/** Devices of one replica (t × e × s). */
-export function replicaDevices(p: Parallelism): number {
-  return p.tp * p.ep * p.pp;
-}
-
-/** Whether the model is split at all within a replica (data parallel alone leaves each replica on one device). */
-export function isSplit(p: Parallelism | undefined): p is Parallelism {
-  return p !== undefined && replicaDevices(p) > 1;
-}
 
 /** A degree that does not fit the model: the config field it conflicts with, under the flag's name. */
 export class ParallelismError extends Error {
@@ -102,7 +79,7 @@ export function groupLinks(p: Parallelism, ic: Interconnect | undefined): Partia
   const pick = (span: number, what: string): GroupLink => {
     if (ic === undefined) throw new MissingLinkError(`has no link between devices (its profile has no interconnect), which ${what} needs`);
     const tier = span <= perNode ? 'scale-up' : 'scale-out';
-    const link = tier === 'scale-up' ? ic?.scaleUp : ic?.scaleOut;
+    const link = tier === 'scale-up' ? ic.scaleUp : ic.scaleOut;
     if (link === undefined) {
       throw new MissingLinkError(
         tier === 'scale-up'

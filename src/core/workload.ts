@@ -2,7 +2,7 @@
 import type { Bits } from './dtype.js';
 import type { PairMode } from './attention-core.js';
 import type { Formula } from './formula.js';
-import type { Parallelism } from './parallel.js';
+import type { Parallelism } from './parallelism.js';
 
 export const PHASES = ['prefill', 'decode'] as const;
 export type Phase = (typeof PHASES)[number];

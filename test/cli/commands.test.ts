@@ -108,9 +108,10 @@ describe('models, hardware, formulas', () => {
     expect(m.source).toMatch(/Table 5/);
     expect(m.derived).toEqual({ parameters: 1_128_766_208, kvCacheElementsPerTokenPerLayer: 192 });
   });
-  it('hardware lists the eight devices; show prints sources', () => {
+  it('hardware lists every shipped device; show prints sources', () => {
     const r = cli(['hardware']);
     for (const id of ['h100-sxm', 'h100-pcie', 'a800-sxm', 'a800-pcie', 'rtx-3060', 'apple-m2', 'apple-m2-cpu', 'bcm2712']) expect(r.stdout).toContain(id);
+    for (const id of ['h200-sxm', 'b200', 'mi300x', 'l40s', 'rtx-4090', 'jetson-agx-orin-64gb', 'apple-m3', 'apple-m3-pro', 'apple-m3-max', 'apple-m4', 'apple-m4-pro', 'apple-m4-max']) expect(r.stdout).toContain(id);
     const show = cli(['hardware', 'show', 'h100-sxm']).stdout;
     expect(show).toMatch(/peak fp16 dense, FLOP\/s\s+989400000000000/);
     expect(show).toMatch(/sources:/);

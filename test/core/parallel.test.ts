@@ -9,7 +9,8 @@ import { Plan, type Point } from '../../src/core/engine.js';
 import type { Hardware } from '../../src/core/hardware.js';
 import type { ModelConfig } from '../../src/core/model-config.js';
 import { modelParameters, stageHoldings } from '../../src/core/model.js';
-import { checkParallelism, groupLinks, layerStages, MissingLinkError, ParallelismError, SINGLE, stageSizes, type Parallelism } from '../../src/core/parallel.js';
+import { checkParallelism, groupLinks, layerStages, MissingLinkError, ParallelismError, stageSizes } from '../../src/core/parallel.js';
+import { SINGLE, type Parallelism } from '../../src/core/parallelism.js';
 import { loadModel } from '../../src/io/load-model.js';
 import { opNamed, TOY_HW } from '../helpers/engine.js';
 import { GTA_1B, LLAMA_2_7B, modelWith } from '../helpers/models.js';
@@ -172,14 +173,14 @@ describe('fit per device', () => {
 
 describe('refusals', () => {
   it('names the field a degree does not divide', () => {
-    expect(() => checkParallelism(LLAMA_2_7B, par({ tp: 3 }))).toThrow(ParallelismError);
+    expect(() => { checkParallelism(LLAMA_2_7B, par({ tp: 3 })); }).toThrow(ParallelismError);
     try {
       checkParallelism(LLAMA_2_7B, par({ tp: 3 }));
     } catch (e) {
       expect((e as ParallelismError).field).toBe('attention.heads');
     }
-    expect(() => checkParallelism(LLAMA_2_7B, par({ ep: 2 }))).toThrow(/mixture-of-experts/);
-    expect(() => checkParallelism(GTA_1B, par({ tp: 2 }))).toThrow(/queryHeads/);
+    expect(() => { checkParallelism(LLAMA_2_7B, par({ ep: 2 })); }).toThrow(/mixture-of-experts/);
+    expect(() => { checkParallelism(GTA_1B, par({ tp: 2 })); }).toThrow(/queryHeads/);
   });
 
   it('a device without links cannot carry collectives', () => {

@@ -22,7 +22,7 @@ describe.each(NAMES)('%s', (name) => {
   it('as the source a profile cites', () => {
     const h100 = JSON.parse(readFileSync('hardware-profiles/h100-sxm.json', 'utf8')) as { memoryBytes: Record<string, unknown> };
     const json = { ...h100, memoryBytes: { ...h100.memoryBytes, source: name } };
-    expect(userError(() => parseProfile(json, 'p.json', 'p'))).toBe(`p.json: memoryBytes.source: "${name}" is not a key of sources (expected one of: datasheet, whitepaper, hpctech, klockwood)`);
+    expect(userError(() => parseProfile(json, 'p.json', 'p'))).toBe(`p.json: memoryBytes.source: "${name}" is not a key of sources (expected one of: datasheet, whitepaper, hpctech, klockwood, dgx-basepod)`);
   });
   it('as a measurements CSV column', () => {
     const file = join(dir, `${name}.csv`);

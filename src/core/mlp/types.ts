@@ -2,7 +2,7 @@
 import type { Formula } from '../formula.js';
 import type { Mlp } from '../model-config.js';
 import type { OpDef } from '../op.js';
-import type { Parallelism } from '../parallel.js';
+import type { Parallelism } from '../parallelism.js';
 import type { Problem, Shard } from '../variants/variant.js';
 
 /** What the engine needs from an MLP kind. Formulas use the symbols `symbols` returns plus the model's (H, B, T, …). */
