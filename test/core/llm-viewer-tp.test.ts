@@ -12,7 +12,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Plan, type OpResult, type Point } from '../../src/core/engine.js';
-import { checkParallelism, ParallelismError, type Parallelism } from '../../src/core/parallel.js';
+import { checkParallelism, ParallelismError } from '../../src/core/parallel.js';
+import type { Parallelism } from '../../src/core/parallelism.js';
 import { buildReport } from '../../src/core/report.js';
 import type { CostModel, Phase } from '../../src/core/workload.js';
 import { loadHardware } from '../../src/io/load-hardware.js';

@@ -4,7 +4,8 @@
  * size, and nothing is charged for communication. It has no pipeline or expert parallelism.
  */
 import type { ModelConfig } from '../model-config.js';
-import { ParallelismError, type Parallelism } from '../parallel.js';
+import { ParallelismError } from '../parallel.js';
+import type { Parallelism } from '../parallelism.js';
 
 /** Why an LLM-Viewer cost model cannot split this model as asked, or undefined when it can. */
 export function lvSplitProblem(title: string, m: ModelConfig, p: Parallelism): ParallelismError | undefined {

@@ -3,7 +3,8 @@ import type { PairMode } from '../attention-core.js';
 import type { Bits, DType } from '../dtype.js';
 import type { Scope, Segment, SegmentOptions } from '../model.js';
 import type { ModelConfig } from '../model-config.js';
-import type { Parallelism, ParallelismError } from '../parallel.js';
+import type { ParallelismError } from '../parallel.js';
+import type { Parallelism } from '../parallelism.js';
 import type { OpsContext } from '../variants/index.js';
 
 export interface CostModelDef {
