@@ -204,7 +204,11 @@ export class Plan {
     this.parallel = spec.parallel ?? SINGLE;
     this.overlap = spec.overlap === true;
     const split = isSplit(this.parallel);
-    if (split) checkParallelism(model, this.parallel);
+    if (split) {
+      const refused = this.cost.splitProblem(model, this.parallel);
+      if (refused !== undefined) throw refused;
+      checkParallelism(model, this.parallel);
+    }
     // Only the exact cost model charges communication; LLM-Viewer's tensor parallelism has none.
     this.links = split && this.cost.communication ? groupLinks(this.parallel, hardware.interconnect) : {};
     const segmentOptions = { imbalance: spec.moeImbalance, mtp: spec.mtp, parallel: this.parallel, devicesPerNode: hardware.interconnect?.devicesPerNode };
@@ -241,6 +245,8 @@ export class Plan {
     this.footprintPlan = {
       ...this.cost.footprint,
       weightParameters: params.total + (withMtp ? params.mtp : 0),
+      // LLM-Viewer splits every weighted operator of a layer t ways, so its loads are one device's, 1/t of the model's.
+      layerLoadDevices: split && this.cost.footprint.weights === 'layer-loads' ? this.parallel.tp : 1,
       cacheElems: compile(cacheFormula(model))(modelSymbols(model)),
       cacheRuns: byWindow ? cacheRuns(model, withMtp) : undefined,
       memoryBytes: hardware.memoryBytes,
@@ -406,7 +412,7 @@ export class Plan {
    * the batch); undefined on one device or under a cost model that does not count parameters.
    */
   deviceMemory(p: Point): DeviceMemory | undefined {
-    if (this.holdings === undefined) return undefined;
+    if (this.holdings === undefined) return this.footprintPlan.layerLoadDevices > 1 ? this.layerLoadDevice(p) : undefined;
     const activationBytes = this.summary(p).memory.activationBytes;
     const sequences = Math.ceil(p.batch / this.parallel.ep);
     const tokens = cachedTokens({ phase: this.phase, seqLen: p.seqLen, contextLen: p.contextLen });
@@ -418,6 +424,19 @@ export class Plan {
       if (best === undefined || totalBytes > best.totalBytes) best = { weightBytes, kvCacheBytes, activationBytes, totalBytes, fits: totalBytes <= this.hardware.memoryBytes, stage };
     });
     return best;
+  }
+
+  /**
+   * One device's memory under LLM-Viewer's tensor parallelism (its `memory_consumption` with a TP size): the split
+   * weight loads and the KV cache both 1/t of the model's, the activation one layer's stores as evaluated.
+   */
+  private layerLoadDevice(p: Point): DeviceMemory {
+    const m = this.summary(p).memory;
+    const t = this.footprintPlan.layerLoadDevices;
+    const weightBytes = m.weightBytes / t;
+    const kvCacheBytes = m.kvCacheBytes / t;
+    const totalBytes = weightBytes + kvCacheBytes + m.activationBytes;
+    return { weightBytes, kvCacheBytes, activationBytes: m.activationBytes, totalBytes, fits: totalBytes <= this.hardware.memoryBytes, stage: 0 };
   }
 
   /** Every operator's cost at a point. */
