@@ -63,12 +63,12 @@ export function microBatchesFrom(text: string | undefined): number | undefined {
 }
 
 /**
- * Checks that the split divides the model's heads, columns and experts and that the device has the links its groups
- * need, naming the flag and the config field or the profile's field.
+ * Checks that the cost model can split the model so, that the split divides the model's heads, columns and experts
+ * and that the device has the links its groups need, naming the flag and the config field or the profile's field.
  */
 export function requireSplit(model: ModelConfig, profile: LoadedProfile, p: Parallelism | undefined, costModel: CostModel): void {
   if (p === undefined) return;
-  checkSplit(model, p);
+  checkSplit(model, p, costModel);
   try {
     if (COST_MODEL_DEFS[costModel].communication) groupLinks(p, profile.hardware.interconnect);
   } catch (e) {
@@ -77,9 +77,14 @@ export function requireSplit(model: ModelConfig, profile: LoadedProfile, p: Para
   }
 }
 
-/** Checks that the split divides the model's heads, columns and experts, naming the flag and the config field. */
-export function checkSplit(model: ModelConfig, p: Parallelism): void {
+/**
+ * Checks that the cost model can split the model so (LLM-Viewer: tensor parallelism only) and that the split divides
+ * the model's heads, columns and experts, naming the flag and the config field.
+ */
+export function checkSplit(model: ModelConfig, p: Parallelism, costModel: CostModel = 'exact'): void {
   try {
+    const refused = COST_MODEL_DEFS[costModel].splitProblem(model, p);
+    if (refused !== undefined) throw refused;
     checkParallelism(model, p);
   } catch (e) {
     if (e instanceof ParallelismError) throw new UserError(e.flag, e.field === '' ? '' : `${model.id}: ${e.field}`, e.message);

@@ -37,6 +37,9 @@ function shell(attention: ModelConfig['attention'], layers: readonly LayerSpec[]
  */
 const PARALLEL_SHAPES: readonly (Parallelism | undefined)[] = [undefined, { tp: 2, pp: 3, ep: 1, dp: 1 }, { tp: 1, pp: 3, ep: 2, dp: 1 }];
 
+/** A cost model without collectives (LLM-Viewer) splits only by tensor parallelism: its split linear layers. */
+const TENSOR_SHAPES: readonly (Parallelism | undefined)[] = [undefined, { tp: 2, pp: 1, ep: 1, dp: 1 }];
+
 /** Sorted, de-duplicated list of every formula string. */
 export function allFormulas(): Formula[] {
   const out = new Set<Formula>([TILE_ROWS, TILE_COUNT, OUTER_PARAMS, MTP_EXTRA_PARAMS]);
@@ -60,7 +63,7 @@ export function allFormulas(): Formula[] {
         for (const cost of Object.values(COST_MODEL_DEFS)) {
           for (const m of [...models, plain]) {
             if (cost.unsupported(m) !== undefined) continue;
-            for (const parallel of cost.communication ? PARALLEL_SHAPES : [undefined]) {
+            for (const parallel of cost.communication ? PARALLEL_SHAPES : TENSOR_SHAPES) {
               for (const s of cost.scopeSegments(m, ctx, 'model', { mtp: true, parallel, devicesPerNode: 2 })) for (const def of s.ops) for (const f of [...FIELDS, 'cols' as const]) out.add(def[f]);
             }
           }

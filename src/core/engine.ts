@@ -207,7 +207,11 @@ export class Plan {
     this.overlap = spec.overlap === true;
     const split = isSplit(this.parallel);
     this.split = split;
-    if (split) checkParallelism(model, this.parallel);
+    if (split) {
+      const refused = this.cost.splitProblem(model, this.parallel);
+      if (refused !== undefined) throw refused;
+      checkParallelism(model, this.parallel);
+    }
     // Only the exact cost model charges communication; LLM-Viewer's tensor parallelism has none.
     this.links = split && this.cost.communication ? groupLinks(this.parallel, hardware.interconnect) : {};
     const segmentOptions = { imbalance: spec.moeImbalance, mtp: spec.mtp, parallel: this.parallel, devicesPerNode: hardware.interconnect?.devicesPerNode };
@@ -244,6 +248,8 @@ export class Plan {
     this.footprintPlan = {
       ...this.cost.footprint,
       weightParameters: params.total + (withMtp ? params.mtp : 0),
+      // LLM-Viewer splits every weighted operator of a layer t ways, so its loads are one device's, 1/t of the model's.
+      layerLoadDevices: split && this.cost.footprint.weights === 'layer-loads' ? this.parallel.tp : 1,
       cacheElems: compile(cacheFormula(model))(modelSymbols(model)),
       cacheRuns: byWindow ? cacheRuns(model, withMtp) : undefined,
       memoryBytes: hardware.memoryBytes,
@@ -411,7 +417,7 @@ export class Plan {
    * `summary(p)` just returned, when the caller has it: the point is then not evaluated again (the sweep's hot path).
    */
   deviceMemory(p: Point, memory?: MemoryFootprint): DeviceMemory | undefined {
-    if (this.holdings === undefined) return undefined;
+    if (this.holdings === undefined) return this.footprintPlan.layerLoadDevices > 1 ? this.layerLoadDevice(memory ?? this.summary(p).memory) : undefined;
     const activationBytes = (memory ?? this.summary(p).memory).activationBytes;
     const sequences = Math.ceil(p.batch / this.parallel.ep);
     const tokens = cachedTokens({ phase: this.phase, seqLen: p.seqLen, contextLen: p.contextLen });
@@ -429,6 +435,19 @@ export class Plan {
     }
     if (stage < 0) return undefined;
     return { weightBytes, kvCacheBytes, activationBytes, totalBytes, fits: totalBytes <= this.hardware.memoryBytes, stage };
+  }
+
+  /**
+   * One device's memory under LLM-Viewer's tensor parallelism (its `memory_consumption` with a TP size): the split
+   * weight loads and the KV cache both 1/t of the model's, the activation one layer's stores as evaluated; `m` is
+   * the model's footprint at the point.
+   */
+  private layerLoadDevice(m: MemoryFootprint): DeviceMemory {
+    const t = this.footprintPlan.layerLoadDevices;
+    const weightBytes = m.weightBytes / t;
+    const kvCacheBytes = m.kvCacheBytes / t;
+    const totalBytes = weightBytes + kvCacheBytes + m.activationBytes;
+    return { weightBytes, kvCacheBytes, activationBytes: m.activationBytes, totalBytes, fits: totalBytes <= this.hardware.memoryBytes, stage: 0 };
   }
 
   /** Every operator's cost at a point. */

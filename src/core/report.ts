@@ -56,7 +56,7 @@ export function pointOf(w: Workload): Point {
 
 function notesFor(model: ModelConfig, w: Workload): string[] {
   const cost = COST_MODEL_DEFS[w.costModel];
-  const notes = [...cost.notes, ...cost.modelNotes(model)];
+  const notes = [...cost.notes, ...cost.modelNotes(model), ...(w.parallelism === undefined ? [] : cost.splitNotes(w.parallelism))];
   if (w.flash) {
     notes.push('flash: fused attention kernel; no score-matrix traffic; K/V re-read once per query tile of Br rows, Br sized from on-chip memory (FlashAttention B_r = min(ceil(M / 4d), d)).');
   } else {

@@ -1,8 +1,8 @@
 /**
  * A sweep with parallelism through the byte-level writers: the same bytes as the row-at-a-time renderings
  * (`parallelSweepCsvLine`, `JSON.stringify(point)`), for blocks on one device, split (tensor, pipeline, both),
- * replicated only (dp) and split under a cost model that cannot say what one device holds (blank cells, Arrow nulls);
- * and the fast path, not the slow one, writes them. Expected values are those renderings: an equivalence.
+ * replicated only (dp), split under LLM-Viewer's accounting, and a split point without a busiest device (blank cells,
+ * Arrow nulls); and the fast path, not the slow one, writes them. Expected values are those renderings.
  */
 import { tableFromIPC } from 'apache-arrow';
 import { describe, expect, it, vi } from 'vitest';
@@ -25,10 +25,26 @@ const TP = { tp: 4, pp: 1, ep: 1, dp: 1 };
 const grid = (costModel: SweepGrid['costModel']): SweepGrid => ({
   models: [GQA], hardware: [NODE], phases: ['prefill', 'decode'], batches: [1, 3, 64], seqLens: [1, 7, 4096], contextLens: [1, 2048, 100_000],
   bits: [{ weight: 16, activation: 16, kv: 16 }], flash: [false, true], pairs: 'causal', scope: 'model', costModel,
-  parallelisms: [undefined, TP, { tp: 1, pp: 2, ep: 1, dp: 1 }, { tp: 4, pp: 2, ep: 1, dp: 1 }, { tp: 1, pp: 1, ep: 1, dp: 3 }],
+  // LLM-Viewer splits by tensor parallelism only (it refuses a pipeline).
+  parallelisms: costModel === 'exact'
+    ? [undefined, TP, { tp: 1, pp: 2, ep: 1, dp: 1 }, { tp: 4, pp: 2, ep: 1, dp: 1 }, { tp: 1, pp: 1, ep: 1, dp: 3 }]
+    : [undefined, TP, { tp: 1, pp: 1, ep: 1, dp: 3 }],
   overlap: true,
-  microBatches: 4,
+  ...(costModel === 'exact' ? { microBatches: 4 } : {}),
 });
+
+/** A split block whose points say nothing of the busiest device: its cells are blank, its Arrow values null. */
+function withoutDevice(b: SweepBlock): SweepBlock {
+  return {
+    ...b,
+    summary: (batch, len) => {
+      const { totals, memory } = b.summary(batch, len);
+      const whole = { ...memory };
+      delete whole.perDevice;
+      return { totals, memory: whole };
+    },
+  };
+}
 
 /** Every row of every block through one chunk, as the sweep command writes them. */
 function written(blocks: Iterable<SweepBlock>, format: 'csv' | 'json'): string {
@@ -57,12 +73,20 @@ function slow(points: readonly SweepPoint[], format: 'csv' | 'json'): string {
 }
 
 describe('sweep rows with parallelism', () => {
-  it.each(['exact', 'llm-viewer'] as const)('%s: CSV and JSON bytes equal the row-at-a-time renderings', (costModel) => {
+  it.each([['exact', 180], ['llm-viewer', 108]] as const)('%s: CSV and JSON bytes equal the row-at-a-time renderings', (costModel, n) => {
     const g = grid(costModel);
     const points = [...sweep(g)];
-    // 5 splits × 2 phases × 2 kernels × 3 batches × 3 lengths.
-    expect(points).toHaveLength(180);
+    // 5 (LLM-Viewer 3) splits × 2 phases × 2 kernels × 3 batches × 3 lengths.
+    expect(points).toHaveLength(n);
     for (const format of ['csv', 'json'] as const) expect(written(sweepBlocks(g), format)).toBe(slow(points, format));
+  });
+
+  it('a split block without a busiest device: the same bytes, two blank CSV cells, no perDevice in JSON', () => {
+    const blocks = [...sweepBlocks(grid('exact'))].filter((b) => b.fixed.parallelism?.tp === 4).map(withoutDevice);
+    const points = blocks.flatMap((b) => b.batches.flatMap((batch) => b.lengths.map((_, i) => blockPoint(b, batch, i))));
+    expect(points).toHaveLength(72);
+    for (const format of ['csv', 'json'] as const) expect(written(blocks, format)).toBe(slow(points, format));
+    for (const p of points) expect(parallelSweepCsvLine(p).endsWith(`,${String(p.totals.communicationSeconds)},,\n`)).toBe(true);
   });
 
   it('exact: split points carry the split, the collectives\' seconds and the busiest device; one-device points none of it', () => {
@@ -83,7 +107,7 @@ describe('sweep rows with parallelism', () => {
     for (const p of dp) expect([p.workload.parallelism, p.totals.communicationSeconds, p.memory.perDevice]).toEqual([{ tp: 1, pp: 1, ep: 1, dp: 3 }, undefined, undefined]);
   });
 
-  it('CSV cells: degrees, seconds and the busiest device; one device holds the whole model; blank where the cost model cannot tell', () => {
+  it('CSV cells: degrees, seconds and the busiest device; one device holds the whole model', () => {
     const first = (costModel: SweepGrid['costModel'], split: SweepGrid['parallelisms']): SweepPoint => {
       const [p] = sweep({ ...grid(costModel), parallelisms: split });
       if (p === undefined) throw new Error('no point');
@@ -91,13 +115,13 @@ describe('sweep rows with parallelism', () => {
     };
     const one = first('exact', [undefined]);
     expect(parallelSweepCsvLine(one)).toBe(`${sweepCsvLine(one).trimEnd()},1,1,1,1,0,${String(one.memory.totalBytes)},${String(one.memory.fitsDevice)}\n`);
-    const tp = first('exact', [TP]);
-    const d = tp.memory.perDevice;
-    if (d === undefined) throw new Error('a split point under the exact model has a busiest device');
-    expect(parallelSweepCsvLine(tp)).toBe(`${sweepCsvLine(tp).trimEnd()},4,1,1,1,${String(tp.totals.communicationSeconds)},${String(d.totalBytes)},${String(d.fits)}\n`);
-    const lv = first('llm-viewer', [TP]);
-    expect(lv.memory.perDevice).toBeUndefined();
-    expect(parallelSweepCsvLine(lv)).toBe(`${sweepCsvLine(lv).trimEnd()},4,1,1,1,0,,\n`);
+    for (const costModel of ['exact', 'llm-viewer'] as const) {
+      const tp = first(costModel, [TP]);
+      const d = tp.memory.perDevice;
+      if (d === undefined) throw new Error(`a split point under ${costModel} has a busiest device`);
+      expect(d.totalBytes).toBeLessThan(tp.memory.totalBytes);
+      expect(parallelSweepCsvLine(tp)).toBe(`${sweepCsvLine(tp).trimEnd()},4,1,1,1,${String(tp.totals.communicationSeconds)},${String(d.totalBytes)},${String(d.fits)}\n`);
+    }
   });
 
   it('the template writes the rows: JSON.stringify runs for the first row of a block, not for every point', () => {
@@ -115,11 +139,13 @@ describe('sweep rows with parallelism', () => {
 });
 
 describe('sweep with parallelism as Arrow', () => {
-  it.each(['exact', 'llm-viewer'] as const)('%s: the parallel columns, typed, with the CSV values (nulls where it is blank)', async (costModel) => {
-    const g = grid(costModel);
+  it.each([false, true])('the parallel columns, typed, with the CSV values (nulls where it is blank: %s)', async (blank) => {
+    const g = grid('exact');
+    // Without a busiest device in the tp 4 blocks, when `blank`.
+    const blocks = [...sweepBlocks(g)].map((b) => (blank && b.fixed.parallelism?.tp === 4 ? withoutDevice(b) : b));
     const w = arrowSweepWriter(await loadArrow(), () => false, 50, true);
     const chunks: Uint8Array[] = [];
-    for (const b of sweepBlocks(g)) {
+    for (const b of blocks) {
       for (const batch of b.batches) {
         for (let i = 0; i < b.lengths.length; i++) {
           const { totals, memory } = b.summary(batch, b.lengths[i] ?? 0);
@@ -131,7 +157,8 @@ describe('sweep with parallelism as Arrow', () => {
     const table = tableFromIPC(Buffer.concat(chunks));
     expect(table.schema.fields.map((f) => f.name)).toEqual(sweepHeader(true));
     expect(table.schema.fields.slice(SWEEP_HEADER.length).map((f) => `${String(f.type)}${f.nullable ? '?' : ''}`)).toEqual(['Int32', 'Int32', 'Int32', 'Int32', 'Float64', 'Float64?', 'Bool?']);
-    const points = [...sweep(g)];
+    const points = blocks.flatMap((b) => b.batches.flatMap((batch) => b.lengths.map((_, i) => blockPoint(b, batch, i))));
+    expect(table.getChild('perDeviceTotalBytes')?.nullCount).toBe(blank ? 72 : 0);
     const rows = Array.from({ length: table.numRows }, (_, r) => {
       const row = table.get(r);
       return csvLine(sweepHeader(true).map((name) => (row?.[name] as string | number | boolean | null) ?? ''));

@@ -6,6 +6,9 @@ import type { CostModelDef } from './types.js';
 export const exact: CostModelDef = {
   title: 'exact',
   unsupported: () => undefined,
+  // The model's own sharding rules (checkParallelism) say what does not divide.
+  splitProblem: () => undefined,
+  splitNotes: () => [],
   scopeSegments,
   mtp: true,
   modelNotes: () => [],

@@ -72,7 +72,17 @@ function lvAttention(c: LvCore, ctx: OpsContext): OpDef[] {
   ];
 }
 
-const MLP: OpDef[] = [lvLinear('gate_proj', 'H', 'I'), lvLinear('up_proj', 'H', 'I'), lvLinear('down_proj', 'I', 'H')];
+/**
+ * A dimension as one of t tensor-parallel devices holds it when `split` (newer LLM-Viewer's `get_linear_layers(…,
+ * tp_size)` divides q/k/v/gate/up by output columns and out/down by input rows; the checks make every division exact).
+ */
+function perDevice(dim: Formula, split: boolean): Formula {
+  return split ? `${dim} / t` : dim;
+}
+
+function mlp(split: boolean): OpDef[] {
+  return [lvLinear('gate_proj', 'H', perDevice('I', split)), lvLinear('up_proj', 'H', perDevice('I', split)), lvLinear('down_proj', perDevice('I', split), 'H')];
+}
 const NORMS_ADDS: OpDef[] = [lvElementwise('attn_norm', '7'), lvElementwise('mlp_norm', '7'), lvElementwise('attn_add', '1'), lvElementwise('mlp_add', '1')];
 /** Which LLM-Viewer: upstream (hahnyuan/LLM-Viewer) or the GTA repository's fork, whose MLP activation differs. */
 export type LvFlavour = 'upstream' | 'gta-fork';
@@ -84,16 +94,19 @@ const MLP_ACT = {
   'gta-fork': op('elementwise', 'mlp_act', { flops: '5 * B * I * T', actRead: '2 * B * I * T * a', actWrite: 'B * H * T * a' }),
 } as const satisfies Record<LvFlavour, OpDef>;
 
-/** Stock LLM-Viewer (Llama-style MHA/GQA): head size H // n_h, q and out (H, H), k and v (H, H · n_kv / n_h). */
-function stock(kv: 'n_h' | 'n_kv', ctx: OpsContext, flavour: LvFlavour): OpDef[] {
+/**
+ * Stock LLM-Viewer (Llama-style MHA/GQA): head size H // n_h, q and out (H, H), k and v (H, H · n_kv / n_h). Split
+ * over t devices only the seven linear layers shrink; attention keeps every head, as newer LLM-Viewer has it.
+ */
+function stock(kv: 'n_h' | 'n_kv', ctx: OpsContext, flavour: LvFlavour, split: boolean): OpDef[] {
   const d = 'floor(H / n_h)';
-  const kvOut = kv === 'n_h' ? 'H' : `H * ${kv} / n_h`;
+  const kvOut = perDevice(kv === 'n_h' ? 'H' : `H * ${kv} / n_h`, split);
   return [
-    lvLinear('q_proj', 'H', 'H'),
+    lvLinear('q_proj', 'H', perDevice('H', split)),
     lvLinear('k_proj', 'H', kvOut, 'kv'),
     lvLinear('v_proj', 'H', kvOut, 'kv'),
-    lvLinear('out_proj', 'H', 'H'),
-    ...MLP,
+    lvLinear('out_proj', perDevice('H', split), 'H'),
+    ...mlp(split),
     ...lvAttention({ dq: d, dv: d, maps: 'n_h', kCache: `${d} * ${kv}`, vCache: `${d} * ${kv}` }, ctx),
     ...NORMS_ADDS,
     MLP_ACT[flavour],
@@ -113,7 +126,7 @@ function gtaFork(ctx: OpsContext): OpDef[] {
     lvLinear('out_proj', 'H', 'H'),
     lvLinear('v2o_proj', 'n_q * d_l', 'H / n_q'),
     lvLinear('g_proj', 'H', 'H'),
-    ...MLP,
+    ...mlp(false),
     ...lvAttention({ dq: 'd_h', dv: 'd_l', maps: 'n_q', kCache: 'n_k * d_h', vCache: 'n_c * d_l' }, ctx),
     ...NORMS_ADDS,
     MLP_ACT['gta-fork'],
@@ -123,14 +136,18 @@ function gtaFork(ctx: OpsContext): OpDef[] {
   ];
 }
 
-type LayerOps = (ctx: OpsContext, flavour: LvFlavour) => OpDef[];
+type LayerOps = (ctx: OpsContext, flavour: LvFlavour, split: boolean) => OpDef[];
 
-/** The per-layer operators of each attention kind; MLA has none (LLM-Viewer does not model it). */
+/**
+ * The per-layer operators of each attention kind, `split` over t tensor-parallel devices; MLA has none (LLM-Viewer
+ * does not model it).
+ */
 export const LLM_VIEWER_LAYER_OPS = {
-  mha: (ctx, flavour) => stock('n_h', ctx, flavour),
-  gqa: (ctx, flavour) => stock('n_kv', ctx, flavour),
+  mha: (ctx, flavour, split) => stock('n_h', ctx, flavour, split),
+  gqa: (ctx, flavour, split) => stock('n_kv', ctx, flavour, split),
   mla: undefined,
-  // GTA exists only in the fork, so both flavours use the fork's rules for it.
+  // GTA exists only in the fork, so both flavours use the fork's rules for it. The fork's configs/gla.py takes a TP
+  // size and ignores it, so GTA is never split (the cost models refuse --tp for it).
   gta: (ctx) => gtaFork(ctx),
 } as const satisfies Record<AttentionKind, LayerOps | undefined>;
 

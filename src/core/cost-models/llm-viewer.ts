@@ -1,10 +1,11 @@
 /** The `llm-viewer` cost model: LLM-Viewer's accounting (and the GTA fork's), quirks included, for reproduction. */
 import type { Bits, DType } from '../dtype.js';
-import { distinctLayers, layerSymbols, modelSymbols, type Scope, type Segment } from '../model.js';
+import { distinctLayers, layerSymbols, modelSymbols, type Scope, type Segment, type SegmentOptions } from '../model.js';
 import type { ModelConfig } from '../model-config.js';
 import type { OpsContext } from '../variants/index.js';
 import type { OpDef } from '../op.js';
 import { LLM_VIEWER_LAYER_OPS, LV_ATTENTION_OPS, LV_LM_HEAD, type LvFlavour } from './llm-viewer-ops.js';
+import { lvSplitNotes, lvSplitProblem } from './llm-viewer-split.js';
 import type { CostModelDef } from './types.js';
 
 /**
@@ -16,13 +17,17 @@ function lvComputeDtype(bits: Bits): DType {
   return bits.weight <= 8 && bits.activation <= 8 && bits.kv <= 8 ? 'int8' : 'fp16';
 }
 
-/** LLM-Viewer's model: every layer the same (a window is ignored, as LLM-Viewer has none). */
-function lvScopeSegments(m: ModelConfig, ctx: OpsContext, scope: Scope, flavour: LvFlavour): Segment[] {
+/**
+ * LLM-Viewer's model: every layer the same (a window is ignored, as LLM-Viewer has none). Under tensor parallelism
+ * the layer's symbols keep the whole model's heads and sizes and add t, which only the split linear layers use.
+ */
+function lvScopeSegments(m: ModelConfig, ctx: OpsContext, scope: Scope, flavour: LvFlavour, opts: SegmentOptions): Segment[] {
   const build = LLM_VIEWER_LAYER_OPS[m.attention.kind];
   const first = m.blocks[0];
   if (build === undefined || first === undefined) throw new Error(`internal: llm-viewer has no ${m.attention.kind} operators`);
-  const layer = build(ctx, flavour);
-  const symbols = layerSymbols(m, { ...first.layer, window: 0 });
+  const tp = opts.parallel?.tp ?? 1;
+  const layer = build(ctx, flavour, tp > 1);
+  const symbols = { ...layerSymbols(m, { ...first.layer, window: 0 }), ...(tp > 1 ? { t: tp } : {}) };
   const segment = (ops: OpDef[], count: number): Segment => ({ label: '', count, perLayer: true, window: 0, symbols, ops });
   switch (scope) {
     case 'attention':
@@ -64,7 +69,9 @@ function lvCostModel(flavour: LvFlavour, title: string, source: string): CostMod
       if (m.hiddenSize < m.attention.heads) return `LLM-Viewer takes the head size as hiddenSize // attention.heads, which is 0 here (hiddenSize ${String(m.hiddenSize)} < attention.heads ${String(m.attention.heads)}); use --cost-model exact`;
       return undefined;
     },
-    scopeSegments: (m, ctx, scope) => lvScopeSegments(m, ctx, scope, flavour),
+    splitProblem: (m, p) => lvSplitProblem(title, m, p),
+    splitNotes: (p) => lvSplitNotes(title, p),
+    scopeSegments: (m, ctx, scope, opts) => lvScopeSegments(m, ctx, scope, flavour, opts),
     mtp: false,
     modelNotes: (m) =>
       m.blocks.some((b) => b.layer.window > 0)

@@ -3,12 +3,21 @@ import type { PairMode } from '../attention-core.js';
 import type { Bits, DType } from '../dtype.js';
 import type { Scope, Segment, SegmentOptions } from '../model.js';
 import type { ModelConfig } from '../model-config.js';
+import type { ParallelismError } from '../parallel.js';
+import type { Parallelism } from '../parallelism.js';
 import type { OpsContext } from '../variants/index.js';
 
 export interface CostModelDef {
   readonly title: string;
   /** Why this cost model cannot evaluate a model, or undefined when it can. */
   unsupported(m: ModelConfig): string | undefined;
+  /**
+   * Why this cost model cannot split this model as asked, naming the flag and the config field, or undefined when it
+   * can (checked before the model's own sharding rules).
+   */
+  splitProblem(m: ModelConfig, p: Parallelism): ParallelismError | undefined;
+  /** What a reader should know about how this cost model splits the model (empty when it is not split). */
+  splitNotes(p: Parallelism): string[];
   /** The segments of operators a scope runs, with their counts and symbols. */
   scopeSegments(m: ModelConfig, ctx: OpsContext, scope: Scope, opts: SegmentOptions): Segment[];
   /** The cost model can cost a multi-token-prediction module (`--mtp`). */

@@ -20,6 +20,11 @@ export interface FootprintPlan {
   readonly activation: 'largest-op-io' | 'layer-stores';
   /** Parameters whose weights are held (an MTP module's included when it is costed). */
   readonly weightParameters: number;
+  /**
+   * Devices the per-layer weight loads are split over (LLM-Viewer under --tp: t; else 1): the whole model's weights
+   * are that many times the loads.
+   */
+  readonly layerLoadDevices: number;
   /** KV-cache elements per token of one sequence across all layers. */
   readonly cacheElems: number;
   /** The cache by window when layers hold different numbers of tokens; undefined when every layer holds them all. */
@@ -45,7 +50,7 @@ export function footprintAt(plan: FootprintPlan, f: Float64Array, batch: number,
     } else if (inLayer) activationBytes += f[at + AT_ACT_WRITE]!;
     if (inLayer) layerWeightBytes += plan.counts[k]! * f[at + AT_WEIGHT]!;
   }
-  const weightBytes = plan.weights === 'parameters' ? (plan.weightParameters * bits.weight) / 8 : layerWeightBytes;
+  const weightBytes = plan.weights === 'parameters' ? (plan.weightParameters * bits.weight) / 8 : layerWeightBytes * plan.layerLoadDevices;
   const kvCacheBytesPerToken = (plan.cacheElems * bits.kv) / 8;
   const kvCacheBytes = plan.cacheRuns === undefined ? batch * tokens * kvCacheBytesPerToken : (batch * cachedElements(plan.cacheRuns, tokens) * bits.kv) / 8;
   const totalBytes = weightBytes + kvCacheBytes + activationBytes;
