@@ -110,6 +110,17 @@ describe('sweep parallel settings', () => {
   });
 });
 
+describe('sweep --cost-model llm-viewer --tp', () => {
+  it('a point is analyze\'s: LLM-Viewer\'s split, no communication, its per-device memory', () => {
+    const args = ['--model', 'llama-2-7b', '--hardware', NODE8, '--cost-model', 'llm-viewer', '--tp', '2', '--batch', '8', '--context', '1024'];
+    const [p] = json(['sweep', ...args]);
+    const report = JSON.parse(cli(['analyze', ...args, '--format', 'json']).stdout) as Point;
+    expect(p?.totals).toEqual(report.totals);
+    expect(p?.memory).toEqual(report.memory);
+    expect(p?.totals.communicationSeconds).toBe(0);
+  });
+});
+
 describe('sweep refuses a split before any output', () => {
   const refused = (args: readonly string[], message: RegExp): void => {
     const r = cli(args);
