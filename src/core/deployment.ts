@@ -4,6 +4,7 @@
  */
 import type { Plan, Point } from './engine.js';
 import type { Scope } from './model.js';
+import { stageSizes } from './parallel.js';
 import { replicaDevices } from './parallelism.js';
 import type { Workload } from './workload.js';
 
@@ -61,10 +62,10 @@ export function deploymentOf(plan: Plan, w: Workload, point: Point, scope: Scope
   let tokensPerSecond = latency > 0 ? (tokens * par.dp) / latency : 0;
   if (par.pp > 1 && scope === 'model') {
     const m = w.microBatches ?? defaultMicroBatches(par.pp);
-    const st = plan.stageTimes(point);
-    const slowest = Math.max(...st.seconds);
+    const stageSeconds = plan.stageSeconds(point);
+    const slowest = Math.max(...stageSeconds);
     const batchSeconds = (m + par.pp - 1) * slowest;
-    pipeline = { stages: par.pp, layersPerStage: st.layers, stageSeconds: st.seconds, microBatches: m, bubbleFraction: (par.pp - 1) / (m + par.pp - 1), latencySeconds: latency, batchSeconds };
+    pipeline = { stages: par.pp, layersPerStage: stageSizes(plan.model.layers, par.pp), stageSeconds, microBatches: m, bubbleFraction: (par.pp - 1) / (m + par.pp - 1), latencySeconds: latency, batchSeconds };
     tokensPerSecond = batchSeconds > 0 ? (m * tokens * par.dp) / batchSeconds : 0;
   }
   return { devices: devicesPerReplica * par.dp, devicesPerReplica, communication: { overlap: w.overlap === true, links }, ...(pipeline === undefined ? {} : { pipeline }), ...(scope === 'model' ? { tokensPerSecond } : {}) };

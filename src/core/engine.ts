@@ -75,12 +75,6 @@ export interface DeviceMemory {
   readonly stage: number;
 }
 
-/** A pipeline's timing at a point: each stage's seconds for one micro-batch, its outgoing send included. */
-export interface StageTimes {
-  readonly layers: readonly number[];
-  readonly seconds: readonly number[];
-}
-
 export type { MemoryFootprint } from './evaluate/footprint.js';
 
 /** A device lacks the peak a workload's widths need. */
@@ -391,24 +385,19 @@ export class Plan {
   }
 
   /**
-   * Each pipeline stage's layers and seconds for one micro-batch at a point (its outgoing send included); one stage
-   * holding everything without a pipeline or below model scope.
+   * Each pipeline stage's seconds for one micro-batch at a point (its outgoing send included); one stage holding
+   * everything without a pipeline or below model scope.
    */
-  stageTimes(p: Point): StageTimes {
+  stageSeconds(p: Point): number[] {
     this.evaluate(p);
-    const s = this.parallel.pp;
-    const seconds = Array.from({ length: s }, () => 0);
-    const layers = Array.from({ length: s }, () => 0);
+    const seconds = Array.from({ length: this.parallel.pp }, () => 0);
     for (let i = 0; i < this.scopeCount; i++) {
       const o = this.ops[i]!;
       const per = this.seconds[i]!;
       if (o.stages === undefined) seconds[0]! += o.count * per;
       else o.stages.forEach((c, k) => (seconds[k]! += c * per));
     }
-    const kinds = new Set<readonly number[]>();
-    for (const o of this.ops.slice(0, this.scopeCount)) if (o.perLayer && o.stages !== undefined && !kinds.has(o.stages)) kinds.add(o.stages);
-    for (const st of kinds) st.forEach((c, k) => (layers[k]! += c));
-    return { layers, seconds };
+    return seconds;
   }
 
   /**

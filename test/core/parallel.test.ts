@@ -234,12 +234,28 @@ describe('properties: per-device figures summed over devices recover the model',
     );
   });
 
-  it('a pipeline\'s stage times add up to the pass, and its layers to the model\'s', () => {
+  it('e expert ranks\' routed-expert FLOPs add up to the model\'s, and a pipeline\'s stages hold the whole KV cache', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(2, 4, 8), fc.integer({ min: 8, max: 64 }), fc.integer({ min: 1, max: 8 }), (e, batch, stages) => {
+        const moe = { kind: 'moe', experts: 16, expertsPerToken: 2, expertIntermediateSize: 32, sharedExperts: 0, sharedIntermediateSize: 0, sharedGate: false, routerBias: false, expertBias: false, activation: 'silu' } as const;
+        const base = modelWith({ kind: 'gqa', heads: 4, kvHeads: 2, headDim: 16, qkvBias: false, outBias: false }, 64, { layers: 8, vocabSize: 1000 });
+        const m: ModelConfig = { ...base, blocks: [{ count: 8, layer: { mlp: moe, window: 0, norms: 2 } }] };
+        const p = decode(batch, 64);
+        const routed = (ops: ReturnType<Plan['operators']>) => ops.filter((o) => o.name.startsWith('expert_') && o.kind === 'gemm').reduce((s, o) => s + o.count * o.flops, 0);
+        expectRel(e * routed(plan(m, { ep: e }).operators(p)), routed(plan(m, {}).operators(p)), 1e-12);
+        const held = stageHoldings(m, par({ pp: stages })).reduce((s, h) => s + h.cacheRuns.reduce((k, r) => k + r.elems, 0), 0);
+        expect(held).toBe(8 * 2 * 2 * 16);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('a pipeline\'s stage times add up to the pass', () => {
     const m = loadModel('llama-2-70b');
     const pl = plan(m, { tp: 2, pp: 4 });
     const p = decode(8, 2048);
-    const st = pl.stageTimes(p);
-    expect(st.layers).toEqual([20, 20, 20, 20]);
-    expectRel(st.seconds.reduce((a, b) => a + b, 0), pl.totalsAt(p).timeSeconds, 1e-12);
+    const seconds = pl.stageSeconds(p);
+    expect(seconds).toHaveLength(4);
+    expectRel(seconds.reduce((a, b) => a + b, 0), pl.totalsAt(p).timeSeconds, 1e-12);
   });
 });
