@@ -51,3 +51,23 @@ describe('a pipeline under --overlap', () => {
     expect(stages.some((s, k) => s < apart[k]!)).toBe(true);
   });
 });
+
+describe('expert parallelism under routing imbalance', () => {
+  const mixtral = loadModel('hf/mixtral-8x7b');
+  const network = (g: number, batch: number, name: string): number => opNamed(plan(mixtral, { ep: 8 }, { moeImbalance: g }).operators(decode(batch, 1024)), name).bytes.network ?? 0;
+
+  it('the busiest rank receives the rows it computes, and sends their outputs back', () => {
+    // Mixtral (H 4096, k 2, 8 experts) over 8 expert ranks, batch 16 in decode: 32 routed rows in all. With g = 4 the
+    // busiest rank computes s_e = 4/8 of them, 16 rows, of which 7/8 come from other ranks: 16 × 4096 × 2 bytes × 7/8.
+    expect(network(4, 16, 'dispatch')).toBe(16 * 4096 * 2 * (7 / 8));
+    expect(network(4, 16, 'combine')).toBe(16 * 4096 * 2 * (7 / 8));
+    // g = 2: s_e = 2/8, 8 rows.
+    expect(network(2, 16, 'dispatch')).toBe(8 * 4096 * 2 * (7 / 8));
+  });
+
+  it('under uniform routing a rank sends its own sequences\' rows, as before', () => {
+    // ⌈16 / 8⌉ = 2 sequences × 2 experts each: 4 rows; batch 3: ⌈3 / 8⌉ = 1 sequence, 2 rows (more than 3 × 2 / 8).
+    expect(network(1, 16, 'dispatch')).toBe(4 * 4096 * 2 * (7 / 8));
+    expect(network(1, 3, 'combine')).toBe(2 * 4096 * 2 * (7 / 8));
+  });
+});
