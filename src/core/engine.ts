@@ -166,7 +166,8 @@ export class Plan {
   /** The device's measured roofline terms for this plan's phase. */
   private readonly extras: RooflineExtras;
   private readonly footprintPlan: FootprintPlan;
-  private readonly phase: Phase;
+  /** The phase this plan evaluates. */
+  readonly phase: Phase;
   private readonly attention: { readonly shape: AttentionShape; readonly rates: AttentionRates | undefined };
   /** The profile measured the few-row kernel both from memory and in cache, so its cap is blended (fewRowRate). */
   private readonly fewBlended: boolean;
