@@ -14,3 +14,5 @@ export { loadHardware, hardwareIds, parseProfile } from './io/load-hardware.js';
 export { importHfConfig } from './io/hf-config.js';
 export { UserError } from './io/errors.js';
 export { ReportSchema, SweepSchema } from './io/report-schema.js';
+export { Generator, GENERATE_SCHEMA, type GenerateDocument, type GenerateRequest, type GenerateRun, type GenerateSettings } from './core/generate.js';
+export { GenerateSchema } from './io/generate-schema.js';

@@ -1,5 +1,5 @@
 /** The llm-roofline command line: wires commander to the layers, maps errors to exit codes. */
-import { Command, Option } from '@commander-js/extra-typings';
+import { Command, Option, type OptionValues } from '@commander-js/extra-typings';
 import { errnoText } from '../io/errno.js';
 import { UserError } from '../io/errors.js';
 import { toolInfo } from '../io/version.js';
@@ -22,14 +22,26 @@ const BITS_HELP = `weight/activation/KV widths, e.g. w16a16kv16, w4a16kv8, or a 
 /** Adds the options shared by analyze and sweep. */
 function workloadOptions(cmd: Command, listNote: string): Command<[], WorkloadOptionValues> {
   // extra-typings infers option types along one call chain; this helper states the result type once instead.
-  return cmd
-    .option('--model <id|path>', `model id under configs/ or a JSON file (own format or Hugging Face config.json)${listNote}`, DEFAULTS.model)
-    .option('--attention <spec|path>', ATTENTION_HELP)
-    .option('--hardware <id|path>', `hardware id under hardware-profiles/ or a JSON file${listNote}`, DEFAULTS.hardware)
+  const models = modelOptions(cmd, listNote)
     .option('--phase <phase>', `prefill or decode${listNote}`, DEFAULTS.phase)
     .option('--batch <B>', `sequences per batch${listNote}`, DEFAULTS.batch)
     .option('--seq <S>', `prompt length for prefill${listNote}`, DEFAULTS.seq)
-    .option('--context <L>', `keys attended by the new token in decode${listNote}`, DEFAULTS.context)
+    .option('--context <L>', `keys attended by the new token in decode${listNote}`, DEFAULTS.context);
+  return settingOptions(models, listNote);
+}
+
+/** The model, its attention swap and the device. */
+function modelOptions(cmd: Command, listNote: string): Command<[], Pick<WorkloadOptionValues, 'model' | 'attention' | 'hardware'>> {
+  return cmd
+    .option('--model <id|path>', `model id under configs/ or a JSON file (own format or Hugging Face config.json)${listNote}`, DEFAULTS.model)
+    .option('--attention <spec|path>', ATTENTION_HELP)
+    .option('--hardware <id|path>', `hardware id under hardware-profiles/ or a JSON file${listNote}`, DEFAULTS.hardware);
+}
+
+/** Everything of a workload but its phase and sizes: widths, kernel accounting, the split over devices, the output. */
+function settingOptions<O extends OptionValues>(cmd: Command<[], O>, listNote: string): Command<[], O & SettingValues> {
+  // The chain's inferred type is O combined with these options, which TypeScript cannot relate to a generic O: stated.
+  return cmd
     .option('--bits <spec>', `${BITS_HELP}${listNote}`)
     .option('--weight-bits <n>', 'override the weight width')
     .option('--act-bits <n>', 'override the activation width')
@@ -44,8 +56,11 @@ function workloadOptions(cmd: Command, listNote: string): Command<[], WorkloadOp
     .option('--dp <d>', `data-parallel replicas (throughput × d, no communication)${listNote}`)
     .option('--overlap', 'collectives overlap compute (a pass, or each pipeline stage, takes the longer of the two; default: their sum)')
     .option('--micro-batches <m>', 'micro-batches a pipeline keeps in flight (default: one per stage)')
-    .option('--out <file>', 'write to a file (atomically) instead of stdout');
+    .option('--out <file>', 'write to a file (atomically) instead of stdout') as unknown as Command<[], O & SettingValues>;
 }
+
+/** Values of settingOptions' options. */
+type SettingValues = Omit<WorkloadOptionValues, 'model' | 'attention' | 'hardware' | 'phase' | 'batch' | 'seq' | 'context'>;
 
 /** The program with every command; actions load their modules lazily to keep start-up fast. */
 export function buildProgram(): Command {
@@ -74,6 +89,23 @@ export function buildProgram(): Command {
   sweep.action(async (o) => {
     const { runSweep } = await import('./sweep.js');
     await runSweep(o);
+  });
+
+  const generate = settingOptions(
+    modelOptions(program.command('generate').description('request batches end to end: TTFT, TPOT, E2E, tokens/s, energy, cost and what fits, as llm-roofline.generate/v1'), '')
+      .option('--input <N>', 'prompt tokens per sequence (comma-separated list)', DEFAULTS.seq)
+      .option('--output <M>', 'output tokens per sequence, the first from the prefill (comma-separated list)', '128')
+      .option('--batch <B>', 'sequences decoded together (comma-separated list)', DEFAULTS.batch),
+    '',
+  )
+    .option('--price-per-device-hour <usd>', 'USD per device-hour: adds the cost per million output tokens')
+    .option('--memory-reserve <f>', 'share of each device\'s memory kept for the serving engine (default 0.1: vLLM\'s gpu_memory_utilization 0.9)')
+    .option('--flash', 'fused (FlashAttention-style) attention kernel', false)
+    .option('--mtp', 'also cost the model\'s multi-token-prediction module (DeepSeek-V3), run once per pass', false)
+    .addOption(new Option('--format <format>', 'output format: table, json (llm-roofline.generate/v1) or csv').choices(['table', 'json', 'csv']).default('table'));
+  generate.action(async (o) => {
+    const { runGenerate } = await import('./generate.js');
+    runGenerate(o);
   });
 
   const models = program

@@ -176,8 +176,8 @@ export class Plan {
   private readonly env: StepEnv;
   /** Occurrences of the scope's operators per pass, by operator index. */
   private readonly counts: Float64Array;
-  /** The scope's operators grouped by kind: each kind's cost function and its operators' indices. */
-  private readonly byKind: readonly { readonly cost: KindCost; readonly indices: Int32Array }[];
+  /** The scope's operators grouped by kind: the kind's index in OP_KINDS, its cost function and its operators' indices. */
+  private readonly byKind: readonly { readonly kind: number; readonly cost: KindCost; readonly indices: Int32Array }[];
   /** Indices of the scope's collectives. */
   private readonly collectives: Int32Array;
 
@@ -232,7 +232,7 @@ export class Plan {
     this.gemmPeaks = new Float64Array(n);
     const scopeOps = this.ops.slice(0, n);
     this.counts = Float64Array.from(scopeOps, (o) => o.count);
-    this.byKind = OP_KINDS.map((kind) => ({ cost: KIND_COST[kind], indices: Int32Array.from(scopeOps.flatMap((o, i) => (o.kind === kind ? [i] : []))) })).filter((g) => g.indices.length > 0);
+    this.byKind = OP_KINDS.map((kind, k) => ({ kind: k, cost: KIND_COST[kind], indices: Int32Array.from(scopeOps.flatMap((o, i) => (o.kind === kind ? [i] : []))) })).filter((g) => g.indices.length > 0);
     const params = modelParameters(model);
     this.parameters = params.total;
     this.activeParameters = params.active;
@@ -405,6 +405,24 @@ export class Plan {
   totalsAt(p: Point): Totals {
     this.evaluate(p);
     return this.lastTotals();
+  }
+
+  /**
+   * Evaluates a point, adds each operator kind's seconds (Σ count × seconds of its operators) to `into` at the kind's
+   * index in OP_KINDS, and returns the point's totals.timeSeconds: the per-kind split of a step without per-operator
+   * records and without allocating (generate calls it once per decode step). With --overlap the kinds add up to more
+   * than the step, which hides the collectives behind compute.
+   */
+  addKindSeconds(p: Point, into: Float64Array): number {
+    this.evaluate(p);
+    const counts = this.counts;
+    const seconds = this.seconds;
+    for (const { kind, indices } of this.byKind) {
+      let s = 0;
+      for (let j = 0; j < indices.length; j++) s += counts[indices[j]!]! * seconds[indices[j]!]!;
+      into[kind]! += s;
+    }
+    return this.totals.timeSeconds;
   }
 
   /**

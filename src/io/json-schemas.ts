@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { HardwareListSchema, HardwareShowSchema, ModelShowSchema, ModelsListSchema } from './catalog-schema.js';
 import { CompareBaselineSchema } from './compare-schema.js';
 import { FormulasSchema } from './formulas-schema.js';
+import { GenerateSchema } from './generate-schema.js';
 import { HardwareProfileSchema } from './hardware-schema.js';
 import { ModelFileSchema } from './model-schema.js';
 import { CompareSchema, ReportSchema, SweepSchema } from './report-schema.js';
@@ -12,6 +13,7 @@ export function jsonSchemas(): Record<string, string> {
   const files: Record<string, z.ZodType> = {
     'report.schema.json': ReportSchema,
     'sweep.schema.json': SweepSchema,
+    'generate.schema.json': GenerateSchema,
     'model-config.schema.json': ModelFileSchema,
     'hardware-profile.schema.json': HardwareProfileSchema,
     'compare.schema.json': CompareSchema,

@@ -10,7 +10,7 @@ import { AttentionSchema } from './model-schema.js';
 
 const count = (what: string) => z.number().nonnegative().describe(what);
 const width = z.union([z.literal(4), z.literal(8), z.literal(16), z.literal(32)]);
-const Bits = z
+export const Bits = z
   .object({ weight: width, activation: width, kv: width, dtype: z.enum(DTYPES).optional().describe('the compute format the user named (--bits fp8, bf16, ...); absent when the widths pick it') })
   .strict()
   .describe('storage widths in bits');
@@ -28,7 +28,7 @@ const Totals = z
 
 const Bound = z.enum(['compute', 'memory', 'network']).describe('what limits the time: compute, memory traffic, or (a collective) the link');
 
-const Parallelism = z
+export const Parallelism = z
   .object({
     tp: z.number().int().positive().describe('tensor-parallel devices'),
     pp: z.number().int().positive().describe('pipeline stages'),

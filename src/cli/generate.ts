@@ -1,0 +1,96 @@
+/** `llm-roofline generate`: request batches end to end, every combination of the listed inputs, outputs and batches. */
+import { DEFAULT_MEMORY_RESERVE } from '../core/capacity.js';
+import { GENERATE_SCHEMA, Generator, lengthProblem, type GenerateDocument, type GenerateRequest, type GenerateSettings } from '../core/generate.js';
+import { WORKLOAD_LIMITS } from '../core/limits.js';
+import { firstNonFinite } from '../core/report.js';
+import { UserError } from '../io/errors.js';
+import { loadHardware } from '../io/load-hardware.js';
+import { toolInfo } from '../io/version.js';
+import { renderGenerateCsv, renderGenerateTable } from '../render/generate.js';
+import { workloadFrom } from './analyze.js';
+import { checkOut, emit, loadModelWith, requirePeak, requireSupported, wantColor } from './common.js';
+import { list, oneOf, positiveInt, workloadInt, type WorkloadOptionValues } from './options.js';
+import { requireSplit } from './parallel-options.js';
+
+export const GENERATE_FORMATS = ['table', 'json', 'csv'] as const;
+
+/** Values of generate's options: analyze's without phase and lengths, the request lists, price and reserve. */
+export type GenerateOptions = Omit<WorkloadOptionValues, 'phase' | 'batch' | 'seq' | 'context'> & {
+  input: string;
+  output: string;
+  batch: string;
+  pricePerDeviceHour?: string | undefined;
+  memoryReserve?: string | undefined;
+  flash: boolean;
+  mtp?: boolean | undefined;
+  format: string;
+};
+
+/** The highest price per device-hour accepted, USD: far above any rental (an 8-GPU node rents for ~$100/h). */
+const PRICE_MAX = 1e6;
+
+/** A plain decimal flag value (digits, a point, an exponent), or undefined when it is not one. */
+function decimal(text: string): number | undefined {
+  const n = Number(text);
+  return /^\s*\d+(\.\d+)?([eE][+-]?\d+)?\s*$/.test(text) && Number.isFinite(n) ? n : undefined;
+}
+
+/** `--price-per-device-hour`: a positive number of USD, at most PRICE_MAX. */
+export function priceFrom(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = decimal(text);
+  if (n === undefined || n <= 0 || n > PRICE_MAX) throw new UserError('--price-per-device-hour', '', `expected USD per device-hour, a number above 0 and at most ${String(PRICE_MAX)} (got "${text}")`);
+  return n;
+}
+
+/** `--memory-reserve`: the share of memory kept for the engine, from 0 up to (not including) 1. */
+export function reserveFrom(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_MEMORY_RESERVE;
+  const n = decimal(text);
+  if (n === undefined || n >= 1) throw new UserError('--memory-reserve', '', `expected a share of memory from 0 to below 1, e.g. 0.1 for vLLM's gpu_memory_utilization 0.9 (got "${text}")`);
+  return n;
+}
+
+/** Every combination of the listed inputs, outputs and batches (input outermost, batch innermost), each checked. */
+export function requestsFrom(o: Pick<GenerateOptions, 'input' | 'output' | 'batch'>): GenerateRequest[] {
+  const inputs = list('--input', o.input).map((t) => positiveInt('--input', t, WORKLOAD_LIMITS.seqLen));
+  const outputs = list('--output', o.output).map((t) => positiveInt('--output', t, WORKLOAD_LIMITS.contextLen));
+  const batches = list('--batch', o.batch).map((t) => workloadInt('--batch', t));
+  const requests = inputs.flatMap((input) => outputs.flatMap((output) => batches.map((batch) => ({ input, output, batch }))));
+  for (const r of requests) {
+    const problem = lengthProblem(r);
+    if (problem !== undefined) throw new UserError(problem.flag, '', problem.detail);
+  }
+  return requests;
+}
+
+/** The settings analyze's options give, less its phase and lengths (generate sets those per step). */
+function settingsFrom(o: GenerateOptions, model: Parameters<typeof workloadFrom>[1]): GenerateSettings {
+  if (o.microBatches !== undefined) {
+    throw new UserError('--micro-batches', '', `generate takes each step through a pipeline's stages as one batch; micro-batches in flight are not modelled (got ${o.microBatches})`);
+  }
+  // Placeholders for the phase and lengths: workloadFrom checks and reads everything else exactly as analyze does.
+  const w = workloadFrom({ ...o, phase: 'decode', batch: '1', seq: '1', context: '1', scope: 'model' }, model);
+  return { bits: w.bits, flash: w.flash, pairs: w.pairs, mla: w.mla, costModel: w.costModel, moeImbalance: w.moeImbalance, mtp: w.mtp, parallelism: w.parallelism, overlap: w.overlap };
+}
+
+/** Runs the command: validates everything, integrates every request, then renders and writes once. */
+export function runGenerate(o: GenerateOptions): void {
+  checkOut(o.out);
+  const format = oneOf('--format', o.format, GENERATE_FORMATS);
+  const model = loadModelWith(o.model, o.attention);
+  const settings = settingsFrom(o, model);
+  const requests = requestsFrom(o);
+  const pricePerDeviceHour = priceFrom(o.pricePerDeviceHour);
+  const memoryReserve = reserveFrom(o.memoryReserve);
+  const profile = loadHardware(o.hardware);
+  requireSupported(model, settings.costModel);
+  requirePeak(profile, settings.bits, settings.costModel);
+  requireSplit(model, profile, settings.parallelism, settings.costModel);
+  const generator = new Generator(model, profile.hardware, settings, { powerWatts: profile.profile.powerWatts?.value, pricePerDeviceHour, memoryReserve });
+  const doc: GenerateDocument = { schema: GENERATE_SCHEMA, tool: toolInfo(), runs: requests.map((r) => generator.run(r)) };
+  const bad = firstNonFinite(doc);
+  if (bad !== undefined) throw new Error(`internal: ${bad} is not a finite number`);
+  const text = format === 'json' ? JSON.stringify(doc, null, 2) + '\n' : format === 'csv' ? renderGenerateCsv(doc) : renderGenerateTable(doc, wantColor(o.out));
+  emit(o.out, text);
+}

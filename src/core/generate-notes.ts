@@ -1,0 +1,31 @@
+/** What a reader of a generate run should know: what is integrated, which efficiencies, what energy and cost mean. */
+import type { ModelConfig } from './model-config.js';
+import type { Workload } from './workload.js';
+
+/** The notes of a run with `output` tokens under these settings. */
+export function generateNotes(
+  model: ModelConfig,
+  s: Pick<Workload, 'parallelism' | 'overlap'>,
+  o: { readonly powerWatts?: number | undefined; readonly pricePerDeviceHour?: number | undefined; readonly memoryReserve: number },
+  output: number,
+): string[] {
+  const notes = [
+    'generate: TTFT is the prefill of the input, which yields the first output token; then output − 1 decode steps, step j attending input + j keys; E2E = TTFT + Σ steps, TPOT = (E2E − TTFT) / (output − 1). No queueing, scheduling, sampling or detokenization time.',
+    'efficiency: peak (the profile\'s compute and memory fractions of the datasheet, 1 = datasheet peak): times are roofline bounds, optimistic. Typical achieved efficiencies per operator kind are a later part of the serving view.',
+    o.powerWatts === undefined
+      ? 'energy: the profile gives no powerWatts, so joulesPerOutputToken is absent.'
+      : `energy: every device at the profile's power, ${String(o.powerWatts)} W (its TDP), for the whole E2E: an upper bound (a device below full load draws less).`,
+    `memory: the device that holds the most, at input + output cached tokens (weights, KV cache, the largest decode activation; the prefill's activations are not in it); maxBatch at that context, maxContext at the run's batch, with ${String(Number((o.memoryReserve * 100).toPrecision(12)))}% of the memory kept for the serving engine.`,
+    'not modelled yet: KV-cache offload, chunked prefill, speculative decoding, prefill/decode disaggregation.',
+  ];
+  if (output === 1) notes.splice(1, 0, 'output 1: the prefill yields the only token; there is no decode step and no TPOT.');
+  if (o.pricePerDeviceHour !== undefined) notes.push(`cost: ${String(o.pricePerDeviceHour)} USD per device-hour × devices × E2E, per million output tokens.`);
+  const p = s.parallelism;
+  if (p !== undefined) {
+    notes.push(`parallelism: tp ${String(p.tp)} × pp ${String(p.pp)} × ep ${String(p.ep)} per replica, dp ${String(p.dp)} replicas; times are one replica's, tokens/s counts every replica, energy and cost every device.`);
+    if (p.pp > 1) notes.push('pipeline: each step takes the batch through the stages one after another (the sum of the stages); micro-batches in flight are not modelled by generate.');
+    if (s.overlap === true) notes.push('--overlap: a step takes the longer of compute and communication, so the breakdown by kind adds up to more than the phase\'s time.');
+  }
+  if (model.attention.kind === 'mla') notes.push('MLA: the prefill computed naive and the decode absorbed unless --mla names one form for both.');
+  return notes;
+}

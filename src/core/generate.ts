@@ -1,0 +1,186 @@
+/**
+ * The serving view of one request batch, end to end: the prefill of the prompt yields the first token (TTFT), then
+ * every decode step attends to the context so far; their sum is the end-to-end time, from which follow throughput,
+ * energy, cost, and the memory answers at the longest context the batch reaches.
+ */
+import { COST_MODEL_DEFS } from './cost-models/index.js';
+import { bitsLabel, type Bits, type DType } from './dtype.js';
+import { Plan } from './engine.js';
+import type { Hardware } from './hardware.js';
+import { WORKLOAD_LIMITS } from './limits.js';
+import type { ModelConfig } from './model-config.js';
+import { OP_KINDS, type OpKind } from './op.js';
+import { replicaDevices, SINGLE, type Parallelism } from './parallelism.js';
+import { mlaMode, type MlaMode, type Phase, type Workload } from './workload.js';
+import { generateMemory, type GenerateMemory } from './generate-memory.js';
+import { generateNotes } from './generate-notes.js';
+
+export const GENERATE_SCHEMA = 'llm-roofline.generate/v1';
+
+export type { GenerateMemory } from './generate-memory.js';
+
+/** What a generate command keeps fixed across its runs: a workload less its phase, batch and lengths. */
+export type GenerateSettings = Omit<Workload, 'phase' | 'batch' | 'seqLen' | 'contextLen' | 'microBatches'>;
+
+/** One request batch: `batch` sequences of `input` prompt tokens, each generating `output` tokens (output ≥ 1). */
+export interface GenerateRequest {
+  readonly input: number;
+  readonly output: number;
+  readonly batch: number;
+}
+
+/** What the figures beyond time need: the device's power, a price, the engine's memory reserve. */
+export interface GenerateOptions {
+  /** One device's power (the profile's TDP), watts; absent: no energy figure. */
+  readonly powerWatts?: number | undefined;
+  /** USD per device-hour; absent: no cost figure. */
+  readonly pricePerDeviceHour?: number | undefined;
+  /** Share of each device's memory a serving engine keeps back (vLLM: 1 − gpu_memory_utilization). */
+  readonly memoryReserve: number;
+}
+
+/** Seconds by operator kind (Σ count × seconds over the phase's passes). */
+export type KindSeconds = Readonly<Record<OpKind, number>>;
+
+/** A run's workload as reported: the request, then the fixed settings in analyze's key order. */
+export interface GenerateWorkload {
+  readonly input: number;
+  readonly output: number;
+  readonly batch: number;
+  readonly bits: Bits;
+  readonly bitsLabel: string;
+  readonly computeDtype: DType;
+  readonly flash: boolean;
+  readonly pairs: Workload['pairs'];
+  /** MLA models: the form each phase computes. */
+  readonly mla?: { readonly prefill: MlaMode; readonly decode: MlaMode };
+  readonly costModel: Workload['costModel'];
+  readonly moeImbalance?: number;
+  readonly mtp?: boolean;
+  readonly parallelism?: Parallelism;
+  readonly overlap?: boolean;
+}
+
+/** One request batch integrated end to end (the `llm-roofline.generate/v1` run). */
+export interface GenerateRun {
+  readonly model: string;
+  readonly hardware: string;
+  readonly workload: GenerateWorkload;
+  /** Devices of the deployment: devices per replica × data-parallel replicas. */
+  readonly devices: number;
+  readonly ttftSeconds: number;
+  /** Mean decode step, (E2E − TTFT) / (M − 1); absent when M = 1. */
+  readonly tpotSeconds?: number;
+  readonly e2eSeconds: number;
+  /** Output tokens per second over every replica: dp · B · M / E2E. */
+  readonly outputTokensPerSecond: number;
+  /** Every device at its power for the whole E2E, per output token; absent without a power figure. */
+  readonly joulesPerOutputToken?: number;
+  /** USD per million output tokens at the given price per device-hour; absent without one. */
+  readonly costPerMillionOutputTokens?: number;
+  readonly breakdown: { readonly prefill: KindSeconds; readonly decode: KindSeconds };
+  readonly memory: GenerateMemory;
+  readonly efficiency: { readonly mode: 'peak'; readonly compute: number; readonly memory: number };
+  readonly notes: readonly string[];
+}
+
+/** Why a request's lengths cannot be integrated (the flag and the problem), or undefined when they can. */
+export function lengthProblem(r: GenerateRequest): { flag: '--input' | '--output'; detail: string } | undefined {
+  const max = WORKLOAD_LIMITS.contextLen.max;
+  if (r.input + r.output > max) {
+    return { flag: '--output', detail: `input + output is longer than the longest context (got ${String(r.input)} + ${String(r.output)} = ${String(r.input + r.output)}, expected at most ${String(max)} tokens)` };
+  }
+  return undefined;
+}
+
+/** Seconds by kind from an accumulator indexed like OP_KINDS. */
+function kindSeconds(a: Float64Array): KindSeconds {
+  return Object.fromEntries(OP_KINDS.map((k, i) => [k, a[i] ?? 0])) as Record<OpKind, number>;
+}
+
+/**
+ * A model on a device with fixed settings, compiled once for each phase; `run` integrates one request batch.
+ * Each step is evaluated on the engine's totals path (no per-operator records).
+ */
+export class Generator {
+  private readonly plans: Readonly<Record<Phase, Plan>>;
+  private readonly parallel: Parallelism;
+
+  constructor(readonly model: ModelConfig, readonly hardware: Hardware, readonly settings: GenerateSettings, readonly options: GenerateOptions) {
+    const s = settings;
+    const plan = (phase: Phase): Plan =>
+      new Plan(model, hardware, { phase, flash: s.flash, pairs: s.pairs, mla: mlaMode({ phase, mla: s.mla }), scope: 'model', costModel: s.costModel, moeImbalance: s.moeImbalance, mtp: s.mtp, parallel: s.parallelism, overlap: s.overlap });
+    this.plans = { prefill: plan('prefill'), decode: plan('decode') };
+    this.parallel = s.parallelism ?? SINGLE;
+  }
+
+  /** Integrates one request batch: the prefill, then M − 1 decode steps, step j attending N + j keys. */
+  run(r: GenerateRequest): GenerateRun {
+    const problem = lengthProblem(r);
+    if (problem !== undefined) throw new RangeError(`${problem.flag}: ${problem.detail}`);
+    const { bits } = this.settings;
+    const N = r.input;
+    const M = r.output;
+    const prefillKinds = new Float64Array(OP_KINDS.length);
+    const ttft = this.plans.prefill.addKindSeconds({ batch: r.batch, seqLen: N, contextLen: N, bits }, prefillKinds);
+    const decodeKinds = new Float64Array(OP_KINDS.length);
+    // One point object, its context moved along: the loop allocates nothing per step.
+    const step = { batch: r.batch, seqLen: 1, contextLen: N, bits };
+    let decode = 0;
+    for (let j = 1; j < M; j++) {
+      step.contextLen = N + j;
+      decode += this.plans.decode.addKindSeconds(step, decodeKinds);
+    }
+    const e2e = ttft + decode;
+    const par = this.parallel;
+    const devices = replicaDevices(par) * par.dp;
+    // Every replica serves its own batch: dp · B · M tokens in one E2E.
+    const tokens = par.dp * r.batch * M;
+    const { powerWatts, pricePerDeviceHour } = this.options;
+    const deviceSeconds = devices * e2e;
+    return {
+      model: this.model.id,
+      hardware: this.hardware.id,
+      workload: this.workload(r),
+      devices,
+      ttftSeconds: ttft,
+      ...(M > 1 ? { tpotSeconds: decode / (M - 1) } : {}),
+      e2eSeconds: e2e,
+      outputTokensPerSecond: e2e > 0 ? tokens / e2e : 0,
+      ...(powerWatts === undefined ? {} : { joulesPerOutputToken: (powerWatts * deviceSeconds) / tokens }),
+      ...(pricePerDeviceHour === undefined ? {} : { costPerMillionOutputTokens: ((pricePerDeviceHour * deviceSeconds) / 3600 / tokens) * 1e6 }),
+      breakdown: { prefill: kindSeconds(prefillKinds), decode: kindSeconds(decodeKinds) },
+      memory: generateMemory(this.plans.decode, { batch: r.batch, seqLen: 1, contextLen: N + M, bits }, this.options.memoryReserve),
+      efficiency: { mode: 'peak', compute: this.hardware.efficiency.compute, memory: this.hardware.efficiency.memory },
+      notes: [...COST_MODEL_DEFS[this.settings.costModel].notes, ...generateNotes(this.model, this.settings, this.options, M)],
+    };
+  }
+
+  /** The reported workload of a request. */
+  private workload(r: GenerateRequest): GenerateWorkload {
+    const s = this.settings;
+    const cost = COST_MODEL_DEFS[s.costModel];
+    return {
+      input: r.input,
+      output: r.output,
+      batch: r.batch,
+      bits: s.bits,
+      bitsLabel: bitsLabel(s.bits),
+      computeDtype: cost.computeDtype(s.bits),
+      flash: s.flash,
+      pairs: cost.pairMode(s.pairs),
+      ...(this.model.attention.kind === 'mla' ? { mla: { prefill: mlaMode({ phase: 'prefill', mla: s.mla }), decode: mlaMode({ phase: 'decode', mla: s.mla }) } } : {}),
+      costModel: s.costModel,
+      ...(s.moeImbalance === undefined ? {} : { moeImbalance: s.moeImbalance }),
+      ...(s.mtp === true ? { mtp: true } : {}),
+      ...(s.parallelism === undefined ? {} : { parallelism: s.parallelism, overlap: s.overlap === true }),
+    };
+  }
+}
+
+/** The `llm-roofline.generate/v1` document: every run of a command. */
+export interface GenerateDocument {
+  readonly schema: typeof GENERATE_SCHEMA;
+  readonly tool: { readonly name: string; readonly version: string };
+  readonly runs: readonly GenerateRun[];
+}

@@ -1,0 +1,118 @@
+/** `generate` as a user runs it: the JSON against its schema and analyze's steps, the table, CSV, and refusals. */
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import { GenerateSchema } from '../../src/io/generate-schema.js';
+import { ReportSchema } from '../../src/io/report-schema.js';
+import { cli } from '../helpers/cli.js';
+import { expectRel } from '../helpers/rel.js';
+
+/** `generate … --format json`, checked against the published schema and typed by it. */
+function generate(args: readonly string[]): z.output<typeof GenerateSchema> {
+  const r = cli(['generate', ...args, '--format', 'json']);
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  return GenerateSchema.parse(JSON.parse(r.stdout));
+}
+
+/** `analyze … --format json`'s total seconds. */
+function analyzeSeconds(args: readonly string[]): number {
+  const r = cli(['analyze', ...args, '--format', 'json']);
+  expect(r.status).toBe(0);
+  return ReportSchema.parse(JSON.parse(r.stdout)).totals.timeSeconds;
+}
+
+describe('generate --format json', () => {
+  it('one run per combination of the lists, input outermost, batch innermost', () => {
+    const d = generate(['--model', 'llama-2-7b', '--input', '128,256', '--output', '2', '--batch', '1,4,8']);
+    expect(d.schema).toBe('llm-roofline.generate/v1');
+    expect(d.runs.map((r) => [r.workload.input, r.workload.output, r.workload.batch])).toEqual([
+      [128, 2, 1], [128, 2, 4], [128, 2, 8], [256, 2, 1], [256, 2, 4], [256, 2, 8],
+    ]);
+    expect(d.runs[0]?.efficiency).toEqual({ mode: 'peak', compute: 1, memory: 1 });
+  });
+
+  it('split over two devices (--tp 2), a run is the split analyze steps: prefill of N, decode at N + 1 … N + M − 1', () => {
+    const common = ['--model', 'llama-2-7b', '--hardware', 'h100-sxm', '--tp', '2', '--batch', '4'];
+    const run = generate([...common, '--input', '300', '--output', '3', '--price-per-device-hour', '3']).runs[0];
+    const ttft = analyzeSeconds([...common, '--phase', 'prefill', '--seq', '300']);
+    const steps = [301, 302].map((k) => analyzeSeconds([...common, '--phase', 'decode', '--context', String(k)]));
+    expectRel(run?.ttftSeconds ?? NaN, ttft);
+    expectRel(run?.e2eSeconds ?? NaN, ttft + (steps[0] ?? NaN) + (steps[1] ?? NaN));
+    expectRel(run?.tpotSeconds ?? NaN, ((steps[0] ?? NaN) + (steps[1] ?? NaN)) / 2);
+    expect(run?.devices).toBe(2);
+    expect(run?.workload.parallelism).toEqual({ tp: 2, pp: 1, ep: 1, dp: 1 });
+    // Two H100s at 700 W for E2E over 4 × 3 tokens; $3 per device-hour.
+    const e2e = run?.e2eSeconds ?? NaN;
+    expectRel(run?.joulesPerOutputToken ?? NaN, (2 * 700 * e2e) / 12);
+    expectRel(run?.costPerMillionOutputTokens ?? NaN, ((3 * 2 * e2e) / 3600 / 12) * 1e6);
+  });
+
+  it('--dp multiplies tokens/s; --memory-reserve changes what fits', () => {
+    const base = ['--model', 'llama-2-7b', '--input', '2048', '--output', '2048', '--batch', '8'];
+    const one = generate(base).runs[0];
+    const two = generate([...base, '--dp', '2', '--memory-reserve', '0.5']).runs[0];
+    expectRel(two?.outputTokensPerSecond ?? NaN, 2 * (one?.outputTokensPerSecond ?? NaN));
+    expect(one?.memory.maxBatch).toBe(27);
+    expect(two?.memory.maxBatch).toBe(12);
+    expect(two?.memory.reserve).toBe(0.5);
+  });
+
+  it('a profile without power has no energy figure', () => {
+    const run = generate(['--model', 'paper/gta-1b', '--hardware', 'apple-m2', '--input', '64', '--output', '1']).runs[0];
+    expect(run?.joulesPerOutputToken).toBeUndefined();
+    expect(run?.tpotSeconds).toBeUndefined();
+    expect(run?.notes).toContain('energy: the profile gives no powerWatts, so joulesPerOutputToken is absent.');
+  });
+});
+
+describe('generate table and CSV', () => {
+  it('the table has one row per run with the serving columns', () => {
+    const r = cli(['generate', '--model', 'llama-2-7b', '--input', '512', '--output', '16', '--batch', '1,2']);
+    expect(r.status).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toBe('w16a16kv16 (compute at fp16 peak), unfused attention, cost model exact, efficiency peak (compute 1, memory 1)');
+    expect(lines[2]).toMatch(/model .* hardware .* B .* N .* M .* TTFT .* TPOT .* E2E .* tokens\/s .* J\/token .* max batch/);
+    expect(lines.filter((l) => l.includes('llama-2-7b │ h100-sxm'))).toHaveLength(2);
+  });
+
+  it('CSV: the same columns in plain units, a cost column when priced, empty cells for what is absent', () => {
+    const csv = cli(['generate', '--model', 'llama-2-7b', '--input', '64', '--output', '1,3', '--price-per-device-hour', '2', '--format', 'csv']);
+    expect(csv.status).toBe(0);
+    const [header, ...rows] = csv.stdout.trimEnd().split('\n');
+    expect(header).toBe('model,hardware,batch,input,output,ttftSeconds,tpotSeconds,e2eSeconds,outputTokensPerSecond,joulesPerOutputToken,costPerMillionOutputTokens,maxBatch');
+    const json = generate(['--model', 'llama-2-7b', '--input', '64', '--output', '1,3', '--price-per-device-hour', '2']);
+    expect(rows).toEqual(
+      json.runs.map((r) => ['llama-2-7b', 'h100-sxm', 1, 64, r.workload.output, r.ttftSeconds, r.tpotSeconds ?? '', r.e2eSeconds, r.outputTokensPerSecond, r.joulesPerOutputToken, r.costPerMillionOutputTokens, r.memory.maxBatch].join(',')),
+    );
+    expect(rows[0]?.split(',')[6]).toBe('');
+  });
+});
+
+describe('generate refuses bad input in one line, exit 2, no file', () => {
+  it.each([
+    [['--output', '0'], '--output: expected a positive integer (got "0")'],
+    [['--input', '12x'], '--input: expected a positive integer (got "12x")'],
+    [['--batch', '1,,2'], '--batch: expected a comma-separated list without empty items (got "1,,2")'],
+    [['--input', '16777216', '--output', '1'], '--output: input + output is longer than the longest context (got 16777216 + 1 = 16777217, expected at most 16777216 tokens)'],
+    [['--memory-reserve', '1'], '--memory-reserve: expected a share of memory from 0 to below 1, e.g. 0.1 for vLLM\'s gpu_memory_utilization 0.9 (got "1")'],
+    [['--price-per-device-hour', '-2'], '--price-per-device-hour: expected USD per device-hour, a number above 0 and at most 1000000 (got "-2")'],
+    [['--pp', '2', '--micro-batches', '4'], '--micro-batches: generate takes each step through a pipeline\'s stages as one batch; micro-batches in flight are not modelled (got 4)'],
+    [['--model', 'llama-2-7b', '--tp', '3'], '--tp: llama-2-7b: attention.heads: must be divisible by --tp (got heads 32, --tp 3)'],
+  ])('%j', (args, line) => {
+    const out = join(mkdtempSync(join(tmpdir(), 'llmr-')), 'generate.json');
+    const r = cli(['generate', ...args, '--out', out]);
+    expect(r.stderr).toBe(`${line}\n`);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('analyze\'s per-phase flags are not generate\'s', () => {
+    const r = cli(['generate', '--phase', 'decode']);
+    expect(r.status).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe("llm-roofline generate: unknown option '--phase'");
+  });
+});
