@@ -13,7 +13,7 @@ import { arrowSweepWriter, loadArrow, ROWS_PER_BATCH } from '../render/sweep-arr
 import { csvRows, jsonRows } from '../render/sweep-rows.js';
 import { lineCount, sweepRecords, sweepSvg, type TimeRecord } from '../render/sweep-svg.js';
 import { MAX_SERIES } from '../render/svg.js';
-import { checkOut, emit, loadModels, requirePeak, requireSupported, sinkFor } from './common.js';
+import { checkOut, efficiencyFrom, emit, loadModels, requirePeak, requireSupported, sinkFor } from './common.js';
 import { bitsFrom, list, moeImbalance, oneOf, workloadInt, type WorkloadOptionValues } from './options.js';
 import { parallelGridFrom, requireSplit } from './parallel-options.js';
 import { startProgress } from './progress.js';
@@ -52,6 +52,8 @@ export function gridFrom(o: SweepOptions, beside = false): { grid: SweepGrid; pr
     costModel: oneOf('--cost-model', o.costModel, COST_MODELS),
     moeImbalance: moeImbalance(o.moeImbalance),
     ...parallelGridFrom(o),
+    // Each device gets its own: `typical` is its family's profile.
+    efficiency: profiles.map((p) => efficiencyFrom(o.efficiency, p)),
   };
   for (const { hardware, bits } of requiredPeaks(grid)) {
     const profile = profiles.find((p) => p.hardware === hardware);

@@ -33,7 +33,9 @@ export function renderCsv(r: Report): string {
   );
   const t = r.totals;
   const header = split ? [...OP_HEADER, 'networkBytes'] : OP_HEADER;
-  return csvLine(header) + rows.join('') + csvLine(['total', 1, t.flops, '', '', '', '', '', t.bytes, '', '', t.timeSeconds, ...(split ? [''] : [])]);
+  // The efficiency profile's fixed overheads are a row of their own, so that the total row is the column's sum.
+  const overhead = t.overheadSeconds === undefined ? '' : csvLine(['overhead', 1, 0, '', '', '', '', '', 0, '', '', t.overheadSeconds, ...(split ? [''] : [])]);
+  return csvLine(header) + rows.join('') + overhead + csvLine(['total', 1, t.flops, '', '', '', '', '', t.bytes, '', '', t.timeSeconds, ...(split ? [''] : [])]);
 }
 
 export const SWEEP_HEADER = [

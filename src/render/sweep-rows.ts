@@ -154,7 +154,7 @@ export function jsonRows(b: SweepBlock, firstOfSweep: boolean): RowWriter {
   const imbalance = f.moeImbalance === undefined ? '' : `,"moeImbalance":${j(f.moeImbalance)}`;
   const micro = f.microBatches === undefined ? '' : `,"microBatches":${j(f.microBatches)}`;
   const split = f.parallelism === undefined ? '' : `,"parallelism":${j(f.parallelism)},"overlap":${j(f.overlap === true)}${micro}`;
-  const settings = `,"bits":${j(f.bits)},"bitsLabel":${j(f.bitsLabel)},"computeDtype":${j(f.computeDtype)},"flash":${j(f.flash)},"pairs":${j(f.pairs)}${mla},"scope":${j(f.scope)},"costModel":${j(f.costModel)}${imbalance}${split}}`;
+  const settings = `,"bits":${j(f.bits)},"bitsLabel":${j(f.bitsLabel)},"computeDtype":${j(f.computeDtype)},"flash":${j(f.flash)},"pairs":${j(f.pairs)}${mla},"scope":${j(f.scope)},"costModel":${j(f.costModel)}${imbalance}${split},"efficiency":${j(f.efficiency)}}`;
   const batchPart = keyed((batch) => head + String(batch));
   const lengthPart = perLength(b, (seqLen, contextLen) => `,"seqLen":${String(seqLen)},"contextLen":${String(contextLen)}${settings},"totals":{"flops":`);
   const bytesKey = utf8(',"bytes":');
@@ -164,6 +164,7 @@ export function jsonRows(b: SweepBlock, firstOfSweep: boolean): RowWriter {
   const totalKey = utf8(',"totalBytes":');
   const fitsPart = [utf8(',"fitsDevice":false}}'), utf8(',"fitsDevice":true}}')] as const;
   const commKey = utf8(',"communicationSeconds":');
+  const overheadKey = utf8(',"overheadSeconds":');
   const fitsOpen = [utf8(',"fitsDevice":false,"perDevice":{"weightBytes":'), utf8(',"fitsDevice":true,"perDevice":{"weightBytes":')] as const;
   const deviceKv = utf8(',"kvCacheBytes":');
   const deviceAct = utf8(',"activationBytes":');
@@ -188,6 +189,10 @@ export function jsonRows(b: SweepBlock, firstOfSweep: boolean): RowWriter {
       if (t.communicationSeconds !== undefined) {
         out.bytes(commKey);
         out.number(t.communicationSeconds);
+      }
+      if (t.overheadSeconds !== undefined) {
+        out.bytes(overheadKey);
+        out.number(t.overheadSeconds);
       }
       out.bytes(weightPart(m.weightBytes));
       out.number(m.kvCacheBytes);
