@@ -42,6 +42,11 @@ export interface SweepGrid {
   readonly efficiency?: readonly EfficiencyProfile[] | undefined;
 }
 
+/** Whether any device of the grid runs under an efficiency other than `peak`: its CSV and Arrow rows then say which. */
+export function hasEfficiency(g: SweepGrid): boolean {
+  return g.hardware.some((_, i) => efficiencyAt(g, i).label !== 'peak');
+}
+
 /** The efficiency the grid gives its `index`-th device (`peak` when it gives none). */
 export function efficiencyAt(g: SweepGrid, index: number): EfficiencyProfile {
   return g.efficiency?.[index] ?? PEAK_EFFICIENCY;

@@ -8,7 +8,7 @@ import type { Totals } from '../core/engine.js';
 import { isSplit } from '../core/parallelism.js';
 import { pointAt, type SweepBlock, type SweepMemory, type SweepPoint } from '../core/sweep.js';
 import { ByteChunk, utf8 } from './byte-chunk.js';
-import { csvFields, parallelSweepCsvLine, sweepCsvLine } from './csv.js';
+import { csvFields, efficiencySweepCsvLine, parallelSweepCsvLine, sweepCsvLine } from './csv.js';
 
 /** The most bytes a number takes as text (e.g. -1.2345678901234567e-300), with room to spare. */
 const NUMBER_BYTES = 32;
@@ -88,10 +88,28 @@ const noDevice = utf8(',\n');
 const fitsEnd = [utf8('false\n'), utf8('true\n')] as const;
 
 /**
- * A block's points as CSV rows in `sweepHeader(parallel)` order: a sweep with any parallelism adds its degrees, the
- * collectives' seconds and the busiest device's total and fit (see `parallelCells`).
+ * A block's points as CSV rows in `sweepHeader(parallel, efficiency)` order: a sweep with any parallelism adds its
+ * degrees, the collectives' seconds and the busiest device's total and fit (see `parallelCells`); one with any
+ * efficiency other than `peak` ends each row with the block's efficiency label.
  */
-export function csvRows(b: SweepBlock, parallel = false): RowWriter {
+export function csvRows(b: SweepBlock, parallel = false, efficiency = false): RowWriter {
+  const rows = csvRowsWithout(b, parallel);
+  if (!efficiency) return rows;
+  // The row ends in a line break: step back over it and end with the label instead.
+  const label = utf8(`,${csvFields([b.fixed.efficiency])}\n`);
+  return checked(b, {
+    constantBytes: rows.maxRow + label.length,
+    fast(out, batch, i, t, m) {
+      rows.row(out, batch, i, t, m);
+      out.pos -= 1;
+      out.bytes(label);
+    },
+    slow: (p) => efficiencySweepCsvLine(p, parallel),
+  });
+}
+
+/** A block's CSV rows without the efficiency column. */
+function csvRowsWithout(b: SweepBlock, parallel: boolean): RowWriter {
   const f = b.fixed;
   const head = csvFields([b.model, b.hardware, f.phase]);
   const mid = csvFields([f.bitsLabel, f.flash, f.pairs, f.scope, f.costModel]);
