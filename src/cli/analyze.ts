@@ -2,6 +2,7 @@
 import { PAIR_MODES } from '../core/attention-core.js';
 import type { Scope } from '../core/model.js';
 import type { ModelConfig } from '../core/model-config.js';
+import { isSplit } from '../core/parallelism.js';
 import { buildReport, firstNonFinite } from '../core/report.js';
 import { COST_MODELS, PHASES, type Workload } from '../core/workload.js';
 import { UserError } from '../io/errors.js';
@@ -47,6 +48,8 @@ function parallelFields(o: AnalyzeOptions): Pick<Workload, 'parallelism' | 'over
     if (o.overlap === true || microBatches !== undefined) throw new UserError(o.overlap === true ? '--overlap' : '--micro-batches', '', 'needs the model split over devices (--tp, --pp or --ep)');
     return {};
   }
+  // Replicas alone send nothing: there is no communication to overlap.
+  if (o.overlap === true && !isSplit(parallelism)) throw new UserError('--overlap', '', 'needs the model split over devices (--tp, --pp or --ep)');
   if (microBatches !== undefined && parallelism.pp === 1) throw new UserError('--micro-batches', '', `needs a pipeline (--pp 2 or more; got --pp ${String(parallelism.pp)})`);
   return { parallelism, overlap: o.overlap === true, ...(parallelism.pp > 1 ? { microBatches: microBatches ?? parallelism.pp } : {}) };
 }

@@ -42,7 +42,7 @@ function workloadOptions(cmd: Command, listNote: string): Command<[], WorkloadOp
     .option('--pp <s>', `pipeline stages of contiguous layers, a send between stages${listNote}`)
     .option('--ep <e>', `expert-parallel ranks: routed experts split, attention data-parallel, all-to-alls per MoE layer${listNote}`)
     .option('--dp <d>', `data-parallel replicas (throughput × d, no communication)${listNote}`)
-    .option('--overlap', 'collectives overlap compute (a pass takes the longer of the two; default: their sum)')
+    .option('--overlap', 'collectives overlap compute (a pass, or each pipeline stage, takes the longer of the two; default: their sum)')
     .option('--micro-batches <m>', 'micro-batches a pipeline keeps in flight (default: one per stage)')
     .option('--efficiency <name|path>', `${EFFICIENCY_HELP} (default peak)${listNote === '' ? '' : '; typical picks each device\'s family'}`)
     .option('--out <file>', 'write to a file (atomically) instead of stdout');

@@ -2,7 +2,7 @@
 import { COST_MODEL_DEFS } from '../core/cost-models/index.js';
 import type { ModelConfig } from '../core/model-config.js';
 import { checkParallelism, groupLinks, MissingLinkError, ParallelismError } from '../core/parallel.js';
-import { MAX_DEGREE, type Parallelism } from '../core/parallelism.js';
+import { isSplit, MAX_DEGREE, type Parallelism } from '../core/parallelism.js';
 import type { SweepGrid } from '../core/sweep.js';
 import type { CostModel } from '../core/workload.js';
 import type { LoadedProfile } from '../io/load-hardware.js';
@@ -53,6 +53,8 @@ export function parallelGridFrom(o: ParallelOptionValues): Pick<SweepGrid, 'para
   const any = parallelisms.some((p) => p !== undefined);
   const problem = unneeded(o, any, parallelisms.some((p) => p !== undefined && p.pp > 1), microBatches);
   if (problem !== undefined) throw problem;
+  // Replicas alone send nothing: --overlap needs some listed split within a replica.
+  if (o.overlap === true && !parallelisms.some(isSplit)) throw new UserError('--overlap', '', 'needs the model split over devices (--tp, --pp or --ep)');
   if (!any) return {};
   return { parallelisms, overlap: o.overlap === true, ...(microBatches === undefined ? {} : { microBatches }) };
 }

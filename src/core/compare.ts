@@ -24,6 +24,8 @@ export interface MatchWorkload {
   readonly parallelism?: Parallelism | undefined;
   /** Collectives overlapped compute (split points only). */
   readonly overlap?: boolean | undefined;
+  /** Micro-batches a pipeline kept in flight (pipelined points only). */
+  readonly microBatches?: number | undefined;
 }
 
 /** One point of a saved file, reduced to what a comparison needs. */
@@ -143,6 +145,7 @@ export function pointLabel(p: ComparePoint, withModel = true): string {
   if (w.mtp === true) parts.push('mtp');
   const split = splitLabel(w.parallelism, w.overlap);
   if (split !== '') parts.push(split);
+  if (w.microBatches !== undefined) parts.push(`${String(w.microBatches)} micro-batches`);
   return parts.join(' ');
 }
 
@@ -150,7 +153,7 @@ function matchKey(p: ComparePoint, onModel: boolean): string {
   const w = p.workload;
   // A point on one device and one split over devices never pair: absent degrees are 1, absent overlap is off.
   const par = w.parallelism;
-  const split = [par?.tp ?? 1, par?.pp ?? 1, par?.ep ?? 1, par?.dp ?? 1, par !== undefined && w.overlap === true];
+  const split = [par?.tp ?? 1, par?.pp ?? 1, par?.ep ?? 1, par?.dp ?? 1, par !== undefined && w.overlap === true, w.microBatches ?? 0];
   return JSON.stringify([onModel ? p.model : '', p.hardware, w.phase, w.batch, w.seqLen, w.contextLen, w.bitsLabel, w.flash, w.pairs, w.scope, w.costModel, w.mla ?? '', w.moeImbalance ?? 1, w.mtp === true, ...split]);
 }
 

@@ -75,10 +75,10 @@ export function deploymentOf(plan: Plan, w: Workload, point: Point, scope: Scope
 export function parallelNotes(plan: Plan, w: Workload): string[] {
   const p = plan.parallel;
   if (replicaDevices(p) * p.dp === 1) return [];
-  const notes = [`parallelism: tp ${String(p.tp)} × pp ${String(p.pp)} × ep ${String(p.ep)} per replica, dp ${String(p.dp)} replicas; operators, times and memory.perDevice are one device's (the busiest), memory's other figures the whole model's.`];
+  const notes = [`parallelism: tp ${String(p.tp)} × pp ${String(p.pp)} × ep ${String(p.ep)} per replica, dp ${String(p.dp)} replicas; operators, times and memory.perDevice are one device's (the busiest), memory's weights and KV cache the whole model's (its activation is one device's largest operator).`];
   if (Object.keys(plan.links).length > 0) {
     notes.push(
-      `collectives: ring algorithms on the group's link (scale-up inside a node, scale-out across nodes): all-reduce sends 2(p−1)/p of the message in 2(p−1) hops, all-gather and all-to-all (p−1)/p in p−1 hops, a pipeline send the message in 1 hop; time = hops × latency + bytes / (bandwidth per direction × efficiency); ${w.overlap === true ? 'overlapped with compute (--overlap): a pass takes the longer of compute and communication' : 'not overlapped with compute (add --overlap to let them overlap)'}.`,
+      `collectives: ring algorithms on the group's link (scale-up inside a node, scale-out across nodes): all-reduce sends 2(p−1)/p of the message in 2(p−1) hops, all-gather and all-to-all (p−1)/p in p−1 hops, a pipeline send the message in 1 hop; time = hops × latency + bytes / (bandwidth per direction × efficiency); ${w.overlap === true ? 'overlapped with compute (--overlap): a pass (in a pipeline, each stage) takes the longer of its compute and its communication' : 'not overlapped with compute (add --overlap to let them overlap)'}.`,
     );
   }
   if (p.ep > 1) notes.push(`expert parallel: ${String(p.ep)} ranks each hold E/${String(p.ep)} routed experts and run attention on ⌈batch/${String(p.ep)}⌉ sequences; tokens go to their experts' ranks and back in two all-to-alls per MoE layer.`);

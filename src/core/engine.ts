@@ -172,6 +172,8 @@ export class Plan {
   private readonly overlap: boolean;
   /** The model is split within a replica (isSplit of `parallel`). */
   private readonly split: boolean;
+  /** The scope's operators run on pipeline stages (a pipeline at model scope). */
+  private readonly staged: boolean;
   /** The links each group's collectives run on (empty on one device). */
   readonly links: Partial<Record<string, GroupLink>>;
   /** What one device of each pipeline stage holds (undefined on one device). */
@@ -275,6 +277,7 @@ export class Plan {
     const plainMemory = (this.extras.coldStream?.bytes.length ?? 0) === 0 && (this.extras.kvStream ?? 0) <= 0;
     const linkLatency = Float64Array.from(scopeOps, (o) => o.link?.link.latencySeconds ?? 0);
     const linkRate = Float64Array.from(scopeOps, (o) => (o.link === undefined ? 1 : o.link.link.bytesPerSecond * o.link.link.efficiency * eff.kinds.collective));
+    this.staged = scopeOps.some((o) => o.stages !== undefined);
     this.collectives = this.byKind.find((g) => g.cost === KIND_COST.collective)?.indices ?? new Int32Array(0);
     this.env = { peak: 0, few: 0, bytesPerSecond: 0, share: 1, attentionFlopPerSecond: 0, expPerSecond: this.extras.expPerSecond, gemmGrid: x?.gemmGrid !== undefined, gemmPeaks: this.gemmPeaks, extras: this.extras, plainMemory, overheadSeconds: this.extras.operatorOverheadSeconds, fraction: eff.kinds, seconds: this.seconds, computeBound: this.computeBound, linkLatency, linkRate };
   }
@@ -385,10 +388,29 @@ export class Plan {
     const t = this.totals;
     t.flops = flops;
     t.bytes = bytes;
-    // Overlapped, the collectives hide behind compute (or it behind them): the step takes the longer of the two. The
-    // fixed overheads come after (+ 0 at peak, which leaves the sum exactly as it was).
-    t.timeSeconds = (this.overlap ? Math.max(time - comm, comm) : time) + this.overheadSeconds;
+    // Overlapped, the collectives hide behind compute (or it behind them): the step takes the longer of the two. A
+    // pipeline's stages run one after another for one micro-batch, so each stage overlaps only its own collectives.
+    // The fixed overheads come after (+ 0 at peak, which leaves the sum exactly as it was).
+    t.timeSeconds = (!this.overlap ? time : this.staged ? this.stageTimes().reduce((s, x) => s + x, 0) : Math.max(time - comm, comm)) + this.overheadSeconds;
     t.communicationSeconds = comm;
+  }
+
+  /**
+   * Each pipeline stage's seconds from the scope's operators as evaluate() left them: its compute and its collectives
+   * added, or overlapped the longer of the two; one stage holding everything without a pipeline or below model scope.
+   */
+  private stageTimes(): number[] {
+    const stages = this.parallel.pp;
+    const compute = Array.from({ length: stages }, () => 0);
+    const comm = Array.from({ length: stages }, () => 0);
+    for (let i = 0; i < this.scopeCount; i++) {
+      const o = this.ops[i]!;
+      const into = o.kind === 'collective' ? comm : compute;
+      const per = this.seconds[i]!;
+      if (o.stages === undefined) into[0]! += o.count * per;
+      else o.stages.forEach((c, k) => (into[k]! += c * per));
+    }
+    return compute.map((c, k) => (this.overlap ? Math.max(c, comm[k]!) : c + comm[k]!));
   }
 
   /** Totals of the last evaluated point (communication reported when the model is split). */
@@ -415,14 +437,8 @@ export class Plan {
    */
   stageSeconds(p: Point): number[] {
     this.evaluate(p);
-    const seconds = [...this.stageOverheads];
-    for (let i = 0; i < this.scopeCount; i++) {
-      const o = this.ops[i]!;
-      const per = this.seconds[i]!;
-      if (o.stages === undefined) seconds[0]! += o.count * per;
-      else o.stages.forEach((c, k) => (seconds[k]! += c * per));
-    }
-    return seconds;
+    const overheads = this.stageOverheads;
+    return this.stageTimes().map((x, k) => x + overheads[k]!);
   }
 
   /**

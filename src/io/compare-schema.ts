@@ -26,6 +26,7 @@ const Workload = z
       .optional()
       .describe('how the model was split over devices; absent = one device, which pairs only with one device'),
     overlap: z.boolean().optional().describe('collectives overlapped compute (split points only)'),
+    microBatches: z.number().int().positive().optional().describe('micro-batches a pipeline kept in flight (pipelined points only)'),
   })
   .strict()
   .describe('the workload fields points are matched on');

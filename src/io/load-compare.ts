@@ -7,8 +7,8 @@ import { readJson } from './read-json.js';
 import { ReportSchema, SweepSchema } from './report-schema.js';
 
 function matchWorkload(w: MatchWorkload): MatchWorkload {
-  const { phase, batch, seqLen, contextLen, bitsLabel, flash, pairs, scope, costModel, mla, moeImbalance, mtp, parallelism, overlap } = w;
-  return { phase, batch, seqLen, contextLen, bitsLabel, flash, pairs, scope, costModel, mla, moeImbalance, mtp, parallelism, overlap };
+  const { phase, batch, seqLen, contextLen, bitsLabel, flash, pairs, scope, costModel, mla, moeImbalance, mtp, parallelism, overlap, microBatches } = w;
+  return { phase, batch, seqLen, contextLen, bitsLabel, flash, pairs, scope, costModel, mla, moeImbalance, mtp, parallelism, overlap, microBatches };
 }
 
 /** The points of a saved `llm-roofline.report/v1` (one point) or `llm-roofline.sweep/v1` file; UserErrors name the file. */

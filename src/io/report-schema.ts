@@ -21,7 +21,7 @@ const Totals = z
   .object({
     flops: count('Σ count × FLOPs (a multiply-add is 2 FLOPs)'),
     bytes: count('Σ count × bytes moved'),
-    timeSeconds: count('Σ count × roofline time, seconds (with --overlap: the longer of compute and communication)'),
+    timeSeconds: count('Σ count × roofline time, seconds (with --overlap: the longer of compute and communication, per pipeline stage)'),
     communicationSeconds: count('Σ count × seconds of the collectives (present when the model is split over devices); part of timeSeconds').optional(),
     overheadSeconds: count('fixed overheads of the efficiency profile (per layer and per pass; present when there are any); part of timeSeconds, which is Σ count × ops[].timeSeconds (overlapped: the longer of compute and communication) + overheadSeconds').optional(),
   })

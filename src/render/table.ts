@@ -61,7 +61,7 @@ function deploymentLines(r: Report, c: InstanceType<typeof Chalk>): string[] {
     lines.push(`per device${stage}: weights ${si(pd.weightBytes, 'B')}, KV cache ${si(pd.kvCacheBytes, 'B')}, activation ${si(pd.activationBytes, 'B')} = ${si(pd.totalBytes, 'B')} of ${si(r.hardware.memoryBytes, 'B')}: ${pd.fits ? c.green('fits') : c.red('does not fit')}`);
   }
   const comm = r.totals.communicationSeconds;
-  if (comm !== undefined) lines.push(`communication: ${seconds(comm)} of ${seconds(r.totals.timeSeconds)}${d.communication.overlap ? ' (overlapped with compute: the pass takes the longer of the two)' : ' (not overlapped; --overlap lets it hide behind compute)'}`);
+  if (comm !== undefined) lines.push(`communication: ${seconds(comm)} of ${seconds(r.totals.timeSeconds)}${d.communication.overlap ? ' (overlapped with compute: the pass, or each pipeline stage, takes the longer of the two)' : ' (not overlapped; --overlap lets it hide behind compute)'}`);
   for (const l of d.communication.links) lines.push(`  ${l.group}: ${displayText(l.name)} (${l.tier}), ${si(l.bytesPerSecond, 'B/s')} per direction × ${String(l.efficiency)}, ${seconds(l.latencySeconds)} per hop`);
   const pl = d.pipeline;
   if (pl !== undefined) {

@@ -163,6 +163,13 @@ describe('matching', () => {
     expect(matchPoints(side('a.json', [split(8, 1, false)]), side('b.json', [split(8, 1)]), true)).toHaveLength(1);
     expect(matchPoints(side('a.json', [single]), side('b.json', [split(1, 1, false)]), true)).toHaveLength(1);
   });
+
+  it('pipelined points pair only with the same number of micro-batches', () => {
+    const single = point('x', 1, m, 'points.0');
+    const piped = (microBatches: number): ComparePoint => ({ ...single, workload: { ...single.workload, parallelism: { tp: 1, pp: 4, ep: 1, dp: 1 }, microBatches } });
+    expect(thrown(() => matchPoints(side('b.json', [piped(8)]), side('a.json', [piped(4)]), true))).toBe('b.json: points.0: x h100-sxm decode B1 L2048 w16a16kv16 pp4 8 micro-batches has no matching point in a.json');
+    expect(matchPoints(side('a.json', [piped(4)]), side('b.json', [piped(4)]), true)).toHaveLength(1);
+  });
 });
 
 describe('compareSides', () => {

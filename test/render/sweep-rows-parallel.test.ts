@@ -8,14 +8,12 @@ import { tableFromIPC } from 'apache-arrow';
 import { describe, expect, it, vi } from 'vitest';
 import type { Hardware } from '../../src/core/hardware.js';
 import { blockPoint, sweep, sweepBlocks, type SweepBlock, type SweepGrid, type SweepPoint } from '../../src/core/sweep.js';
-import { ByteChunk } from '../../src/render/byte-chunk.js';
 import { csvLine, PARALLEL_HEADER, parallelSweepCsvLine, SWEEP_HEADER, sweepCsvLine, sweepHeader } from '../../src/render/csv.js';
 import { arrowSweepWriter, loadArrow } from '../../src/render/sweep-arrow.js';
-import { csvRows, jsonRows } from '../../src/render/sweep-rows.js';
 import { TOY_HW } from '../helpers/engine.js';
+import { written } from '../helpers/sweep-rows.js';
 import { modelWith } from '../helpers/models.js';
 
-const decoder = new TextDecoder();
 const link = { name: 'toy link', bytesPerSecond: 1e11, latencySeconds: 5e-6, efficiency: 0.8 };
 /** The toy device, eight to a node on one link. */
 const NODE: Hardware = { ...TOY_HW, id: 'toy-node', interconnect: { devicesPerNode: 8, scaleUp: link, scaleOut: undefined } };
@@ -46,27 +44,6 @@ function withoutDevice(b: SweepBlock): SweepBlock {
   };
 }
 
-/** Every row of every block through one chunk, as the sweep command writes them. */
-function written(blocks: Iterable<SweepBlock>, format: 'csv' | 'json'): string {
-  const out = new ByteChunk(1 << 12);
-  let text = '';
-  let first = true;
-  for (const b of blocks) {
-    const rows = format === 'json' ? jsonRows(b, first) : csvRows(b, true);
-    for (const batch of b.batches) {
-      for (let i = 0; i < b.lengths.length; i++) {
-        const { totals, memory } = b.summary(batch, b.lengths[i] ?? 0);
-        if (!out.room(rows.maxRow)) {
-          text += decoder.decode(out.filled());
-          out.restart(false);
-        }
-        rows.row(out, batch, i, totals, memory);
-        first = false;
-      }
-    }
-  }
-  return text + decoder.decode(out.filled());
-}
 
 function slow(points: readonly SweepPoint[], format: 'csv' | 'json'): string {
   return points.map((p, i) => (format === 'csv' ? parallelSweepCsvLine(p) : (i === 0 ? '\n' : ',\n') + JSON.stringify(p))).join('');
@@ -78,14 +55,14 @@ describe('sweep rows with parallelism', () => {
     const points = [...sweep(g)];
     // 5 (LLM-Viewer 3) splits × 2 phases × 2 kernels × 3 batches × 3 lengths.
     expect(points).toHaveLength(n);
-    for (const format of ['csv', 'json'] as const) expect(written(sweepBlocks(g), format)).toBe(slow(points, format));
+    for (const format of ['csv', 'json'] as const) expect(written(sweepBlocks(g), format, { split: true })).toBe(slow(points, format));
   });
 
   it('a split block without a busiest device: the same bytes, two blank CSV cells, no perDevice in JSON', () => {
     const blocks = [...sweepBlocks(grid('exact'))].filter((b) => b.fixed.parallelism?.tp === 4).map(withoutDevice);
     const points = blocks.flatMap((b) => b.batches.flatMap((batch) => b.lengths.map((_, i) => blockPoint(b, batch, i))));
     expect(points).toHaveLength(72);
-    for (const format of ['csv', 'json'] as const) expect(written(blocks, format)).toBe(slow(points, format));
+    for (const format of ['csv', 'json'] as const) expect(written(blocks, format, { split: true })).toBe(slow(points, format));
     for (const p of points) expect(parallelSweepCsvLine(p).endsWith(`,${String(p.totals.communicationSeconds)},,\n`)).toBe(true);
   });
 
@@ -128,7 +105,7 @@ describe('sweep rows with parallelism', () => {
     const g = grid('exact');
     const spy = vi.spyOn(JSON, 'stringify');
     try {
-      written(sweepBlocks(g), 'json');
+      written(sweepBlocks(g), 'json', { split: true });
       // 20 blocks of 9 points: the first row of each is checked against JSON.stringify(point), the rest are bytes.
       const whole = spy.mock.calls.filter(([v]) => typeof v === 'object' && v !== null && 'totals' in v).length;
       expect(whole).toBe(20);

@@ -9,33 +9,12 @@ import type { MemoryFootprint, Totals } from '../../src/core/engine.js';
 import { blockPoint, sweep, sweepBlocks, type SweepBlock, type SweepGrid } from '../../src/core/sweep.js';
 import { ByteChunk } from '../../src/render/byte-chunk.js';
 import { sweepCsvLine } from '../../src/render/csv.js';
-import { csvRows, jsonRows, type RowWriter } from '../../src/render/sweep-rows.js';
 import { TOY_HW } from '../helpers/engine.js';
+import { written } from '../helpers/sweep-rows.js';
 import { GQA_1B, GTA_1B, MLA_160M } from '../helpers/models.js';
 
 const decoder = new TextDecoder();
 
-/** Every row of every block through a chunk of `capacity` bytes, flushed whenever the next row might not fit. */
-function written(blocks: Iterable<SweepBlock>, format: 'csv' | 'json', capacity = 1 << 16): string {
-  const out = new ByteChunk(capacity);
-  let text = '';
-  let first = true;
-  for (const b of blocks) {
-    const rows: RowWriter = format === 'json' ? jsonRows(b, first) : csvRows(b);
-    for (const batch of b.batches) {
-      for (let i = 0; i < b.lengths.length; i++) {
-        const { totals, memory } = b.summary(batch, b.lengths[i] ?? 0);
-        if (!out.room(rows.maxRow)) {
-          text += decoder.decode(out.filled());
-          out.restart(false);
-        }
-        rows.row(out, batch, i, totals, memory);
-        first = false;
-      }
-    }
-  }
-  return text + decoder.decode(out.filled());
-}
 
 /** The same points rendered one at a time, as the sweep command did before. */
 function slow(points: Iterable<ReturnType<typeof blockPoint>>, format: 'csv' | 'json'): string {
@@ -78,7 +57,7 @@ describe('sweep rows', () => {
   it.each(['csv', 'json'] as const)('%s: the same bytes as the row-at-a-time rendering, through chunks of every size', (format) => {
     const expected = slow(sweep(grid), format);
     // A chunk smaller than a row grows for it; a big one holds everything.
-    for (const capacity of [16, 1000, 1 << 20]) expect(written(sweepBlocks(grid), format, capacity)).toBe(expected);
+    for (const capacity of [16, 1000, 1 << 20]) expect(written(sweepBlocks(grid), format, { capacity })).toBe(expected);
   });
 
   // A block whose numbers are tiny, huge, negative zero, fractional or past 2^53: every formatting path in one row.

@@ -11,7 +11,7 @@ export const JS_SOURCE: Readonly<Record<string, string>> = {
   "(H + b_qkv) * n_kv * d_h * w": "(H + b_qkv) * n_kv * d_h * w",
   "(H + b_r) * E * w": "(H + b_r) * E * w",
   "(I + b_mlp) * H * w": "(I + b_mlp) * H * w",
-  "(e_p - 1) / e_p * B * T * k_r * H * a": "(e_p - 1) / e_p * B * T * k_r * H * a",
+  "(e_p - 1) / e_p * max(ceil(B / e_p), s_e * B) * T * k_r * H * a": "(e_p - 1) / e_p * Math.max(Math.ceil(B / e_p), s_e * B) * T * k_r * H * a",
   "(n_h * d_h + b_o) * H * w": "(n_h * d_h + b_o) * H * w",
   "(t - 1) / t * B * V * t * a": "(t - 1) / t * B * V * t * a",
   "0": "0",

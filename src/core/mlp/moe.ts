@@ -25,6 +25,13 @@ const ROWS = product(TOKENS, 'k_r');
 const RANK_ROWS = product(TOKENS, 'k_r', 's_e');
 
 /**
+ * Rows an all-to-all of the busiest rank moves, over the whole batch B: the larger of what it sends, its own ⌈B / e_p⌉
+ * sequences' rows, and what it receives, the rows its experts compute (s_e of all; more than its own under imbalance).
+ * The combine returns the outputs of the same rows.
+ */
+const EXCHANGED_ROWS = product('max(ceil(B / e_p), s_e * B)', 'T', 'k_r');
+
+/**
  * One projection of the routed experts `inDim → outDim`: FLOPs for k experts per token, weights of those touched.
  * Split over expert ranks, the busiest rank computes its share of the group's rows and reads its share of the touched
  * experts.
@@ -60,13 +67,14 @@ function ops(m: MoeMlp, split = false): OpDef[] {
       actRead: product(TOKENS, 'E', 'a'),
       actWrite: product(TOKENS, 'k_r', 'a'),
     }),
-    // Expert ranks: each sends its tokens' hidden states to the ranks of their k experts, and gets the outputs back.
-    ...(split ? [allToAll('dispatch', product(ROWS, 'H'))] : []),
+    // Expert ranks: each sends its tokens' hidden states to the ranks of their k experts, and gets the outputs back;
+    // the busiest rank's exchange is the larger of its tokens' rows and the rows its experts compute.
+    ...(split ? [{ ...allToAll('dispatch', product(EXCHANGED_ROWS, 'H')), batch: 'all' as const }] : []),
     expertProjection('expert_gate_proj', 'H', 'I_e', split),
     expertProjection('expert_up_proj', 'H', 'I_e', split),
     split ? { ...expertAct, batch: 'all' as const } : expertAct,
     expertProjection('expert_down_proj', 'I_e', 'H', split),
-    ...(split ? [allToAll('combine', product(ROWS, 'H'))] : []),
+    ...(split ? [{ ...allToAll('combine', product(EXCHANGED_ROWS, 'H')), batch: 'all' as const }] : []),
     // Each token's k expert outputs scaled by their router weights and summed: a multiply and an add per element.
     op('elementwise', 'expert_combine', {
       flops: product('2', ROWS, 'H'),
