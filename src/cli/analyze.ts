@@ -13,7 +13,7 @@ import { renderHtmlReport } from '../render/html-report.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { rooflineSvg } from '../render/roofline-svg.js';
 import { renderTable } from '../render/table.js';
-import { checkOut, emit, loadModelWith, requirePeak, requireSupported, wantColor } from './common.js';
+import { checkOut, efficiencyFrom, emit, loadModelWith, requirePeak, requireSupported, wantColor } from './common.js';
 import { bitsFrom, bitsSpec, DEFAULT_BITS, moeImbalance, oneOf, workloadInt, type WorkloadOptionValues } from './options.js';
 import { microBatchesFrom, parallelismFrom, requireSplit } from './parallel-options.js';
 
@@ -66,8 +66,8 @@ export function runAnalyze(o: AnalyzeOptions): void {
   const scope: Scope = oneOf('--scope', o.scope, ['attention', 'layer', 'model'] as const);
   const format = oneOf('--format', o.format, ANALYZE_FORMATS);
   const model = loadModelWith(o.model, o.attention);
-  const workload = workloadFrom(o, model);
   const profile = loadHardware(o.hardware);
+  const workload = { ...workloadFrom(o, model), efficiency: efficiencyFrom(o.efficiency, profile) };
   requireSupported(model, workload.costModel);
   requirePeak(profile, workload.bits, workload.costModel);
   requireSplit(model, profile, workload.parallelism, workload.costModel);

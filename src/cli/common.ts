@@ -3,9 +3,11 @@ import { resolve } from 'node:path';
 import { COST_MODEL_DEFS } from '../core/cost-models/index.js';
 import { bitsLabel, type Bits } from '../core/dtype.js';
 import type { ModelConfig } from '../core/model-config.js';
+import type { EfficiencyProfile } from '../core/efficiency.js';
 import type { CostModel } from '../core/workload.js';
 import { readAttentionSwap, swapAttention } from '../io/attention-swap.js';
 import { UserError } from '../io/errors.js';
+import { resolveEfficiency } from '../io/load-efficiency.js';
 import type { LoadedProfile } from '../io/load-hardware.js';
 import { loadModel } from '../io/load-model.js';
 import { checkOutTarget, fileSink, stdoutSink, writeAll, type OutputSink } from '../io/write.js';
@@ -15,6 +17,14 @@ export function requirePeak(p: LoadedProfile, bits: Bits, costModel: CostModel):
   const dtype = COST_MODEL_DEFS[costModel].computeDtype(bits);
   if (p.hardware.peakFlopPerSecond[dtype] !== undefined) return;
   throw new UserError(p.file, `peakFlopPerSecond.${dtype}`, `missing: ${bitsLabel(bits)} computes at the ${dtype} peak, which ${p.id} does not list (it lists: ${Object.keys(p.hardware.peakFlopPerSecond).join(', ')})`);
+}
+
+/**
+ * The efficiency `--efficiency` asks for on a device, `fallback` when the flag is absent (analyze, sweep and compare
+ * default to `peak`; a serving view may default to `typical`). Errors are UserErrors naming the flag or the file.
+ */
+export function efficiencyFrom(value: string | undefined, device: LoadedProfile, fallback: 'peak' | 'typical' = 'peak'): EfficiencyProfile {
+  return resolveEfficiency(value ?? fallback, device);
 }
 
 /** Checks `--out` before any work: an empty name, a folder, a device, FIFO or socket, or a missing folder fail in one line. */

@@ -1,6 +1,6 @@
 /** Commander registration of `llm-roofline compare`; kept apart from main.ts so the command plugs in with one line. */
 import { Option, type Command } from '@commander-js/extra-typings';
-import { MOE_HELP } from './options.js';
+import { EFFICIENCY_HELP, MOE_HELP } from './options.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 const LIST = ' (comma-separated list)';
@@ -30,6 +30,7 @@ export function registerCompare(program: Command): void {
     .option('--ep <e>', `side by side: expert-parallel ranks${LIST}`)
     .option('--dp <d>', `side by side: data-parallel replicas${LIST}`)
     .option('--overlap', 'side by side: collectives overlap compute (default: their sum)')
+    .option('--efficiency <name|path>', `side by side: ${EFFICIENCY_HELP} (default peak); typical picks each device's family`)
     .option('--flash [mode]', 'fused attention: no value or "yes", "no", or "both"')
     .option('--no-flash', 'unfused attention only (the default)')
     .addOption(new Option('--scope <scope>', 'attention, layer, or model').choices(['attention', 'layer', 'model']).default('model'))

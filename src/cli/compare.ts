@@ -70,6 +70,7 @@ function runBaseline(o: CompareOptions): void {
   if (o.attention !== undefined) throw new UserError('--attention', '', 'only in side-by-side mode, not with --baseline/--candidate (the files name their models)');
   const split = (['tp', 'pp', 'ep', 'dp', 'overlap'] as const).find((k) => o[k] !== undefined);
   if (split !== undefined) throw new UserError(`--${split}`, '', 'only in side-by-side mode, not with --baseline/--candidate (the files say how each point is split, and points match only with the same split)');
+  if (o.efficiency !== undefined) throw new UserError('--efficiency', '', 'only in side-by-side mode, not with --baseline/--candidate (each file says which efficiency it was computed with: workload.efficiency)');
   if (o.github && o.format !== undefined && o.format !== 'md') throw new UserError('--format', '', `--github prints Markdown (got --format ${o.format})`);
   const format = o.github ? 'md' : oneOf('--format', o.format ?? 'table', ['table', 'md', 'json'] as const);
   const matchBy = oneOf('--match-by', o.matchBy ?? 'auto', MATCH_BY);

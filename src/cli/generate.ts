@@ -69,6 +69,10 @@ function settingsFrom(o: GenerateOptions, model: Parameters<typeof workloadFrom>
   if (o.microBatches !== undefined) {
     throw new UserError('--micro-batches', '', `generate takes each step through a pipeline's stages as one batch; micro-batches in flight are not modelled (got ${o.microBatches})`);
   }
+  // Typical efficiencies reach analyze, sweep and compare first; generate still integrates the datasheet roofline.
+  if (o.efficiency !== undefined && o.efficiency !== 'peak') {
+    throw new UserError('--efficiency', '', `generate runs at the datasheet peak for now; typical efficiencies are not applied to its steps yet (got "${o.efficiency}", expected peak)`);
+  }
   // Placeholders for the phase and lengths: workloadFrom checks and reads everything else exactly as analyze does.
   const w = workloadFrom({ ...o, phase: 'decode', batch: '1', seq: '1', context: '1', scope: 'model' }, model);
   return { bits: w.bits, flash: w.flash, pairs: w.pairs, mla: w.mla, costModel: w.costModel, moeImbalance: w.moeImbalance, mtp: w.mtp, parallelism: w.parallelism, overlap: w.overlap };

@@ -5,7 +5,7 @@ import { UserError } from '../io/errors.js';
 import { toolInfo } from '../io/version.js';
 import { registerCompare } from './compare-command.js';
 import { isCleanExit, throwParseErrors, UsageError } from './parse-errors.js';
-import { DEFAULT_BITS, MOE_HELP, type WorkloadOptionValues } from './options.js';
+import { DEFAULT_BITS, EFFICIENCY_HELP, MOE_HELP, type WorkloadOptionValues } from './options.js';
 
 const DEFAULTS = {
   model: 'paper/gta-1b',
@@ -56,6 +56,7 @@ function settingOptions<O extends OptionValues>(cmd: Command<[], O>, listNote: s
     .option('--dp <d>', `data-parallel replicas (throughput × d, no communication)${listNote}`)
     .option('--overlap', 'collectives overlap compute (a pass, or each pipeline stage, takes the longer of the two; default: their sum)')
     .option('--micro-batches <m>', 'micro-batches a pipeline keeps in flight (default: one per stage)')
+    .option('--efficiency <name|path>', `${EFFICIENCY_HELP} (default peak)${listNote === '' ? '' : '; typical picks each device\'s family'}`)
     .option('--out <file>', 'write to a file (atomically) instead of stdout') as unknown as Command<[], O & SettingValues>;
 }
 

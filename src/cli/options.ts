@@ -45,6 +45,9 @@ export function moeImbalance(text: string | undefined): number | undefined {
   return g;
 }
 
+/** Help of --efficiency (analyze, sweep, compare); kept here so that main.ts loads no schema at start-up. */
+export const EFFICIENCY_HELP = 'peak (datasheet roofline), typical (the device family\'s sourced achieved fractions and overheads, efficiency-profiles/), typical:<family>, or a JSON file';
+
 /** Help of --moe-imbalance (analyze, sweep, compare). */
 export const MOE_HELP = 'mixture of experts: route as if uniformly over E/g experts (1 = uniform, the default); fewer distinct experts read per step';
 
@@ -119,6 +122,8 @@ export type WorkloadOptionValues = {
   mla?: string | undefined;
   moeImbalance?: string | undefined;
   costModel: string;
+  /** `--efficiency`: peak, typical, typical:<family> or a file (absent: the command's default). */
+  efficiency?: string | undefined;
   out?: string | undefined;
 } & ParallelOptionValues;
 

@@ -2,7 +2,7 @@
 import { PAIR_MODES } from '../core/attention-core.js';
 import { firstNonFinite } from '../core/report.js';
 import type { Totals } from '../core/engine.js';
-import { hasParallelism, requiredPeaks, sweep, sweepBlocks, sweepSize, SWEEP_SCHEMA, type SweepBlock, type SweepGrid, type SweepMemory } from '../core/sweep.js';
+import { hasEfficiency, hasParallelism, requiredPeaks, sweep, sweepBlocks, sweepSize, SWEEP_SCHEMA, type SweepBlock, type SweepGrid, type SweepMemory } from '../core/sweep.js';
 import { COST_MODELS, PHASES } from '../core/workload.js';
 import { UserError } from '../io/errors.js';
 import { loadHardware } from '../io/load-hardware.js';
@@ -13,7 +13,7 @@ import { arrowSweepWriter, loadArrow, ROWS_PER_BATCH } from '../render/sweep-arr
 import { csvRows, jsonRows } from '../render/sweep-rows.js';
 import { lineCount, sweepRecords, sweepSvg, type TimeRecord } from '../render/sweep-svg.js';
 import { MAX_SERIES } from '../render/svg.js';
-import { checkOut, emit, loadModels, requirePeak, requireSupported, sinkFor } from './common.js';
+import { checkOut, efficiencyFrom, emit, loadModels, requirePeak, requireSupported, sinkFor } from './common.js';
 import { bitsFrom, list, moeImbalance, oneOf, workloadInt, type WorkloadOptionValues } from './options.js';
 import { parallelGridFrom, requireSplit } from './parallel-options.js';
 import { startProgress } from './progress.js';
@@ -52,6 +52,8 @@ export function gridFrom(o: SweepOptions, beside = false): { grid: SweepGrid; pr
     costModel: oneOf('--cost-model', o.costModel, COST_MODELS),
     moeImbalance: moeImbalance(o.moeImbalance),
     ...parallelGridFrom(o),
+    // Each device gets its own: `typical` is its family's profile.
+    efficiency: profiles.map((p) => efficiencyFrom(o.efficiency, p)),
   };
   for (const { hardware, bits } of requiredPeaks(grid)) {
     const profile = profiles.find((p) => p.hardware === hardware);
@@ -101,7 +103,7 @@ export async function runSweep(o: SweepOptions): Promise<void> {
     if (format === 'arrow') await streamArrow(grid, sink, tick);
     else {
       if (format === 'json') sink.write(`{"schema":${JSON.stringify(SWEEP_SCHEMA)},"points":[`);
-      else sink.write(csvLine(sweepHeader(hasParallelism(grid))));
+      else sink.write(csvLine(sweepHeader(hasParallelism(grid), hasEfficiency(grid))));
       await streamPoints(grid, format, sink, tick);
       if (format === 'json') sink.write('\n]}\n');
     }
@@ -125,9 +127,10 @@ const CHUNK_BYTES = 1 << 20;
 async function streamPoints(grid: SweepGrid, format: 'json' | 'csv', sink: OutputSink, tick: (n: number) => Promise<void>): Promise<void> {
   const out = new ByteChunk(CHUNK_BYTES);
   const parallel = hasParallelism(grid);
+  const efficiency = hasEfficiency(grid);
   let n = 0;
   for (const block of sweepBlocks(grid)) {
-    const rows = format === 'json' ? jsonRows(block, n === 0) : csvRows(block, parallel);
+    const rows = format === 'json' ? jsonRows(block, n === 0) : csvRows(block, parallel, efficiency);
     const { lengths } = block;
     for (const batch of block.batches) {
       for (let i = 0; i < lengths.length; i++) {
@@ -144,7 +147,7 @@ async function streamPoints(grid: SweepGrid, format: 'json' | 'csv', sink: Outpu
 
 /** Arrow record batches through the sink, as they fill (see `arrowSweepWriter`); apache-arrow is loaded only here. */
 async function streamArrow(grid: SweepGrid, sink: OutputSink, tick: (n: number) => Promise<void>): Promise<void> {
-  const arrow = arrowSweepWriter(await loadArrow(), () => !sink.holdsBytes(), ROWS_PER_BATCH, hasParallelism(grid));
+  const arrow = arrowSweepWriter(await loadArrow(), () => !sink.holdsBytes(), ROWS_PER_BATCH, hasParallelism(grid), hasEfficiency(grid));
   const send = async (chunks: readonly Uint8Array[]): Promise<void> => {
     let ready = true;
     for (const c of chunks) ready = sink.write(c) && ready;

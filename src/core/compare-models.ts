@@ -1,7 +1,7 @@
 /** Side-by-side mode of `compare`: a sweep's points grouped by everything but the model, with ratios to the first model. */
 import { Plan, type OpResult, type Totals } from './engine.js';
 import type { Bound } from './roofline.js';
-import { sweep, type SweepGrid, type SweepMemory, type SweepPoint, type SweepWorkload } from './sweep.js';
+import { efficiencyAt, sweep, type SweepGrid, type SweepMemory, type SweepPoint, type SweepWorkload } from './sweep.js';
 import type { MlaMode } from './workload.js';
 
 export const COMPARE_SCHEMA = 'llm-roofline.compare/v1';
@@ -61,10 +61,11 @@ export function boundsOf(g: SweepGrid): (p: SweepPoint) => Bound {
     let plan = plans.get(key);
     if (plan === undefined) {
       const model = g.models.find((m) => m.id === p.model);
-      const hardware = g.hardware.find((h) => h.id === p.hardware);
+      const index = g.hardware.findIndex((h) => h.id === p.hardware);
+      const hardware = g.hardware[index];
       if (model === undefined || hardware === undefined) throw new Error(`internal: ${p.model} on ${p.hardware} is not in the grid`);
       // The sweep already resolved pairs and the MLA form; reusing them keeps the plan identical to the sweep's.
-      plan = new Plan(model, hardware, { phase: w.phase, flash: w.flash, pairs: w.pairs, mla: w.mla ?? 'absorbed', scope: w.scope, costModel: w.costModel, moeImbalance: w.moeImbalance, mtp: g.mtp, parallel: w.parallelism, overlap: w.overlap });
+      plan = new Plan(model, hardware, { phase: w.phase, flash: w.flash, pairs: w.pairs, mla: w.mla ?? 'absorbed', scope: w.scope, costModel: w.costModel, moeImbalance: w.moeImbalance, mtp: g.mtp, parallel: w.parallelism, overlap: w.overlap, efficiency: efficiencyAt(g, index) });
       plans.set(key, plan);
     }
     // A sweep point reports decode's seqLen as 1; the plan reads the length from the field its phase uses.
@@ -89,9 +90,9 @@ function ratios(e: Pick<ModelEntry, 'totals' | 'memory'>, first: Pick<ModelEntry
 }
 
 function withoutMla(w: SweepWorkload): Omit<SweepWorkload, 'mla'> {
-  const { phase, batch, seqLen, contextLen, bits, bitsLabel, computeDtype, flash, pairs, scope, costModel, parallelism, overlap, microBatches } = w;
+  const { phase, batch, seqLen, contextLen, bits, bitsLabel, computeDtype, flash, pairs, scope, costModel, parallelism, overlap, microBatches, efficiency } = w;
   const split = parallelism === undefined ? {} : { parallelism, overlap: overlap === true, ...(microBatches === undefined ? {} : { microBatches }) };
-  return { phase, batch, seqLen, contextLen, bits, bitsLabel, computeDtype, flash, pairs, scope, costModel, ...split };
+  return { phase, batch, seqLen, contextLen, bits, bitsLabel, computeDtype, flash, pairs, scope, costModel, ...split, efficiency };
 }
 
 /** Evaluates the grid with the sweep engine and groups its points by everything but the model, first model first. */

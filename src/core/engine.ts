@@ -17,6 +17,7 @@ import { footprintAt, type FootprintPlan, type MemoryFootprint } from './evaluat
 import type { ModelConfig } from './model-config.js';
 import { OP_KINDS, type OpKind } from './op.js';
 import { FEW_ROWS } from './calibration.js';
+import { PEAK_EFFICIENCY, type EfficiencyProfile } from './efficiency.js';
 import type { AttentionRates } from './hardware.js';
 import { rateAt } from './rate-grid.js';
 import { coldShare, fewRowRate, intensity, NO_EXTRAS, stepBandwidth, type Bound, type RooflineExtras } from './roofline.js';
@@ -62,6 +63,11 @@ export interface Totals {
   readonly timeSeconds: number;
   /** Seconds the collectives take (present when the model is split over devices), included in timeSeconds. */
   readonly communicationSeconds?: number;
+  /**
+   * Fixed overheads of the efficiency profile (per layer and per pass; present when there are any), included in
+   * timeSeconds: timeSeconds = Σ count × op seconds (or, overlapped, the longer of compute and communication) + this.
+   */
+  readonly overheadSeconds?: number;
 }
 
 /** What one device holds at a point: the device of the pipeline stage that holds the most. */
@@ -105,6 +111,8 @@ export interface PlanSpec extends OpsContext {
   readonly parallel?: Parallelism | undefined;
   /** Collectives overlap compute: a step takes the longer of the two instead of their sum. */
   readonly overlap?: boolean | undefined;
+  /** Achieved fractions per operator kind and fixed overheads (absent: `peak`, the datasheet roofline). */
+  readonly efficiency?: EfficiencyProfile | undefined;
 }
 
 /** A cost model cannot evaluate this model (e.g. LLM-Viewer has no MLA). */
@@ -152,6 +160,12 @@ export class Plan {
   private readonly computeBound: Uint8Array;
   private readonly gemmPeaks: Float64Array;
   private readonly totals = { flops: 0, bytes: 0, timeSeconds: 0, communicationSeconds: 0 };
+  /** The efficiency in effect (PEAK_EFFICIENCY when the spec gives none). */
+  readonly efficiency: EfficiencyProfile;
+  /** The efficiency profile's fixed seconds per pass of this scope: per layer in it, and per pass at model scope. */
+  readonly overheadSeconds: number;
+  /** The same seconds by pipeline stage (per-layer ones where the layers run, the per-pass one on the last stage). */
+  private readonly stageOverheads: readonly number[];
   /** How the model is split over devices. */
   readonly parallel: Parallelism;
   /** Collectives overlap compute. */
@@ -191,12 +205,16 @@ export class Plan {
     const sym = { ...modelSymbols(model), M: hardware.onChipMemoryBytes, a: 0 };
     const core = variant.core(model.attention, spec);
     const x = hardware.extras;
+    const eff = spec.efficiency ?? PEAK_EFFICIENCY;
+    this.efficiency = eff;
+    // The profile's memory fraction scales every measured streaming rate as it scales the bandwidth.
+    const memoryShare = hardware.efficiency.memory * eff.memory;
     this.attention = { shape: attentionShape(core, sym), rates: x?.attentionFlopPerSecond };
     this.extras = x === undefined ? NO_EXTRAS : {
       ...x,
       attentionFlopPerSecond: this.phase === 'decode' ? this.attentionRate(1) : x.attentionFlopPerSecond.prefill,
-      workingSet: x.workingSet === undefined ? undefined : { bytes: x.workingSet.bytes, bytesPerSecond: x.workingSet.bytesPerSecond.map((r) => r * hardware.efficiency.memory) },
-      kvStream: (x.kvStream ?? 0) * hardware.efficiency.memory,
+      workingSet: x.workingSet === undefined ? undefined : { bytes: x.workingSet.bytes, bytesPerSecond: x.workingSet.bytesPerSecond.map((r) => r * memoryShare) },
+      kvStream: (x.kvStream ?? 0) * memoryShare,
     };
     this.fewBlended = (x?.fewRowGemmCachedFlopPerSecond ?? 0) > 0 && (x?.fewRowGemmFlopPerSecond ?? 0) > 0;
     if (spec.mtp === true && model.mtp !== undefined && !this.cost.mtp) throw new UnsupportedModelError(`${this.cost.title} has no accounting for multi-token prediction; use --cost-model exact or leave out --mtp`);
@@ -221,6 +239,7 @@ export class Plan {
     const scoped = withTile(this.cost.scopeSegments(model, spec, spec.scope, segmentOptions));
     const whole = spec.scope === 'model' ? [] : withTile(this.cost.scopeSegments(model, spec, 'model', segmentOptions));
     this.ops = planOps([...scoped, ...whole], this.links);
+    [this.overheadSeconds, this.stageOverheads] = overheadsOf(scoped, spec.scope, eff, this.parallel.pp);
     this.modelStart = spec.scope === 'model' ? 0 : this.ops.length - whole.reduce((k, s) => k + s.ops.length, 0);
     const generated = fieldsFunction([...scoped, ...whole], spec.phase, spec.pairs, this.parallel.ep);
     this.fields = generated.fn;
@@ -257,10 +276,10 @@ export class Plan {
     this.holdings = split && this.cost.footprint.weights === 'parameters' ? stageHoldings(model, this.parallel, spec.moeImbalance, withMtp) : undefined;
     const plainMemory = (this.extras.coldStream?.bytes.length ?? 0) === 0 && (this.extras.kvStream ?? 0) <= 0;
     const linkLatency = Float64Array.from(scopeOps, (o) => o.link?.link.latencySeconds ?? 0);
-    const linkRate = Float64Array.from(scopeOps, (o) => (o.link === undefined ? 1 : o.link.link.bytesPerSecond * o.link.link.efficiency));
+    const linkRate = Float64Array.from(scopeOps, (o) => (o.link === undefined ? 1 : o.link.link.bytesPerSecond * o.link.link.efficiency * eff.kinds.collective));
     this.staged = scopeOps.some((o) => o.stages !== undefined);
     this.collectives = this.byKind.find((g) => g.cost === KIND_COST.collective)?.indices ?? new Int32Array(0);
-    this.env = { peak: 0, few: 0, bytesPerSecond: 0, share: 1, attentionFlopPerSecond: 0, expPerSecond: this.extras.expPerSecond, gemmGrid: x?.gemmGrid !== undefined, gemmPeaks: this.gemmPeaks, extras: this.extras, plainMemory, overheadSeconds: this.extras.operatorOverheadSeconds, seconds: this.seconds, computeBound: this.computeBound, linkLatency, linkRate };
+    this.env = { peak: 0, few: 0, bytesPerSecond: 0, share: 1, attentionFlopPerSecond: 0, expPerSecond: this.extras.expPerSecond, gemmGrid: x?.gemmGrid !== undefined, gemmPeaks: this.gemmPeaks, extras: this.extras, plainMemory, overheadSeconds: this.extras.operatorOverheadSeconds, fraction: eff.kinds, seconds: this.seconds, computeBound: this.computeBound, linkLatency, linkRate };
   }
 
   /** Operators of the scope (the first `scopeCount` of `ops`). */
@@ -322,7 +341,7 @@ export class Plan {
     this.fields(v, f);
     const rows = v[0] * v[1];
     const flopPerSecond = this.peak(p.bits, rows);
-    const memoryRate = this.hardware.memoryBandwidthBytesPerSecond * this.hardware.efficiency.memory;
+    const memoryRate = this.hardware.memoryBandwidthBytesPerSecond * this.hardware.efficiency.memory * this.efficiency.memory;
     const n = this.scopeCount;
     const counts = this.counts;
     // What every step of this scope reads again (weights and KV cache) picks the step's bandwidth; FLOPs and bytes
@@ -371,7 +390,8 @@ export class Plan {
     t.bytes = bytes;
     // Overlapped, the collectives hide behind compute (or it behind them): the step takes the longer of the two. A
     // pipeline's stages run one after another for one micro-batch, so each stage overlaps only its own collectives.
-    t.timeSeconds = !this.overlap ? time : this.staged ? this.stageTimes().reduce((s, x) => s + x, 0) : Math.max(time - comm, comm);
+    // The fixed overheads come after (+ 0 at peak, which leaves the sum exactly as it was).
+    t.timeSeconds = (!this.overlap ? time : this.staged ? this.stageTimes().reduce((s, x) => s + x, 0) : Math.max(time - comm, comm)) + this.overheadSeconds;
     t.communicationSeconds = comm;
   }
 
@@ -396,7 +416,11 @@ export class Plan {
   /** Totals of the last evaluated point (communication reported when the model is split). */
   private lastTotals(): Totals {
     const t = this.totals;
-    // Two literals rather than a spread: this runs once per sweep point.
+    // Literals rather than a spread: this runs once per sweep point.
+    if (this.overheadSeconds > 0) {
+      if (this.split) return { flops: t.flops, bytes: t.bytes, timeSeconds: t.timeSeconds, communicationSeconds: t.communicationSeconds, overheadSeconds: this.overheadSeconds };
+      return { flops: t.flops, bytes: t.bytes, timeSeconds: t.timeSeconds, overheadSeconds: this.overheadSeconds };
+    }
     if (this.split) return { flops: t.flops, bytes: t.bytes, timeSeconds: t.timeSeconds, communicationSeconds: t.communicationSeconds };
     return { flops: t.flops, bytes: t.bytes, timeSeconds: t.timeSeconds };
   }
@@ -426,12 +450,13 @@ export class Plan {
   }
 
   /**
-   * Each pipeline stage's seconds for one micro-batch at a point (its outgoing send included); one stage holding
-   * everything without a pipeline or below model scope.
+   * Each pipeline stage's seconds for one micro-batch at a point (its outgoing send and its share of the fixed
+   * overheads included); one stage holding everything without a pipeline or below model scope.
    */
   stageSeconds(p: Point): number[] {
     this.evaluate(p);
-    return this.stageTimes();
+    const overheads = this.stageOverheads;
+    return this.stageTimes().map((x, k) => x + overheads[k]!);
   }
 
   /**
@@ -531,6 +556,27 @@ export class Plan {
   private footprint(p: Point): MemoryFootprint {
     return footprintAt(this.footprintPlan, this.f, p.batch, cachedTokens({ phase: this.phase, seqLen: p.seqLen, contextLen: p.contextLen }), p.bits);
   }
+}
+
+/**
+ * The fixed overheads of a pass of this scope, in total and by pipeline stage: per layer for each transformer layer
+ * (none at attention scope, which is not a layer), and once per pass at model scope, charged to the last stage.
+ */
+function overheadsOf(scoped: readonly Segment[], scope: Scope, eff: EfficiencyProfile, stages: number): [number, number[]] {
+  const byStage = Array.from({ length: stages }, () => 0);
+  const perLayer = scope === 'attention' ? 0 : eff.layerOverheadSeconds;
+  let total = 0;
+  for (const s of scoped) {
+    if (!s.perLayer) continue;
+    total += s.count * perLayer;
+    if (s.stages === undefined) byStage[0]! += s.count * perLayer;
+    else s.stages.forEach((c, k) => (byStage[k]! += c * perLayer));
+  }
+  if (scope === 'model') {
+    total += eff.stepOverheadSeconds;
+    byStage[stages - 1]! += eff.stepOverheadSeconds;
+  }
+  return [total, byStage];
 }
 
 /** Bounds by the code the cost functions write. */

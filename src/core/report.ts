@@ -3,6 +3,7 @@ import { COST_MODEL_DEFS } from './cost-models/index.js';
 import { bitsLabel, type DType } from './dtype.js';
 import { Plan, type DeviceMemory, type MemoryFootprint, type OpResult, type Point, type Totals } from './engine.js';
 import { deploymentOf, parallelNotes, type Deployment } from './deployment.js';
+import { efficiencyNote, PEAK_EFFICIENCY } from './efficiency.js';
 import type { Hardware } from './hardware.js';
 import { distinctLayers, type Scope } from './model.js';
 import type { Attention, ModelConfig } from './model-config.js';
@@ -32,7 +33,8 @@ export interface Report {
     readonly peakFlopPerSecond: Readonly<Partial<Record<DType, number>>>;
     readonly memoryBytes: number;
   };
-  readonly workload: Workload & { readonly scope: Scope; readonly computeDtype: DType; readonly bitsLabel: string };
+  /** The workload; `efficiency` is the profile's label (`peak`, `typical:<family>` or its file). */
+  readonly workload: Omit<Workload, 'efficiency'> & { readonly scope: Scope; readonly computeDtype: DType; readonly bitsLabel: string; readonly efficiency: string };
   readonly ops: readonly OpResult[];
   readonly totals: Totals;
   /** The whole model's footprint; split over devices, `perDevice` is what the device that holds the most needs. */
@@ -78,7 +80,7 @@ export function buildReport(
   workload: Workload,
   scope: Scope,
   tool: { name: string; version: string },
-  plan: Plan = new Plan(model, hardware, { phase: workload.phase, flash: workload.flash, pairs: workload.pairs, mla: mlaMode(workload), scope, costModel: workload.costModel, moeImbalance: workload.moeImbalance, mtp: workload.mtp, parallel: workload.parallelism, overlap: workload.overlap }),
+  plan: Plan = new Plan(model, hardware, { phase: workload.phase, flash: workload.flash, pairs: workload.pairs, mla: mlaMode(workload), scope, costModel: workload.costModel, moeImbalance: workload.moeImbalance, mtp: workload.mtp, parallel: workload.parallelism, overlap: workload.overlap, efficiency: workload.efficiency }),
 ): Report {
   const cost = COST_MODEL_DEFS[workload.costModel];
   workload = { ...workload, pairs: cost.pairMode(workload.pairs) };
@@ -109,13 +111,19 @@ export function buildReport(
       peakFlopPerSecond: hardware.peakFlopPerSecond,
       memoryBytes: hardware.memoryBytes,
     },
-    workload: { ...workload, ...lengths, mla: model.attention.kind === 'mla' ? mlaMode(workload) : undefined, scope, computeDtype: cost.computeDtype(workload.bits), bitsLabel: bitsLabel(workload.bits) },
+    workload: { ...workload, ...lengths, mla: model.attention.kind === 'mla' ? mlaMode(workload) : undefined, scope, computeDtype: cost.computeDtype(workload.bits), bitsLabel: bitsLabel(workload.bits), efficiency: plan.efficiency.label },
     ops,
     totals,
     memory: perDevice === undefined ? memory : { ...memory, perDevice },
     ...(deployment === undefined ? {} : { deployment }),
-    notes: [...notesFor(model, workload), ...parallelNotes(plan, workload)],
+    notes: [...notesFor(model, workload), ...parallelNotes(plan, workload), ...efficiencyNotes(plan)],
   };
+}
+
+/** The efficiency's note, unless it is the plain peak, which every other report assumes without saying. */
+function efficiencyNotes(plan: Plan): string[] {
+  const e = plan.efficiency;
+  return e === PEAK_EFFICIENCY ? [] : [efficiencyNote(e, plan.overheadSeconds)];
 }
 
 /** Path of the first number in a document that is NaN or infinite, or undefined when all are finite. */

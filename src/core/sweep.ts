@@ -1,6 +1,7 @@
 /** Sweeps: every combination of models, devices, phases, batches, lengths, widths and kernel styles, streamed. */
 import { COST_MODEL_DEFS } from './cost-models/index.js';
 import { bitsLabel, type Bits, type DType } from './dtype.js';
+import { PEAK_EFFICIENCY, type EfficiencyProfile } from './efficiency.js';
 import { Plan, type DeviceMemory, type MemoryFootprint, type Totals } from './engine.js';
 import type { Hardware } from './hardware.js';
 import type { Scope } from './model.js';
@@ -37,6 +38,18 @@ export interface SweepGrid {
   readonly overlap?: boolean | undefined;
   /** Micro-batches a pipeline keeps in flight (points with pp > 1; default one per stage). */
   readonly microBatches?: number | undefined;
+  /** The efficiency each device runs under, by its index in `hardware` (absent or short: `peak`). */
+  readonly efficiency?: readonly EfficiencyProfile[] | undefined;
+}
+
+/** Whether any device of the grid runs under an efficiency other than `peak`: its CSV and Arrow rows then say which. */
+export function hasEfficiency(g: SweepGrid): boolean {
+  return g.hardware.some((_, i) => efficiencyAt(g, i).label !== 'peak');
+}
+
+/** The efficiency the grid gives its `index`-th device (`peak` when it gives none). */
+export function efficiencyAt(g: SweepGrid, index: number): EfficiencyProfile {
+  return g.efficiency?.[index] ?? PEAK_EFFICIENCY;
 }
 
 export interface SweepWorkload {
@@ -58,6 +71,8 @@ export interface SweepWorkload {
   readonly parallelism?: Parallelism;
   readonly overlap?: boolean;
   readonly microBatches?: number;
+  /** The efficiency profile's label: `peak`, `typical:<family>` or its file. */
+  readonly efficiency: string;
 }
 
 /** A point's memory: the whole model's footprint and, split over devices, what the device that holds the most needs. */
@@ -124,7 +139,8 @@ export function* sweepBlocks(g: SweepGrid): Generator<SweepBlock> {
   const cost = COST_MODEL_DEFS[g.costModel];
   const pairs = cost.pairMode(g.pairs);
   for (const model of g.models) {
-    for (const hw of g.hardware) {
+    for (const [index, hw] of g.hardware.entries()) {
+      const efficiency = efficiencyAt(g, index);
       for (const parallel of parallelismsOf(g)) {
         const split = parallelFields(parallel, g);
         for (const phase of g.phases) {
@@ -132,9 +148,9 @@ export function* sweepBlocks(g: SweepGrid): Generator<SweepBlock> {
           const lengths = phase === 'prefill' ? g.seqLens : g.contextLens;
           const reported = lengths.map((len) => reportedLengths({ phase, seqLen: len, contextLen: len }));
           for (const flash of g.flash) {
-            const plan = new Plan(model, hw, { phase, flash, pairs, mla: mla ?? 'absorbed', scope: g.scope, costModel: g.costModel, moeImbalance: g.moeImbalance, mtp: g.mtp, parallel, overlap: g.overlap });
+            const plan = new Plan(model, hw, { phase, flash, pairs, mla: mla ?? 'absorbed', scope: g.scope, costModel: g.costModel, moeImbalance: g.moeImbalance, mtp: g.mtp, parallel, overlap: g.overlap, efficiency });
             for (const bits of g.bits) {
-              const fixed = { phase, bits, bitsLabel: bitsLabel(bits), computeDtype: cost.computeDtype(bits), flash, pairs, mla, scope: g.scope, costModel: g.costModel, moeImbalance: g.moeImbalance, ...split };
+              const fixed = { phase, bits, bitsLabel: bitsLabel(bits), computeDtype: cost.computeDtype(bits), flash, pairs, mla, scope: g.scope, costModel: g.costModel, moeImbalance: g.moeImbalance, ...split, efficiency: efficiency.label };
               const summary = isSplit(parallel)
                 ? (batch: number, len: number): { totals: Totals; memory: SweepMemory } => {
                     const point = { batch, seqLen: len, contextLen: len, bits };
@@ -172,7 +188,7 @@ export function pointAt(b: SweepBlock, batch: number, i: number, totals: Totals,
   return {
     model: b.model,
     hardware: b.hardware,
-    workload: { phase: f.phase, batch, ...lens, bits: f.bits, bitsLabel: f.bitsLabel, computeDtype: f.computeDtype, flash: f.flash, pairs: f.pairs, mla: f.mla, scope: f.scope, costModel: f.costModel, ...(f.moeImbalance === undefined ? {} : { moeImbalance: f.moeImbalance }), ...parallelOf(f) },
+    workload: { phase: f.phase, batch, ...lens, bits: f.bits, bitsLabel: f.bitsLabel, computeDtype: f.computeDtype, flash: f.flash, pairs: f.pairs, mla: f.mla, scope: f.scope, costModel: f.costModel, ...(f.moeImbalance === undefined ? {} : { moeImbalance: f.moeImbalance }), ...parallelOf(f), efficiency: f.efficiency },
     totals,
     memory,
   };

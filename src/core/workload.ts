@@ -1,5 +1,6 @@
 /** What is being run: phase, batch, lengths, widths, kernel style, cost model. */
 import type { Bits } from './dtype.js';
+import type { EfficiencyProfile } from './efficiency.js';
 import type { PairMode } from './attention-core.js';
 import type { Formula } from './formula.js';
 import type { Parallelism } from './parallelism.js';
@@ -36,6 +37,8 @@ export interface Workload {
   readonly overlap?: boolean | undefined;
   /** Micro-batches a pipeline keeps in flight (`undefined`: as many as stages). */
   readonly microBatches?: number | undefined;
+  /** Achieved fractions and fixed overheads (`undefined`: `peak`, the datasheet roofline). */
+  readonly efficiency?: EfficiencyProfile | undefined;
 }
 
 /** The MLA mode in effect: explicit, or naive in prefill and absorbed in decode as served in practice. */

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { HardwareListSchema, HardwareShowSchema, ModelShowSchema, ModelsListSchema } from './catalog-schema.js';
 import { CompareBaselineSchema } from './compare-schema.js';
+import { EfficiencyProfileSchema } from './efficiency-schema.js';
 import { FormulasSchema } from './formulas-schema.js';
 import { GenerateSchema } from './generate-schema.js';
 import { HardwareProfileSchema } from './hardware-schema.js';
@@ -16,6 +17,7 @@ export function jsonSchemas(): Record<string, string> {
     'generate.schema.json': GenerateSchema,
     'model-config.schema.json': ModelFileSchema,
     'hardware-profile.schema.json': HardwareProfileSchema,
+    'efficiency-profile.schema.json': EfficiencyProfileSchema,
     'compare.schema.json': CompareSchema,
     'compare-baseline.schema.json': CompareBaselineSchema,
     'models.schema.json': ModelsListSchema,

@@ -23,6 +23,7 @@ const Totals = z
     bytes: count('Σ count × bytes moved'),
     timeSeconds: count('Σ count × roofline time, seconds (with --overlap: the longer of compute and communication, per pipeline stage)'),
     communicationSeconds: count('Σ count × seconds of the collectives (present when the model is split over devices); part of timeSeconds').optional(),
+    overheadSeconds: count('fixed overheads of the efficiency profile (per layer and per pass; present when there are any); part of timeSeconds, which is Σ count × ops[].timeSeconds (overlapped: the longer of compute and communication) + overheadSeconds').optional(),
   })
   .strict();
 
@@ -117,6 +118,7 @@ const workloadFields = {
   overlap: z.boolean().optional().describe('collectives overlap compute'),
   microBatches: z.number().int().positive().optional().describe('micro-batches a pipeline keeps in flight'),
   moeImbalance: z.number().min(1).optional().describe('MoE routing imbalance: tokens route as if uniformly over E / g experts (1 = uniform)'),
+  efficiency: z.string().optional().describe('efficiency profile in effect: "peak" (datasheet roofline), "typical:<family>" or the file given to --efficiency (absent in files written before it existed: peak)'),
 };
 
 const Op = z

@@ -33,7 +33,9 @@ export function renderCsv(r: Report): string {
   );
   const t = r.totals;
   const header = split ? [...OP_HEADER, 'networkBytes'] : OP_HEADER;
-  return csvLine(header) + rows.join('') + csvLine(['total', 1, t.flops, '', '', '', '', '', t.bytes, '', '', t.timeSeconds, ...(split ? [''] : [])]);
+  // The efficiency profile's fixed overheads are a row of their own, so that the total row is the column's sum.
+  const overhead = t.overheadSeconds === undefined ? '' : csvLine(['overhead', 1, 0, '', '', '', '', '', 0, '', '', t.overheadSeconds, ...(split ? [''] : [])]);
+  return csvLine(header) + rows.join('') + overhead + csvLine(['total', 1, t.flops, '', '', '', '', '', t.bytes, '', '', t.timeSeconds, ...(split ? [''] : [])]);
 }
 
 export const SWEEP_HEADER = [
@@ -44,9 +46,16 @@ export const SWEEP_HEADER = [
 /** Columns a sweep with any parallelism adds after SWEEP_HEADER's. */
 export const PARALLEL_HEADER = ['tp', 'pp', 'ep', 'dp', 'communicationSeconds', 'perDeviceTotalBytes', 'perDeviceFits'] as const;
 
-/** The header of a sweep's CSV (and its Arrow columns): the parallel columns only when the sweep has a parallelism. */
-export function sweepHeader(parallel: boolean): readonly string[] {
-  return parallel ? [...SWEEP_HEADER, ...PARALLEL_HEADER] : SWEEP_HEADER;
+/** The column a sweep with any efficiency other than `peak` adds last: each point's `workload.efficiency`. */
+export const EFFICIENCY_HEADER = ['efficiency'] as const;
+
+/**
+ * The header of a sweep's CSV (and its Arrow columns): the parallel columns only when the sweep has a parallelism,
+ * the efficiency column only when it runs any device under an efficiency other than `peak`.
+ */
+export function sweepHeader(parallel: boolean, efficiency = false): readonly string[] {
+  const head = parallel ? [...SWEEP_HEADER, ...PARALLEL_HEADER] : SWEEP_HEADER;
+  return efficiency ? [...head, ...EFFICIENCY_HEADER] : head;
 }
 
 /**
@@ -81,4 +90,9 @@ export function sweepCsvLine(p: SweepPoint): string {
 /** One point of a sweep with parallelism as a CSV line in `sweepHeader(true)` order. */
 export function parallelSweepCsvLine(p: SweepPoint): string {
   return csvLine([...sweepCells(p), ...parallelCells(p)]);
+}
+
+/** One point of a sweep with an efficiency other than `peak`, in `sweepHeader(parallel, true)` order. */
+export function efficiencySweepCsvLine(p: SweepPoint, parallel: boolean): string {
+  return csvLine([...sweepCells(p), ...(parallel ? parallelCells(p) : []), p.workload.efficiency]);
 }

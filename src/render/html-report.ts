@@ -97,7 +97,7 @@ export function renderHtmlReport(r: Report): string {
   const summary: [string, string][] = [
     ['model', `${r.model.name} (${r.model.id}), ${r.model.attention.kind.toUpperCase()}, ${String(r.model.layers)} layers, hidden ${String(r.model.hiddenSize)}, ${parametersText(r)}`],
     ['device', `${r.hardware.name} (${r.hardware.id}): ${si(r.hardware.memoryBandwidthBytesPerSecond, 'B/s')}, ${r.workload.computeDtype} peak ${si(r.hardware.peakFlopPerSecond[r.workload.computeDtype] ?? 0, 'FLOP/s')}, ${si(r.hardware.memoryBytes, 'B')}`],
-    ['predicted time', seconds(r.totals.timeSeconds)],
+    ['predicted time', r.totals.overheadSeconds === undefined ? seconds(r.totals.timeSeconds) : `${seconds(r.totals.timeSeconds)}, of which ${seconds(r.totals.overheadSeconds)} fixed overheads (efficiency ${r.workload.efficiency}; see the notes)`],
     ['work', `${si(r.totals.flops, 'FLOP')}, ${si(r.totals.bytes, 'B')} moved`],
     ['KV cache', `${si(m.kvCacheBytesPerToken, 'B')} per token (all layers), ${si(m.kvCacheBytes, 'B')} for the batch`],
     ['weights', `${si(m.weightBytes, 'B')}; largest activation ${si(m.activationBytes, 'B')}`],

@@ -21,7 +21,8 @@ const LINE_H = 12;
 export function workloadLine(r: Report): string {
   const w = r.workload;
   const lengths = w.phase === 'prefill' ? `seq ${String(w.seqLen)}` : `context ${String(w.contextLen)}`;
-  return `${w.phase}, batch ${String(w.batch)}, ${lengths}, ${w.bitsLabel} (compute at ${w.computeDtype}), ${w.flash ? 'flash' : 'unfused'} attention, scope ${w.scope}, cost model ${w.costModel}`;
+  const efficiency = w.efficiency === 'peak' ? '' : `, efficiency ${displayText(w.efficiency)}`;
+  return `${w.phase}, batch ${String(w.batch)}, ${lengths}, ${w.bitsLabel} (compute at ${w.computeDtype}), ${w.flash ? 'flash' : 'unfused'} attention, scope ${w.scope}, cost model ${w.costModel}${efficiency}`;
 }
 
 /** A report's model as titles show it: its display name, and its (shortened) id when the name does not already say it. */

@@ -9,7 +9,7 @@ import type { Totals } from '../core/engine.js';
 import { isSplit } from '../core/parallelism.js';
 import type { SweepBlock, SweepMemory } from '../core/sweep.js';
 import { utf8 } from './byte-chunk.js';
-import { PARALLEL_HEADER, SWEEP_HEADER, sweepHeader } from './csv.js';
+import { EFFICIENCY_HEADER, PARALLEL_HEADER, SWEEP_HEADER, sweepHeader } from './csv.js';
 import { displayText } from './sanitize.js';
 
 type Arrow = typeof ArrowModule;
@@ -25,11 +25,12 @@ export async function loadArrow(): Promise<Arrow> {
 
 type Kind = 'utf8' | 'int' | 'float' | 'bool';
 /** The type of each column of SWEEP_HEADER and PARALLEL_HEADER. */
-const KINDS: Record<(typeof SWEEP_HEADER)[number] | (typeof PARALLEL_HEADER)[number], Kind> = {
+const KINDS: Record<(typeof SWEEP_HEADER)[number] | (typeof PARALLEL_HEADER)[number] | (typeof EFFICIENCY_HEADER)[number], Kind> = {
   model: 'utf8', hardware: 'utf8', phase: 'utf8', batch: 'int', seqLen: 'int', contextLen: 'int', bits: 'utf8', flash: 'bool', pairs: 'utf8',
   scope: 'utf8', costModel: 'utf8', flops: 'float', bytes: 'float', timeSeconds: 'float', weightBytes: 'float', kvCacheBytes: 'float',
   kvCacheBytesPerToken: 'float', activationBytes: 'float', totalBytes: 'float', fitsDevice: 'bool',
   tp: 'int', pp: 'int', ep: 'int', dp: 'int', communicationSeconds: 'float', perDeviceTotalBytes: 'float', perDeviceFits: 'bool',
+  efficiency: 'utf8',
 };
 /** Columns that may be null: what the busiest device holds, under a cost model that cannot tell. */
 const NULLABLE = new Set(['perDeviceTotalBytes', 'perDeviceFits']);
@@ -54,14 +55,14 @@ class Columns {
   /** Validity of the nullable columns (1 = a value), kept only by a sweep with parallelism. */
   readonly valid;
 
-  constructor(rows: number, parallel: boolean) {
+  constructor(rows: number, parallel: boolean, texts: number) {
     const more = (k: keyof typeof COLUMNS): number => COLUMNS[k] + (parallel ? PARALLEL_COLUMNS[k] : 0);
     const bits = (): Uint8Array => new Uint8Array((rows + 7) >> 3);
     this.ints = Array.from({ length: more('int') }, () => new Int32Array(rows));
     this.floats = Array.from({ length: more('float') }, () => new Float64Array(rows));
     this.bools = Array.from({ length: more('bool') }, bits);
     this.valid = bits();
-    this.texts = Array.from({ length: 7 }, () => ({ offsets: new Int32Array(rows + 1), bytes: new Uint8Array(16 * rows) }));
+    this.texts = Array.from({ length: texts }, () => ({ offsets: new Int32Array(rows + 1), bytes: new Uint8Array(16 * rows) }));
   }
 
   text(col: number, value: Uint8Array): void {
@@ -108,13 +109,15 @@ function setBit(bits: Uint8Array, n: number, value: boolean): void {
  * are views of its column arrays: `reusable` says, when the next batch starts, whether whoever took them is done
  * with them (then the arrays are filled again; else new ones are made).
  */
-export function arrowSweepWriter(arrow: Arrow, reusable: () => boolean, rowsPerBatch = ROWS_PER_BATCH, parallel = false): ArrowSweepWriter {
+export function arrowSweepWriter(arrow: Arrow, reusable: () => boolean, rowsPerBatch = ROWS_PER_BATCH, parallel = false, efficiency = false): ArrowSweepWriter {
   const kindOf = (name: string): Kind => {
     const kind = (KINDS as Partial<Record<string, Kind>>)[name];
     if (kind === undefined) throw new Error(`internal: no Arrow type for column ${name}`);
     return kind;
   };
-  const fields = sweepHeader(parallel).map((name) => {
+  // Text columns: model, hardware, phase, bits, pairs, scope, costModel, and the efficiency label last when shown.
+  const texts = efficiency ? 8 : 7;
+  const fields = sweepHeader(parallel, efficiency).map((name) => {
     const kind = kindOf(name);
     const type = kind === 'utf8' ? new arrow.Utf8() : kind === 'int' ? new arrow.Int32() : kind === 'float' ? new arrow.Float64() : new arrow.Bool();
     return new arrow.Field(name, type, NULLABLE.has(name));
@@ -133,7 +136,7 @@ export function arrowSweepWriter(arrow: Arrow, reusable: () => boolean, rowsPerB
   writer.reset(sink, schema);
   const take = (): Uint8Array[] => sink.chunks.splice(0);
 
-  let cols = new Columns(rowsPerBatch, parallel);
+  let cols = new Columns(rowsPerBatch, parallel, texts);
   // The last batch's bytes went out as views of `cols`: check `reusable` before writing over them.
   let handedOver = false;
   let block: SweepBlock | undefined;
@@ -170,13 +173,13 @@ export function arrowSweepWriter(arrow: Arrow, reusable: () => boolean, rowsPerB
       if (b !== block) {
         block = b;
         const f = b.fixed;
-        text = [b.model, b.hardware, f.phase, f.bitsLabel, f.pairs, f.scope, f.costModel].map((s) => utf8(displayText(s)));
+        text = [b.model, b.hardware, f.phase, f.bitsLabel, f.pairs, f.scope, f.costModel, ...(efficiency ? [f.efficiency] : [])].map((s) => utf8(displayText(s)));
       }
       const lens = b.reported[i];
       if (lens === undefined) throw new Error(`internal: no length at index ${String(i)}`);
       if (handedOver) {
         handedOver = false;
-        cols = reusable() ? cols.reset() : new Columns(rowsPerBatch, parallel);
+        cols = reusable() ? cols.reset() : new Columns(rowsPerBatch, parallel, texts);
       }
       const c = cols;
       const n = c.n;

@@ -8,7 +8,7 @@ import type { Totals } from '../core/engine.js';
 import { isSplit } from '../core/parallelism.js';
 import { pointAt, type SweepBlock, type SweepMemory, type SweepPoint } from '../core/sweep.js';
 import { ByteChunk, utf8 } from './byte-chunk.js';
-import { csvFields, parallelSweepCsvLine, sweepCsvLine } from './csv.js';
+import { csvFields, efficiencySweepCsvLine, parallelSweepCsvLine, sweepCsvLine } from './csv.js';
 
 /** The most bytes a number takes as text (e.g. -1.2345678901234567e-300), with room to spare. */
 const NUMBER_BYTES = 32;
@@ -88,10 +88,28 @@ const noDevice = utf8(',\n');
 const fitsEnd = [utf8('false\n'), utf8('true\n')] as const;
 
 /**
- * A block's points as CSV rows in `sweepHeader(parallel)` order: a sweep with any parallelism adds its degrees, the
- * collectives' seconds and the busiest device's total and fit (see `parallelCells`).
+ * A block's points as CSV rows in `sweepHeader(parallel, efficiency)` order: a sweep with any parallelism adds its
+ * degrees, the collectives' seconds and the busiest device's total and fit (see `parallelCells`); one with any
+ * efficiency other than `peak` ends each row with the block's efficiency label.
  */
-export function csvRows(b: SweepBlock, parallel = false): RowWriter {
+export function csvRows(b: SweepBlock, parallel = false, efficiency = false): RowWriter {
+  const rows = csvRowsWithout(b, parallel);
+  if (!efficiency) return rows;
+  // The row ends in a line break: step back over it and end with the label instead.
+  const label = utf8(`,${csvFields([b.fixed.efficiency])}\n`);
+  return checked(b, {
+    constantBytes: rows.maxRow + label.length,
+    fast(out, batch, i, t, m) {
+      rows.row(out, batch, i, t, m);
+      out.pos -= 1;
+      out.bytes(label);
+    },
+    slow: (p) => efficiencySweepCsvLine(p, parallel),
+  });
+}
+
+/** A block's CSV rows without the efficiency column. */
+function csvRowsWithout(b: SweepBlock, parallel: boolean): RowWriter {
   const f = b.fixed;
   const head = csvFields([b.model, b.hardware, f.phase]);
   const mid = csvFields([f.bitsLabel, f.flash, f.pairs, f.scope, f.costModel]);
@@ -154,7 +172,7 @@ export function jsonRows(b: SweepBlock, firstOfSweep: boolean): RowWriter {
   const imbalance = f.moeImbalance === undefined ? '' : `,"moeImbalance":${j(f.moeImbalance)}`;
   const micro = f.microBatches === undefined ? '' : `,"microBatches":${j(f.microBatches)}`;
   const split = f.parallelism === undefined ? '' : `,"parallelism":${j(f.parallelism)},"overlap":${j(f.overlap === true)}${micro}`;
-  const settings = `,"bits":${j(f.bits)},"bitsLabel":${j(f.bitsLabel)},"computeDtype":${j(f.computeDtype)},"flash":${j(f.flash)},"pairs":${j(f.pairs)}${mla},"scope":${j(f.scope)},"costModel":${j(f.costModel)}${imbalance}${split}}`;
+  const settings = `,"bits":${j(f.bits)},"bitsLabel":${j(f.bitsLabel)},"computeDtype":${j(f.computeDtype)},"flash":${j(f.flash)},"pairs":${j(f.pairs)}${mla},"scope":${j(f.scope)},"costModel":${j(f.costModel)}${imbalance}${split},"efficiency":${j(f.efficiency)}}`;
   const batchPart = keyed((batch) => head + String(batch));
   const lengthPart = perLength(b, (seqLen, contextLen) => `,"seqLen":${String(seqLen)},"contextLen":${String(contextLen)}${settings},"totals":{"flops":`);
   const bytesKey = utf8(',"bytes":');
@@ -164,6 +182,7 @@ export function jsonRows(b: SweepBlock, firstOfSweep: boolean): RowWriter {
   const totalKey = utf8(',"totalBytes":');
   const fitsPart = [utf8(',"fitsDevice":false}}'), utf8(',"fitsDevice":true}}')] as const;
   const commKey = utf8(',"communicationSeconds":');
+  const overheadKey = utf8(',"overheadSeconds":');
   const fitsOpen = [utf8(',"fitsDevice":false,"perDevice":{"weightBytes":'), utf8(',"fitsDevice":true,"perDevice":{"weightBytes":')] as const;
   const deviceKv = utf8(',"kvCacheBytes":');
   const deviceAct = utf8(',"activationBytes":');
@@ -188,6 +207,10 @@ export function jsonRows(b: SweepBlock, firstOfSweep: boolean): RowWriter {
       if (t.communicationSeconds !== undefined) {
         out.bytes(commKey);
         out.number(t.communicationSeconds);
+      }
+      if (t.overheadSeconds !== undefined) {
+        out.bytes(overheadKey);
+        out.number(t.overheadSeconds);
       }
       out.bytes(weightPart(m.weightBytes));
       out.number(m.kvCacheBytes);

@@ -12,7 +12,7 @@ export function renderTable(r: Report, color: boolean): string {
   const lengths = w.phase === 'prefill' ? `seq ${String(w.seqLen)}` : `context ${String(w.contextLen)}`;
   const head = [
     c.bold(displayText(`${r.model.name} (${r.model.id}, ${r.model.attention.kind.toUpperCase()}) on ${r.hardware.name}`)),
-    `${w.phase}, batch ${String(w.batch)}, ${lengths}, ${w.bitsLabel} (compute at ${w.computeDtype} peak), ${w.flash ? 'flash' : 'unfused'} attention, scope ${w.scope}, cost model ${w.costModel}`,
+    `${w.phase}, batch ${String(w.batch)}, ${lengths}, ${w.bitsLabel} (compute at ${w.computeDtype} peak), ${w.flash ? 'flash' : 'unfused'} attention, scope ${w.scope}, cost model ${w.costModel}${efficiencyText(r)}`,
   ];
   const table = new Table({
     head: ['operator', 'count', 'FLOPs', 'bytes', 'FLOP/B', 'bound', 'time', 'share'],
@@ -26,6 +26,8 @@ export function renderTable(r: Report, color: boolean): string {
     const bytes = o.bytes.network === undefined ? si(o.bytes.total, 'B') : `${si(o.bytes.network, 'B')} sent`;
     table.push([displayText(o.name), String(o.count), si(o.flops, 'FLOP'), bytes, o.intensityFlopPerByte.toPrecision(3), bound, seconds(o.timeSeconds), percent((o.count * o.timeSeconds) / total)]);
   }
+  const overhead = r.totals.overheadSeconds;
+  if (overhead !== undefined) table.push([OVERHEAD_ROW, '', '', '', '', '', seconds(overhead), percent(overhead / total)]);
   const m = r.memory;
   const fits = m.fitsDevice ? c.green('fits') : c.red('does not fit');
   const tail = [
@@ -34,7 +36,17 @@ export function renderTable(r: Report, color: boolean): string {
     `weights: ${si(m.weightBytes, 'B')} (${parametersText(r)}); largest activation ${si(m.activationBytes, 'B')}`,
     `memory${m.perDevice === undefined ? '' : ' (whole model on one device)'}: ${si(m.totalBytes, 'B')} of ${si(r.hardware.memoryBytes, 'B')}: ${fits}`,
   ];
-  return [...head, table.toString(), ...tail, ...deploymentLines(r, c)].join('\n') + '\n';
+  // The efficiency's note (its fractions, overheads and sources) is the one note the terminal shows: it changes every time.
+  const efficiency = r.notes.find((n) => n.startsWith('efficiency '));
+  return [...head, table.toString(), ...tail, ...deploymentLines(r, c), ...(efficiency === undefined ? [] : [displayText(efficiency)])].join('\n') + '\n';
+}
+
+/** The row of the efficiency profile's fixed overheads (per layer and per pass), which are part of the total time. */
+export const OVERHEAD_ROW = '(fixed overheads)';
+
+/** `, efficiency <label>` when the report ran under an efficiency profile other than the plain peak. */
+export function efficiencyText(r: Report): string {
+  return r.workload.efficiency === 'peak' ? '' : `, efficiency ${displayText(r.workload.efficiency)}`;
 }
 
 /** The split over devices: per-device memory, communication, the pipeline and throughput (nothing on one device). */

@@ -28,6 +28,8 @@ export interface StepEnv {
   readonly plainMemory: boolean;
   /** Seconds added to every operator invocation (0 = not measured). */
   readonly overheadSeconds: number;
+  /** Fraction of its compute rate each kind reaches (the efficiency profile's; all 1 at peak). */
+  readonly fraction: Readonly<Record<OpKind, number>>;
   /** A collective's link: seconds per hop and bytes per second it reaches, by operator index (0 for other kinds). */
   readonly linkLatency: Float64Array;
   readonly linkRate: Float64Array;
@@ -67,39 +69,44 @@ function settle(i: number, compute: number, memorySec: number, env: StepEnv): vo
   env.seconds[i] = (compute >= memorySec ? compute : memorySec) + env.overheadSeconds;
 }
 
-/** Every operator of the kind at the peak (the blended few-row rate when in effect), plus exps and memory. */
-function atStepPeak(f: Float64Array, indices: Int32Array, env: StepEnv): void {
-  const peak = env.few > 0 ? env.few : env.peak;
-  for (let j = 0; j < indices.length; j++) {
-    const i = indices[j]!;
-    const at = i * FIELD_COUNT;
-    settle(i, atPeak(f, at, peak, env), memory(f, at, env), env);
-  }
+/** A kind whose operators all run at the peak (the blended few-row rate when in effect) times the kind's fraction. */
+function atStepPeak(kind: 'elementwise' | 'gather'): KindCost {
+  return (f, indices, env) => {
+    const peak = (env.few > 0 ? env.few : env.peak) * env.fraction[kind];
+    for (let j = 0; j < indices.length; j++) {
+      const i = indices[j]!;
+      const at = i * FIELD_COUNT;
+      settle(i, atPeak(f, at, peak, env), memory(f, at, env), env);
+    }
+  };
 }
 
 /** The cost of each kind of operator (a kind without one fails to compile). */
 export const KIND_COST = {
-  // A product by weights runs at its shape's measured GEMM rate (or the blended few-row rate).
+  // A product by weights runs at its shape's measured GEMM rate (or the blended few-row rate), times its fraction.
   gemm: (f, indices, env) => {
+    const share = env.fraction.gemm;
     for (let j = 0; j < indices.length; j++) {
       const i = indices[j]!;
       const at = i * FIELD_COUNT;
-      settle(i, atPeak(f, at, env.few > 0 ? env.few : env.gemmGrid ? env.gemmPeaks[i]! : env.peak, env), memory(f, at, env), env);
+      settle(i, atPeak(f, at, (env.few > 0 ? env.few : env.gemmGrid ? env.gemmPeaks[i]! : env.peak) * share, env), memory(f, at, env), env);
     }
   },
-  // The attention core runs at the attention kernel's measured rate when the profile has one.
+  // The attention core runs at the attention kernel's measured rate when the profile has one, times its fraction.
   attention: (f, indices, env) => {
+    const share = env.fraction.attention;
     for (let j = 0; j < indices.length; j++) {
       const i = indices[j]!;
       const at = i * FIELD_COUNT;
-      const compute = f[at + AT_EXPS]! > 0 && env.attentionFlopPerSecond > 0 ? f[at + AT_FLOPS]! / env.attentionFlopPerSecond : atPeak(f, at, env.few > 0 ? env.few : env.peak, env);
+      const compute = f[at + AT_EXPS]! > 0 && env.attentionFlopPerSecond > 0 ? f[at + AT_FLOPS]! / (env.attentionFlopPerSecond * share) : atPeak(f, at, (env.few > 0 ? env.few : env.peak) * share, env);
       settle(i, compute, memory(f, at, env), env);
     }
   },
-  elementwise: atStepPeak,
-  gather: atStepPeak,
-  // A collective waits its hops' latencies and sends its bytes at the link's reachable rate; it moves no memory of
-  // its own in this model (the copies in and out of the network buffers are left out) and computes nothing.
+  elementwise: atStepPeak('elementwise'),
+  gather: atStepPeak('gather'),
+  // A collective waits its hops' latencies and sends its bytes at the link's reachable rate (the efficiency profile's
+  // collective fraction is already in linkRate); it moves no memory of its own in this model (the copies in and out
+  // of the network buffers are left out) and computes nothing.
   collective: (f, indices, env) => {
     for (let j = 0; j < indices.length; j++) {
       const i = indices[j]!;

@@ -1,0 +1,72 @@
+// Predicted against published serving figures, under `--efficiency peak` and `--efficiency typical`: the comparison
+// docs/cost-models.md ("Typical efficiencies") records. Each published figure is integrated from the tool's own steps:
+// an end-to-end latency is the prefill of the prompt plus one decode step per further output token (each attending
+// the prompt and the tokens so far), a TTFT is the prefill, an ITL the mean decode step over the output. Prints a
+// Markdown table and the median absolute error of each efficiency. Needs `npm run build` first.
+// Usage: node bench/efficiency-vs-published.mjs
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const BIN = fileURLToPath(new URL('../bin/llm-roofline.js', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'llmr-published-'));
+
+// Llama-3-70B / Llama-3.3-70B (meta-llama config.json): the shipped llama-2-70b has a 32,000-token vocabulary.
+const LLAMA_3_70B = join(dir, 'llama-3-70b.json');
+writeFileSync(LLAMA_3_70B, JSON.stringify({
+  name: 'Llama-3-70B', source: 'meta-llama/Meta-Llama-3-70B config.json', layers: 80, hiddenSize: 8192, intermediateSize: 28672,
+  vocabSize: 128256, tiedEmbeddings: false, attention: { kind: 'gqa', heads: 64, kvHeads: 8, headDim: 128, qkvBias: false, outBias: false },
+}));
+
+const VLLM = 'vLLM CI latency benchmark (buildkite vllm/performance-benchmark build 9515): input 32, output 128, batch 8, H200, BF16';
+const NIM = 'NVIDIA NIM for LLMs benchmarking, Performance (docs.nvidia.com/nim/benchmarking/llm/1.0.0/performance), Llama-3.3-70B-Instruct NIM 1.8.0, 2 x H100 80GB, FP8, TP2, concurrency 1';
+
+/** Σ totals.timeSeconds of a sweep's points. */
+function sweepSeconds(args) {
+  const doc = JSON.parse(execFileSync(process.execPath, [BIN, 'sweep', ...args], { encoding: 'utf8', maxBuffer: 1 << 30 }));
+  return doc.points.reduce((s, p) => s + p.totals.timeSeconds, 0);
+}
+
+const range = (from, to) => Array.from({ length: to - from + 1 }, (_, i) => String(from + i)).join(',');
+
+/** Prefill of `input` tokens, then `output - 1` decode steps (the first output token comes from the prefill). */
+function e2e(base, batch, input, output, efficiency) {
+  const common = [...base, '--batch', String(batch), '--efficiency', efficiency];
+  return sweepSeconds([...common, '--phase', 'prefill', '--seq', String(input)]) + sweepSeconds([...common, '--phase', 'decode', '--context', range(input + 1, input + output - 1)]);
+}
+const ttft = (base, input, efficiency) => sweepSeconds([...base, '--batch', '1', '--efficiency', efficiency, '--phase', 'prefill', '--seq', String(input)]);
+const itl = (base, input, output, efficiency) => sweepSeconds([...base, '--batch', '1', '--efficiency', efficiency, '--phase', 'decode', '--context', range(input + 1, input + output - 1)]) / (output - 1);
+
+const nim = ['--model', LLAMA_3_70B, '--hardware', 'h100-sxm', '--bits', 'fp8', '--tp', '2', '--flash'];
+const cases = [
+  { what: 'Llama-3.1-8B, TP1, E2E', source: VLLM, published: 0.833421, f: (e) => e2e(['--model', 'llama-3.1-8b', '--hardware', 'h200-sxm', '--flash'], 8, 32, 128, e) },
+  { what: 'Llama-3-70B, TP4, E2E', source: VLLM, published: 2.07753, f: (e) => e2e(['--model', LLAMA_3_70B, '--hardware', 'h200-sxm', '--tp', '4', '--flash'], 8, 32, 128, e) },
+  { what: 'Mixtral-8x7B, TP2, E2E', source: VLLM, published: 1.91744, f: (e) => e2e(['--model', 'hf/mixtral-8x7b', '--hardware', 'h200-sxm', '--tp', '2', '--flash'], 8, 32, 128, e) },
+  { what: 'Llama-3.3-70B, 5000 in / 500 out, TTFT', source: NIM, published: 0.40677, f: (e) => ttft(nim, 5000, e) },
+  { what: 'Llama-3.3-70B, 5000 in / 500 out, ITL', source: NIM, published: 0.01858, f: (e) => itl(nim, 5000, 500, e) },
+  { what: 'Llama-3.3-70B, 500 in / 2000 out, TTFT', source: NIM, published: 0.04777, f: (e) => ttft(nim, 500, e) },
+  { what: 'Llama-3.3-70B, 500 in / 2000 out, ITL', source: NIM, published: 0.01891, f: (e) => itl(nim, 500, 2000, e) },
+];
+
+const ms = (s) => (s * 1e3).toFixed(s < 0.1 ? 2 : 1);
+const pct = (x) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const errors = { peak: [], typical: [] };
+console.log('| figure | published (ms) | peak (ms) | error | typical (ms) | error |');
+console.log('|---|--:|--:|--:|--:|--:|');
+for (const c of cases) {
+  const peak = c.f('peak');
+  const typical = c.f('typical');
+  const [ep, et] = [peak / c.published - 1, typical / c.published - 1];
+  errors.peak.push(Math.abs(ep));
+  errors.typical.push(Math.abs(et));
+  console.log(`| ${c.what} | ${ms(c.published)} | ${ms(peak)} | ${pct(ep)} | ${ms(typical)} | ${pct(et)} |`);
+}
+console.log(`\nmedian |error|: peak ${(median(errors.peak) * 100).toFixed(1)}%, typical ${(median(errors.typical) * 100).toFixed(1)}% over ${String(cases.length)} figures`);
+console.log(`sources:\n- ${VLLM}\n- ${NIM}`);
