@@ -4,22 +4,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Plan, type OpResult, type Point } from '../../src/core/engine.js';
-import type { Hardware } from '../../src/core/hardware.js';
 import type { ModelConfig } from '../../src/core/model-config.js';
 import { SINGLE, type Parallelism } from '../../src/core/parallelism.js';
 import { loadModel } from '../../src/io/load-model.js';
-import { opNamed, TOY_HW } from '../helpers/engine.js';
+import { LINKED_HW as HW, opNamed } from '../helpers/engine.js';
 import { expectRel } from '../helpers/rel.js';
 
-/** The toy device with round links: 8 per node, 100 GB/s per direction at 1 µs a hop, 10 GB/s across at 5 µs. */
-const HW: Hardware = {
-  ...TOY_HW,
-  interconnect: {
-    devicesPerNode: 8,
-    scaleUp: { name: 'up', bytesPerSecond: 100e9, latencySeconds: 1e-6, efficiency: 1 },
-    scaleOut: { name: 'out', bytesPerSecond: 10e9, latencySeconds: 5e-6, efficiency: 1 },
-  },
-};
 const BITS16 = { weight: 16, activation: 16, kv: 16 } as const;
 const decode = (batch: number, contextLen: number): Point => ({ batch, seqLen: 1, contextLen, bits: BITS16 });
 const plan = (m: ModelConfig, p: Partial<Parallelism>, extra: { overlap?: boolean; moeImbalance?: number } = {}): Plan =>

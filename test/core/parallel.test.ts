@@ -12,19 +12,10 @@ import { modelParameters, stageHoldings } from '../../src/core/model.js';
 import { checkParallelism, groupLinks, layerStages, MissingLinkError, ParallelismError, stageSizes } from '../../src/core/parallel.js';
 import { SINGLE, type Parallelism } from '../../src/core/parallelism.js';
 import { loadModel } from '../../src/io/load-model.js';
-import { opNamed, TOY_HW } from '../helpers/engine.js';
+import { LINKED_HW as HW, opNamed } from '../helpers/engine.js';
 import { GTA_1B, LLAMA_2_7B, modelWith } from '../helpers/models.js';
 import { expectRel } from '../helpers/rel.js';
 
-/** The toy device with round links: 8 per node, 100 GB/s per direction inside at 1 µs a hop, 10 GB/s across at 5 µs. */
-const HW: Hardware = {
-  ...TOY_HW,
-  interconnect: {
-    devicesPerNode: 8,
-    scaleUp: { name: 'up', bytesPerSecond: 100e9, latencySeconds: 1e-6, efficiency: 1 },
-    scaleOut: { name: 'out', bytesPerSecond: 10e9, latencySeconds: 5e-6, efficiency: 1 },
-  },
-};
 const BITS16 = { weight: 16, activation: 16, kv: 16 } as const;
 const decode = (batch: number, contextLen: number): Point => ({ batch, seqLen: 1, contextLen, bits: BITS16 });
 const par = (p: Partial<Parallelism>): Parallelism => ({ ...SINGLE, ...p });

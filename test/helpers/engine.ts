@@ -16,6 +16,16 @@ export const TOY_HW: Hardware = {
   efficiency: { compute: 1, memory: 1 },
 };
 
+/** The toy device with round links: 8 per node, 100 GB/s per direction at 1 µs a hop, 10 GB/s across at 5 µs. */
+export const LINKED_HW: Hardware = {
+  ...TOY_HW,
+  interconnect: {
+    devicesPerNode: 8,
+    scaleUp: { name: 'up', bytesPerSecond: 100e9, latencySeconds: 1e-6, efficiency: 1 },
+    scaleOut: { name: 'out', bytesPerSecond: 10e9, latencySeconds: 5e-6, efficiency: 1 },
+  },
+};
+
 export const DEFAULT_WORKLOAD: Workload = {
   phase: 'decode',
   batch: 1,
