@@ -50,14 +50,13 @@ export function defaultMicroBatches(stages: number): number {
   return stages;
 }
 
-/** The deployment of a workload's parallelism at a point; undefined on one device. */
-export function deploymentOf(plan: Plan, w: Workload, point: Point, scope: Scope): Deployment | undefined {
+/** The deployment of a workload's parallelism at a point, whose pass takes `latency` seconds; undefined on one device. */
+export function deploymentOf(plan: Plan, w: Workload, point: Point, scope: Scope, latency: number): Deployment | undefined {
   const par = plan.parallel;
   const devicesPerReplica = replicaDevices(par);
   if (devicesPerReplica * par.dp === 1) return undefined;
   const links = Object.entries(plan.links).map(([group, l]) => ({ group, tier: l!.tier, name: l!.link.name, bytesPerSecond: l!.link.bytesPerSecond, latencySeconds: l!.link.latencySeconds, efficiency: l!.link.efficiency }));
   const tokens = point.batch * (w.phase === 'prefill' ? point.seqLen : 1);
-  const latency = plan.totalsAt(point).timeSeconds;
   let pipeline: PipelineTimes | undefined;
   let tokensPerSecond = latency > 0 ? (tokens * par.dp) / latency : 0;
   if (par.pp > 1 && scope === 'model') {

@@ -86,10 +86,10 @@ export function buildReport(
   workload = { ...workload, pairs: cost.pairMode(workload.pairs) };
   const point = pointOf(workload);
   const ops = plan.operators(point);
-  const totals = plan.totalsAt(point);
-  const memory = plan.memory(point);
-  const perDevice = plan.deviceMemory(point);
-  const deployment = deploymentOf(plan, workload, point, scope);
+  // One more evaluation for the totals and footprint; the device's share and the deployment reuse them.
+  const { totals, memory } = plan.summary(point);
+  const perDevice = plan.deviceMemory(point, memory);
+  const deployment = deploymentOf(plan, workload, point, scope, totals.timeSeconds);
   const lengths = reportedLengths(workload);
   return {
     schema: REPORT_SCHEMA,

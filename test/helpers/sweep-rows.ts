@@ -1,7 +1,10 @@
 /** The byte-level sweep writers driven as the sweep command drives them, for tests that compare their bytes. */
 import type { SweepBlock } from '../../src/core/sweep.js';
 import { ByteChunk } from '../../src/render/byte-chunk.js';
+import type { arrowSweepWriter } from '../../src/render/sweep-arrow.js';
 import { csvRows, jsonRows, type RowWriter } from '../../src/render/sweep-rows.js';
+
+type ArrowSweepWriter = ReturnType<typeof arrowSweepWriter>;
 
 const decoder = new TextDecoder();
 
@@ -28,4 +31,19 @@ export function written(blocks: Iterable<SweepBlock>, format: 'csv' | 'json', op
     }
   }
   return text + decoder.decode(out.filled());
+}
+
+/** Every row of every block through an Arrow writer, and its end: the bytes of the Arrow file. */
+export function arrowBytes(blocks: Iterable<SweepBlock>, writer: ArrowSweepWriter): Buffer {
+  const chunks: Uint8Array[] = [];
+  for (const b of blocks) {
+    for (const batch of b.batches) {
+      for (let i = 0; i < b.lengths.length; i++) {
+        const { totals, memory } = b.summary(batch, b.lengths[i] ?? 0);
+        chunks.push(...writer.row(b, batch, i, totals, memory));
+      }
+    }
+  }
+  chunks.push(...writer.end());
+  return Buffer.concat(chunks);
 }

@@ -13,6 +13,7 @@ import { csvLine, efficiencySweepCsvLine, sweepHeader } from '../../src/render/c
 import { arrowSweepWriter, loadArrow } from '../../src/render/sweep-arrow.js';
 import { csvRows } from '../../src/render/sweep-rows.js';
 import { TOY_HW } from '../helpers/engine.js';
+import { arrowBytes } from '../helpers/sweep-rows.js';
 import { LLAMA_2_7B } from '../helpers/models.js';
 
 const HALF: EfficiencyProfile = { ...PEAK_EFFICIENCY, label: 'half, "quoted"', kinds: { ...PEAK_EFFICIENCY.kinds, gemm: 0.5 }, memory: 0.5, layerOverheadSeconds: 1e-5, stepOverheadSeconds: 1e-4 };
@@ -53,17 +54,7 @@ describe('a sweep\'s efficiency column', () => {
   it('Arrow: the label is a last Utf8 column with the CSV\'s text', async () => {
     const g = grid(false);
     const w = arrowSweepWriter(await loadArrow(), () => false, 5, false, true);
-    const chunks: Uint8Array[] = [];
-    for (const b of sweepBlocks(g)) {
-      for (const batch of b.batches) {
-        for (let i = 0; i < b.lengths.length; i++) {
-          const { totals, memory } = b.summary(batch, b.lengths[i] ?? 0);
-          chunks.push(...w.row(b, batch, i, totals, memory));
-        }
-      }
-    }
-    chunks.push(...w.end());
-    const table = tableFromIPC(Buffer.concat(chunks));
+    const table = tableFromIPC(arrowBytes(sweepBlocks(g), w));
     const header = sweepHeader(false, true);
     expect(table.schema.fields.map((f) => f.name)).toEqual(header);
     expect(String(table.schema.fields.at(-1)?.type)).toBe('Utf8');

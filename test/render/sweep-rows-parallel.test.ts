@@ -11,7 +11,7 @@ import { blockPoint, sweep, sweepBlocks, type SweepBlock, type SweepGrid, type S
 import { csvLine, PARALLEL_HEADER, parallelSweepCsvLine, SWEEP_HEADER, sweepCsvLine, sweepHeader } from '../../src/render/csv.js';
 import { arrowSweepWriter, loadArrow } from '../../src/render/sweep-arrow.js';
 import { TOY_HW } from '../helpers/engine.js';
-import { written } from '../helpers/sweep-rows.js';
+import { arrowBytes, written } from '../helpers/sweep-rows.js';
 import { modelWith } from '../helpers/models.js';
 
 const link = { name: 'toy link', bytesPerSecond: 1e11, latencySeconds: 5e-6, efficiency: 0.8 };
@@ -121,17 +121,7 @@ describe('sweep with parallelism as Arrow', () => {
     // Without a busiest device in the tp 4 blocks, when `blank`.
     const blocks = [...sweepBlocks(g)].map((b) => (blank && b.fixed.parallelism?.tp === 4 ? withoutDevice(b) : b));
     const w = arrowSweepWriter(await loadArrow(), () => false, 50, true);
-    const chunks: Uint8Array[] = [];
-    for (const b of blocks) {
-      for (const batch of b.batches) {
-        for (let i = 0; i < b.lengths.length; i++) {
-          const { totals, memory } = b.summary(batch, b.lengths[i] ?? 0);
-          chunks.push(...w.row(b, batch, i, totals, memory));
-        }
-      }
-    }
-    chunks.push(...w.end());
-    const table = tableFromIPC(Buffer.concat(chunks));
+    const table = tableFromIPC(arrowBytes(blocks, w));
     expect(table.schema.fields.map((f) => f.name)).toEqual(sweepHeader(true));
     expect(table.schema.fields.slice(SWEEP_HEADER.length).map((f) => `${String(f.type)}${f.nullable ? '?' : ''}`)).toEqual(['Int32', 'Int32', 'Int32', 'Int32', 'Float64', 'Float64?', 'Bool?']);
     const points = blocks.flatMap((b) => b.batches.flatMap((batch) => b.lengths.map((_, i) => blockPoint(b, batch, i))));
