@@ -5,6 +5,7 @@
  * memory-bound throughout, element-wise operators and the embedding gather are memory-bound everywhere.
  */
 import { describe, expect, it } from 'vitest';
+import type { Bits } from '../../src/core/dtype.js';
 import { PEAK_EFFICIENCY, type EfficiencyProfile } from '../../src/core/efficiency.js';
 import { Plan, type Point } from '../../src/core/engine.js';
 import { fitEfficiency, medianAbs, type FitMeasurement } from '../../src/core/fit/fit.js';
@@ -25,7 +26,7 @@ const KNOWN: EfficiencyProfile = {
   stepOverheadSeconds: 100e-6,
 };
 
-const BITS = { weight: 16, activation: 16, kv: 16 };
+const BITS: Bits = { weight: 16, activation: 16, kv: 16 };
 /** The toy device with an H100 SXM's roofs (989.4 TFLOP/s, 3.35 TB/s), where long prefills' attention is compute-bound. */
 const DEVICE: Hardware = { ...TOY_HW, id: 'h100-like', peakFlopPerSecond: { fp16: 989.4e12, bf16: 989.4e12 }, memoryBandwidthBytesPerSecond: 3.35e12 };
 /** Three models with 54, 32 and 24 layers, so per-layer and per-pass overheads can be told apart. */
