@@ -223,6 +223,19 @@ export function buildProgram(): Command {
       await runValidate(o);
     });
 
+  program
+    .command('fit')
+    .description('fit an efficiency profile (--efficiency FILE) to times measured on one device, with residuals')
+    .requiredOption('--measurements <file>', 'measured times (.json or .csv, the validate --measurements format), all on one hardware profile')
+    .option('--base <efficiency>', 'where the fit starts and what terms the data cannot determine keep: peak, typical, typical:<family> or FILE', 'peak')
+    .option('--name <name>', 'the fitted profile\'s name (default: the hardware and the measurements file)')
+    .addOption(new Option('--format <format>', 'table or json').choices(['table', 'json']).default('table'))
+    .option('--out <file>', 'write the fitted profile (efficiency-profile JSON, for --efficiency FILE)')
+    .action(async (o) => {
+      const { runFit } = await import('./fit.js');
+      runFit(o);
+    });
+
   registerCompare(program);
 
   program

@@ -33,9 +33,9 @@ export interface FitTerm {
   readonly fitted: number;
   readonly determined: boolean;
   /** Why the data does not determine it (undetermined terms only). */
-  readonly why?: string;
+  readonly why?: string | undefined;
   /** The fit ran into a limit of the profile format and stopped there (a fraction of 1 or 0.01, an overhead of 1 s). */
-  readonly atLimit?: boolean;
+  readonly atLimit?: boolean | undefined;
 }
 
 /** A measurement's time at the base and at the fitted profile, evaluated by the engine, and their relative errors. */
@@ -254,7 +254,7 @@ export function fitEfficiency(measurements: readonly FitMeasurement[], o: FitOpt
     return atLimit ? { term: u, base: b, fitted: f, determined: true, atLimit } : { term: u, base: b, fitted: f, determined: true };
   });
   const collective = o.base.kinds.collective;
-  terms.splice(4, 0, { term: 'collective', base: collective, fitted: collective, determined: false, why: 'no collective in the measurements (one device)' });
+  terms.splice(4, 0, { term: 'collective', base: collective, fitted: collective, determined: false, why: 'no collective: the measurements are of one device' });
   // The residuals are the engine's own predictions, not the linear model's.
   const residuals = measurements.map((m): FitResidual => {
     const baseSeconds = m.plan(o.base).totalsAt(m.point).timeSeconds;
