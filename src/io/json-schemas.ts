@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { HardwareListSchema, HardwareShowSchema, ModelShowSchema, ModelsListSchema } from './catalog-schema.js';
 import { CompareBaselineSchema } from './compare-schema.js';
 import { EfficiencyProfileSchema } from './efficiency-schema.js';
+import { FitSchema } from './fit-schema.js';
 import { FormulasSchema } from './formulas-schema.js';
 import { GenerateSchema } from './generate-schema.js';
 import { HardwareProfileSchema } from './hardware-schema.js';
@@ -25,6 +26,7 @@ export function jsonSchemas(): Record<string, string> {
     'hardware-list.schema.json': HardwareListSchema,
     'hardware.schema.json': HardwareShowSchema,
     'formulas.schema.json': FormulasSchema,
+    'fit.schema.json': FitSchema,
   };
   return Object.fromEntries(
     Object.entries(files).map(([name, schema]) => [name, JSON.stringify(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }), null, 2) + '\n']),
