@@ -8,7 +8,10 @@ import { loadHardware } from '../io/load-hardware.js';
 import { toolInfo } from '../io/version.js';
 import { renderGenerateCsv, renderGenerateTable } from '../render/generate.js';
 import { workloadFrom } from './analyze.js';
-import { checkOut, emit, loadModelWith, requirePeak, requireSupported, wantColor } from './common.js';
+import { PEAK_EFFICIENCY, type EfficiencyProfile } from '../core/efficiency.js';
+import { familyOf } from '../io/load-efficiency.js';
+import type { LoadedProfile } from '../io/load-hardware.js';
+import { checkOut, efficiencyFrom, emit, loadModelWith, requirePeak, requireSupported, wantColor } from './common.js';
 import { list, oneOf, positiveInt, workloadInt, type WorkloadOptionValues } from './options.js';
 import { requireSplit } from './parallel-options.js';
 
@@ -65,17 +68,23 @@ export function requestsFrom(o: Pick<GenerateOptions, 'input' | 'output' | 'batc
 }
 
 /** The settings analyze's options give, less its phase and lengths (generate sets those per step). */
-function settingsFrom(o: GenerateOptions, model: Parameters<typeof workloadFrom>[1]): GenerateSettings {
+function settingsFrom(o: GenerateOptions, model: Parameters<typeof workloadFrom>[1], device: LoadedProfile): GenerateSettings {
   if (o.microBatches !== undefined) {
     throw new UserError('--micro-batches', '', `generate takes each step through a pipeline's stages as one batch; micro-batches in flight are not modelled (got ${o.microBatches})`);
   }
-  // Typical efficiencies reach analyze, sweep and compare first; generate still integrates the datasheet roofline.
-  if (o.efficiency !== undefined && o.efficiency !== 'peak') {
-    throw new UserError('--efficiency', '', `generate runs at the datasheet peak for now; typical efficiencies are not applied to its steps yet (got "${o.efficiency}", expected peak)`);
-  }
   // Placeholders for the phase and lengths: workloadFrom checks and reads everything else exactly as analyze does.
   const w = workloadFrom({ ...o, phase: 'decode', batch: '1', seq: '1', context: '1', scope: 'model' }, model);
-  return { bits: w.bits, flash: w.flash, pairs: w.pairs, mla: w.mla, costModel: w.costModel, moeImbalance: w.moeImbalance, mtp: w.mtp, parallelism: w.parallelism, overlap: w.overlap };
+  return { bits: w.bits, flash: w.flash, pairs: w.pairs, mla: w.mla, costModel: w.costModel, moeImbalance: w.moeImbalance, mtp: w.mtp, parallelism: w.parallelism, overlap: w.overlap, efficiency: servingEfficiency(o.efficiency, device) };
+}
+
+/**
+ * generate's efficiency: `--efficiency` when given; otherwise the device family's typical profile, or the datasheet
+ * peak (stated) on a device no shipped profile covers, since nobody asked for `typical` there.
+ */
+export function servingEfficiency(value: string | undefined, device: LoadedProfile): EfficiencyProfile {
+  if (value !== undefined) return efficiencyFrom(value, device);
+  if (device.hardware.extras !== undefined || familyOf(device.id) !== undefined) return efficiencyFrom('typical', device);
+  return { ...PEAK_EFFICIENCY, note: `no shipped typical efficiency covers ${device.id}, so generate ran at the datasheet peak (--efficiency FILE gives one; llm-roofline fit makes one from measurements)` };
 }
 
 /** Runs the command: validates everything, integrates every request, then renders and writes once. */
@@ -83,11 +92,11 @@ export function runGenerate(o: GenerateOptions): void {
   checkOut(o.out);
   const format = oneOf('--format', o.format, GENERATE_FORMATS);
   const model = loadModelWith(o.model, o.attention);
-  const settings = settingsFrom(o, model);
+  const profile = loadHardware(o.hardware);
+  const settings = settingsFrom(o, model, profile);
   const requests = requestsFrom(o);
   const pricePerDeviceHour = priceFrom(o.pricePerDeviceHour);
   const memoryReserve = reserveFrom(o.memoryReserve);
-  const profile = loadHardware(o.hardware);
   requireSupported(model, settings.costModel);
   requirePeak(profile, settings.bits, settings.costModel);
   requireSplit(model, profile, settings.parallelism, settings.costModel);

@@ -5,19 +5,22 @@ import type { Workload } from './workload.js';
 /** The notes of a run with `output` tokens under these settings. */
 export function generateNotes(
   model: ModelConfig,
-  s: Pick<Workload, 'parallelism' | 'overlap'>,
+  s: Pick<Workload, 'parallelism' | 'overlap' | 'efficiency'>,
   o: { readonly powerWatts?: number | undefined; readonly pricePerDeviceHour?: number | undefined; readonly memoryReserve: number },
   output: number,
 ): string[] {
   const notes = [
     'generate: TTFT is the prefill of the input, which yields the first output token; then output − 1 decode steps, step j attending input + j keys; E2E = TTFT + Σ steps, TPOT = (E2E − TTFT) / (output − 1). No queueing, scheduling, sampling or detokenization time.',
-    'efficiency: peak (the profile\'s compute and memory fractions of the datasheet, 1 = datasheet peak): times are roofline bounds, optimistic. Typical achieved efficiencies per operator kind are a later part of the serving view.',
     o.powerWatts === undefined
       ? 'energy: the profile gives no powerWatts, so joulesPerOutputToken is absent.'
       : `energy: every device at the profile's power, ${String(o.powerWatts)} W (its TDP), for the whole E2E: an upper bound (a device below full load draws less).`,
     `memory: the device that holds the most, at input + output cached tokens (weights, KV cache, the largest decode activation; the prefill's activations are not in it); maxBatch at that context, maxContext at the run's batch, with ${String(Number((o.memoryReserve * 100).toPrecision(12)))}% of the memory kept for the serving engine.`,
     'not modelled yet: KV-cache offload, chunked prefill, speculative decoding, prefill/decode disaggregation.',
   ];
+  const e = s.efficiency;
+  if (e !== undefined && (e.layerOverheadSeconds > 0 || e.stepOverheadSeconds > 0)) {
+    notes.splice(1, 0, 'overheads: every pass (the prefill and each decode step) adds the efficiency profile\'s fixed seconds per layer and per pass; breakdown.prefill.overhead and breakdown.decode.overhead hold them, so each phase\'s kinds and overhead add up to its time.');
+  }
   if (output === 1) notes.splice(1, 0, 'output 1: the prefill yields the only token; there is no decode step and no TPOT.');
   if (o.pricePerDeviceHour !== undefined) notes.push(`cost: ${String(o.pricePerDeviceHour)} USD per device-hour × devices × E2E, per million output tokens.`);
   const p = s.parallelism;

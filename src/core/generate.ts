@@ -5,6 +5,7 @@
  */
 import { COST_MODEL_DEFS } from './cost-models/index.js';
 import { bitsLabel, type Bits, type DType } from './dtype.js';
+import { efficiencyNote, PEAK_EFFICIENCY, type EfficiencyProfile } from './efficiency.js';
 import { Plan } from './engine.js';
 import type { Hardware } from './hardware.js';
 import { WORKLOAD_LIMITS } from './limits.js';
@@ -39,8 +40,22 @@ export interface GenerateOptions {
   readonly memoryReserve: number;
 }
 
-/** Seconds by operator kind (Σ count × seconds over the phase's passes). */
-export type KindSeconds = Readonly<Record<OpKind, number>>;
+/** Seconds by operator kind (Σ count × seconds over the phase's passes), and the fixed overheads of those passes. */
+export type KindSeconds = Readonly<Record<OpKind | 'overhead', number>>;
+
+/** The efficiency a run was integrated under, as its report states it. */
+export interface GenerateEfficiency {
+  /** `peak`, `typical:<family>` or the file it was read from. */
+  readonly label: string;
+  /** Fraction of the compute peak each kind of operator reaches. */
+  readonly kinds: Readonly<Record<OpKind, number>>;
+  /** Fraction of the memory bandwidth streaming reaches. */
+  readonly memory: number;
+  readonly layerOverheadSeconds: number;
+  readonly stepOverheadSeconds: number;
+  /** The hardware profile's own fractions of its datasheet (1 = the datasheet), applied under the ones above. */
+  readonly hardware: { readonly compute: number; readonly memory: number };
+}
 
 /** A run's workload as reported: the request, then the fixed settings in analyze's key order. */
 export interface GenerateWorkload {
@@ -80,7 +95,7 @@ export interface GenerateRun {
   readonly costPerMillionOutputTokens?: number;
   readonly breakdown: { readonly prefill: KindSeconds; readonly decode: KindSeconds };
   readonly memory: GenerateMemory;
-  readonly efficiency: { readonly mode: 'peak'; readonly compute: number; readonly memory: number };
+  readonly efficiency: GenerateEfficiency;
   readonly notes: readonly string[];
 }
 
@@ -93,9 +108,9 @@ export function lengthProblem(r: GenerateRequest): { flag: '--input' | '--output
   return undefined;
 }
 
-/** Seconds by kind from an accumulator indexed like OP_KINDS. */
-function kindSeconds(a: Float64Array): KindSeconds {
-  return Object.fromEntries(OP_KINDS.map((k, i) => [k, a[i] ?? 0])) as Record<OpKind, number>;
+/** Seconds by kind from an accumulator indexed like OP_KINDS, with the passes' fixed overheads. */
+function kindSeconds(a: Float64Array, overhead: number): KindSeconds {
+  return { ...(Object.fromEntries(OP_KINDS.map((k, i) => [k, a[i] ?? 0])) as Record<OpKind, number>), overhead };
 }
 
 /**
@@ -105,13 +120,15 @@ function kindSeconds(a: Float64Array): KindSeconds {
 export class Generator {
   private readonly plans: Readonly<Record<Phase, Plan>>;
   private readonly parallel: Parallelism;
+  private readonly efficiency: EfficiencyProfile;
 
   constructor(readonly model: ModelConfig, readonly hardware: Hardware, readonly settings: GenerateSettings, readonly options: GenerateOptions) {
     const s = settings;
     const plan = (phase: Phase): Plan =>
-      new Plan(model, hardware, { phase, flash: s.flash, pairs: s.pairs, mla: mlaMode({ phase, mla: s.mla }), scope: 'model', costModel: s.costModel, moeImbalance: s.moeImbalance, mtp: s.mtp, parallel: s.parallelism, overlap: s.overlap });
+      new Plan(model, hardware, { phase, flash: s.flash, pairs: s.pairs, mla: mlaMode({ phase, mla: s.mla }), scope: 'model', costModel: s.costModel, moeImbalance: s.moeImbalance, mtp: s.mtp, parallel: s.parallelism, overlap: s.overlap, efficiency: s.efficiency });
     this.plans = { prefill: plan('prefill'), decode: plan('decode') };
     this.parallel = s.parallelism ?? SINGLE;
+    this.efficiency = s.efficiency ?? PEAK_EFFICIENCY;
   }
 
   /** Integrates one request batch: the prefill, then M − 1 decode steps, step j attending N + j keys. */
@@ -149,11 +166,18 @@ export class Generator {
       outputTokensPerSecond: e2e > 0 ? tokens / e2e : 0,
       ...(powerWatts === undefined ? {} : { joulesPerOutputToken: (powerWatts * deviceSeconds) / tokens }),
       ...(pricePerDeviceHour === undefined ? {} : { costPerMillionOutputTokens: ((pricePerDeviceHour * deviceSeconds) / 3600 / tokens) * 1e6 }),
-      breakdown: { prefill: kindSeconds(prefillKinds), decode: kindSeconds(decodeKinds) },
+      breakdown: { prefill: kindSeconds(prefillKinds, this.plans.prefill.overheadSeconds), decode: kindSeconds(decodeKinds, (M - 1) * this.plans.decode.overheadSeconds) },
       memory: generateMemory(this.plans.decode, { batch: r.batch, seqLen: 1, contextLen: N + M, bits }, this.options.memoryReserve),
-      efficiency: { mode: 'peak', compute: this.hardware.efficiency.compute, memory: this.hardware.efficiency.memory },
-      notes: [...COST_MODEL_DEFS[this.settings.costModel].notes, ...generateNotes(this.model, this.settings, this.options, M)],
+      efficiency: this.efficiencyUsed(),
+      notes: [...COST_MODEL_DEFS[this.settings.costModel].notes, ...generateNotes(this.model, this.settings, this.options, M), efficiencyNote(this.efficiency, 0)],
     };
+  }
+
+  /** The efficiency every step ran under, as reported. */
+  private efficiencyUsed(): GenerateEfficiency {
+    const e = this.efficiency;
+    const hw = this.hardware.efficiency;
+    return { label: e.label, kinds: e.kinds, memory: e.memory, layerOverheadSeconds: e.layerOverheadSeconds, stepOverheadSeconds: e.stepOverheadSeconds, hardware: { compute: hw.compute, memory: hw.memory } };
   }
 
   /** The reported workload of a request. */

@@ -16,9 +16,27 @@ const KindSeconds = z
     elementwise: count('seconds of element-wise steps (norms, activations, RoPE, residuals)'),
     gather: count('seconds of row gathers (the embedding lookup)'),
     collective: count('seconds of collectives between devices (0 on one device)'),
+    overhead: count('the efficiency profile\'s fixed seconds per layer and per pass, over the phase\'s passes (0 at peak)'),
   })
   .strict()
-  .describe('Σ count × seconds by operator kind over the phase');
+  .describe('Σ count × seconds by operator kind over the phase, and its fixed overheads');
+
+const fraction = (what: string) => z.number().positive().max(1).describe(what);
+
+const Efficiency = z
+  .object({
+    label: z.string().describe('peak, typical:<family> or the efficiency file read'),
+    kinds: z
+      .object({ gemm: fraction('GEMM'), attention: fraction('attention core'), elementwise: fraction('element-wise'), gather: fraction('row gathers'), collective: fraction('collectives, × the link\'s own efficiency') })
+      .strict()
+      .describe('fraction of the compute peak each kind of operator reaches'),
+    memory: fraction('fraction of the memory bandwidth streaming reaches'),
+    layerOverheadSeconds: count('fixed seconds per layer of every pass'),
+    stepOverheadSeconds: count('fixed seconds per pass'),
+    hardware: z.object({ compute: count('the profile\'s fraction of peak FLOP/s'), memory: count('the profile\'s fraction of peak bandwidth') }).strict(),
+  })
+  .strict()
+  .describe('the efficiency every step ran under (peak: the datasheet roofline)');
 
 const Workload = z
   .object({
@@ -70,9 +88,7 @@ const Run = z
     costPerMillionOutputTokens: count('USD: price per device-hour × devices × E2E / 3600 / output tokens × 1e6; present with --price-per-device-hour').optional(),
     breakdown: z.object({ prefill: KindSeconds, decode: KindSeconds }).strict(),
     memory: Memory,
-    efficiency: z
-      .object({ mode: z.literal('peak').describe('peak: the profile\'s fractions of the datasheet roofline'), compute: count('fraction of peak FLOP/s'), memory: count('fraction of peak bandwidth') })
-      .strict(),
+    efficiency: Efficiency,
     notes: z.array(z.string()).readonly(),
   })
   .strict();
@@ -84,5 +100,5 @@ export const GenerateSchema = z
 // Compile-time proof that what the core produces fits the published schema, and that the breakdown names every kind.
 type Assignable<T, U extends T> = U;
 export type GenerateFits = Assignable<z.input<typeof GenerateSchema>, GenerateDocument>;
-export type KindsCovered = Assignable<OpKind, keyof z.input<typeof KindSeconds>>;
-export type KindsKnown = Assignable<keyof z.input<typeof KindSeconds>, OpKind>;
+export type KindsCovered = Assignable<OpKind | 'overhead', keyof z.input<typeof KindSeconds>>;
+export type KindsKnown = Assignable<keyof z.input<typeof KindSeconds>, OpKind | 'overhead'>;

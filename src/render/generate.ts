@@ -58,9 +58,17 @@ function settingsLine(r: GenerateRun): string {
     w.flash ? 'flash attention' : 'unfused attention',
     `cost model ${w.costModel}`,
     ...(split === '' ? [] : [`${split} (${String(r.devices)} devices)`]),
-    `efficiency ${r.efficiency.mode} (compute ${String(r.efficiency.compute)}, memory ${String(r.efficiency.memory)})`,
+    `efficiency ${efficiencyText(r.efficiency)}`,
   ];
   return parts.join(', ');
+}
+
+/** The efficiency in a few words: its label, and at peak the profile's own fractions of the datasheet. */
+function efficiencyText(e: GenerateRun['efficiency']): string {
+  const hw = `profile ×${String(e.hardware.compute)} compute, ×${String(e.hardware.memory)} memory`;
+  if (e.label === 'peak') return `peak (${hw})`;
+  const overheads = `+${String(Math.round(e.layerOverheadSeconds * 1e9) / 1e3)} us/layer, +${String(Math.round(e.stepOverheadSeconds * 1e9) / 1e3)} us/pass`;
+  return `${e.label} (GEMM ×${String(e.kinds.gemm)}, attention ×${String(e.kinds.attention)}, memory ×${String(e.memory)}, ${overheads})`;
 }
 
 /** The runs as CSV with the table's columns in plain units (seconds, joules, USD); absent values are empty cells. */

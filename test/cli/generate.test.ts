@@ -31,11 +31,13 @@ describe('generate --format json', () => {
     expect(d.runs.map((r) => [r.workload.input, r.workload.output, r.workload.batch])).toEqual([
       [128, 2, 1], [128, 2, 4], [128, 2, 8], [256, 2, 1], [256, 2, 4], [256, 2, 8],
     ]);
-    expect(d.runs[0]?.efficiency).toEqual({ mode: 'peak', compute: 1, memory: 1 });
+    // generate defaults to the device family's typical efficiency (an H100: Hopper's).
+    expect(d.runs[0]?.efficiency.label).toBe('typical:nvidia-hopper');
+    expect(d.runs[0]?.efficiency.hardware).toEqual({ compute: 1, memory: 1 });
   });
 
-  it('split over two devices (--tp 2), a run is the split analyze steps: prefill of N, decode at N + 1 … N + M − 1', () => {
-    const common = ['--model', 'llama-2-7b', '--hardware', 'h100-sxm', '--tp', '2', '--batch', '4'];
+  it('split over two devices (--tp 2), a run is the split analyze steps at the same efficiency: prefill of N, decode at N + 1 … N + M − 1', () => {
+    const common = ['--model', 'llama-2-7b', '--hardware', 'h100-sxm', '--tp', '2', '--batch', '4', '--efficiency', 'typical'];
     const run = generate([...common, '--input', '300', '--output', '3', '--price-per-device-hour', '3']).runs[0];
     const ttft = analyzeSeconds([...common, '--phase', 'prefill', '--seq', '300']);
     const steps = [301, 302].map((k) => analyzeSeconds([...common, '--phase', 'decode', '--context', String(k)]));
@@ -73,7 +75,7 @@ describe('generate table and CSV', () => {
     const r = cli(['generate', '--model', 'llama-2-7b', '--input', '512', '--output', '16', '--batch', '1,2']);
     expect(r.status).toBe(0);
     const lines = r.stdout.split('\n');
-    expect(lines[0]).toBe('w16a16kv16 (compute at fp16 peak), unfused attention, cost model exact, efficiency peak (compute 1, memory 1)');
+    expect(lines[0]).toBe('w16a16kv16 (compute at fp16 peak), unfused attention, cost model exact, efficiency typical:nvidia-hopper (GEMM ×0.77, attention ×0.59, memory ×0.8, +32 us/layer, +126 us/pass)');
     expect(lines[2]).toMatch(/model .* hardware .* B .* N .* M .* TTFT .* TPOT .* E2E .* tokens\/s .* J\/token .* max batch/);
     expect(lines.filter((l) => l.includes('llama-2-7b │ h100-sxm'))).toHaveLength(2);
   });
