@@ -20,7 +20,7 @@ async function usage(args: readonly string[], program = buildProgram()): Promise
 
 const hint = (cmd: string): string => `run 'llm-roofline ${cmd} --help' to see the options`;
 const TOP = "run 'llm-roofline --help' to see the commands";
-const COMMANDS = 'analyze, sweep, generate, models, hardware, formulas, run, calibrate, validate, compare, reproduce';
+const COMMANDS = 'analyze, sweep, generate, models, hardware, formulas, run, calibrate, validate, fit, compare, reproduce';
 
 describe('parse errors become a problem line and a hint line', () => {
   it.each([

@@ -19,7 +19,9 @@ export interface FitMeasurement {
 /** The unknowns, in column order: four fractions (as 1/f), the memory fraction (1/f), two overheads (seconds). */
 export const UNKNOWNS = ['gemm', 'attention', 'elementwise', 'gather', 'memory', 'layerOverheadSeconds', 'stepOverheadSeconds'] as const;
 export type Unknown = (typeof UNKNOWNS)[number];
+/** The memory fraction's column; the compute kinds' columns come before it. */
 export const MEMORY = 4;
+/** Columns before this one are inverted fractions (1/f ≥ 1); the rest are overheads in seconds (≥ 0). */
 export const FRACTIONS = 5;
 /** The profile format's limits: a fraction of at least 0.01 (1/f ≤ 100), an overhead of at most a second. */
 export const MAX_INVERSE_FRACTION = 100;
