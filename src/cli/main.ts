@@ -103,7 +103,7 @@ export function buildProgram(): Command {
     .option('--memory-reserve <f>', 'share of each device\'s memory kept for the serving engine (default 0.1: vLLM\'s gpu_memory_utilization 0.9)')
     .option('--flash', 'fused (FlashAttention-style) attention kernel', false)
     .option('--mtp', 'also cost the model\'s multi-token-prediction module (DeepSeek-V3), run once per pass', false)
-    .addOption(new Option('--format <format>', 'output format: table, json (llm-roofline.generate/v1) or csv').choices(['table', 'json', 'csv']).default('table'));
+    .addOption(new Option('--format <format>', 'output format: table, json (llm-roofline.generate/v1), csv, svg (TTFT and TPOT charts) or html (report with the charts)').choices(['table', 'json', 'csv', 'svg', 'html']).default('table'));
   generate.action(async (o) => {
     const { runGenerate } = await import('./generate.js');
     runGenerate(o);
