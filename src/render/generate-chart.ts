@@ -3,7 +3,7 @@
  * vertical dashed markers at memory limits; lengths and batches on a log2 axis when they span more than 8×.
  */
 import { clean, extent, linearAxis, logAxis, tickLabel, type Axis, type Tick } from './axes.js';
-import { placeLabels, type Box, type Segment } from './label-layout.js';
+import { hitsSegment, overlaps, type Box, type Segment } from './label-layout.js';
 import { CHAR_W, DASHES, esc, fmt, GRID, INK, line, text, type Marker } from './svg.js';
 
 // DejaVu Sans at 9px, rough: sizes limit labels for the collision checks.
@@ -198,14 +198,40 @@ function limitsSvg(limits: readonly Limit[], xa: Axis, b: PlotBox, px: (v: numbe
     return { l, side, x: side === 'in' ? px(l.x) : side === 'left' ? b.left : b.left + b.width, text: side === 'left' ? `← ${l.text}` : side === 'right' ? `${l.text} →` : l.text };
   });
   const lines: Segment[] = where.filter((w) => w.side === 'in').map((w) => ({ x1: w.x, y1: b.top, x2: w.x, y2: b.top + b.height }));
-  const requests = where.map((w) => ({ x: w.x, y: b.top + 1, w: w.text.length * LABEL_CHAR_W, h: 10 }));
-  const placed = placeLabels(requests, { boxes: obstacles.boxes, segments: [...obstacles.segments, ...lines] }, { x: b.left, y: b.top, w: b.width, h: b.height });
+  const taken: Box[] = [...obstacles.boxes];
+  const placed = where.map((w) => {
+    const box = besideLine(w.x, w.side === 'right' ? ['left'] : w.side === 'left' ? ['right'] : ['right', 'left'], w.text.length * LABEL_CHAR_W, b, taken, obstacles.segments, lines);
+    taken.push(box);
+    return box;
+  });
   const out: string[] = [];
   where.forEach((w, i) => {
-    const box = placed[i]!.box;
+    const box = placed[i]!;
     const label = ` data-label="${esc(w.l.label)}"`;
     if (w.side === 'in') out.push(line(w.x, b.top, w.x, b.top + b.height, w.l.color, ` class="limit"${label} data-x="${String(w.l.x)}" stroke-width="1.2" stroke-dasharray="${LIMIT_DASH}"`));
     out.push(text(box.x, box.y + 8, w.text, ` class="${w.side === 'in' ? 'limit-label' : 'limit-off'}"${label} font-size="9" fill="${esc(w.l.color)}"`));
   });
   return out;
+}
+
+/**
+ * A label's box beside a vertical line at x: the first free slot going down from the plot's top, on the sides given
+ * in order, so a label never strays from its line. Free first means clear of points, lines and labels; where a label
+ * must cross another limit's line (two limits close together), clear of points, data lines and labels; then of
+ * points and labels; else the top slot.
+ */
+function besideLine(x: number, sides: readonly ('right' | 'left')[], w: number, b: PlotBox, taken: readonly Box[], data: readonly Segment[], limits: readonly Segment[]): Box {
+  const h = 10;
+  const inside = (c: Box): boolean => c.x >= b.left && c.x + c.w <= b.left + b.width && c.y + c.h <= b.top + b.height;
+  const at = (side: 'right' | 'left', y: number): Box => ({ x: side === 'right' ? x + 3 : x - 3 - w, y, w, h });
+  for (const segments of [[...data, ...limits], data, []]) {
+    for (let y = b.top + 2; y + h <= b.top + b.height; y += h + 1) {
+      for (const side of sides) {
+        const c = at(side, y);
+        if (inside(c) && !taken.some((t) => overlaps(c, t)) && !segments.some((s) => hitsSegment(c, s))) return c;
+      }
+    }
+  }
+  const first = at(sides[0] ?? 'right', b.top + 2);
+  return { ...first, x: Math.min(Math.max(first.x, b.left), b.left + b.width - w) };
 }

@@ -20,7 +20,7 @@ th { background: #f3f3f3; text-align: left; white-space: nowrap; }
 td.num, th.num { text-align: right; white-space: nowrap; }
 .fits { color: #007a3d; font-weight: bold; }
 .nofit { color: #c00000; font-weight: bold; }
-p.legend, ul.notes { color: #555; font-size: 13px; }
+p.legend, ul.notes, section p { color: #555; font-size: 13px; }
 `;
 
 /** A column of a table: its head, whether it is numeric, and its cell text for a run. */

@@ -23,7 +23,7 @@ const ARGS = ['generate', '--model', 'llama-2-7b', '--hardware', 'h100-sxm', '--
 describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('generate HTML report in headless Chromium', () => {
   const html = join(tmp, 'generate.html');
 
-  it('parses into four panels with every point, each line's memory limit, and both tables', async () => {
+  it('parses into four panels with every point, the memory limit of each line, and both tables', async () => {
     requireChromium();
     const w = cli([...ARGS, '--format', 'html', '--out', html]);
     expect(w.stderr).toBe('');
