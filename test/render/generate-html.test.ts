@@ -83,6 +83,18 @@ describe('generate --format html', () => {
     expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;&quot;&amp;&apos;');
     for (const s of svgsIn(page)) assertWellFormedXml(s, 'hostile chart');
   });
+
+  it('drops control characters and terminal escapes from the model and hardware ids', () => {
+    const hostile = 'a\u0007b\u001b[31mred\u0000';
+    const base = generateDoc([256, 512], [16], [1, 2]);
+    const page = renderGenerateHtml({ ...base, runs: base.runs.map((r) => ({ ...r, model: `${hostile}/id`, hardware: `hw${hostile}` })) });
+    // eslint-disable-next-line no-control-regex
+    expect(page).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    expect(page).not.toContain('[31m');
+    expect(page).toContain('<h1>Serving report: abred/id on hwabred</h1>');
+    expect(svgsIn(page)[0]).toContain('>TTFT and TPOT: abred/id on hwabred</text>');
+    for (const s of svgsIn(page)) assertWellFormedXml(s, 'hostile chart');
+  });
 });
 
 describe('generate --format svg|html through the command', () => {
