@@ -1,7 +1,7 @@
 // Predicted against published serving figures, under `--efficiency peak` and `--efficiency typical`: the comparison
-// docs/cost-models.md ("Typical efficiencies") records. Each published figure is integrated from the tool's own steps:
-// an end-to-end latency is the prefill of the prompt plus one decode step per further output token (each attending
-// the prompt and the tokens so far), a TTFT is the prefill, an ITL the mean decode step over the output. Prints a
+// docs/cost-models.md ("Typical efficiencies") records. Each published figure is what `generate` reports: an
+// end-to-end latency is its e2eSeconds (the prefill of the prompt plus one decode step per further output token, each
+// attending the prompt and the tokens so far), a TTFT its ttftSeconds, an ITL its tpotSeconds (the mean decode step). Prints a
 // Markdown table and the median absolute error of each efficiency. Needs `npm run build` first.
 // Usage: node bench/efficiency-vs-published.mjs
 import { execFileSync } from 'node:child_process';
@@ -23,21 +23,15 @@ writeFileSync(LLAMA_3_70B, JSON.stringify({
 const VLLM = 'vLLM CI latency benchmark (buildkite vllm/performance-benchmark build 9515): input 32, output 128, batch 8, H200, BF16';
 const NIM = 'NVIDIA NIM for LLMs benchmarking, Performance (docs.nvidia.com/nim/benchmarking/llm/1.0.0/performance), Llama-3.3-70B-Instruct NIM 1.8.0, 2 x H100 80GB, FP8, TP2, concurrency 1';
 
-/** Σ totals.timeSeconds of a sweep's points. */
-function sweepSeconds(args) {
-  const doc = JSON.parse(execFileSync(process.execPath, [BIN, 'sweep', ...args], { encoding: 'utf8', maxBuffer: 1 << 30 }));
-  return doc.points.reduce((s, p) => s + p.totals.timeSeconds, 0);
+/** One `generate` run of a request batch: TTFT, TPOT and E2E integrated over the output by the tool itself. */
+function generate(base, batch, input, output, efficiency) {
+  const args = ['generate', ...base, '--batch', String(batch), '--input', String(input), '--output', String(output), '--efficiency', efficiency, '--format', 'json'];
+  return JSON.parse(execFileSync(process.execPath, [BIN, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 })).runs[0];
 }
 
-const range = (from, to) => Array.from({ length: to - from + 1 }, (_, i) => String(from + i)).join(',');
-
-/** Prefill of `input` tokens, then `output - 1` decode steps (the first output token comes from the prefill). */
-function e2e(base, batch, input, output, efficiency) {
-  const common = [...base, '--batch', String(batch), '--efficiency', efficiency];
-  return sweepSeconds([...common, '--phase', 'prefill', '--seq', String(input)]) + sweepSeconds([...common, '--phase', 'decode', '--context', range(input + 1, input + output - 1)]);
-}
-const ttft = (base, input, efficiency) => sweepSeconds([...base, '--batch', '1', '--efficiency', efficiency, '--phase', 'prefill', '--seq', String(input)]);
-const itl = (base, input, output, efficiency) => sweepSeconds([...base, '--batch', '1', '--efficiency', efficiency, '--phase', 'decode', '--context', range(input + 1, input + output - 1)]) / (output - 1);
+const e2e = (base, batch, input, output, efficiency) => generate(base, batch, input, output, efficiency).e2eSeconds;
+const ttft = (base, input, efficiency) => generate(base, 1, input, 1, efficiency).ttftSeconds;
+const itl = (base, input, output, efficiency) => generate(base, 1, input, output, efficiency).tpotSeconds;
 
 const nim = ['--model', LLAMA_3_70B, '--hardware', 'h100-sxm', '--bits', 'fp8', '--tp', '2', '--flash'];
 const cases = [

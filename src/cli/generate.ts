@@ -1,6 +1,6 @@
 /** `llm-roofline generate`: request batches end to end, every combination of the listed inputs, outputs and batches. */
 import { DEFAULT_MEMORY_RESERVE } from '../core/capacity.js';
-import { GENERATE_SCHEMA, Generator, lengthProblem, type GenerateDocument, type GenerateRequest, type GenerateSettings } from '../core/generate.js';
+import { GENERATE_SCHEMA, Generator, lengthProblem, type Disaggregation, type GenerateDocument, type GenerateRequest, type GenerateSettings } from '../core/generate.js';
 import { WORKLOAD_LIMITS } from '../core/limits.js';
 import { firstNonFinite } from '../core/report.js';
 import { UserError } from '../io/errors.js';
@@ -10,7 +10,12 @@ import { renderGenerateCsv, renderGenerateTable } from '../render/generate.js';
 import { renderGenerateHtml } from '../render/generate-html.js';
 import { generateSvg } from '../render/generate-svg.js';
 import { workloadFrom } from './analyze.js';
-import { checkOut, emit, loadModelWith, requirePeak, requireSupported, wantColor } from './common.js';
+import { PEAK_EFFICIENCY, type EfficiencyProfile } from '../core/efficiency.js';
+import { DISAGGREGATION_LINKS, MissingTierError, tierOf } from '../core/disaggregation.js';
+import type { ModelConfig } from '../core/model-config.js';
+import { familyOf } from '../io/load-efficiency.js';
+import type { LoadedProfile } from '../io/load-hardware.js';
+import { checkOut, efficiencyFrom, emit, loadModelWith, requirePeak, requireSupported, wantColor } from './common.js';
 import { list, oneOf, positiveInt, workloadInt, type WorkloadOptionValues } from './options.js';
 import { requireSplit } from './parallel-options.js';
 
@@ -23,6 +28,8 @@ export type GenerateOptions = Omit<WorkloadOptionValues, 'phase' | 'batch' | 'se
   batch: string;
   pricePerDeviceHour?: string | undefined;
   memoryReserve?: string | undefined;
+  disaggregate?: string | undefined;
+  decodeHardware?: string | undefined;
   flash: boolean;
   mtp?: boolean | undefined;
   format: string;
@@ -67,17 +74,52 @@ export function requestsFrom(o: Pick<GenerateOptions, 'input' | 'output' | 'batc
 }
 
 /** The settings analyze's options give, less its phase and lengths (generate sets those per step). */
-function settingsFrom(o: GenerateOptions, model: Parameters<typeof workloadFrom>[1]): GenerateSettings {
+function settingsFrom(o: GenerateOptions, model: Parameters<typeof workloadFrom>[1], device: LoadedProfile): GenerateSettings {
   if (o.microBatches !== undefined) {
     throw new UserError('--micro-batches', '', `generate takes each step through a pipeline's stages as one batch; micro-batches in flight are not modelled (got ${o.microBatches})`);
   }
-  // Typical efficiencies reach analyze, sweep and compare first; generate still integrates the datasheet roofline.
-  if (o.efficiency !== undefined && o.efficiency !== 'peak') {
-    throw new UserError('--efficiency', '', `generate runs at the datasheet peak for now; typical efficiencies are not applied to its steps yet (got "${o.efficiency}", expected peak)`);
-  }
   // Placeholders for the phase and lengths: workloadFrom checks and reads everything else exactly as analyze does.
   const w = workloadFrom({ ...o, phase: 'decode', batch: '1', seq: '1', context: '1', scope: 'model' }, model);
-  return { bits: w.bits, flash: w.flash, pairs: w.pairs, mla: w.mla, costModel: w.costModel, moeImbalance: w.moeImbalance, mtp: w.mtp, parallelism: w.parallelism, overlap: w.overlap };
+  return { bits: w.bits, flash: w.flash, pairs: w.pairs, mla: w.mla, costModel: w.costModel, moeImbalance: w.moeImbalance, mtp: w.mtp, parallelism: w.parallelism, overlap: w.overlap, efficiency: servingEfficiency(o.efficiency, device) };
+}
+
+/**
+ * generate's efficiency: `--efficiency` when given; otherwise the device family's typical profile, or the datasheet
+ * peak (stated) on a device no shipped profile covers, since nobody asked for `typical` there.
+ */
+export function servingEfficiency(value: string | undefined, device: LoadedProfile): EfficiencyProfile {
+  if (value !== undefined) return efficiencyFrom(value, device);
+  if (device.hardware.extras !== undefined || familyOf(device.id) !== undefined) return efficiencyFrom('typical', device);
+  return { ...PEAK_EFFICIENCY, note: `no shipped typical efficiency covers ${device.id}, so generate ran at the datasheet peak (--efficiency FILE gives one; llm-roofline fit makes one from measurements)` };
+}
+
+/**
+ * `--disaggregate LINK [--decode-hardware H]`: the decode pool (its profile, checked as the prefill's; its efficiency
+ * resolved like the prefill's) and the link tier the cache crosses; undefined without the flag.
+ */
+export function disaggregationFrom(o: GenerateOptions, model: ModelConfig, prefill: LoadedProfile, s: GenerateSettings): Disaggregation | undefined {
+  if (o.disaggregate === undefined) {
+    if (o.decodeHardware !== undefined) throw new UserError('--decode-hardware', '', 'needs --disaggregate scale-up|scale-out: the decode runs on other devices only when it is disaggregated');
+    return undefined;
+  }
+  const link = oneOf('--disaggregate', o.disaggregate, DISAGGREGATION_LINKS);
+  const decode = o.decodeHardware === undefined ? prefill : loadHardware(o.decodeHardware, '--decode-hardware');
+  if (decode !== prefill) {
+    requirePeak(decode, s.bits, s.costModel);
+    requireSplit(model, decode, s.parallelism, s.costModel);
+  }
+  if (link === 'scale-up' && decode.hardware.id !== prefill.hardware.id) {
+    throw new UserError('--disaggregate', '', `scale-up joins devices of one kind, but the prefill runs on ${prefill.id} and the decode on ${decode.id} (expected scale-out)`);
+  }
+  for (const p of decode === prefill ? [prefill] : [prefill, decode]) {
+    try {
+      tierOf(p.hardware, link);
+    } catch (e) {
+      if (e instanceof MissingTierError) throw new UserError(p.file, link === 'scale-up' ? 'links.scaleUp' : 'links.scaleOut', `missing: --disaggregate ${link} moves the KV cache over it (${e.message})`);
+      throw e;
+    }
+  }
+  return { link, decodeHardware: decode.hardware, decodeEfficiency: servingEfficiency(o.efficiency, decode), decodePowerWatts: decode.profile.powerWatts?.value };
 }
 
 /** Runs the command: validates everything, integrates every request, then renders and writes once. */
@@ -85,15 +127,16 @@ export function runGenerate(o: GenerateOptions): void {
   checkOut(o.out);
   const format = oneOf('--format', o.format, GENERATE_FORMATS);
   const model = loadModelWith(o.model, o.attention);
-  const settings = settingsFrom(o, model);
+  const profile = loadHardware(o.hardware);
+  const settings = settingsFrom(o, model, profile);
   const requests = requestsFrom(o);
   const pricePerDeviceHour = priceFrom(o.pricePerDeviceHour);
   const memoryReserve = reserveFrom(o.memoryReserve);
-  const profile = loadHardware(o.hardware);
   requireSupported(model, settings.costModel);
   requirePeak(profile, settings.bits, settings.costModel);
   requireSplit(model, profile, settings.parallelism, settings.costModel);
-  const generator = new Generator(model, profile.hardware, settings, { powerWatts: profile.profile.powerWatts?.value, pricePerDeviceHour, memoryReserve });
+  const disaggregation = disaggregationFrom(o, model, profile, settings);
+  const generator = new Generator(model, profile.hardware, settings, { powerWatts: profile.profile.powerWatts?.value, pricePerDeviceHour, memoryReserve, disaggregation });
   const doc: GenerateDocument = { schema: GENERATE_SCHEMA, tool: toolInfo(), runs: requests.map((r) => generator.run(r)) };
   const bad = firstNonFinite(doc);
   if (bad !== undefined) throw new Error(`internal: ${bad} is not a finite number`);

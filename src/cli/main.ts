@@ -39,7 +39,7 @@ function modelOptions(cmd: Command, listNote: string): Command<[], Pick<Workload
 }
 
 /** Everything of a workload but its phase and sizes: widths, kernel accounting, the split over devices, the output. */
-function settingOptions<O extends OptionValues>(cmd: Command<[], O>, listNote: string): Command<[], O & SettingValues> {
+function settingOptions<O extends OptionValues>(cmd: Command<[], O>, listNote: string, efficiencyDefault = 'peak'): Command<[], O & SettingValues> {
   // The chain's inferred type is O combined with these options, which TypeScript cannot relate to a generic O: stated.
   return cmd
     .option('--bits <spec>', `${BITS_HELP}${listNote}`)
@@ -56,7 +56,7 @@ function settingOptions<O extends OptionValues>(cmd: Command<[], O>, listNote: s
     .option('--dp <d>', `data-parallel replicas (throughput × d, no communication)${listNote}`)
     .option('--overlap', 'collectives overlap compute (a pass, or each pipeline stage, takes the longer of the two; default: their sum)')
     .option('--micro-batches <m>', 'micro-batches a pipeline keeps in flight (default: one per stage)')
-    .option('--efficiency <name|path>', `${EFFICIENCY_HELP} (default peak)${listNote === '' ? '' : '; typical picks each device\'s family'}`)
+    .option('--efficiency <name|path>', `${EFFICIENCY_HELP} (default ${efficiencyDefault})${listNote === '' ? '' : '; typical picks each device\'s family'}`)
     .option('--out <file>', 'write to a file (atomically) instead of stdout') as unknown as Command<[], O & SettingValues>;
 }
 
@@ -98,9 +98,12 @@ export function buildProgram(): Command {
       .option('--output <M>', 'output tokens per sequence, the first from the prefill (comma-separated list)', '128')
       .option('--batch <B>', 'sequences decoded together (comma-separated list)', DEFAULTS.batch),
     '',
+    'typical, or peak on a device no shipped profile covers',
   )
     .option('--price-per-device-hour <usd>', 'USD per device-hour: adds the cost per million output tokens')
     .option('--memory-reserve <f>', 'share of each device\'s memory kept for the serving engine (default 0.1: vLLM\'s gpu_memory_utilization 0.9)')
+    .addOption(new Option('--disaggregate <link>', 'prefill and decode on separate devices, the KV cache moved over this link after the prefill').choices(['scale-up', 'scale-out']))
+    .option('--decode-hardware <id|path>', 'with --disaggregate: the decode devices (default: the prefill\'s)')
     .option('--flash', 'fused (FlashAttention-style) attention kernel', false)
     .option('--mtp', 'also cost the model\'s multi-token-prediction module (DeepSeek-V3), run once per pass', false)
     .addOption(new Option('--format <format>', 'output format: table, json (llm-roofline.generate/v1), csv, svg (TTFT and TPOT charts) or html (report with the charts)').choices(['table', 'json', 'csv', 'svg', 'html']).default('table'));

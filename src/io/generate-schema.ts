@@ -16,9 +16,27 @@ const KindSeconds = z
     elementwise: count('seconds of element-wise steps (norms, activations, RoPE, residuals)'),
     gather: count('seconds of row gathers (the embedding lookup)'),
     collective: count('seconds of collectives between devices (0 on one device)'),
+    overhead: count('the efficiency profile\'s fixed seconds per layer and per pass, over the phase\'s passes (0 at peak)'),
   })
   .strict()
-  .describe('Σ count × seconds by operator kind over the phase');
+  .describe('Σ count × seconds by operator kind over the phase, and its fixed overheads');
+
+const fraction = (what: string) => z.number().positive().max(1).describe(what);
+
+const Efficiency = z
+  .object({
+    label: z.string().describe('peak, typical:<family> or the efficiency file read'),
+    kinds: z
+      .object({ gemm: fraction('GEMM'), attention: fraction('attention core'), elementwise: fraction('element-wise'), gather: fraction('row gathers'), collective: fraction('collectives, × the link\'s own efficiency') })
+      .strict()
+      .describe('fraction of the compute peak each kind of operator reaches'),
+    memory: fraction('fraction of the memory bandwidth streaming reaches'),
+    layerOverheadSeconds: count('fixed seconds per layer of every pass'),
+    stepOverheadSeconds: count('fixed seconds per pass'),
+    hardware: z.object({ compute: count('the profile\'s fraction of peak FLOP/s'), memory: count('the profile\'s fraction of peak bandwidth') }).strict(),
+  })
+  .strict()
+  .describe('the efficiency every step ran under (peak: the datasheet roofline)');
 
 const Workload = z
   .object({
@@ -56,6 +74,20 @@ const Memory = z
   .strict()
   .describe('the device that holds the most (one device\'s share when split)');
 
+const Disaggregation = z
+  .object({
+    link: z.enum(['scale-up', 'scale-out']).describe('the tier the cache crosses'),
+    linkName: z.string().describe('the link as the profiles name it'),
+    bytesPerDevice: count('KV-cache bytes the busiest prefill device sends: its share of the batch at the input length (0 when output is 1)'),
+    seconds: count('one hop: latency + bytes / (bandwidth × efficiency); 0 when output is 1'),
+    decodeHardware: z.string().describe('the decode devices'),
+    prefillDevices: z.number().int().positive(),
+    decodeDevices: z.number().int().positive(),
+    decodeEfficiency: Efficiency,
+  })
+  .strict()
+  .describe('prefill and decode on separate devices; the cache moves between them after the prefill');
+
 const Run = z
   .object({
     model: z.string(),
@@ -69,10 +101,9 @@ const Run = z
     joulesPerOutputToken: count('devices × power (TDP, an upper bound) × E2E / output tokens; absent when the profile gives no power').optional(),
     costPerMillionOutputTokens: count('USD: price per device-hour × devices × E2E / 3600 / output tokens × 1e6; present with --price-per-device-hour').optional(),
     breakdown: z.object({ prefill: KindSeconds, decode: KindSeconds }).strict(),
+    disaggregation: Disaggregation.optional(),
     memory: Memory,
-    efficiency: z
-      .object({ mode: z.literal('peak').describe('peak: the profile\'s fractions of the datasheet roofline'), compute: count('fraction of peak FLOP/s'), memory: count('fraction of peak bandwidth') })
-      .strict(),
+    efficiency: Efficiency,
     notes: z.array(z.string()).readonly(),
   })
   .strict();
@@ -84,5 +115,5 @@ export const GenerateSchema = z
 // Compile-time proof that what the core produces fits the published schema, and that the breakdown names every kind.
 type Assignable<T, U extends T> = U;
 export type GenerateFits = Assignable<z.input<typeof GenerateSchema>, GenerateDocument>;
-export type KindsCovered = Assignable<OpKind, keyof z.input<typeof KindSeconds>>;
-export type KindsKnown = Assignable<keyof z.input<typeof KindSeconds>, OpKind>;
+export type KindsCovered = Assignable<OpKind | 'overhead', keyof z.input<typeof KindSeconds>>;
+export type KindsKnown = Assignable<keyof z.input<typeof KindSeconds>, OpKind | 'overhead'>;

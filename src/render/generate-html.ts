@@ -30,9 +30,10 @@ interface Column {
   readonly cell: (r: GenerateRun) => string;
 }
 
-/** The text table's columns, in its order and with its units (the cost column only when a price was given). */
+/** The text table's columns, in its order and with its units (KV move only when disaggregated, cost only when priced). */
 export function runColumns(d: GenerateDocument): Column[] {
   const priced = d.runs.some((r) => r.costPerMillionOutputTokens !== undefined);
+  const moved = d.runs.some((r) => r.disaggregation !== undefined);
   const cols: (Column | false)[] = [
     { head: 'model', num: false, cell: (r) => r.model },
     { head: 'hardware', num: false, cell: (r) => r.hardware },
@@ -40,6 +41,7 @@ export function runColumns(d: GenerateDocument): Column[] {
     { head: 'N', num: true, cell: (r) => String(r.workload.input) },
     { head: 'M', num: true, cell: (r) => String(r.workload.output) },
     { head: 'TTFT', num: true, cell: (r) => seconds(r.ttftSeconds) },
+    moved && { head: 'KV move', num: true, cell: (r) => (r.disaggregation === undefined ? '-' : seconds(r.disaggregation.seconds)) },
     { head: 'TPOT', num: true, cell: (r) => (r.tpotSeconds === undefined ? '-' : seconds(r.tpotSeconds)) },
     { head: 'E2E', num: true, cell: (r) => seconds(r.e2eSeconds) },
     { head: 'tokens/s', num: true, cell: (r) => si(r.outputTokensPerSecond, '').trim() },

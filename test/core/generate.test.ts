@@ -9,6 +9,7 @@ import { OP_KINDS } from '../../src/core/op.js';
 import { buildReport } from '../../src/core/report.js';
 import type { Workload } from '../../src/core/workload.js';
 import { loadHardware } from '../../src/io/load-hardware.js';
+import { resolveEfficiency } from '../../src/io/load-efficiency.js';
 import { loadModel } from '../../src/io/load-model.js';
 import { LLAMA_2_7B } from '../helpers/models.js';
 import { expectRel } from '../helpers/rel.js';
@@ -78,7 +79,7 @@ describe('generate integrates analyze\'s steps', () => {
     expect(run.tpotSeconds).toBeUndefined();
     expect('tpotSeconds' in run).toBe(false);
     expect(run.e2eSeconds).toBe(run.ttftSeconds);
-    expect(Object.values(run.breakdown.decode)).toEqual([0, 0, 0, 0, 0]);
+    expect(Object.values(run.breakdown.decode)).toEqual([0, 0, 0, 0, 0, 0]);
     expect(run.notes.some((n) => n.startsWith('output 1:'))).toBe(true);
   });
 });
@@ -138,10 +139,50 @@ describe('energy, cost and throughput', () => {
     expectRel(four.joulesPerOutputToken ?? NaN, one.joulesPerOutputToken ?? NaN);
   });
 
-  it('states the efficiencies in effect: the profile\'s, as peak', () => {
+  it('states the efficiencies in effect: peak, over the profile\'s own fractions', () => {
     const slow: Hardware = { ...h100, efficiency: { compute: 0.5, memory: 0.8 } };
     const run = new Generator(LLAMA_2_7B, slow, SETTINGS, OPTIONS).run({ input: 64, output: 2, batch: 1 });
-    expect(run.efficiency).toEqual({ mode: 'peak', compute: 0.5, memory: 0.8 });
+    expect(run.efficiency).toEqual({ label: 'peak', kinds: { gemm: 1, attention: 1, elementwise: 1, gather: 1, collective: 1 }, memory: 1, layerOverheadSeconds: 0, stepOverheadSeconds: 0, hardware: { compute: 0.5, memory: 0.8 } });
+  });
+});
+
+describe('typical efficiencies in every step', () => {
+  const hopper = resolveEfficiency('typical', loadHardware('h100-sxm'));
+  const TYPICAL: GenerateSettings = { ...SETTINGS, efficiency: hopper };
+
+  it('E2E is the sum of analyze steps at the same efficiency (Llama-2-7B, Hopper\'s profile)', () => {
+    const run = new Generator(LLAMA_2_7B, h100, TYPICAL, OPTIONS).run({ input: 300, output: 5, batch: 4 });
+    const want = analyzeSteps(LLAMA_2_7B, h100, TYPICAL, 300, 5, 4);
+    expectRel(run.ttftSeconds, want.ttft);
+    expectRel(run.e2eSeconds, want.e2e);
+    expect(run.efficiency.label).toBe('typical:nvidia-hopper');
+    expect(run.efficiency.kinds.gemm).toBe(hopper.kinds.gemm);
+  });
+
+  it('each pass adds 32 layers × the per-layer overhead + the per-pass overhead; kinds and overhead add up to each phase', () => {
+    const run = new Generator(LLAMA_2_7B, h100, TYPICAL, OPTIONS).run({ input: 256, output: 9, batch: 2 });
+    // Hopper's profile: 32 us per layer and 126 us per pass; Llama-2-7B has 32 layers; 8 decode steps.
+    const perPass = 32 * hopper.layerOverheadSeconds + hopper.stepOverheadSeconds;
+    expect(hopper.layerOverheadSeconds).toBe(32e-6);
+    expect(hopper.stepOverheadSeconds).toBe(126e-6);
+    expectRel(run.breakdown.prefill.overhead, perPass);
+    expectRel(run.breakdown.decode.overhead, 8 * perPass);
+    const sum = (r: Record<string, number>): number => Object.values(r).reduce((a, b) => a + b, 0);
+    expectRel(sum(run.breakdown.prefill), run.ttftSeconds, 1e-12);
+    expectRel(sum(run.breakdown.decode), run.e2eSeconds - run.ttftSeconds, 1e-12);
+    expect(run.notes.some((n) => n.startsWith('overheads: every pass'))).toBe(true);
+    expect(run.notes.some((n) => n.startsWith('efficiency typical:nvidia-hopper: '))).toBe(true);
+  });
+
+  it('a memory-bound decode step slows by the memory fraction, plus the overheads', () => {
+    // At batch 1 every decode operator of Llama-2-7B on an H100 is memory-bound, at peak and at typical (0.8):
+    // the step's roofline part is the peak step / 0.8.
+    const req = { input: 1024, output: 2, batch: 1 };
+    const peak = new Generator(LLAMA_2_7B, h100, SETTINGS, OPTIONS).run(req);
+    const typical = new Generator(LLAMA_2_7B, h100, TYPICAL, OPTIONS).run(req);
+    const peakStep = peak.e2eSeconds - peak.ttftSeconds;
+    const typicalStep = typical.e2eSeconds - typical.ttftSeconds;
+    expectRel(typicalStep - typical.breakdown.decode.overhead, peakStep / hopper.memory, 1e-12);
   });
 });
 

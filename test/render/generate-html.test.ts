@@ -113,4 +113,19 @@ describe('generate --format svg|html through the command', () => {
     expect(svg.stdout).toContain('&lt;script&gt;alert(1)&lt;script&gt;');
     expect(svg.stdout).toBe(`${svgsIn(html.stdout)[0] ?? ''}\n`);
   });
+
+  it('a disaggregated, priced run has the columns of the text table, KV move and cost included', () => {
+    const args = ['generate', '--model', 'llama-2-7b', '--hardware', 'h100-sxm', '--input', '512,2048', '--output', '64', '--batch', '1,8', '--disaggregate', 'scale-out', '--price-per-device-hour', '2'];
+    const html = cli([...args, '--format', 'html']);
+    expect(html.status).toBe(0);
+    const text = cli(args).stdout.split('\n');
+    const cells = (l: string): string[] => l.split('│').map((c) => c.trim()).filter((c) => c !== '');
+    const table = part(html.stdout, '<table id="runs">', '</table>');
+    expect(heads(table)).toEqual(cells(text.find((l) => l.includes('│ model')) ?? ''));
+    expect(heads(table)).toContain('KV move');
+    expect(heads(table)).toContain('$/M tokens');
+    expect(rows(table)).toEqual(text.filter((l) => l.startsWith('│ llama-2-7b')).map(cells));
+    // Every line the table prints above its box (settings, the disaggregation) heads the page.
+    expect(part(html.stdout, '<p class="settings">', '</p>')).toContain('disaggregated: decode on a second pool');
+  });
 });
