@@ -158,6 +158,27 @@ describe('generate charts: lists that leave charts out', () => {
   });
 });
 
+describe('generate charts: limits that nothing reaches', () => {
+  // Batch 64 caches 1,743 tokens a sequence: with M = 2000 not even an empty prompt fits. 120,000 + 2,000 tokens is
+  // more than one sequence can cache (111,596 at batch 1), so no batch fits that input.
+  const d = doc([256, 512, 120000], [2000], [1, 64]);
+  const svg = generateSvg(d);
+
+  it('names them at the left edge, draws every run of such a line hollow, and says why under the charts', () => {
+    assertWellFormedXml(svg, 'svg');
+    expect(svg).not.toMatch(/NaN|Infinity/);
+    const byN = panel(svg, 'TTFT against input length');
+    expect(byN).toMatch(/class="limit-off" data-label="B = 64"[^>]*>← no N fits<\/text>/);
+    expect(byN).not.toContain('class="limit" data-label="B = 64"');
+    expect((series(byN).get('B = 64') ?? []).map((q) => q.hollow)).toEqual([true, true, true]);
+    expect(svg).toContain('B = 64: not one sequence fits (max context 1743 − M 2000)');
+    const byB = panel(svg, 'TPOT against batch');
+    expect(byB).toMatch(/class="limit-off" data-label="N = 120000"[^>]*>← no B fits<\/text>/);
+    expect((series(byB).get('N = 120000') ?? []).map((q) => q.hollow)).toEqual([true, true]);
+    expect(run(d, 120000, 1).memory.maxBatch).toBe(0);
+  });
+});
+
 describe('log2Axis', () => {
   it('ticks at powers of two within the data, labelled exactly below 10,000 and with an SI prefix above', () => {
     expect(log2Axis([512, 6718]).ticks.map((t) => t.label)).toEqual(['512', '1024', '2048', '4096']);
