@@ -7,6 +7,8 @@ import { UserError } from '../io/errors.js';
 import { loadHardware } from '../io/load-hardware.js';
 import { toolInfo } from '../io/version.js';
 import { renderGenerateCsv, renderGenerateTable } from '../render/generate.js';
+import { renderGenerateHtml } from '../render/generate-html.js';
+import { generateSvg } from '../render/generate-svg.js';
 import { workloadFrom } from './analyze.js';
 import { PEAK_EFFICIENCY, type EfficiencyProfile } from '../core/efficiency.js';
 import { DISAGGREGATION_LINKS, MissingTierError, tierOf } from '../core/disaggregation.js';
@@ -17,7 +19,7 @@ import { checkOut, efficiencyFrom, emit, loadModelWith, requirePeak, requireSupp
 import { list, oneOf, positiveInt, workloadInt, type WorkloadOptionValues } from './options.js';
 import { requireSplit } from './parallel-options.js';
 
-export const GENERATE_FORMATS = ['table', 'json', 'csv'] as const;
+export const GENERATE_FORMATS = ['table', 'json', 'csv', 'svg', 'html'] as const;
 
 /** Values of generate's options: analyze's without phase and lengths, the request lists, price and reserve. */
 export type GenerateOptions = Omit<WorkloadOptionValues, 'phase' | 'batch' | 'seq' | 'context'> & {
@@ -138,6 +140,10 @@ export function runGenerate(o: GenerateOptions): void {
   const doc: GenerateDocument = { schema: GENERATE_SCHEMA, tool: toolInfo(), runs: requests.map((r) => generator.run(r)) };
   const bad = firstNonFinite(doc);
   if (bad !== undefined) throw new Error(`internal: ${bad} is not a finite number`);
+  if (format === 'svg' || format === 'html') {
+    emit(o.out, format === 'svg' ? generateSvg(doc) : renderGenerateHtml(doc));
+    return;
+  }
   const text = format === 'json' ? JSON.stringify(doc, null, 2) + '\n' : format === 'csv' ? renderGenerateCsv(doc) : renderGenerateTable(doc, wantColor(o.out));
   emit(o.out, text);
 }

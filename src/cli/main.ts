@@ -106,7 +106,7 @@ export function buildProgram(): Command {
     .option('--decode-hardware <id|path>', 'with --disaggregate: the decode devices (default: the prefill\'s)')
     .option('--flash', 'fused (FlashAttention-style) attention kernel', false)
     .option('--mtp', 'also cost the model\'s multi-token-prediction module (DeepSeek-V3), run once per pass', false)
-    .addOption(new Option('--format <format>', 'output format: table, json (llm-roofline.generate/v1) or csv').choices(['table', 'json', 'csv']).default('table'));
+    .addOption(new Option('--format <format>', 'output format: table, json (llm-roofline.generate/v1), csv, svg (TTFT and TPOT charts) or html (report with the charts)').choices(['table', 'json', 'csv', 'svg', 'html']).default('table'));
   generate.action(async (o) => {
     const { runGenerate } = await import('./generate.js');
     runGenerate(o);

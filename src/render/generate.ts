@@ -57,7 +57,7 @@ export function renderGenerateTable(d: GenerateDocument, color: boolean): string
 }
 
 /** The settings every run shares, as one line. */
-function settingsLine(r: GenerateRun): string {
+export function settingsLine(r: GenerateRun): string {
   const w = r.workload;
   const split = splitLabel(w.parallelism, w.overlap);
   const parts = [
