@@ -104,6 +104,11 @@ export function buildProgram(): Command {
     .option('--memory-reserve <f>', 'share of each device\'s memory kept for the serving engine (default 0.1: vLLM\'s gpu_memory_utilization 0.9)')
     .option('--flash', 'fused (FlashAttention-style) attention kernel', false)
     .option('--mtp', 'also cost the model\'s multi-token-prediction module (DeepSeek-V3), run once per pass', false)
+    .option('--chunk <C>', 'chunked prefill: prompt tokens per pass')
+    .option('--draft-tokens <k>', 'speculative decoding: tokens drafted per step (1 to 16)')
+    .option('--acceptance <a>', 'speculative decoding: probability that the target accepts a drafted token (0 to 1)')
+    .option('--draft-model <id|file>', 'speculative decoding: the draft model (a shipped id or a config file)')
+    .option('--draft <mtp>', 'speculative decoding: mtp drafts with the target\'s multi-token-prediction module')
     .addOption(new Option('--format <format>', 'output format: table, json (llm-roofline.generate/v1) or csv').choices(['table', 'json', 'csv']).default('table'));
   generate.action(async (o) => {
     const { runGenerate } = await import('./generate.js');
