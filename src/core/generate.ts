@@ -18,6 +18,7 @@ import { generateNotes } from './generate-notes.js';
 import { chunkedPrefill } from './chunked.js';
 import { draftPlans, draftRun, type DraftPlans, type Speculative } from './speculative.js';
 import { multiTokenNotes } from './multitoken-notes.js';
+import { kvTransfer, transferLink, type DisaggregationLink, type KvTransfer } from './disaggregation.js';
 
 export const GENERATE_SCHEMA = 'llm-roofline.generate/v1';
 
@@ -45,6 +46,28 @@ export interface GenerateOptions {
   readonly chunk?: number | undefined;
   /** Speculative decoding (absent: one token per decode step). */
   readonly speculative?: Speculative | undefined;
+  /** Prefill and decode on separate devices (absent: the same devices run both). */
+  readonly disaggregation?: Disaggregation | undefined;
+}
+
+/** Where the decode runs when it is disaggregated from the prefill, and the link the cache crosses. */
+export interface Disaggregation {
+  readonly link: DisaggregationLink;
+  /** The decode devices (the prefill's hardware when they are of the same kind). */
+  readonly decodeHardware: Hardware;
+  /** The efficiency the decode devices run under. */
+  readonly decodeEfficiency: EfficiencyProfile;
+  /** One decode device's power, watts; absent: no energy figure. */
+  readonly decodePowerWatts?: number | undefined;
+}
+
+/** A disaggregated run's cache move and decode devices, as reported. */
+export interface GenerateDisaggregation extends KvTransfer {
+  readonly decodeHardware: string;
+  /** Devices of the prefill pool and of the decode pool, each a replica's devices × dp. */
+  readonly prefillDevices: number;
+  readonly decodeDevices: number;
+  readonly decodeEfficiency: GenerateEfficiency;
 }
 
 /** Seconds by operator kind (Σ count × seconds over the phase's passes), and the fixed overheads of those passes. */
@@ -91,7 +114,7 @@ export interface GenerateRun {
   /** Devices of the deployment: devices per replica × data-parallel replicas. */
   readonly devices: number;
   readonly ttftSeconds: number;
-  /** Mean decode step, (E2E − TTFT) / (M − 1); absent when M = 1. */
+  /** Mean decode step, (E2E − TTFT) / (M − 1), a disaggregated cache move included; absent when M = 1. */
   readonly tpotSeconds?: number;
   readonly e2eSeconds: number;
   /** Output tokens per second over every replica: dp · B · M / E2E. */
@@ -106,6 +129,8 @@ export interface GenerateRun {
   readonly prefillChunks?: { readonly chunkTokens: number; readonly chunks: number };
   /** Speculative decoding: the draft, k, a, E = (1 − a^(k+1)) / (1 − a) and the steps taken for output − 1 tokens. */
   readonly speculative?: { readonly draft: string; readonly draftTokens: number; readonly acceptance: number; readonly tokensPerStep: number; readonly steps: number };
+  /** Present when prefill and decode run on separate devices: the cache's move between them, in E2E after TTFT. */
+  readonly disaggregation?: GenerateDisaggregation;
   readonly memory: GenerateMemory;
   readonly efficiency: GenerateEfficiency;
   readonly notes: readonly string[];
@@ -135,15 +160,22 @@ export class Generator {
   private readonly efficiency: EfficiencyProfile;
   /** The draft's plans under speculative decoding. */
   private readonly draft: DraftPlans | undefined;
+  /** The decode-form plan a chunked prefill's passes run on. */
+  private readonly chunks: Plan | undefined;
 
   constructor(readonly model: ModelConfig, readonly hardware: Hardware, readonly settings: GenerateSettings, readonly options: GenerateOptions) {
     const s = settings;
-    const plan = (phase: Phase): Plan =>
-      new Plan(model, hardware, { phase, flash: s.flash, pairs: s.pairs, mla: mlaMode({ phase, mla: s.mla }), scope: 'model', costModel: s.costModel, moeImbalance: s.moeImbalance, mtp: s.mtp, parallel: s.parallelism, overlap: s.overlap, efficiency: s.efficiency });
-    this.plans = { prefill: plan('prefill'), decode: plan('decode') };
+    const plan = (phase: Phase): Plan => new Plan(model, hardware, planSpec(s, phase));
+    const d = options.disaggregation;
+    // A disaggregated decode runs on its own devices, at their own efficiency; the parallelism is the prefill's.
+    const decode = d === undefined ? plan('decode') : new Plan(model, d.decodeHardware, { ...planSpec(s, 'decode'), efficiency: d.decodeEfficiency });
+    this.plans = { prefill: plan('prefill'), decode };
     this.parallel = s.parallelism ?? SINGLE;
     this.efficiency = s.efficiency ?? PEAK_EFFICIENCY;
-    this.draft = options.speculative === undefined ? undefined : draftPlans(model, hardware, s, options.speculative, this.plans.decode);
+    // The draft runs beside the target's decode (on the decode devices when disaggregated); the chunks of a chunked
+    // prefill are decode-form passes on the prefill's devices.
+    this.draft = options.speculative === undefined ? undefined : draftPlans(model, d?.decodeHardware ?? hardware, d === undefined ? s : { ...s, efficiency: d.decodeEfficiency }, options.speculative, this.plans.decode);
+    this.chunks = options.chunk === undefined ? undefined : d === undefined ? decode : plan('decode');
   }
 
   /** Integrates one request batch: the prefill, then M − 1 decode steps, step j attending N + j keys. */
@@ -155,7 +187,7 @@ export class Generator {
     const M = r.output;
     const prefillKinds = new Float64Array(OP_KINDS.length);
     const { chunk, speculative } = this.options;
-    const chunked = chunk === undefined ? undefined : chunkedPrefill(this.plans.decode, r.batch, N, chunk, bits, prefillKinds);
+    const chunked = chunk === undefined || this.chunks === undefined ? undefined : chunkedPrefill(this.chunks, r.batch, N, chunk, bits, prefillKinds);
     let ttft = chunked?.seconds ?? this.plans.prefill.addKindSeconds({ batch: r.batch, seqLen: N, contextLen: N, bits }, prefillKinds);
     const decodeKinds = new Float64Array(OP_KINDS.length);
     let decode = 0;
@@ -173,23 +205,30 @@ export class Generator {
         decode += this.plans.decode.addKindSeconds(step, decodeKinds);
       }
     }
-    const e2e = ttft + decode;
     const par = this.parallel;
-    const devices = replicaDevices(par) * par.dp;
+    const perPool = replicaDevices(par) * par.dp;
+    const d = this.options.disaggregation;
+    // The cache moves only when there is a decode to run it.
+    const transfer = d === undefined || M === 1 ? undefined : this.transfer(d, r);
+    const e2e = ttft + (transfer?.seconds ?? 0) + decode;
+    const devices = d === undefined ? perPool : 2 * perPool;
     // Every replica serves its own batch: dp · B · M tokens in one E2E.
     const tokens = par.dp * r.batch * M;
-    const { powerWatts, pricePerDeviceHour } = this.options;
-    const deviceSeconds = devices * e2e;
+    const { pricePerDeviceHour } = this.options;
+    // Device-seconds of work: each device for the whole E2E, or, disaggregated, the prefill pool for TTFT and the
+    // decode pool for the move and the decode (the same sum, perPool · E2E).
+    const deviceSeconds = d === undefined ? devices * e2e : perPool * e2e;
+    const joules = this.joules(perPool, ttft, e2e);
     return {
       model: this.model.id,
       hardware: this.hardware.id,
       workload: this.workload(r),
       devices,
       ttftSeconds: ttft,
-      ...(M > 1 ? { tpotSeconds: decode / (M - 1) } : {}),
+      ...(M > 1 ? { tpotSeconds: ((transfer?.seconds ?? 0) + decode) / (M - 1) } : {}),
       e2eSeconds: e2e,
       outputTokensPerSecond: e2e > 0 ? tokens / e2e : 0,
-      ...(powerWatts === undefined ? {} : { joulesPerOutputToken: (powerWatts * deviceSeconds) / tokens }),
+      ...(joules === undefined ? {} : { joulesPerOutputToken: joules / tokens }),
       ...(pricePerDeviceHour === undefined ? {} : { costPerMillionOutputTokens: ((pricePerDeviceHour * deviceSeconds) / 3600 / tokens) * 1e6 }),
       breakdown: {
         prefill: kindSeconds(prefillKinds, chunked?.overheadSeconds ?? this.plans.prefill.overheadSeconds),
@@ -198,17 +237,38 @@ export class Generator {
       },
       ...(chunked === undefined || chunk === undefined ? {} : { prefillChunks: { chunkTokens: chunk, chunks: chunked.chunks } }),
       ...(draft === undefined || speculative === undefined ? {} : { speculative: { draft: speculative.draft.kind === 'mtp' ? 'mtp' : speculative.draft.model.id, draftTokens: speculative.draftTokens, acceptance: speculative.acceptance, tokensPerStep: draft.decode.tokensPerStep, steps: draft.decode.steps } }),
+      ...(d === undefined ? {} : { disaggregation: this.disaggregationUsed(d, transfer, perPool) }),
       memory: generateMemory(this.plans.decode, { batch: r.batch, seqLen: 1, contextLen: N + M, bits }, this.options.memoryReserve),
-      efficiency: this.efficiencyUsed(),
+      efficiency: efficiencyUsed(this.efficiency, this.hardware),
       notes: [...COST_MODEL_DEFS[this.settings.costModel].notes, ...generateNotes(this.model, this.settings, this.options, M), ...multiTokenNotes(this.options), efficiencyNote(this.efficiency, 0)],
     };
   }
 
-  /** The efficiency every step ran under, as reported. */
-  private efficiencyUsed(): GenerateEfficiency {
-    const e = this.efficiency;
-    const hw = this.hardware.efficiency;
-    return { label: e.label, kinds: e.kinds, memory: e.memory, layerOverheadSeconds: e.layerOverheadSeconds, stepOverheadSeconds: e.stepOverheadSeconds, hardware: { compute: hw.compute, memory: hw.memory } };
+  /** The cache's move after the prefill: the busiest prefill device's share of the batch's cache at the input length. */
+  private transfer(d: Disaggregation, r: GenerateRequest): KvTransfer {
+    const at = { batch: r.batch, seqLen: r.input, contextLen: r.input, bits: this.settings.bits };
+    const prefill = this.plans.prefill;
+    const bytes = (prefill.deviceMemory(at) ?? prefill.memory(at)).kvCacheBytes;
+    return kvTransfer(d.link, transferLink(this.hardware, d.decodeHardware, d.link), bytes, this.efficiency.kinds.collective);
+  }
+
+  /**
+   * Joules of a run at each device's power (its TDP): every device of a pool for the whole E2E, or, disaggregated,
+   * the prefill pool for TTFT and the decode pool for the rest. Undefined when a device's power is unknown.
+   */
+  private joules(perPool: number, ttft: number, e2e: number): number | undefined {
+    const prefillWatts = this.options.powerWatts;
+    const d = this.options.disaggregation;
+    if (prefillWatts === undefined) return undefined;
+    if (d === undefined) return perPool * prefillWatts * e2e;
+    if (d.decodePowerWatts === undefined) return undefined;
+    return perPool * (prefillWatts * ttft + d.decodePowerWatts * (e2e - ttft));
+  }
+
+  /** A disaggregated run's report: the move (nothing moves when there is no decode step) and the decode pool. */
+  private disaggregationUsed(d: Disaggregation, t: KvTransfer | undefined, perPool: number): GenerateDisaggregation {
+    const moved = t ?? { link: d.link, linkName: transferLink(this.hardware, d.decodeHardware, d.link).name, bytesPerDevice: 0, seconds: 0 };
+    return { ...moved, decodeHardware: d.decodeHardware.id, prefillDevices: perPool, decodeDevices: perPool, decodeEfficiency: efficiencyUsed(d.decodeEfficiency, d.decodeHardware) };
   }
 
   /** The reported workload of a request. */
@@ -231,6 +291,17 @@ export class Generator {
       ...(s.parallelism === undefined ? {} : { parallelism: s.parallelism, overlap: s.overlap === true }),
     };
   }
+}
+
+/** The plan specification of one phase under generate's settings (always the whole model). */
+function planSpec(s: GenerateSettings, phase: Phase): ConstructorParameters<typeof Plan>[2] {
+  return { phase, flash: s.flash, pairs: s.pairs, mla: mlaMode({ phase, mla: s.mla }), scope: 'model', costModel: s.costModel, moeImbalance: s.moeImbalance, mtp: s.mtp, parallel: s.parallelism, overlap: s.overlap, efficiency: s.efficiency };
+}
+
+/** An efficiency as a run reports it, with the device profile's own fractions under it. */
+function efficiencyUsed(e: EfficiencyProfile, hardware: Hardware): GenerateEfficiency {
+  const hw = hardware.efficiency;
+  return { label: e.label, kinds: e.kinds, memory: e.memory, layerOverheadSeconds: e.layerOverheadSeconds, stepOverheadSeconds: e.stepOverheadSeconds, hardware: { compute: hw.compute, memory: hw.memory } };
 }
 
 /** The `llm-roofline.generate/v1` document: every run of a command. */
