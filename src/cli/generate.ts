@@ -18,6 +18,7 @@ import type { LoadedProfile } from '../io/load-hardware.js';
 import { checkOut, efficiencyFrom, emit, loadModelWith, requirePeak, requireSupported, wantColor } from './common.js';
 import { list, oneOf, positiveInt, workloadInt, type WorkloadOptionValues } from './options.js';
 import { requireSplit } from './parallel-options.js';
+import { chunkFrom, speculativeFrom, type MultiTokenValues } from './generate-multitoken.js';
 
 export const GENERATE_FORMATS = ['table', 'json', 'csv', 'svg', 'html'] as const;
 
@@ -33,7 +34,7 @@ export type GenerateOptions = Omit<WorkloadOptionValues, 'phase' | 'batch' | 'se
   flash: boolean;
   mtp?: boolean | undefined;
   format: string;
-};
+} & MultiTokenValues;
 
 /** The highest price per device-hour accepted, USD: far above any rental (an 8-GPU node rents for ~$100/h). */
 const PRICE_MAX = 1e6;
@@ -132,11 +133,13 @@ export function runGenerate(o: GenerateOptions): void {
   const requests = requestsFrom(o);
   const pricePerDeviceHour = priceFrom(o.pricePerDeviceHour);
   const memoryReserve = reserveFrom(o.memoryReserve);
+  const chunk = chunkFrom(o.chunk);
+  const speculative = speculativeFrom(o, model, settings.costModel);
   requireSupported(model, settings.costModel);
   requirePeak(profile, settings.bits, settings.costModel);
   requireSplit(model, profile, settings.parallelism, settings.costModel);
   const disaggregation = disaggregationFrom(o, model, profile, settings);
-  const generator = new Generator(model, profile.hardware, settings, { powerWatts: profile.profile.powerWatts?.value, pricePerDeviceHour, memoryReserve, disaggregation });
+  const generator = new Generator(model, profile.hardware, settings, { powerWatts: profile.profile.powerWatts?.value, pricePerDeviceHour, memoryReserve, disaggregation, chunk, speculative });
   const doc: GenerateDocument = { schema: GENERATE_SCHEMA, tool: toolInfo(), runs: requests.map((r) => generator.run(r)) };
   const bad = firstNonFinite(doc);
   if (bad !== undefined) throw new Error(`internal: ${bad} is not a finite number`);

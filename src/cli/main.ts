@@ -106,6 +106,11 @@ export function buildProgram(): Command {
     .option('--decode-hardware <id|path>', 'with --disaggregate: the decode devices (default: the prefill\'s)')
     .option('--flash', 'fused (FlashAttention-style) attention kernel', false)
     .option('--mtp', 'also cost the model\'s multi-token-prediction module (DeepSeek-V3), run once per pass', false)
+    .option('--chunk <C>', 'chunked prefill: prompt tokens per pass')
+    .option('--draft-tokens <k>', 'speculative decoding: tokens drafted per step (1 to 16)')
+    .option('--acceptance <a>', 'speculative decoding: probability that the target accepts a drafted token (0 to 1)')
+    .option('--draft-model <id|file>', 'speculative decoding: the draft model (a shipped id or a config file)')
+    .option('--draft <mtp>', 'speculative decoding: mtp drafts with the target\'s multi-token-prediction module')
     .addOption(new Option('--format <format>', 'output format: table, json (llm-roofline.generate/v1), csv, svg (TTFT and TPOT charts) or html (report with the charts)').choices(['table', 'json', 'csv', 'svg', 'html']).default('table'));
   generate.action(async (o) => {
     const { runGenerate } = await import('./generate.js');

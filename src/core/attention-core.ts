@@ -52,10 +52,13 @@ export const PAIR_MODES = ['causal', 'dense'] as const;
 export type PairMode = (typeof PAIR_MODES)[number];
 
 /** Keys each query tile re-reads from memory in a fused kernel, summed over tiles (per sequence and cached head). */
-export function fusedKeyReads(pairs: PairMode, window: boolean): Formula {
-  // Causal: tile i (of n_t, each Br rows) sees min((i+1)·Br, K) keys; the sum has this closed form.
+export function fusedKeyReads(pairs: PairMode, window: boolean, decode = false): Formula {
+  // Causal: tile i (of n_t, each Br rows) sees min((i+1)·Br, K) keys; the sum has this closed form. A decode pass's
+  // T new queries follow K − T cached keys, which every tile reads first: (K − T) more per tile; at T = 1 (n_t = 1)
+  // that is (K − 1) + 0 + 1 = K.
   // Dense: every tile sees all K keys. In decode T = 1, so n_t = 1 and both give K.
-  const full = pairs === 'causal' ? 'Br * n_t * (n_t - 1) / 2 + K' : 'n_t * K';
+  const causal = decode ? 'n_t * (K - T) + Br * n_t * (n_t - 1) / 2 + T' : 'Br * n_t * (n_t - 1) / 2 + K';
+  const full = pairs === 'causal' ? causal : 'n_t * K';
   // A window of W keys: a tile of Br rows reads at most the W + Br keys its rows can see (decode: K, already ≤ W).
   return window ? `min(${full}, n_t * (W + Br))` : full;
 }
@@ -73,6 +76,8 @@ export interface CoreOptions {
   readonly window: boolean;
   /** Scores are soft-capped, c·tanh(s/c): 3 FLOPs per score (a divide, a tanh, a multiply). */
   readonly softcap: boolean;
+  /** The pass's new queries follow cached keys (decode), rather than being all the keys (prefill; the default). */
+  readonly phase?: 'prefill' | 'decode' | undefined;
 }
 
 /** The attention-core operators for a shape: unfused (qk_matmul, softmax, sv_matmul) or fused (attention). */
@@ -88,7 +93,7 @@ export function attentionCore(shape: CoreShape, opts: CoreOptions): OpDef[] {
   const qRead = product('B', 'T', maps, qkDim, 'a');
   const out = product('B', 'T', maps, valueDim, 'a');
   if (opts.flash) {
-    const reads = fusedKeyReads(opts.pairs, opts.window);
+    const reads = fusedKeyReads(opts.pairs, opts.window, opts.phase === 'decode');
     return [
       op('attention', 'attention', {
         flops: sum(scoreFlops, capFlops, softmaxFlops, valueFlops),

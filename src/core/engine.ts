@@ -30,6 +30,10 @@ export interface Point {
   readonly seqLen: number;
   readonly contextLen: number;
   readonly bits: Bits;
+  /** Decode: new query tokens per sequence, among the contextLen keys (a prefill chunk, a verification; absent: 1). */
+  readonly queries?: number | undefined;
+  /** Decode: positions per sequence whose logits the pass computes (absent: 1). */
+  readonly logits?: number | undefined;
 }
 
 /** Bytes an operator moves, by stream. */
@@ -332,11 +336,12 @@ export class Plan {
     const v = this.values;
     const prefill = this.phase === 'prefill';
     v[0] = p.batch;
-    v[1] = prefill ? p.seqLen : 1;
+    v[1] = prefill ? p.seqLen : (p.queries ?? 1);
     v[2] = prefill ? p.seqLen : p.contextLen;
     v[3] = p.bits.weight / 8;
     v[4] = p.bits.activation / 8;
     v[5] = p.bits.kv / 8;
+    v[6] = p.logits ?? 1;
     const f = this.f;
     this.fields(v, f);
     const rows = v[0] * v[1];
@@ -447,6 +452,26 @@ export class Plan {
       into[kind]! += s;
     }
     return this.totals.timeSeconds;
+  }
+
+  /**
+   * addKindSeconds over one labelled segment's operators only (names `label.*`, e.g. `mtp`: the MTP module, which a
+   * draft pass runs alone); returns their seconds, without the fixed overheads (the caller knows its pass's).
+   */
+  addLabelKindSeconds(p: Point, label: string, into: Float64Array): number {
+    this.evaluate(p);
+    const prefix = `${label}.`;
+    let total = 0;
+    for (const { kind, indices } of this.byKind) {
+      let s = 0;
+      for (let j = 0; j < indices.length; j++) {
+        const i = indices[j]!;
+        if (this.ops[i]!.name.startsWith(prefix)) s += this.counts[i]! * this.seconds[i]!;
+      }
+      into[kind]! += s;
+      total += s;
+    }
+    return total;
   }
 
   /**

@@ -15,6 +15,9 @@ import { replicaDevices, SINGLE, type Parallelism } from './parallelism.js';
 import { mlaMode, type MlaMode, type Phase, type Workload } from './workload.js';
 import { generateMemory, type GenerateMemory } from './generate-memory.js';
 import { generateNotes } from './generate-notes.js';
+import { chunkedPrefill } from './chunked.js';
+import { draftPlans, draftRun, type DraftPlans, type Speculative } from './speculative.js';
+import { multiTokenNotes } from './multitoken-notes.js';
 import { kvTransfer, transferLink, type DisaggregationLink, type KvTransfer } from './disaggregation.js';
 
 export const GENERATE_SCHEMA = 'llm-roofline.generate/v1';
@@ -39,6 +42,10 @@ export interface GenerateOptions {
   readonly pricePerDeviceHour?: number | undefined;
   /** Share of each device's memory a serving engine keeps back (vLLM: 1 − gpu_memory_utilization). */
   readonly memoryReserve: number;
+  /** Chunked prefill: prompt tokens per pass (absent: the prompt in one prefill pass). */
+  readonly chunk?: number | undefined;
+  /** Speculative decoding (absent: one token per decode step). */
+  readonly speculative?: Speculative | undefined;
   /** Prefill and decode on separate devices (absent: the same devices run both). */
   readonly disaggregation?: Disaggregation | undefined;
 }
@@ -116,7 +123,12 @@ export interface GenerateRun {
   readonly joulesPerOutputToken?: number;
   /** USD per million output tokens at the given price per device-hour; absent without one. */
   readonly costPerMillionOutputTokens?: number;
-  readonly breakdown: { readonly prefill: KindSeconds; readonly decode: KindSeconds };
+  /** The target's prefill (its chunks with --chunk) and decode passes; the draft's prefill and passes apart. */
+  readonly breakdown: { readonly prefill: KindSeconds; readonly decode: KindSeconds; readonly draft?: { readonly prefill: KindSeconds; readonly decode: KindSeconds } };
+  /** Chunked prefill: tokens per chunk and the passes the prompt took. */
+  readonly prefillChunks?: { readonly chunkTokens: number; readonly chunks: number };
+  /** Speculative decoding: the draft, k, a, E = (1 − a^(k+1)) / (1 − a) and the steps taken for output − 1 tokens. */
+  readonly speculative?: { readonly draft: string; readonly draftTokens: number; readonly acceptance: number; readonly tokensPerStep: number; readonly steps: number };
   /** Present when prefill and decode run on separate devices: the cache's move between them, in E2E after TTFT. */
   readonly disaggregation?: GenerateDisaggregation;
   readonly memory: GenerateMemory;
@@ -146,6 +158,10 @@ export class Generator {
   private readonly plans: Readonly<Record<Phase, Plan>>;
   private readonly parallel: Parallelism;
   private readonly efficiency: EfficiencyProfile;
+  /** The draft's plans under speculative decoding. */
+  private readonly draft: DraftPlans | undefined;
+  /** The decode-form plan a chunked prefill's passes run on. */
+  private readonly chunks: Plan | undefined;
 
   constructor(readonly model: ModelConfig, readonly hardware: Hardware, readonly settings: GenerateSettings, readonly options: GenerateOptions) {
     const s = settings;
@@ -156,6 +172,10 @@ export class Generator {
     this.plans = { prefill: plan('prefill'), decode };
     this.parallel = s.parallelism ?? SINGLE;
     this.efficiency = s.efficiency ?? PEAK_EFFICIENCY;
+    // The draft runs beside the target's decode (on the decode devices when disaggregated); the chunks of a chunked
+    // prefill are decode-form passes on the prefill's devices.
+    this.draft = options.speculative === undefined ? undefined : draftPlans(model, d?.decodeHardware ?? hardware, d === undefined ? s : { ...s, efficiency: d.decodeEfficiency }, options.speculative, this.plans.decode);
+    this.chunks = options.chunk === undefined ? undefined : d === undefined ? decode : plan('decode');
   }
 
   /** Integrates one request batch: the prefill, then M − 1 decode steps, step j attending N + j keys. */
@@ -166,14 +186,24 @@ export class Generator {
     const N = r.input;
     const M = r.output;
     const prefillKinds = new Float64Array(OP_KINDS.length);
-    const ttft = this.plans.prefill.addKindSeconds({ batch: r.batch, seqLen: N, contextLen: N, bits }, prefillKinds);
+    const { chunk, speculative } = this.options;
+    const chunked = chunk === undefined || this.chunks === undefined ? undefined : chunkedPrefill(this.chunks, r.batch, N, chunk, bits, prefillKinds);
+    let ttft = chunked?.seconds ?? this.plans.prefill.addKindSeconds({ batch: r.batch, seqLen: N, contextLen: N, bits }, prefillKinds);
     const decodeKinds = new Float64Array(OP_KINDS.length);
-    // One point object, its context moved along: the loop allocates nothing per step.
-    const step = { batch: r.batch, seqLen: 1, contextLen: N, bits };
     let decode = 0;
-    for (let j = 1; j < M; j++) {
-      step.contextLen = N + j;
-      decode += this.plans.decode.addKindSeconds(step, decodeKinds);
+    let decodeOverhead = (M - 1) * this.plans.decode.overheadSeconds;
+    const draft = this.draft === undefined || speculative === undefined ? undefined : draftRun(this.draft, speculative, r.batch, N, M, bits, decodeKinds);
+    if (draft !== undefined) {
+      ttft += draft.prefill.seconds;
+      decode = draft.decode.seconds;
+      decodeOverhead = draft.decode.targetOverheadSeconds;
+    } else {
+      // One point object, its context moved along: the loop allocates nothing per step.
+      const step = { batch: r.batch, seqLen: 1, contextLen: N, bits };
+      for (let j = 1; j < M; j++) {
+        step.contextLen = N + j;
+        decode += this.plans.decode.addKindSeconds(step, decodeKinds);
+      }
     }
     const par = this.parallel;
     const perPool = replicaDevices(par) * par.dp;
@@ -200,11 +230,17 @@ export class Generator {
       outputTokensPerSecond: e2e > 0 ? tokens / e2e : 0,
       ...(joules === undefined ? {} : { joulesPerOutputToken: joules / tokens }),
       ...(pricePerDeviceHour === undefined ? {} : { costPerMillionOutputTokens: ((pricePerDeviceHour * deviceSeconds) / 3600 / tokens) * 1e6 }),
-      breakdown: { prefill: kindSeconds(prefillKinds, this.plans.prefill.overheadSeconds), decode: kindSeconds(decodeKinds, (M - 1) * this.plans.decode.overheadSeconds) },
+      breakdown: {
+        prefill: kindSeconds(prefillKinds, chunked?.overheadSeconds ?? this.plans.prefill.overheadSeconds),
+        decode: kindSeconds(decodeKinds, decodeOverhead),
+        ...(draft === undefined ? {} : { draft: { prefill: kindSeconds(draft.prefill.kinds, draft.prefill.overheadSeconds), decode: kindSeconds(draft.decode.draftKinds, draft.decode.draftOverheadSeconds) } }),
+      },
+      ...(chunked === undefined || chunk === undefined ? {} : { prefillChunks: { chunkTokens: chunk, chunks: chunked.chunks } }),
+      ...(draft === undefined || speculative === undefined ? {} : { speculative: { draft: speculative.draft.kind === 'mtp' ? 'mtp' : speculative.draft.model.id, draftTokens: speculative.draftTokens, acceptance: speculative.acceptance, tokensPerStep: draft.decode.tokensPerStep, steps: draft.decode.steps } }),
       ...(d === undefined ? {} : { disaggregation: this.disaggregationUsed(d, transfer, perPool) }),
       memory: generateMemory(this.plans.decode, { batch: r.batch, seqLen: 1, contextLen: N + M, bits }, this.options.memoryReserve),
       efficiency: efficiencyUsed(this.efficiency, this.hardware),
-      notes: [...COST_MODEL_DEFS[this.settings.costModel].notes, ...generateNotes(this.model, this.settings, this.options, M), efficiencyNote(this.efficiency, 0)],
+      notes: [...COST_MODEL_DEFS[this.settings.costModel].notes, ...generateNotes(this.model, this.settings, this.options, M), ...multiTokenNotes(this.options), efficiencyNote(this.efficiency, 0)],
     };
   }
 

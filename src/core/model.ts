@@ -68,8 +68,9 @@ export const MODEL_SYMBOL_DOCS: Readonly<Record<string, string>> = {
   t_e: '1 if the lm_head shares the embedding matrix, else 0',
   W: 'sliding window of a windowed layer, tokens',
   B: 'batch (sequences)',
-  T: 'query tokens per sequence in this pass (prefill: S; decode: 1)',
-  K: 'keys attended per sequence (prefill: S; decode: context L; in a windowed decode layer at most W)',
+  T: 'query tokens per sequence in this pass (prefill: S; decode: 1, or a chunk\'s or a verification\'s new tokens)',
+  K: 'keys attended per sequence, the new ones included (prefill: S; decode: context L; in a windowed decode layer at most W + T - 1)',
+  R: 'positions per sequence whose logits a decode pass computes (1; a speculative verification: k + 1)',
   P: '(query, key) pairs per sequence (a windowed layer counts min(i, W) keys for query i)',
   w: 'bytes per weight',
   a: 'bytes per activation',
@@ -165,6 +166,20 @@ const FINAL_NORM = rmsNorm('final_norm', 'H');
 /** lm_head: logits for the last token of each sequence (prefill) or the new token (decode). */
 const LM_HEAD = linear('lm_head', 'H', 'V', { tokens: 'B' });
 
+/**
+ * A decode pass's lm_head: logits for R positions per sequence (1 for a decode step or a prefill chunk, whose last
+ * position is sampled; k + 1 for a speculative verification, which checks every drafted token).
+ */
+const DECODE_LM_HEAD = linear('lm_head', 'H', 'V', { tokens: 'B * R' });
+const DECODE_LOGITS_GATHER = allGather('logits_all_gather', product('B', 'R', 'V', 't'));
+
+/** The lm_head (and, split, its gather) a phase runs. */
+function head(ctx: OpsContext, split: boolean): OpDef[] {
+  const decode = ctx.phase === 'decode';
+  const lm = decode ? DECODE_LM_HEAD : LM_HEAD;
+  return split ? [lm, decode ? DECODE_LOGITS_GATHER : LOGITS_GATHER] : [lm];
+}
+
 /** Prefixes operator names with a segment's label, so reports tell apart the same operator in different layers. */
 function named(label: string, ops: readonly OpDef[]): OpDef[] {
   return label === '' ? [...ops] : ops.map((d) => ({ ...d, name: `${label}.${d.name}` }));
@@ -189,7 +204,7 @@ export interface SegmentOptions {
  */
 function mtpOps(m: ModelConfig, layer: LayerSpec, ctx: OpsContext, par: Parallelism): OpDef[] {
   const split = par.tp > 1;
-  return named('mtp', [...(split ? SPLIT_EMBEDDING : [EMBEDDING]), rmsNorm('enorm', 'H'), rmsNorm('hnorm', 'H'), linear('eh_proj', product('2', 'H'), 'H'), ...layerOps(m, layer, ctx, par), FINAL_NORM, LM_HEAD, ...(split ? [LOGITS_GATHER] : [])]);
+  return named('mtp', [...(split ? SPLIT_EMBEDDING : [EMBEDDING]), rmsNorm('enorm', 'H'), rmsNorm('hnorm', 'H'), linear('eh_proj', product('2', 'H'), 'H'), ...layerOps(m, layer, ctx, par), FINAL_NORM, ...head(ctx, split)]);
 }
 
 /** How many of each distinct layer kind's layers run on each pipeline stage, by the kinds' order in distinctLayers. */
@@ -255,7 +270,7 @@ export function scopeSegments(m: ModelConfig, ctx: OpsContext, scope: Scope, opt
       return [
         { label: '', count: 1, perLayer: false, window: 0, symbols, ops: split ? SPLIT_EMBEDDING : [EMBEDDING], stages: last(0) },
         ...layers.map((d, i) => segment(d, d.count, layerOps(m, d.layer, ctx, par), piped ? perStage[i] : undefined)),
-        { label: '', count: 1, perLayer: false, window: 0, symbols, ops: [FINAL_NORM, LM_HEAD, ...(split ? [LOGITS_GATHER] : [])], stages: last(s - 1) },
+        { label: '', count: 1, perLayer: false, window: 0, symbols, ops: [FINAL_NORM, ...head(ctx, split)], stages: last(s - 1) },
         ...(opts.mtp === true && m.mtp !== undefined
           ? [{ label: 'mtp', count: m.mtp.count, perLayer: true, window: m.mtp.layer.window, symbols: { ...layerSymbols(m, m.mtp.layer, imbalance, par), ...(split ? { V: symbols.V ?? m.vocabSize } : {}) }, ops: mtpOps(m, m.mtp.layer, ctx, par), stages: piped ? onStage(s - 1, s).map((x) => x * m.mtp!.count) : undefined }]
           : []),

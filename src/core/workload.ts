@@ -15,12 +15,17 @@ export type MlaMode = 'naive' | 'absorbed';
 export const COST_MODELS = ['exact', 'llm-viewer', 'llm-viewer-gta'] as const;
 export type CostModel = (typeof COST_MODELS)[number];
 
-/** A point to evaluate. Prefill processes `seqLen` prompt tokens; decode one new token attending `contextLen` keys. */
+/**
+ * A point to evaluate. Prefill processes `seqLen` prompt tokens; decode one new token (or `queries` of them: a prefill
+ * chunk, a speculative verification) attending `contextLen` keys, the new ones included.
+ */
 export interface Workload {
   readonly phase: Phase;
   readonly batch: number;
   readonly seqLen: number;
   readonly contextLen: number;
+  /** Decode: new query tokens per sequence in the pass (`undefined`: 1). */
+  readonly queries?: number | undefined;
   readonly bits: Bits;
   readonly flash: boolean;
   readonly pairs: PairMode;
@@ -51,9 +56,20 @@ export function mlaMode(w: Pick<Workload, 'phase' | 'mla'>): MlaMode {
  * prefill sums them, dense prefill counts W per query past the first W; decode's K is already capped at W.
  */
 export function pairsFormula(phase: Phase, pairs: PairMode, window = false): Formula {
-  if (phase === 'decode') return 'K';
+  if (phase === 'decode') return decodePairs(pairs, window);
   if (window) return pairs === 'causal' ? 'min(T, W) * (min(T, W) + 1) / 2 + (T - min(T, W)) * W' : 'T * min(T, W)';
   return pairs === 'causal' ? 'T * (T + 1) / 2' : 'T ^ 2';
+}
+
+/**
+ * Pairs of a decode pass of T new queries per sequence whose K keys include the T new ones (a decode step: T = 1; a
+ * prefill chunk; a speculative verification). Causal: query j of T sees K − (T − 1 − j) keys, Σ = T·K − T(T−1)/2; at
+ * T = 1 exactly K. A windowed layer binds K = min(context, W + T − 1), the keys some query sees; each query sees at
+ * most W of them, which takes off the x(x+1)/2 pairs, x = max(K − W, 0), beyond the windows (0 at T = 1).
+ */
+function decodePairs(pairs: PairMode, window: boolean): Formula {
+  if (pairs === 'dense') return window ? 'T * min(K, W)' : 'T * K';
+  return window ? 'T * K - T * (T - 1) / 2 - max(K - W, 0) * (max(K - W, 0) + 1) / 2' : 'T * K - T * (T - 1) / 2';
 }
 
 /**
@@ -66,8 +82,8 @@ export const TILE_ROWS: Formula = 'min(ceil(M / (4 * d_t * a)), d_t)';
 export const TILE_COUNT: Formula = 'ceil(T / Br)';
 
 /** Query tokens per sequence (T) and keys attended per sequence (K) for a workload. */
-export function tokenCounts(w: Pick<Workload, 'phase' | 'seqLen' | 'contextLen'>): { T: number; K: number } {
-  return w.phase === 'prefill' ? { T: w.seqLen, K: w.seqLen } : { T: 1, K: w.contextLen };
+export function tokenCounts(w: Pick<Workload, 'phase' | 'seqLen' | 'contextLen'> & { readonly queries?: number | undefined }): { T: number; K: number } {
+  return w.phase === 'prefill' ? { T: w.seqLen, K: w.seqLen } : { T: w.queries ?? 1, K: w.contextLen };
 }
 
 /** Tokens per sequence held in the KV cache at this point (prefill: the prompt; decode: the context). */

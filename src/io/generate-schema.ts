@@ -100,7 +100,29 @@ const Run = z
     outputTokensPerSecond: count('dp × batch × output / E2E, over every replica'),
     joulesPerOutputToken: count('devices × power (TDP, an upper bound) × E2E / output tokens; absent when the profile gives no power').optional(),
     costPerMillionOutputTokens: count('USD: price per device-hour × devices × E2E / 3600 / output tokens × 1e6; present with --price-per-device-hour').optional(),
-    breakdown: z.object({ prefill: KindSeconds, decode: KindSeconds }).strict(),
+    breakdown: z
+      .object({
+        prefill: KindSeconds.describe('the target\'s prefill (its chunks with --chunk)'),
+        decode: KindSeconds.describe('the target\'s decode steps (its verifications under speculative decoding)'),
+        draft: z.object({ prefill: KindSeconds.describe('the draft\'s prefill of the prompt, in TTFT'), decode: KindSeconds.describe('the draft\'s passes, in the decode time') }).strict().optional().describe('speculative decoding: the draft\'s seconds'),
+      })
+      .strict(),
+    prefillChunks: z
+      .object({ chunkTokens: z.number().int().positive().describe('prompt tokens per pass (C)'), chunks: z.number().int().positive().describe('passes, ⌈input / C⌉') })
+      .strict()
+      .optional()
+      .describe('chunked prefill (--chunk)'),
+    speculative: z
+      .object({
+        draft: z.string().describe('the draft model\'s id, or mtp (the target\'s multi-token-prediction module)'),
+        draftTokens: z.number().int().positive().describe('tokens drafted per step (k)'),
+        acceptance: z.number().min(0).max(1).describe('probability that the target accepts a drafted token (a)'),
+        tokensPerStep: z.number().min(1).describe('expected tokens a step emits, E = (1 − a^(k+1)) / (1 − a); k + 1 at a = 1'),
+        steps: z.number().int().nonnegative().describe('steps for output − 1 tokens, ⌈(output − 1) / E⌉'),
+      })
+      .strict()
+      .optional()
+      .describe('speculative decoding (--draft-tokens, --acceptance, --draft-model or --draft mtp)'),
     disaggregation: Disaggregation.optional(),
     memory: Memory,
     efficiency: Efficiency,

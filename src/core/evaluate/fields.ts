@@ -1,7 +1,8 @@
 /**
  * The compiled half of the evaluator: one straight-line function, generated from the operators' formula
  * definitions, that writes every operator's fields at a point into a Float64Array. Each segment is a block whose
- * constants (its symbols) shadow nothing and whose K and P are its own: a windowed decode layer attends at most W keys.
+ * constants (its symbols) shadow nothing and whose K and P are its own: a windowed decode layer attends at most W keys
+ * per query.
  */
 import { compileBody, jsSource } from '../compile.js';
 import type { Segment } from '../model.js';
@@ -18,7 +19,7 @@ export const FIELD_COUNT = FIELDS.length;
 export const AT_FLOPS = 0, AT_WEIGHT = 1, AT_ACT_READ = 2, AT_ACT_WRITE = 3, AT_KV_READ = 4, AT_KV_WRITE = 5, AT_MACS = 6, AT_EXPS = 7, AT_NETWORK = 8, AT_HOPS = 9;
 
 /** Symbols a point sets, first in the value array; the segments' constants follow. */
-export const VARYING = ['B', 'T', 'K', 'w', 'a', 'kv'] as const;
+export const VARYING = ['B', 'T', 'K', 'w', 'a', 'kv', 'R'] as const;
 
 /** Writes the fields of every operator at the point in `$v` into `$F`. */
 export type FieldsFn = ($v: Float64Array, $F: Float64Array) => void;
@@ -33,7 +34,7 @@ export type FieldsFn = ($v: Float64Array, $F: Float64Array) => void;
  */
 export function fieldsFunction(segments: readonly Segment[], phase: Phase, pairs: PairMode, ranks = 1): { fn: FieldsFn; values: Float64Array } {
   // The point's K is $K; each segment binds its own K from it. Locals of the function start with $.
-  const lines = [ranks > 1 ? `const $B = $v[0], B = Math.ceil($B / ${String(ranks)}), T = $v[1], $K = $v[2], w = $v[3], a = $v[4], kv = $v[5];` : 'const B = $v[0], T = $v[1], $K = $v[2], w = $v[3], a = $v[4], kv = $v[5];'];
+  const lines = [ranks > 1 ? `const $B = $v[0], B = Math.ceil($B / ${String(ranks)}), T = $v[1], $K = $v[2], w = $v[3], a = $v[4], kv = $v[5], R = $v[6];` : 'const B = $v[0], T = $v[1], $K = $v[2], w = $v[3], a = $v[4], kv = $v[5], R = $v[6];'];
   const values: number[] = VARYING.map(() => 0);
   let row = 0;
   for (const s of segments) {
@@ -42,7 +43,8 @@ export function fieldsFunction(segments: readonly Segment[], phase: Phase, pairs
     if (names.length > 0) lines.push(`const ${names.map((n) => `${n} = $v[${String(values.push(s.symbols[n] ?? 0) - 1)}]`).join(', ')};`);
     const window = s.window > 0;
     lines.push(
-      `const K = ${window && phase === 'decode' ? 'Math.min($K, W)' : '$K'};`,
+      // A windowed decode pass reads the keys some query of its T sees: the last W + T − 1 (W at T = 1).
+      `const K = ${window && phase === 'decode' ? 'Math.min($K, W + T - 1)' : '$K'};`,
       `const P = ${jsSource(pairsFormula(phase, pairs, window))};`,
       `const Br = ${jsSource(TILE_ROWS)};`,
       `const n_t = ${jsSource(TILE_COUNT)};`,
