@@ -14,6 +14,7 @@ import type { LoadedProfile } from '../io/load-hardware.js';
 import { checkOut, efficiencyFrom, emit, loadModelWith, requirePeak, requireSupported, wantColor } from './common.js';
 import { list, oneOf, positiveInt, workloadInt, type WorkloadOptionValues } from './options.js';
 import { requireSplit } from './parallel-options.js';
+import { requireOffload } from './offload-options.js';
 
 export const GENERATE_FORMATS = ['table', 'json', 'csv'] as const;
 
@@ -26,6 +27,7 @@ export type GenerateOptions = Omit<WorkloadOptionValues, 'phase' | 'batch' | 'se
   memoryReserve?: string | undefined;
   flash: boolean;
   mtp?: boolean | undefined;
+  kvOffload?: boolean | undefined;
   format: string;
 };
 
@@ -74,7 +76,7 @@ function settingsFrom(o: GenerateOptions, model: Parameters<typeof workloadFrom>
   }
   // Placeholders for the phase and lengths: workloadFrom checks and reads everything else exactly as analyze does.
   const w = workloadFrom({ ...o, phase: 'decode', batch: '1', seq: '1', context: '1', scope: 'model' }, model);
-  return { bits: w.bits, flash: w.flash, pairs: w.pairs, mla: w.mla, costModel: w.costModel, moeImbalance: w.moeImbalance, mtp: w.mtp, parallelism: w.parallelism, overlap: w.overlap, efficiency: servingEfficiency(o.efficiency, device) };
+  return { bits: w.bits, flash: w.flash, pairs: w.pairs, mla: w.mla, costModel: w.costModel, moeImbalance: w.moeImbalance, mtp: w.mtp, parallelism: w.parallelism, overlap: w.overlap, efficiency: servingEfficiency(o.efficiency, device), ...(w.kvOffload === true ? { kvOffload: true } : {}) };
 }
 
 /**
@@ -100,6 +102,7 @@ export function runGenerate(o: GenerateOptions): void {
   requireSupported(model, settings.costModel);
   requirePeak(profile, settings.bits, settings.costModel);
   requireSplit(model, profile, settings.parallelism, settings.costModel);
+  requireOffload(model, profile, settings, 'model');
   const generator = new Generator(model, profile.hardware, settings, { powerWatts: profile.profile.powerWatts?.value, pricePerDeviceHour, memoryReserve });
   const doc: GenerateDocument = { schema: GENERATE_SCHEMA, tool: toolInfo(), runs: requests.map((r) => generator.run(r)) };
   const bad = firstNonFinite(doc);

@@ -60,6 +60,9 @@ function settingOptions<O extends OptionValues>(cmd: Command<[], O>, listNote: s
     .option('--out <file>', 'write to a file (atomically) instead of stdout') as unknown as Command<[], O & SettingValues>;
 }
 
+/** Help of --kv-offload (analyze, generate). */
+const KV_OFFLOAD_HELP = 'the KV cache in host memory, streamed over the host link (PCIe) layer by layer, two layers resident on the device';
+
 /** Values of settingOptions' options. */
 type SettingValues = Omit<WorkloadOptionValues, 'model' | 'attention' | 'hardware' | 'phase' | 'batch' | 'seq' | 'context'>;
 
@@ -75,6 +78,7 @@ export function buildProgram(): Command {
   const analyze = workloadOptions(program.command('analyze').description('per-operator roofline analysis of one model on one device'), '')
     .option('--flash', 'fused (FlashAttention-style) attention kernel', false)
     .option('--mtp', 'also cost the model\'s multi-token-prediction module (DeepSeek-V3), run once per pass', false)
+    .option('--kv-offload', KV_OFFLOAD_HELP, false)
     .addOption(new Option('--scope <scope>', 'attention (one layer\'s attention), layer, or model').choices(['attention', 'layer', 'model']).default('model'))
     .addOption(new Option('--format <format>', 'output format: table, json, csv, md, svg (roofline chart) or html (self-contained report)').choices(['table', 'json', 'csv', 'md', 'svg', 'html']).default('table'));
   analyze.action(async (o) => {
@@ -104,6 +108,7 @@ export function buildProgram(): Command {
     .option('--memory-reserve <f>', 'share of each device\'s memory kept for the serving engine (default 0.1: vLLM\'s gpu_memory_utilization 0.9)')
     .option('--flash', 'fused (FlashAttention-style) attention kernel', false)
     .option('--mtp', 'also cost the model\'s multi-token-prediction module (DeepSeek-V3), run once per pass', false)
+    .option('--kv-offload', `${KV_OFFLOAD_HELP}; every step streams it`, false)
     .addOption(new Option('--format <format>', 'output format: table, json (llm-roofline.generate/v1) or csv').choices(['table', 'json', 'csv']).default('table'));
   generate.action(async (o) => {
     const { runGenerate } = await import('./generate.js');

@@ -15,6 +15,7 @@ import { replicaDevices, SINGLE, type Parallelism } from './parallelism.js';
 import { mlaMode, type MlaMode, type Phase, type Workload } from './workload.js';
 import { generateMemory, type GenerateMemory } from './generate-memory.js';
 import { generateNotes } from './generate-notes.js';
+import { generateOffloadNotes } from './offload.js';
 
 export const GENERATE_SCHEMA = 'llm-roofline.generate/v1';
 
@@ -74,6 +75,8 @@ export interface GenerateWorkload {
   readonly mtp?: boolean;
   readonly parallelism?: Parallelism;
   readonly overlap?: boolean;
+  /** The KV cache lives in host memory and every pass streams it (--kv-offload). */
+  readonly kvOffload?: boolean;
 }
 
 /** One request batch integrated end to end (the `llm-roofline.generate/v1` run). */
@@ -125,7 +128,7 @@ export class Generator {
   constructor(readonly model: ModelConfig, readonly hardware: Hardware, readonly settings: GenerateSettings, readonly options: GenerateOptions) {
     const s = settings;
     const plan = (phase: Phase): Plan =>
-      new Plan(model, hardware, { phase, flash: s.flash, pairs: s.pairs, mla: mlaMode({ phase, mla: s.mla }), scope: 'model', costModel: s.costModel, moeImbalance: s.moeImbalance, mtp: s.mtp, parallel: s.parallelism, overlap: s.overlap, efficiency: s.efficiency });
+      new Plan(model, hardware, { phase, flash: s.flash, pairs: s.pairs, mla: mlaMode({ phase, mla: s.mla }), scope: 'model', costModel: s.costModel, moeImbalance: s.moeImbalance, mtp: s.mtp, parallel: s.parallelism, overlap: s.overlap, efficiency: s.efficiency, kvOffload: s.kvOffload });
     this.plans = { prefill: plan('prefill'), decode: plan('decode') };
     this.parallel = s.parallelism ?? SINGLE;
     this.efficiency = s.efficiency ?? PEAK_EFFICIENCY;
@@ -169,7 +172,7 @@ export class Generator {
       breakdown: { prefill: kindSeconds(prefillKinds, this.plans.prefill.overheadSeconds), decode: kindSeconds(decodeKinds, (M - 1) * this.plans.decode.overheadSeconds) },
       memory: generateMemory(this.plans.decode, { batch: r.batch, seqLen: 1, contextLen: N + M, bits }, this.options.memoryReserve),
       efficiency: this.efficiencyUsed(),
-      notes: [...COST_MODEL_DEFS[this.settings.costModel].notes, ...generateNotes(this.model, this.settings, this.options, M), efficiencyNote(this.efficiency, 0)],
+      notes: [...COST_MODEL_DEFS[this.settings.costModel].notes, ...generateNotes(this.model, this.settings, this.options, M), efficiencyNote(this.efficiency, 0), ...(this.settings.kvOffload === true ? generateOffloadNotes() : [])],
     };
   }
 
@@ -198,6 +201,7 @@ export class Generator {
       ...(s.moeImbalance === undefined ? {} : { moeImbalance: s.moeImbalance }),
       ...(s.mtp === true ? { mtp: true } : {}),
       ...(s.parallelism === undefined ? {} : { parallelism: s.parallelism, overlap: s.overlap === true }),
+      ...(s.kvOffload === true ? { kvOffload: true } : {}),
     };
   }
 }
