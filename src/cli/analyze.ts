@@ -72,8 +72,8 @@ export function runAnalyze(o: AnalyzeOptions): void {
   const workload = { ...workloadFrom(o, model), efficiency: efficiencyFrom(o.efficiency, profile) };
   requireSupported(model, workload.costModel);
   requirePeak(profile, workload.bits, workload.costModel);
-  requireSplit(model, profile, workload.parallelism, workload.costModel);
   requireOffload(model, profile, workload, scope);
+  requireSplit(model, profile, workload.parallelism, workload.costModel);
   const report = buildReport(model, profile.hardware, workload, scope, toolInfo());
   const bad = firstNonFinite(report);
   if (bad !== undefined) throw new Error(`internal: ${bad} is not a finite number`);

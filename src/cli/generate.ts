@@ -101,8 +101,8 @@ export function runGenerate(o: GenerateOptions): void {
   const memoryReserve = reserveFrom(o.memoryReserve);
   requireSupported(model, settings.costModel);
   requirePeak(profile, settings.bits, settings.costModel);
-  requireSplit(model, profile, settings.parallelism, settings.costModel);
   requireOffload(model, profile, settings, 'model');
+  requireSplit(model, profile, settings.parallelism, settings.costModel);
   const generator = new Generator(model, profile.hardware, settings, { powerWatts: profile.profile.powerWatts?.value, pricePerDeviceHour, memoryReserve });
   const doc: GenerateDocument = { schema: GENERATE_SCHEMA, tool: toolInfo(), runs: requests.map((r) => generator.run(r)) };
   const bad = firstNonFinite(doc);
