@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { Plan, type OpResult, type Point } from '../../src/core/engine.js';
 import { Generator, type GenerateSettings } from '../../src/core/generate.js';
+import type { Bits } from '../../src/core/dtype.js';
 import type { Hardware } from '../../src/core/hardware.js';
 import type { ModelConfig } from '../../src/core/model-config.js';
 import type { Phase } from '../../src/core/workload.js';
@@ -22,7 +23,7 @@ function plan(model: ModelConfig, phase: Phase, kvOffload: boolean | undefined, 
   return new Plan(model, hw, { phase, flash: false, pairs: 'causal', mla: 'absorbed', scope: 'model', kvOffload });
 }
 
-function decodeAt(batch: number, contextLen: number, bits = BITS16): Point {
+function decodeAt(batch: number, contextLen: number, bits: Bits = BITS16): Point {
   return { batch, seqLen: 1, contextLen, bits };
 }
 
