@@ -1,6 +1,6 @@
 /** `llm-roofline generate`: request batches end to end, every combination of the listed inputs, outputs and batches. */
 import { DEFAULT_MEMORY_RESERVE } from '../core/capacity.js';
-import { GENERATE_SCHEMA, Generator, lengthProblem, type GenerateDocument, type GenerateRequest, type GenerateSettings } from '../core/generate.js';
+import { GENERATE_SCHEMA, Generator, lengthProblem, type Disaggregation, type GenerateDocument, type GenerateRequest, type GenerateSettings } from '../core/generate.js';
 import { WORKLOAD_LIMITS } from '../core/limits.js';
 import { firstNonFinite } from '../core/report.js';
 import { UserError } from '../io/errors.js';
@@ -9,6 +9,8 @@ import { toolInfo } from '../io/version.js';
 import { renderGenerateCsv, renderGenerateTable } from '../render/generate.js';
 import { workloadFrom } from './analyze.js';
 import { PEAK_EFFICIENCY, type EfficiencyProfile } from '../core/efficiency.js';
+import { DISAGGREGATION_LINKS, MissingTierError, tierOf } from '../core/disaggregation.js';
+import type { ModelConfig } from '../core/model-config.js';
 import { familyOf } from '../io/load-efficiency.js';
 import type { LoadedProfile } from '../io/load-hardware.js';
 import { checkOut, efficiencyFrom, emit, loadModelWith, requirePeak, requireSupported, wantColor } from './common.js';
@@ -25,6 +27,8 @@ export type GenerateOptions = Omit<WorkloadOptionValues, 'phase' | 'batch' | 'se
   batch: string;
   pricePerDeviceHour?: string | undefined;
   memoryReserve?: string | undefined;
+  disaggregate?: string | undefined;
+  decodeHardware?: string | undefined;
   flash: boolean;
   mtp?: boolean | undefined;
   kvOffload?: boolean | undefined;
@@ -89,6 +93,35 @@ export function servingEfficiency(value: string | undefined, device: LoadedProfi
   return { ...PEAK_EFFICIENCY, note: `no shipped typical efficiency covers ${device.id}, so generate ran at the datasheet peak (--efficiency FILE gives one; llm-roofline fit makes one from measurements)` };
 }
 
+/**
+ * `--disaggregate LINK [--decode-hardware H]`: the decode pool (its profile, checked as the prefill's; its efficiency
+ * resolved like the prefill's) and the link tier the cache crosses; undefined without the flag.
+ */
+export function disaggregationFrom(o: GenerateOptions, model: ModelConfig, prefill: LoadedProfile, s: GenerateSettings): Disaggregation | undefined {
+  if (o.disaggregate === undefined) {
+    if (o.decodeHardware !== undefined) throw new UserError('--decode-hardware', '', 'needs --disaggregate scale-up|scale-out: the decode runs on other devices only when it is disaggregated');
+    return undefined;
+  }
+  const link = oneOf('--disaggregate', o.disaggregate, DISAGGREGATION_LINKS);
+  const decode = o.decodeHardware === undefined ? prefill : loadHardware(o.decodeHardware, '--decode-hardware');
+  if (decode !== prefill) {
+    requirePeak(decode, s.bits, s.costModel);
+    requireSplit(model, decode, s.parallelism, s.costModel);
+  }
+  if (link === 'scale-up' && decode.hardware.id !== prefill.hardware.id) {
+    throw new UserError('--disaggregate', '', `scale-up joins devices of one kind, but the prefill runs on ${prefill.id} and the decode on ${decode.id} (expected scale-out)`);
+  }
+  for (const p of decode === prefill ? [prefill] : [prefill, decode]) {
+    try {
+      tierOf(p.hardware, link);
+    } catch (e) {
+      if (e instanceof MissingTierError) throw new UserError(p.file, link === 'scale-up' ? 'links.scaleUp' : 'links.scaleOut', `missing: --disaggregate ${link} moves the KV cache over it (${e.message})`);
+      throw e;
+    }
+  }
+  return { link, decodeHardware: decode.hardware, decodeEfficiency: servingEfficiency(o.efficiency, decode), decodePowerWatts: decode.profile.powerWatts?.value };
+}
+
 /** Runs the command: validates everything, integrates every request, then renders and writes once. */
 export function runGenerate(o: GenerateOptions): void {
   checkOut(o.out);
@@ -101,9 +134,11 @@ export function runGenerate(o: GenerateOptions): void {
   const memoryReserve = reserveFrom(o.memoryReserve);
   requireSupported(model, settings.costModel);
   requirePeak(profile, settings.bits, settings.costModel);
+  if (settings.kvOffload === true && o.disaggregate !== undefined) throw new UserError('--kv-offload', '', `offloading the cache of a disaggregated decode pool is not modelled (the cache would move to the pool, then stream from its host); leave out --kv-offload or --disaggregate (got --disaggregate ${o.disaggregate})`);
   requireOffload(model, profile, settings, 'model');
   requireSplit(model, profile, settings.parallelism, settings.costModel);
-  const generator = new Generator(model, profile.hardware, settings, { powerWatts: profile.profile.powerWatts?.value, pricePerDeviceHour, memoryReserve });
+  const disaggregation = disaggregationFrom(o, model, profile, settings);
+  const generator = new Generator(model, profile.hardware, settings, { powerWatts: profile.profile.powerWatts?.value, pricePerDeviceHour, memoryReserve, disaggregation });
   const doc: GenerateDocument = { schema: GENERATE_SCHEMA, tool: toolInfo(), runs: requests.map((r) => generator.run(r)) };
   const bad = firstNonFinite(doc);
   if (bad !== undefined) throw new Error(`internal: ${bad} is not a finite number`);

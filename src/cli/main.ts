@@ -106,6 +106,8 @@ export function buildProgram(): Command {
   )
     .option('--price-per-device-hour <usd>', 'USD per device-hour: adds the cost per million output tokens')
     .option('--memory-reserve <f>', 'share of each device\'s memory kept for the serving engine (default 0.1: vLLM\'s gpu_memory_utilization 0.9)')
+    .addOption(new Option('--disaggregate <link>', 'prefill and decode on separate devices, the KV cache moved over this link after the prefill').choices(['scale-up', 'scale-out']))
+    .option('--decode-hardware <id|path>', 'with --disaggregate: the decode devices (default: the prefill\'s)')
     .option('--flash', 'fused (FlashAttention-style) attention kernel', false)
     .option('--mtp', 'also cost the model\'s multi-token-prediction module (DeepSeek-V3), run once per pass', false)
     .option('--kv-offload', `${KV_OFFLOAD_HELP}; every step streams it`, false)

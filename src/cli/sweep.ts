@@ -35,7 +35,7 @@ export function flashModes(v: string | boolean | undefined): boolean[] {
  */
 export function gridFrom(o: SweepOptions, beside = false): { grid: SweepGrid; profiles: ReturnType<typeof loadHardware>[] } {
   const unique = <T>(xs: T[]): T[] => [...new Set(xs)];
-  const profiles = unique(list('--hardware', o.hardware)).map(loadHardware);
+  const profiles = unique(list('--hardware', o.hardware)).map((ref) => loadHardware(ref));
   const models = loadModels(unique(list('--model', o.model)), o.attention, beside);
   const grid: SweepGrid = {
     models,

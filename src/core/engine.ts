@@ -7,7 +7,7 @@ import { attentionShape, tileDim, type AttentionShape } from './attention-core.j
 import type { Bits, DType } from './dtype.js';
 import { COST_MODEL_DEFS, type CostModelDef } from './cost-models/index.js';
 import { compile } from './compile.js';
-import { KIND_COST, type KindCost, type StepEnv } from './evaluate/cost.js';
+import { KIND_COST, linkRateOf, type KindCost, type StepEnv } from './evaluate/cost.js';
 import { AT_ACT_READ, AT_ACT_WRITE, AT_EXPS, AT_FLOPS, AT_KV_READ, AT_KV_WRITE, AT_MACS, AT_NETWORK, AT_WEIGHT, FIELD_COUNT, fieldsFunction, type FieldsFn } from './evaluate/fields.js';
 import type { Hardware, Link } from './hardware.js';
 import { cachedElements, cacheFormula, cacheRuns, modelParameters, modelSymbols, stageHoldings, type Scope, type Segment, type StageHolding } from './model.js';
@@ -295,7 +295,7 @@ export class Plan {
     this.holdings = split && this.cost.footprint.weights === 'parameters' ? stageHoldings(model, this.parallel, spec.moeImbalance, withMtp) : undefined;
     const plainMemory = (this.extras.coldStream?.bytes.length ?? 0) === 0 && (this.extras.kvStream ?? 0) <= 0;
     const linkLatency = Float64Array.from(scopeOps, (o) => o.link?.link.latencySeconds ?? 0);
-    const linkRate = Float64Array.from(scopeOps, (o) => (o.link === undefined ? 1 : o.link.link.bytesPerSecond * o.link.link.efficiency * (o.host ? 1 : eff.kinds.collective)));
+    const linkRate = Float64Array.from(scopeOps, (o) => (o.link === undefined ? 1 : linkRateOf(o.link.link, o.host ? 1 : eff.kinds.collective)));
     this.staged = scopeOps.some((o) => o.stages !== undefined);
     this.collectives = this.byKind.find((g) => g.cost === KIND_COST.collective)?.indices ?? new Int32Array(0);
     this.env = { peak: 0, few: 0, bytesPerSecond: 0, share: 1, attentionFlopPerSecond: 0, expPerSecond: this.extras.expPerSecond, gemmGrid: x?.gemmGrid !== undefined, gemmPeaks: this.gemmPeaks, extras: this.extras, plainMemory, overheadSeconds: this.extras.operatorOverheadSeconds, fraction: eff.kinds, seconds: this.seconds, computeBound: this.computeBound, linkLatency, linkRate };

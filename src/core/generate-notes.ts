@@ -2,11 +2,19 @@
 import type { ModelConfig } from './model-config.js';
 import type { Workload } from './workload.js';
 
+/** What the notes read of generate's options (structural, so that generate.ts and this file do not import each other). */
+interface NoteOptions {
+  readonly powerWatts?: number | undefined;
+  readonly pricePerDeviceHour?: number | undefined;
+  readonly memoryReserve: number;
+  readonly disaggregation?: { readonly link: string; readonly decodeHardware: { readonly id: string } } | undefined;
+}
+
 /** The notes of a run with `output` tokens under these settings. */
 export function generateNotes(
   model: ModelConfig,
   s: Pick<Workload, 'parallelism' | 'overlap' | 'efficiency'>,
-  o: { readonly powerWatts?: number | undefined; readonly pricePerDeviceHour?: number | undefined; readonly memoryReserve: number },
+  o: NoteOptions,
   output: number,
 ): string[] {
   const notes = [
@@ -15,8 +23,14 @@ export function generateNotes(
       ? 'energy: the profile gives no powerWatts, so joulesPerOutputToken is absent.'
       : `energy: every device at the profile's power, ${String(o.powerWatts)} W (its TDP), for the whole E2E: an upper bound (a device below full load draws less).`,
     `memory: the device that holds the most, at input + output cached tokens (weights, KV cache, the largest decode activation; the prefill's activations are not in it); maxBatch at that context, maxContext at the run's batch, with ${String(Number((o.memoryReserve * 100).toPrecision(12)))}% of the memory kept for the serving engine.`,
-    'not modelled yet: chunked prefill, speculative decoding, prefill/decode disaggregation.',
+    'not modelled yet: chunked prefill, speculative decoding.',
   ];
+  const d = o.disaggregation;
+  if (d !== undefined) {
+    notes.push(
+      `disaggregation: the prefill runs on one pool of devices and the decode on another (${d.decodeHardware.id}), each with the run's parallelism; after the prefill each prefill device sends its share of the batch's KV cache to its decode counterpart over one hop of the ${d.link} link (latency + bytes / (bandwidth × efficiency), as a pipeline send), so E2E = TTFT + the move + the decode steps and TPOT includes the move. The first token comes from the prefill pool. Energy and cost count each pool for its own part: the prefill pool for TTFT, the decode pool for the rest. The pools serving other requests meanwhile (their steady-state ratio) is not modelled.`,
+    );
+  }
   const e = s.efficiency;
   if (e !== undefined && (e.layerOverheadSeconds > 0 || e.stepOverheadSeconds > 0)) {
     notes.splice(1, 0, 'overheads: every pass (the prefill and each decode step) adds the efficiency profile\'s fixed seconds per layer and per pass; breakdown.prefill.overhead and breakdown.decode.overhead hold them, so each phase\'s kinds and overhead add up to its time.');

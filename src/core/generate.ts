@@ -16,6 +16,7 @@ import { mlaMode, type MlaMode, type Phase, type Workload } from './workload.js'
 import { generateMemory, type GenerateMemory } from './generate-memory.js';
 import { generateNotes } from './generate-notes.js';
 import { generateOffloadNotes } from './offload.js';
+import { kvTransfer, transferLink, type DisaggregationLink, type KvTransfer } from './disaggregation.js';
 
 export const GENERATE_SCHEMA = 'llm-roofline.generate/v1';
 
@@ -39,6 +40,28 @@ export interface GenerateOptions {
   readonly pricePerDeviceHour?: number | undefined;
   /** Share of each device's memory a serving engine keeps back (vLLM: 1 − gpu_memory_utilization). */
   readonly memoryReserve: number;
+  /** Prefill and decode on separate devices (absent: the same devices run both). */
+  readonly disaggregation?: Disaggregation | undefined;
+}
+
+/** Where the decode runs when it is disaggregated from the prefill, and the link the cache crosses. */
+export interface Disaggregation {
+  readonly link: DisaggregationLink;
+  /** The decode devices (the prefill's hardware when they are of the same kind). */
+  readonly decodeHardware: Hardware;
+  /** The efficiency the decode devices run under. */
+  readonly decodeEfficiency: EfficiencyProfile;
+  /** One decode device's power, watts; absent: no energy figure. */
+  readonly decodePowerWatts?: number | undefined;
+}
+
+/** A disaggregated run's cache move and decode devices, as reported. */
+export interface GenerateDisaggregation extends KvTransfer {
+  readonly decodeHardware: string;
+  /** Devices of the prefill pool and of the decode pool, each a replica's devices × dp. */
+  readonly prefillDevices: number;
+  readonly decodeDevices: number;
+  readonly decodeEfficiency: GenerateEfficiency;
 }
 
 /** Seconds by operator kind (Σ count × seconds over the phase's passes), and the fixed overheads of those passes. */
@@ -87,7 +110,7 @@ export interface GenerateRun {
   /** Devices of the deployment: devices per replica × data-parallel replicas. */
   readonly devices: number;
   readonly ttftSeconds: number;
-  /** Mean decode step, (E2E − TTFT) / (M − 1); absent when M = 1. */
+  /** Mean decode step, (E2E − TTFT) / (M − 1), a disaggregated cache move included; absent when M = 1. */
   readonly tpotSeconds?: number;
   readonly e2eSeconds: number;
   /** Output tokens per second over every replica: dp · B · M / E2E. */
@@ -97,6 +120,8 @@ export interface GenerateRun {
   /** USD per million output tokens at the given price per device-hour; absent without one. */
   readonly costPerMillionOutputTokens?: number;
   readonly breakdown: { readonly prefill: KindSeconds; readonly decode: KindSeconds };
+  /** Present when prefill and decode run on separate devices: the cache's move between them, in E2E after TTFT. */
+  readonly disaggregation?: GenerateDisaggregation;
   readonly memory: GenerateMemory;
   readonly efficiency: GenerateEfficiency;
   readonly notes: readonly string[];
@@ -127,9 +152,11 @@ export class Generator {
 
   constructor(readonly model: ModelConfig, readonly hardware: Hardware, readonly settings: GenerateSettings, readonly options: GenerateOptions) {
     const s = settings;
-    const plan = (phase: Phase): Plan =>
-      new Plan(model, hardware, { phase, flash: s.flash, pairs: s.pairs, mla: mlaMode({ phase, mla: s.mla }), scope: 'model', costModel: s.costModel, moeImbalance: s.moeImbalance, mtp: s.mtp, parallel: s.parallelism, overlap: s.overlap, efficiency: s.efficiency, kvOffload: s.kvOffload });
-    this.plans = { prefill: plan('prefill'), decode: plan('decode') };
+    const plan = (phase: Phase): Plan => new Plan(model, hardware, planSpec(s, phase));
+    const d = options.disaggregation;
+    // A disaggregated decode runs on its own devices, at their own efficiency; the parallelism is the prefill's.
+    const decode = d === undefined ? plan('decode') : new Plan(model, d.decodeHardware, { ...planSpec(s, 'decode'), efficiency: d.decodeEfficiency });
+    this.plans = { prefill: plan('prefill'), decode };
     this.parallel = s.parallelism ?? SINGLE;
     this.efficiency = s.efficiency ?? PEAK_EFFICIENCY;
   }
@@ -151,36 +178,64 @@ export class Generator {
       step.contextLen = N + j;
       decode += this.plans.decode.addKindSeconds(step, decodeKinds);
     }
-    const e2e = ttft + decode;
     const par = this.parallel;
-    const devices = replicaDevices(par) * par.dp;
+    const perPool = replicaDevices(par) * par.dp;
+    const d = this.options.disaggregation;
+    // The cache moves only when there is a decode to run it.
+    const transfer = d === undefined || M === 1 ? undefined : this.transfer(d, r);
+    const e2e = ttft + (transfer?.seconds ?? 0) + decode;
+    const devices = d === undefined ? perPool : 2 * perPool;
     // Every replica serves its own batch: dp · B · M tokens in one E2E.
     const tokens = par.dp * r.batch * M;
-    const { powerWatts, pricePerDeviceHour } = this.options;
-    const deviceSeconds = devices * e2e;
+    const { pricePerDeviceHour } = this.options;
+    // Device-seconds of work: each device for the whole E2E, or, disaggregated, the prefill pool for TTFT and the
+    // decode pool for the move and the decode (the same sum, perPool · E2E).
+    const deviceSeconds = d === undefined ? devices * e2e : perPool * e2e;
+    const joules = this.joules(perPool, ttft, e2e);
     return {
       model: this.model.id,
       hardware: this.hardware.id,
       workload: this.workload(r),
       devices,
       ttftSeconds: ttft,
-      ...(M > 1 ? { tpotSeconds: decode / (M - 1) } : {}),
+      ...(M > 1 ? { tpotSeconds: ((transfer?.seconds ?? 0) + decode) / (M - 1) } : {}),
       e2eSeconds: e2e,
       outputTokensPerSecond: e2e > 0 ? tokens / e2e : 0,
-      ...(powerWatts === undefined ? {} : { joulesPerOutputToken: (powerWatts * deviceSeconds) / tokens }),
+      ...(joules === undefined ? {} : { joulesPerOutputToken: joules / tokens }),
       ...(pricePerDeviceHour === undefined ? {} : { costPerMillionOutputTokens: ((pricePerDeviceHour * deviceSeconds) / 3600 / tokens) * 1e6 }),
       breakdown: { prefill: kindSeconds(prefillKinds, this.plans.prefill.overheadSeconds), decode: kindSeconds(decodeKinds, (M - 1) * this.plans.decode.overheadSeconds) },
+      ...(d === undefined ? {} : { disaggregation: this.disaggregationUsed(d, transfer, perPool) }),
       memory: generateMemory(this.plans.decode, { batch: r.batch, seqLen: 1, contextLen: N + M, bits }, this.options.memoryReserve),
-      efficiency: this.efficiencyUsed(),
+      efficiency: efficiencyUsed(this.efficiency, this.hardware),
       notes: [...COST_MODEL_DEFS[this.settings.costModel].notes, ...generateNotes(this.model, this.settings, this.options, M), efficiencyNote(this.efficiency, 0), ...(this.settings.kvOffload === true ? generateOffloadNotes() : [])],
     };
   }
 
-  /** The efficiency every step ran under, as reported. */
-  private efficiencyUsed(): GenerateEfficiency {
-    const e = this.efficiency;
-    const hw = this.hardware.efficiency;
-    return { label: e.label, kinds: e.kinds, memory: e.memory, layerOverheadSeconds: e.layerOverheadSeconds, stepOverheadSeconds: e.stepOverheadSeconds, hardware: { compute: hw.compute, memory: hw.memory } };
+  /** The cache's move after the prefill: the busiest prefill device's share of the batch's cache at the input length. */
+  private transfer(d: Disaggregation, r: GenerateRequest): KvTransfer {
+    const at = { batch: r.batch, seqLen: r.input, contextLen: r.input, bits: this.settings.bits };
+    const prefill = this.plans.prefill;
+    const bytes = (prefill.deviceMemory(at) ?? prefill.memory(at)).kvCacheBytes;
+    return kvTransfer(d.link, transferLink(this.hardware, d.decodeHardware, d.link), bytes, this.efficiency.kinds.collective);
+  }
+
+  /**
+   * Joules of a run at each device's power (its TDP): every device of a pool for the whole E2E, or, disaggregated,
+   * the prefill pool for TTFT and the decode pool for the rest. Undefined when a device's power is unknown.
+   */
+  private joules(perPool: number, ttft: number, e2e: number): number | undefined {
+    const prefillWatts = this.options.powerWatts;
+    const d = this.options.disaggregation;
+    if (prefillWatts === undefined) return undefined;
+    if (d === undefined) return perPool * prefillWatts * e2e;
+    if (d.decodePowerWatts === undefined) return undefined;
+    return perPool * (prefillWatts * ttft + d.decodePowerWatts * (e2e - ttft));
+  }
+
+  /** A disaggregated run's report: the move (nothing moves when there is no decode step) and the decode pool. */
+  private disaggregationUsed(d: Disaggregation, t: KvTransfer | undefined, perPool: number): GenerateDisaggregation {
+    const moved = t ?? { link: d.link, linkName: transferLink(this.hardware, d.decodeHardware, d.link).name, bytesPerDevice: 0, seconds: 0 };
+    return { ...moved, decodeHardware: d.decodeHardware.id, prefillDevices: perPool, decodeDevices: perPool, decodeEfficiency: efficiencyUsed(d.decodeEfficiency, d.decodeHardware) };
   }
 
   /** The reported workload of a request. */
@@ -204,6 +259,17 @@ export class Generator {
       ...(s.kvOffload === true ? { kvOffload: true } : {}),
     };
   }
+}
+
+/** The plan specification of one phase under generate's settings (always the whole model). */
+function planSpec(s: GenerateSettings, phase: Phase): ConstructorParameters<typeof Plan>[2] {
+  return { phase, flash: s.flash, pairs: s.pairs, mla: mlaMode({ phase, mla: s.mla }), scope: 'model', costModel: s.costModel, moeImbalance: s.moeImbalance, mtp: s.mtp, parallel: s.parallelism, overlap: s.overlap, efficiency: s.efficiency, kvOffload: s.kvOffload };
+}
+
+/** An efficiency as a run reports it, with the device profile's own fractions under it. */
+function efficiencyUsed(e: EfficiencyProfile, hardware: Hardware): GenerateEfficiency {
+  const hw = hardware.efficiency;
+  return { label: e.label, kinds: e.kinds, memory: e.memory, layerOverheadSeconds: e.layerOverheadSeconds, stepOverheadSeconds: e.stepOverheadSeconds, hardware: { compute: hw.compute, memory: hw.memory } };
 }
 
 /** The `llm-roofline.generate/v1` document: every run of a command. */

@@ -75,6 +75,20 @@ const Memory = z
   .strict()
   .describe('the device that holds the most (one device\'s share when split)');
 
+const Disaggregation = z
+  .object({
+    link: z.enum(['scale-up', 'scale-out']).describe('the tier the cache crosses'),
+    linkName: z.string().describe('the link as the profiles name it'),
+    bytesPerDevice: count('KV-cache bytes the busiest prefill device sends: its share of the batch at the input length (0 when output is 1)'),
+    seconds: count('one hop: latency + bytes / (bandwidth × efficiency); 0 when output is 1'),
+    decodeHardware: z.string().describe('the decode devices'),
+    prefillDevices: z.number().int().positive(),
+    decodeDevices: z.number().int().positive(),
+    decodeEfficiency: Efficiency,
+  })
+  .strict()
+  .describe('prefill and decode on separate devices; the cache moves between them after the prefill');
+
 const Run = z
   .object({
     model: z.string(),
@@ -88,6 +102,7 @@ const Run = z
     joulesPerOutputToken: count('devices × power (TDP, an upper bound) × E2E / output tokens; absent when the profile gives no power').optional(),
     costPerMillionOutputTokens: count('USD: price per device-hour × devices × E2E / 3600 / output tokens × 1e6; present with --price-per-device-hour').optional(),
     breakdown: z.object({ prefill: KindSeconds, decode: KindSeconds }).strict(),
+    disaggregation: Disaggregation.optional(),
     memory: Memory,
     efficiency: Efficiency,
     notes: z.array(z.string()).readonly(),

@@ -107,11 +107,11 @@ function checkSources(profile: HardwareProfile, file: string): void {
 }
 
 /** The profile a `--hardware` value names: a shipped id (e.g. `h100-sxm`) or a path to a JSON file. */
-export function loadHardware(ref: string): LoadedProfile {
+export function loadHardware(ref: string, flag = '--hardware'): LoadedProfile {
   const found = isPath(ref) ? ref : idFile(HARDWARE_DIR, ref);
   const file = found === undefined ? undefined : displayPath(found);
   if (file === undefined) {
-    throw new UserError('--hardware', '', `unknown hardware "${ref}" (expected a path to a .json file or one of: ${listIds(HARDWARE_DIR).join(', ')})`);
+    throw new UserError(flag, '', `unknown hardware "${ref}" (expected a path to a .json file or one of: ${listIds(HARDWARE_DIR).join(', ')})`);
   }
   return parseProfile(readJson(file), file, ref);
 }

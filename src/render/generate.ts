@@ -12,13 +12,19 @@ function priced(d: GenerateDocument): boolean {
   return d.runs.some((r) => r.costPerMillionOutputTokens !== undefined);
 }
 
+/** Whether any run is disaggregated: the column of the cache's move appears only then. */
+function moved(d: GenerateDocument): boolean {
+  return d.runs.some((r) => r.disaggregation !== undefined);
+}
+
 /** Renders the runs as a table with a line of settings above and the definitions below; `color` picks ANSI colours. */
 export function renderGenerateTable(d: GenerateDocument, color: boolean): string {
   const c = new Chalk({ level: color ? 1 : 0 });
   const cost = priced(d);
+  const move = moved(d);
   const table = new Table({
-    head: ['model', 'hardware', 'B', 'N', 'M', 'TTFT', 'TPOT', 'E2E', 'tokens/s', 'J/token', ...(cost ? ['$/M tokens'] : []), 'max batch'],
-    colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', ...(cost ? ['right' as const] : []), 'right'],
+    head: ['model', 'hardware', 'B', 'N', 'M', 'TTFT', ...(move ? ['KV move'] : []), 'TPOT', 'E2E', 'tokens/s', 'J/token', ...(cost ? ['$/M tokens'] : []), 'max batch'],
+    colAligns: ['left', 'left', 'right', 'right', 'right', 'right', ...(move ? ['right' as const] : []), 'right', 'right', 'right', 'right', ...(cost ? ['right' as const] : []), 'right'],
     style: { head: [], border: [], compact: true },
   });
   for (const r of d.runs) {
@@ -31,6 +37,7 @@ export function renderGenerateTable(d: GenerateDocument, color: boolean): string
       String(w.input),
       String(w.output),
       seconds(r.ttftSeconds),
+      ...(move ? [r.disaggregation === undefined ? '-' : seconds(r.disaggregation.seconds)] : []),
       r.tpotSeconds === undefined ? '-' : seconds(r.tpotSeconds),
       seconds(r.e2eSeconds),
       si(r.outputTokensPerSecond, '').trim(),
@@ -59,8 +66,16 @@ function settingsLine(r: GenerateRun): string {
     `cost model ${w.costModel}`,
     ...(split === '' ? [] : [`${split} (${String(r.devices)} devices)`]),
     `efficiency ${efficiencyText(r.efficiency)}`,
+    ...(r.disaggregation === undefined ? [] : [disaggregationText(r, r.disaggregation)]),
   ];
   return parts.join(', ');
+}
+
+/** Where a disaggregated decode runs and what the cache crosses, in a few words. */
+function disaggregationText(r: GenerateRun, d: NonNullable<GenerateRun['disaggregation']>): string {
+  const same = d.decodeHardware === r.hardware && d.decodeEfficiency.label === r.efficiency.label;
+  const pool = same ? `a second pool of ${String(d.decodeDevices)} ${displayText(d.decodeHardware)}` : `${String(d.decodeDevices)} ${displayText(d.decodeHardware)} (efficiency ${efficiencyText(d.decodeEfficiency)})`;
+  return `disaggregated: decode on ${pool}, KV cache moved over ${d.link} (${displayText(d.linkName)})`;
 }
 
 /** The efficiency in a few words: its label, and at peak the profile's own fractions of the datasheet. */
@@ -74,7 +89,8 @@ function efficiencyText(e: GenerateRun['efficiency']): string {
 /** The runs as CSV with the table's columns in plain units (seconds, joules, USD); absent values are empty cells. */
 export function renderGenerateCsv(d: GenerateDocument): string {
   const cost = priced(d);
-  const header = ['model', 'hardware', 'batch', 'input', 'output', 'ttftSeconds', 'tpotSeconds', 'e2eSeconds', 'outputTokensPerSecond', 'joulesPerOutputToken', ...(cost ? ['costPerMillionOutputTokens'] : []), 'maxBatch'];
+  const move = moved(d);
+  const header = ['model', 'hardware', 'batch', 'input', 'output', 'ttftSeconds', ...(move ? ['kvTransferSeconds'] : []), 'tpotSeconds', 'e2eSeconds', 'outputTokensPerSecond', 'joulesPerOutputToken', ...(cost ? ['costPerMillionOutputTokens'] : []), 'maxBatch'];
   const rows = d.runs.map((r) => {
     const w = r.workload;
     return csvLine([
@@ -84,6 +100,7 @@ export function renderGenerateCsv(d: GenerateDocument): string {
       w.input,
       w.output,
       r.ttftSeconds,
+      ...(move ? [r.disaggregation?.seconds ?? ''] : []),
       r.tpotSeconds ?? '',
       r.e2eSeconds,
       r.outputTokensPerSecond,

@@ -70,6 +70,28 @@ describe('generate --format json', () => {
   });
 });
 
+describe('generate --disaggregate', () => {
+  it('the decode on a second pool: the move in the JSON, the table and the CSV', () => {
+    const args = ['--model', 'llama-2-7b', '--hardware', 'h100-sxm', '--input', '2048', '--output', '64', '--batch', '8', '--disaggregate', 'scale-out'];
+    const run = generate(args).runs[0];
+    // 8 × 2048 tokens × 524,288 B (32 layers × K and V × 4096 × 2 B) over 50 GB/s × 0.8, plus 4 us.
+    expectRel(run?.disaggregation?.seconds ?? NaN, 4e-6 + (8 * 2048 * 524_288) / 40e9, 1e-12);
+    expect(run?.devices).toBe(2);
+    const table = cli(['generate', ...args]);
+    expect(table.status).toBe(0);
+    expect(table.stdout).toMatch(/TTFT │ KV move │ +TPOT/);
+    expect(table.stdout).toContain('disaggregated: decode on a second pool of 1 h100-sxm, KV cache moved over scale-out (InfiniBand NDR, one 400 Gb/s ConnectX-7 per GPU)');
+    const csv = cli(['generate', ...args, '--format', 'csv']).stdout.split('\n');
+    expect(csv[0]).toContain('ttftSeconds,kvTransferSeconds,tpotSeconds');
+  });
+
+  it('an unknown decode device is named by its flag', () => {
+    const r = cli(['generate', '--disaggregate', 'scale-out', '--decode-hardware', 'nope']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^--decode-hardware: unknown hardware "nope" \(expected a path to a \.json file or one of: a800-pcie, .*h100-sxm, .*\)\n$/);
+  });
+});
+
 describe('generate table and CSV', () => {
   it('the table has one row per run with the serving columns', () => {
     const r = cli(['generate', '--model', 'llama-2-7b', '--input', '512', '--output', '16', '--batch', '1,2']);
@@ -103,6 +125,10 @@ describe('generate refuses bad input in one line, exit 2, no file', () => {
     [['--price-per-device-hour', '-2'], '--price-per-device-hour: expected USD per device-hour, a number above 0 and at most 1000000 (got "-2")'],
     [['--pp', '2', '--micro-batches', '4'], '--micro-batches: generate takes each step through a pipeline\'s stages as one batch; micro-batches in flight are not modelled (got 4)'],
     [['--model', 'llama-2-7b', '--tp', '3'], '--tp: llama-2-7b: attention.heads: must be divisible by --tp (got heads 32, --tp 3)'],
+    [['--decode-hardware', 'l40s'], '--decode-hardware: needs --disaggregate scale-up|scale-out: the decode runs on other devices only when it is disaggregated'],
+    [['--disaggregate', 'scale-up', '--decode-hardware', 'l40s'], '--disaggregate: scale-up joins devices of one kind, but the prefill runs on h100-sxm and the decode on l40s (expected scale-out)'],
+    [['--hardware', 'rtx-3060', '--disaggregate', 'scale-out'], 'hardware-profiles/rtx-3060.json: links.scaleOut: missing: --disaggregate scale-out moves the KV cache over it (rtx-3060 has no scale-out link (links.scaleOut))'],
+    [['--hardware', 'apple-m2', '--disaggregate', 'scale-up'], 'hardware-profiles/apple-m2.json: links.scaleUp: missing: --disaggregate scale-up moves the KV cache over it (apple-m2 has no scale-up link (links.scaleUp or links.host))'],
   ])('%j', (args, line) => {
     const out = join(mkdtempSync(join(tmpdir(), 'llmr-')), 'generate.json');
     const r = cli(['generate', ...args, '--out', out]);

@@ -6,6 +6,16 @@ import type { OpKind } from '../op.js';
 import { AT_ACT_READ, AT_ACT_WRITE, AT_EXPS, AT_FLOPS, AT_HOPS, AT_KV_READ, AT_KV_WRITE, AT_NETWORK, AT_WEIGHT, FIELD_COUNT } from './fields.js';
 import { memorySeconds, shortStreamBytes, type RooflineExtras } from '../roofline.js';
 
+/** Bytes per second a transfer over a link reaches: the link's rate × its efficiency × the profile's collective fraction. */
+export function linkRateOf(link: { readonly bytesPerSecond: number; readonly efficiency: number }, collectiveFraction: number): number {
+  return link.bytesPerSecond * link.efficiency * collectiveFraction;
+}
+
+/** Seconds of a transfer over a link: each hop's latency, then the bytes at the link's reachable rate. */
+export function linkSeconds(hops: number, latencySeconds: number, bytes: number, rate: number): number {
+  return hops * latencySeconds + bytes / rate;
+}
+
 /** Rates of one step (one point), shared by its operators. */
 export interface StepEnv {
   /** Compute peak for the step's rows, FLOP/s. */
@@ -112,7 +122,7 @@ export const KIND_COST = {
       const i = indices[j]!;
       const at = i * FIELD_COUNT;
       env.computeBound[i] = 2;
-      env.seconds[i] = f[at + AT_HOPS]! * env.linkLatency[i]! + f[at + AT_NETWORK]! / env.linkRate[i]!;
+      env.seconds[i] = linkSeconds(f[at + AT_HOPS]!, env.linkLatency[i]!, f[at + AT_NETWORK]!, env.linkRate[i]!);
     }
   },
 } as const satisfies Record<OpKind, KindCost>;
