@@ -16,11 +16,12 @@ import { renderTable } from '../render/table.js';
 import { checkOut, efficiencyFrom, emit, loadModelWith, requirePeak, requireSupported, wantColor } from './common.js';
 import { bitsFrom, bitsSpec, DEFAULT_BITS, moeImbalance, oneOf, workloadInt, type WorkloadOptionValues } from './options.js';
 import { microBatchesFrom, parallelismFrom, requireSplit } from './parallel-options.js';
+import { requireOffload } from './offload-options.js';
 
 export const ANALYZE_FORMATS = ['table', 'json', 'csv', 'md', 'svg', 'html'] as const;
 
 /** Values of analyze's options. */
-export type AnalyzeOptions = WorkloadOptionValues & { flash: boolean; mtp?: boolean | undefined; scope: string; format: string };
+export type AnalyzeOptions = WorkloadOptionValues & { flash: boolean; mtp?: boolean | undefined; kvOffload?: boolean | undefined; scope: string; format: string };
 
 /** The workload the options describe for `model` (whose checkpoint may set the default weight width). */
 export function workloadFrom(o: AnalyzeOptions, model: ModelConfig): Workload {
@@ -37,6 +38,7 @@ export function workloadFrom(o: AnalyzeOptions, model: ModelConfig): Workload {
     moeImbalance: moeImbalance(o.moeImbalance),
     ...(o.mtp === true ? { mtp: mtpOf(model) } : {}),
     ...parallelFields(o),
+    ...(o.kvOffload === true ? { kvOffload: true } : {}),
   };
 }
 
@@ -70,6 +72,7 @@ export function runAnalyze(o: AnalyzeOptions): void {
   const workload = { ...workloadFrom(o, model), efficiency: efficiencyFrom(o.efficiency, profile) };
   requireSupported(model, workload.costModel);
   requirePeak(profile, workload.bits, workload.costModel);
+  requireOffload(model, profile, workload, scope);
   requireSplit(model, profile, workload.parallelism, workload.costModel);
   const report = buildReport(model, profile.hardware, workload, scope, toolInfo());
   const bad = firstNonFinite(report);

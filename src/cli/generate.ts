@@ -19,6 +19,7 @@ import { checkOut, efficiencyFrom, emit, loadModelWith, requirePeak, requireSupp
 import { list, oneOf, positiveInt, workloadInt, type WorkloadOptionValues } from './options.js';
 import { requireSplit } from './parallel-options.js';
 import { chunkFrom, speculativeFrom, type MultiTokenValues } from './generate-multitoken.js';
+import { requireOffload } from './offload-options.js';
 
 export const GENERATE_FORMATS = ['table', 'json', 'csv', 'svg', 'html'] as const;
 
@@ -33,6 +34,7 @@ export type GenerateOptions = Omit<WorkloadOptionValues, 'phase' | 'batch' | 'se
   decodeHardware?: string | undefined;
   flash: boolean;
   mtp?: boolean | undefined;
+  kvOffload?: boolean | undefined;
   format: string;
 } & MultiTokenValues;
 
@@ -81,7 +83,7 @@ function settingsFrom(o: GenerateOptions, model: Parameters<typeof workloadFrom>
   }
   // Placeholders for the phase and lengths: workloadFrom checks and reads everything else exactly as analyze does.
   const w = workloadFrom({ ...o, phase: 'decode', batch: '1', seq: '1', context: '1', scope: 'model' }, model);
-  return { bits: w.bits, flash: w.flash, pairs: w.pairs, mla: w.mla, costModel: w.costModel, moeImbalance: w.moeImbalance, mtp: w.mtp, parallelism: w.parallelism, overlap: w.overlap, efficiency: servingEfficiency(o.efficiency, device) };
+  return { bits: w.bits, flash: w.flash, pairs: w.pairs, mla: w.mla, costModel: w.costModel, moeImbalance: w.moeImbalance, mtp: w.mtp, parallelism: w.parallelism, overlap: w.overlap, efficiency: servingEfficiency(o.efficiency, device), ...(w.kvOffload === true ? { kvOffload: true } : {}) };
 }
 
 /**
@@ -116,7 +118,7 @@ export function disaggregationFrom(o: GenerateOptions, model: ModelConfig, prefi
     try {
       tierOf(p.hardware, link);
     } catch (e) {
-      if (e instanceof MissingTierError) throw new UserError(p.file, link === 'scale-up' ? 'links.scaleUp' : 'links.scaleOut', `missing: --disaggregate ${link} moves the KV cache over it (${e.message})`);
+      if (e instanceof MissingTierError) throw new UserError(p.file, link === 'scale-up' ? 'interconnect.scaleUp' : 'interconnect.scaleOut', `missing: --disaggregate ${link} moves the KV cache over it (${e.message})`);
       throw e;
     }
   }
@@ -137,6 +139,10 @@ export function runGenerate(o: GenerateOptions): void {
   const speculative = speculativeFrom(o, model, settings.costModel);
   requireSupported(model, settings.costModel);
   requirePeak(profile, settings.bits, settings.costModel);
+  if (settings.kvOffload === true && o.disaggregate !== undefined) throw new UserError('--kv-offload', '', `offloading the cache of a disaggregated decode pool is not modelled (the cache would move to the pool, then stream from its host); leave out --kv-offload or --disaggregate (got --disaggregate ${o.disaggregate})`);
+  requireOffload(model, profile, settings, 'model');
+  // The MTP draft is the module --mtp would cost in every pass: its cache's place in the streamed layer order is not modelled.
+  if (settings.kvOffload === true && speculative?.draft.kind === 'mtp') throw new UserError('--draft', '', 'with --kv-offload, where the multi-token-prediction layer\'s cache streams in the layer order is not modelled; draft with --draft-model, or leave out --kv-offload (got --draft mtp)');
   requireSplit(model, profile, settings.parallelism, settings.costModel);
   const disaggregation = disaggregationFrom(o, model, profile, settings);
   const generator = new Generator(model, profile.hardware, settings, { powerWatts: profile.profile.powerWatts?.value, pricePerDeviceHour, memoryReserve, disaggregation, chunk, speculative });

@@ -60,6 +60,9 @@ function settingOptions<O extends OptionValues>(cmd: Command<[], O>, listNote: s
     .option('--out <file>', 'write to a file (atomically) instead of stdout') as unknown as Command<[], O & SettingValues>;
 }
 
+/** Help of --kv-offload (analyze, generate). */
+const KV_OFFLOAD_HELP = 'the KV cache in host memory, streamed over the host link (PCIe) layer by layer, two layers resident on the device';
+
 /** Values of settingOptions' options. */
 type SettingValues = Omit<WorkloadOptionValues, 'model' | 'attention' | 'hardware' | 'phase' | 'batch' | 'seq' | 'context'>;
 
@@ -75,6 +78,7 @@ export function buildProgram(): Command {
   const analyze = workloadOptions(program.command('analyze').description('per-operator roofline analysis of one model on one device'), '')
     .option('--flash', 'fused (FlashAttention-style) attention kernel', false)
     .option('--mtp', 'also cost the model\'s multi-token-prediction module (DeepSeek-V3), run once per pass', false)
+    .option('--kv-offload', KV_OFFLOAD_HELP, false)
     .addOption(new Option('--scope <scope>', 'attention (one layer\'s attention), layer, or model').choices(['attention', 'layer', 'model']).default('model'))
     .addOption(new Option('--format <format>', 'output format: table, json, csv, md, svg (roofline chart) or html (self-contained report)').choices(['table', 'json', 'csv', 'md', 'svg', 'html']).default('table'));
   analyze.action(async (o) => {
@@ -106,6 +110,7 @@ export function buildProgram(): Command {
     .option('--decode-hardware <id|path>', 'with --disaggregate: the decode devices (default: the prefill\'s)')
     .option('--flash', 'fused (FlashAttention-style) attention kernel', false)
     .option('--mtp', 'also cost the model\'s multi-token-prediction module (DeepSeek-V3), run once per pass', false)
+    .option('--kv-offload', `${KV_OFFLOAD_HELP}; every step streams it`, false)
     .option('--chunk <C>', 'chunked prefill: prompt tokens per pass')
     .option('--draft-tokens <k>', 'speculative decoding: tokens drafted per step (1 to 16)')
     .option('--acceptance <a>', 'speculative decoding: probability that the target accepts a drafted token (0 to 1)')

@@ -6,6 +6,7 @@ import { FIELDS } from './evaluate/fields.js';
 import { cacheFormula, layerParamFormula, MTP_EXTRA_PARAMS, OUTER_PARAMS } from './model.js';
 import { denseLayer, type LayerSpec, type Mlp, type ModelConfig } from './model-config.js';
 import { MLPS } from './mlp/index.js';
+import { hostTransferOps } from './offload.js';
 import type { Parallelism } from './parallelism.js';
 import { VARIANTS, variantOf, type OpsContext } from './variants/index.js';
 import { PHASES, pairsFormula, TILE_COUNT, TILE_ROWS } from './workload.js';
@@ -54,6 +55,7 @@ export function allFormulas(): Formula[] {
       const plain = shell(a, [denseLayer(64)], { logitSoftcap: false, attentionSinks: false });
       for (const m of [...models, plain]) {
         out.add(cacheFormula(m));
+        for (const phase of PHASES) for (const def of hostTransferOps(m, phase)) for (const f of FIELDS) out.add(def[f]);
         for (const layer of layers) for (const [active, device] of [[false, false], [true, false], [false, true]] as const) out.add(layerParamFormula(m, layer, active, device));
       }
       for (const ctx of allContexts()) {

@@ -17,7 +17,7 @@ export class MissingTierError extends Error {}
 /** A link tier of a device, or a MissingTierError saying which profile lacks it. */
 export function tierOf(hw: Hardware, tier: DisaggregationLink): Link {
   const link = tier === 'scale-up' ? hw.interconnect?.scaleUp : hw.interconnect?.scaleOut;
-  if (link === undefined) throw new MissingTierError(`${hw.id} has no ${tier} link (${tier === 'scale-up' ? 'links.scaleUp or links.host' : 'links.scaleOut'})`);
+  if (link === undefined) throw new MissingTierError(`${hw.id} has no ${tier} link (${tier === 'scale-up' ? 'interconnect.scaleUp or interconnect.host' : 'interconnect.scaleOut'})`);
   return link;
 }
 

@@ -9,9 +9,10 @@ import { COST_MODEL_DEFS, type CostModelDef } from './cost-models/index.js';
 import { compile } from './compile.js';
 import { KIND_COST, linkRateOf, type KindCost, type StepEnv } from './evaluate/cost.js';
 import { AT_ACT_READ, AT_ACT_WRITE, AT_EXPS, AT_FLOPS, AT_KV_READ, AT_KV_WRITE, AT_MACS, AT_NETWORK, AT_WEIGHT, FIELD_COUNT, fieldsFunction, type FieldsFn } from './evaluate/fields.js';
-import type { Hardware } from './hardware.js';
+import type { Hardware, Link } from './hardware.js';
 import { cachedElements, cacheFormula, cacheRuns, modelParameters, modelSymbols, stageHoldings, type Scope, type Segment, type StageHolding } from './model.js';
-import { checkParallelism, groupLinks, type GroupLink } from './parallel.js';
+import { checkParallelism, groupLinks, MissingLinkError, type GroupLink } from './parallel.js';
+import { OffloadSchedule, offloadProblem, RESIDENT_LAYERS, withHostTransfers } from './offload.js';
 import { isSplit, SINGLE, type Parallelism } from './parallelism.js';
 import { footprintAt, type FootprintPlan, type MemoryFootprint } from './evaluate/footprint.js';
 import type { ModelConfig } from './model-config.js';
@@ -68,6 +69,11 @@ export interface Totals {
   /** Seconds the collectives take (present when the model is split over devices), included in timeSeconds. */
   readonly communicationSeconds?: number;
   /**
+   * KV offload: Σ count × seconds of the host transfers, the time the host link is busy in a pass (present under
+   * offload); timeSeconds holds only the part compute does not hide (see offload.ts).
+   */
+  readonly hostTransferSeconds?: number;
+  /**
    * Fixed overheads of the efficiency profile (per layer and per pass; present when there are any), included in
    * timeSeconds: timeSeconds = Σ count × op seconds (or, overlapped, the longer of compute and communication) + this.
    */
@@ -117,6 +123,8 @@ export interface PlanSpec extends OpsContext {
   readonly overlap?: boolean | undefined;
   /** Achieved fractions per operator kind and fixed overheads (absent: `peak`, the datasheet roofline). */
   readonly efficiency?: EfficiencyProfile | undefined;
+  /** The KV cache lives in host memory and streams over the host link, layer by layer (offload.ts). */
+  readonly kvOffload?: boolean | undefined;
 }
 
 /** A cost model cannot evaluate this model (e.g. LLM-Viewer has no MLA). */
@@ -134,15 +142,17 @@ interface PlanOp {
   /** Its kind's cost function. */
   readonly cost: KindCost;
   /** A collective's link (undefined for other kinds). */
-  readonly link: GroupLink | undefined;
+  readonly link: { readonly link: Link } | undefined;
+  /** A transfer over the host link (KV offload), which no collective efficiency fraction applies to. */
+  readonly host: boolean;
   /** Occurrences on each pipeline stage (undefined without a pipeline). */
   readonly stages: readonly number[] | undefined;
 }
 
 /** The scope's operators, then (when the scope is not the whole model) the model's, whose footprint a point reports. */
-function planOps(segments: readonly Segment[], links: Partial<Record<string, GroupLink>>): PlanOp[] {
+function planOps(segments: readonly Segment[], links: Partial<Record<string, { readonly link: Link }>>): PlanOp[] {
   return segments.flatMap((s) =>
-    s.ops.map((d) => ({ name: d.name, kind: d.kind, count: s.count, perLayer: s.perLayer, cols: compile(d.cols)(s.symbols), cost: KIND_COST[d.kind], link: d.group === undefined ? undefined : links[d.group], stages: s.stages })),
+    s.ops.map((d) => ({ name: d.name, kind: d.kind, count: s.count, perLayer: s.perLayer, cols: compile(d.cols)(s.symbols), cost: KIND_COST[d.kind], link: d.group === undefined ? undefined : links[d.group], host: d.group === 'host', stages: s.stages })),
   );
 }
 
@@ -198,6 +208,10 @@ export class Plan {
   private readonly byKind: readonly { readonly kind: number; readonly cost: KindCost; readonly indices: Int32Array }[];
   /** Indices of the scope's collectives. */
   private readonly collectives: Int32Array;
+  /** KV offload's layer-by-layer overlap (undefined without offload). */
+  private readonly offload: OffloadSchedule | undefined;
+  /** The KV cache lives in host memory (PlanSpec.kvOffload). */
+  readonly kvOffload: boolean;
 
   constructor(readonly model: ModelConfig, readonly hardware: Hardware, spec: PlanSpec) {
     this.phase = spec.phase;
@@ -240,9 +254,13 @@ export class Plan {
         const symbols = { ...s.symbols, M: hardware.onChipMemoryBytes };
         return { ...s, symbols: { ...symbols, d_t: compile(tileDim(core))(symbols) } };
       });
-    const scoped = withTile(this.cost.scopeSegments(model, spec, spec.scope, segmentOptions));
+    this.kvOffload = spec.kvOffload === true;
+    const host = this.kvOffload ? hostLink(model, hardware, { ...spec, parallel: this.parallel }) : undefined;
+    const plain = withTile(this.cost.scopeSegments(model, spec, spec.scope, segmentOptions));
+    const scoped = host === undefined ? plain : withHostTransfers(plain, model, spec.phase);
     const whole = spec.scope === 'model' ? [] : withTile(this.cost.scopeSegments(model, spec, 'model', segmentOptions));
-    this.ops = planOps([...scoped, ...whole], this.links);
+    this.ops = planOps([...scoped, ...whole], host === undefined ? this.links : { ...this.links, host: { link: host } });
+    this.offload = host === undefined ? undefined : new OffloadSchedule(scoped, model);
     [this.overheadSeconds, this.stageOverheads] = overheadsOf(scoped, spec.scope, eff, this.parallel.pp);
     this.modelStart = spec.scope === 'model' ? 0 : this.ops.length - whole.reduce((k, s) => k + s.ops.length, 0);
     const generated = fieldsFunction([...scoped, ...whole], spec.phase, spec.pairs, this.parallel.ep);
@@ -276,11 +294,12 @@ export class Plan {
       start: this.modelStart,
       perLayer: Uint8Array.from(modelOps, (o) => (o.perLayer ? 1 : 0)),
       counts: Float64Array.from(modelOps, (o) => o.count),
+      resident: this.kvOffload ? { layers: RESIDENT_LAYERS, layerElems: compile(variant.cacheElems(model.attention))(modelSymbols(model)), window: model.blocks.every((b) => b.layer.window > 0) ? Math.max(...model.blocks.map((b) => b.layer.window)) : 0 } : undefined,
     };
     this.holdings = split && this.cost.footprint.weights === 'parameters' ? stageHoldings(model, this.parallel, spec.moeImbalance, withMtp) : undefined;
     const plainMemory = (this.extras.coldStream?.bytes.length ?? 0) === 0 && (this.extras.kvStream ?? 0) <= 0;
     const linkLatency = Float64Array.from(scopeOps, (o) => o.link?.link.latencySeconds ?? 0);
-    const linkRate = Float64Array.from(scopeOps, (o) => (o.link === undefined ? 1 : linkRateOf(o.link.link, eff.kinds.collective)));
+    const linkRate = Float64Array.from(scopeOps, (o) => (o.link === undefined ? 1 : linkRateOf(o.link.link, o.host ? 1 : eff.kinds.collective)));
     this.staged = scopeOps.some((o) => o.stages !== undefined);
     this.collectives = this.byKind.find((g) => g.cost === KIND_COST.collective)?.indices ?? new Int32Array(0);
     this.env = { peak: 0, few: 0, bytesPerSecond: 0, share: 1, attentionFlopPerSecond: 0, expPerSecond: this.extras.expPerSecond, gemmGrid: x?.gemmGrid !== undefined, gemmPeaks: this.gemmPeaks, extras: this.extras, plainMemory, overheadSeconds: this.extras.operatorOverheadSeconds, fraction: eff.kinds, seconds: this.seconds, computeBound: this.computeBound, linkLatency, linkRate };
@@ -396,7 +415,8 @@ export class Plan {
     // Overlapped, the collectives hide behind compute (or it behind them): the step takes the longer of the two. A
     // pipeline's stages run one after another for one micro-batch, so each stage overlaps only its own collectives.
     // The fixed overheads come after (+ 0 at peak, which leaves the sum exactly as it was).
-    t.timeSeconds = (!this.overlap ? time : this.staged ? this.stageTimes().reduce((s, x) => s + x, 0) : Math.max(time - comm, comm)) + this.overheadSeconds;
+    const pass = this.offload !== undefined ? this.offload.passSeconds(seconds, counts) : !this.overlap ? time : this.staged ? this.stageTimes().reduce((s, x) => s + x, 0) : Math.max(time - comm, comm);
+    t.timeSeconds = pass + this.overheadSeconds;
     t.communicationSeconds = comm;
   }
 
@@ -421,6 +441,10 @@ export class Plan {
   /** Totals of the last evaluated point (communication reported when the model is split). */
   private lastTotals(): Totals {
     const t = this.totals;
+    if (this.offload !== undefined) {
+      const host = this.offload.transferSeconds(this.seconds, this.counts);
+      return this.overheadSeconds > 0 ? { flops: t.flops, bytes: t.bytes, timeSeconds: t.timeSeconds, hostTransferSeconds: host, overheadSeconds: this.overheadSeconds } : { flops: t.flops, bytes: t.bytes, timeSeconds: t.timeSeconds, hostTransferSeconds: host };
+    }
     // Literals rather than a spread: this runs once per sweep point.
     if (this.overheadSeconds > 0) {
       if (this.split) return { flops: t.flops, bytes: t.bytes, timeSeconds: t.timeSeconds, communicationSeconds: t.communicationSeconds, overheadSeconds: this.overheadSeconds };
@@ -602,6 +626,15 @@ function overheadsOf(scoped: readonly Segment[], scope: Scope, eff: EfficiencyPr
     byStage[stages - 1]! += eff.stepOverheadSeconds;
   }
   return [total, byStage];
+}
+
+/** The host link KV offload streams over, after checking that offload can be modelled under the spec. */
+function hostLink(model: ModelConfig, hardware: Hardware, spec: PlanSpec): Link {
+  const problem = offloadProblem(spec);
+  if (problem !== undefined) throw new UnsupportedModelError(`${problem.flag}: --kv-offload: ${problem.reason}`);
+  const host = hardware.interconnect?.host;
+  if (host === undefined) throw new MissingLinkError(`has no host link (interconnect.host), which --kv-offload streams ${model.id}'s cache over`);
+  return host;
 }
 
 /** Bounds by the code the cost functions write. */

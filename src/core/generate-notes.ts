@@ -23,7 +23,6 @@ export function generateNotes(
       ? 'energy: the profile gives no powerWatts, so joulesPerOutputToken is absent.'
       : `energy: every device at the profile's power, ${String(o.powerWatts)} W (its TDP), for the whole E2E: an upper bound (a device below full load draws less).`,
     `memory: the device that holds the most, at input + output cached tokens (weights, KV cache, the largest decode activation; the prefill's activations are not in it); maxBatch at that context, maxContext at the run's batch, with ${String(Number((o.memoryReserve * 100).toPrecision(12)))}% of the memory kept for the serving engine.`,
-    'not modelled yet: KV-cache offload.',
   ];
   const d = o.disaggregation;
   if (d !== undefined) {

@@ -18,6 +18,7 @@ import { generateNotes } from './generate-notes.js';
 import { chunkedPrefill } from './chunked.js';
 import { draftPlans, draftRun, type DraftPlans, type Speculative } from './speculative.js';
 import { multiTokenNotes } from './multitoken-notes.js';
+import { generateOffloadNotes } from './offload.js';
 import { kvTransfer, transferLink, type DisaggregationLink, type KvTransfer } from './disaggregation.js';
 
 export const GENERATE_SCHEMA = 'llm-roofline.generate/v1';
@@ -104,6 +105,8 @@ export interface GenerateWorkload {
   readonly mtp?: boolean;
   readonly parallelism?: Parallelism;
   readonly overlap?: boolean;
+  /** The KV cache lives in host memory and every pass streams it (--kv-offload). */
+  readonly kvOffload?: boolean;
 }
 
 /** One request batch integrated end to end (the `llm-roofline.generate/v1` run). */
@@ -240,7 +243,7 @@ export class Generator {
       ...(d === undefined ? {} : { disaggregation: this.disaggregationUsed(d, transfer, perPool) }),
       memory: generateMemory(this.plans.decode, { batch: r.batch, seqLen: 1, contextLen: N + M, bits }, this.options.memoryReserve),
       efficiency: efficiencyUsed(this.efficiency, this.hardware),
-      notes: [...COST_MODEL_DEFS[this.settings.costModel].notes, ...generateNotes(this.model, this.settings, this.options, M), ...multiTokenNotes(this.options), efficiencyNote(this.efficiency, 0)],
+      notes: [...COST_MODEL_DEFS[this.settings.costModel].notes, ...generateNotes(this.model, this.settings, this.options, M), ...multiTokenNotes(this.options), efficiencyNote(this.efficiency, 0), ...(this.settings.kvOffload === true ? generateOffloadNotes() : [])],
     };
   }
 
@@ -289,13 +292,14 @@ export class Generator {
       ...(s.moeImbalance === undefined ? {} : { moeImbalance: s.moeImbalance }),
       ...(s.mtp === true ? { mtp: true } : {}),
       ...(s.parallelism === undefined ? {} : { parallelism: s.parallelism, overlap: s.overlap === true }),
+      ...(s.kvOffload === true ? { kvOffload: true } : {}),
     };
   }
 }
 
 /** The plan specification of one phase under generate's settings (always the whole model). */
 function planSpec(s: GenerateSettings, phase: Phase): ConstructorParameters<typeof Plan>[2] {
-  return { phase, flash: s.flash, pairs: s.pairs, mla: mlaMode({ phase, mla: s.mla }), scope: 'model', costModel: s.costModel, moeImbalance: s.moeImbalance, mtp: s.mtp, parallel: s.parallelism, overlap: s.overlap, efficiency: s.efficiency };
+  return { phase, flash: s.flash, pairs: s.pairs, mla: mlaMode({ phase, mla: s.mla }), scope: 'model', costModel: s.costModel, moeImbalance: s.moeImbalance, mtp: s.mtp, parallel: s.parallelism, overlap: s.overlap, efficiency: s.efficiency, kvOffload: s.kvOffload };
 }
 
 /** An efficiency as a run reports it, with the device profile's own fractions under it. */

@@ -58,6 +58,8 @@ export interface Interconnect {
   readonly devicesPerNode: number;
   readonly scaleUp: Link | undefined;
   readonly scaleOut: Link | undefined;
+  /** The card's link to its host (PCIe), per direction: what KV offload streams the cache over (absent: none given). */
+  readonly host?: Link | undefined;
 }
 
 export interface Hardware {

@@ -39,8 +39,8 @@ export interface OpDef {
   readonly batch?: 'all' | undefined;
 }
 
-/** Groups of devices a collective runs among. */
-export type DeviceGroup = 'tp' | 'ep' | 'pp' | 'pp-network';
+/** Groups of devices a collective runs among; `host` is a device and its host's memory (KV offload's transfers). */
+export type DeviceGroup = 'tp' | 'ep' | 'pp' | 'pp-network' | 'host';
 
 /** Byte-stream and FLOP fields of an operator, then a collective's link fields, in the order reports list them. */
 export const OP_FIELDS = ['flops', 'weight', 'actRead', 'actWrite', 'kvRead', 'kvWrite', 'network', 'hops'] as const;

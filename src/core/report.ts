@@ -8,6 +8,7 @@ import type { Hardware } from './hardware.js';
 import { distinctLayers, type Scope } from './model.js';
 import type { Attention, ModelConfig } from './model-config.js';
 import { mlaMode, tokenCounts, type Workload } from './workload.js';
+import { offloadNote } from './offload.js';
 
 export const REPORT_SCHEMA = 'llm-roofline.report/v1';
 
@@ -80,7 +81,7 @@ export function buildReport(
   workload: Workload,
   scope: Scope,
   tool: { name: string; version: string },
-  plan: Plan = new Plan(model, hardware, { phase: workload.phase, flash: workload.flash, pairs: workload.pairs, mla: mlaMode(workload), scope, costModel: workload.costModel, moeImbalance: workload.moeImbalance, mtp: workload.mtp, parallel: workload.parallelism, overlap: workload.overlap, efficiency: workload.efficiency }),
+  plan: Plan = new Plan(model, hardware, { phase: workload.phase, flash: workload.flash, pairs: workload.pairs, mla: mlaMode(workload), scope, costModel: workload.costModel, moeImbalance: workload.moeImbalance, mtp: workload.mtp, parallel: workload.parallelism, overlap: workload.overlap, efficiency: workload.efficiency, kvOffload: workload.kvOffload }),
 ): Report {
   const cost = COST_MODEL_DEFS[workload.costModel];
   workload = { ...workload, pairs: cost.pairMode(workload.pairs) };
@@ -116,7 +117,7 @@ export function buildReport(
     totals,
     memory: perDevice === undefined ? memory : { ...memory, perDevice },
     ...(deployment === undefined ? {} : { deployment }),
-    notes: [...notesFor(model, workload), ...parallelNotes(plan, workload), ...efficiencyNotes(plan)],
+    notes: [...notesFor(model, workload), ...parallelNotes(plan, workload), ...efficiencyNotes(plan), ...(plan.kvOffload ? [offloadNote(workload.phase)] : [])],
   };
 }
 

@@ -44,6 +44,8 @@ export interface Workload {
   readonly microBatches?: number | undefined;
   /** Achieved fractions and fixed overheads (`undefined`: `peak`, the datasheet roofline). */
   readonly efficiency?: EfficiencyProfile | undefined;
+  /** The KV cache lives in host memory and streams over the host link each pass (`undefined`: on the device). */
+  readonly kvOffload?: boolean | undefined;
 }
 
 /** The MLA mode in effect: explicit, or naive in prefill and absorbed in decode as served in practice. */

@@ -54,6 +54,7 @@ const Workload = z
     mtp: z.boolean().optional().describe('the multi-token-prediction module is costed in every pass'),
     parallelism: Parallelism.optional().describe('how the model is split over devices (absent: one device)'),
     overlap: z.boolean().optional().describe('collectives overlap compute'),
+    kvOffload: z.boolean().optional().describe('the KV cache lives in host memory; every pass streams it over the host link (--kv-offload)'),
   })
   .strict();
 
@@ -61,7 +62,7 @@ const Memory = z
   .object({
     cachedTokens: z.number().int().positive().describe('tokens per sequence in the cache: input + output'),
     weightBytes: count('parameters the device holds, at the weight width'),
-    kvCacheBytes: count('KV cache the device holds for the batch at cachedTokens'),
+    kvCacheBytes: count('KV cache the device holds for the batch at cachedTokens (--kv-offload: its two resident layers)'),
     activationBytes: count('largest decode operator\'s activation input plus output'),
     totalBytes: count('weights + KV cache + activations'),
     deviceBytes: count('the device\'s memory'),

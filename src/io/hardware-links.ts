@@ -33,5 +33,5 @@ export function interconnectOf(profile: HardwareProfile, file: string): Intercon
   const scaleUp = ic.scaleUp === undefined ? undefined : linkOf(ic.scaleUp, file, 'interconnect.scaleUp', LINK_DEFAULTS.inNodeLatencySeconds);
   const host = ic.host === undefined ? undefined : linkOf(ic.host, file, 'interconnect.host', LINK_DEFAULTS.inNodeLatencySeconds);
   const scaleOut = ic.scaleOut === undefined ? undefined : linkOf(ic.scaleOut, file, 'interconnect.scaleOut', LINK_DEFAULTS.acrossNodesLatencySeconds);
-  return { devicesPerNode: ic.devicesPerNode?.value ?? 1, scaleUp: scaleUp ?? host, scaleOut };
+  return { devicesPerNode: ic.devicesPerNode?.value ?? 1, scaleUp: scaleUp ?? host, scaleOut, ...(host === undefined ? {} : { host }) };
 }

@@ -23,6 +23,7 @@ const Totals = z
     bytes: count('Σ count × bytes moved'),
     timeSeconds: count('Σ count × roofline time, seconds (with --overlap: the longer of compute and communication, per pipeline stage)'),
     communicationSeconds: count('Σ count × seconds of the collectives (present when the model is split over devices); part of timeSeconds').optional(),
+    hostTransferSeconds: count('--kv-offload: Σ count × seconds of the host transfers (kv_fetch, kv_store), the host link\'s busy time; timeSeconds holds only the part compute does not hide').optional(),
     overheadSeconds: count('fixed overheads of the efficiency profile (per layer and per pass; present when there are any); part of timeSeconds, which is Σ count × ops[].timeSeconds (overlapped: the longer of compute and communication) + overheadSeconds').optional(),
   })
   .strict();
@@ -94,6 +95,7 @@ const Memory = z
     activationBytes: count('largest single operator\'s activation input plus output'),
     totalBytes: count('weights + KV cache + activations'),
     fitsDevice: z.boolean(),
+    hostKvCacheBytes: count('--kv-offload: the whole KV cache, held in host memory (kvCacheBytes is then the two layers resident on the device)').optional(),
   })
   .strict();
 
@@ -116,6 +118,7 @@ const workloadFields = {
   mtp: z.boolean().optional().describe('the multi-token-prediction module is costed (operators mtp.*) and in the memory footprint'),
   parallelism: Parallelism.optional().describe('how the model is split over devices (absent: one device)'),
   overlap: z.boolean().optional().describe('collectives overlap compute'),
+  kvOffload: z.boolean().optional().describe('the KV cache lives in host memory and streams over the host link, layer by layer (--kv-offload)'),
   microBatches: z.number().int().positive().optional().describe('micro-batches a pipeline keeps in flight'),
   moeImbalance: z.number().min(1).optional().describe('MoE routing imbalance: tokens route as if uniformly over E / g experts (1 = uniform)'),
   efficiency: z.string().optional().describe('efficiency profile in effect: "peak" (datasheet roofline), "typical:<family>" or the file given to --efficiency (absent in files written before it existed: peak)'),

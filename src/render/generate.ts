@@ -65,6 +65,7 @@ export function settingsLine(r: GenerateRun): string {
     w.flash ? 'flash attention' : 'unfused attention',
     `cost model ${w.costModel}`,
     ...(split === '' ? [] : [`${split} (${String(r.devices)} devices)`]),
+    ...(w.kvOffload === true ? ['KV cache offloaded to host memory, streamed every step'] : []),
     `efficiency ${efficiencyText(r.efficiency)}`,
     ...(r.disaggregation === undefined ? [] : [disaggregationText(r, r.disaggregation)]),
   ];

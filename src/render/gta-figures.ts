@@ -36,7 +36,7 @@ export function simulationFigure(points: readonly TimePoint[], setting: { costMo
 }
 
 /** One column per device: prefill time on top, time to generate 128 tokens below (the paper's Figs. 5 and 16). */
-export function deploymentFigure(points: readonly DeploymentPoint[], devices: readonly { id: string; name: string }[], precision: 'fp32' | 'fp16'): string {
+export function deploymentFigure(points: readonly DeploymentPoint[], devices: readonly { id: string; name: string }[], precision: 'fp32' | 'fp16', offloaded = false): string {
   const mine = points.filter((p) => p.precision === precision);
   const unit = timeUnit(mine.flatMap((p) => [p.prefillSeconds, p.generateSeconds]));
   const series = (device: string, value: (p: DeploymentPoint) => number): Series[] =>
@@ -51,8 +51,10 @@ export function deploymentFigure(points: readonly DeploymentPoint[], devices: re
   const top: Panel[] = devices.map((d) => ({ title: `${d.name}: prefill`, xLabel: 'input length (tokens)', yLabel, logX: true, series: series(d.id, (p) => p.prefillSeconds) }));
   const bottom: Panel[] = devices.map((d) => ({ title: `${d.name}: 128 tokens`, xLabel: 'starting context (tokens)', yLabel, logX: true, series: series(d.id, (p) => p.generateSeconds) }));
   return lineChartSvg({
-    title: `Predicted deployment times, ${precision.toUpperCase()} (exact cost model, unfused attention)`,
-    subtitle: 'GTA-1B solid blue with circles, GQA-1B dashed orange with squares; batch sizes as in the paper (prefill 32/32/4/1/1, decode 64/64/16/1/1)',
+    title: `Predicted deployment times${offloaded ? ' with the KV cache offloaded to host memory' : ''}, ${precision.toUpperCase()} (exact cost model, unfused attention)`,
+    subtitle: offloaded
+      ? 'GTA-1B solid blue with circles, GQA-1B dashed orange with squares; cache streamed over PCIe layer by layer, two layers resident (OffloadedStaticCache); prefill 32/32/4, decode 64/64/16'
+      : 'GTA-1B solid blue with circles, GQA-1B dashed orange with squares; batch sizes as in the paper (prefill 32/32/4/1/1, decode 64/64/16/1/1)',
     panels: [...top, ...bottom],
     columns: devices.length,
     panelWidth: 260,

@@ -127,8 +127,8 @@ describe('generate refuses bad input in one line, exit 2, no file', () => {
     [['--model', 'llama-2-7b', '--tp', '3'], '--tp: llama-2-7b: attention.heads: must be divisible by --tp (got heads 32, --tp 3)'],
     [['--decode-hardware', 'l40s'], '--decode-hardware: needs --disaggregate scale-up|scale-out: the decode runs on other devices only when it is disaggregated'],
     [['--disaggregate', 'scale-up', '--decode-hardware', 'l40s'], '--disaggregate: scale-up joins devices of one kind, but the prefill runs on h100-sxm and the decode on l40s (expected scale-out)'],
-    [['--hardware', 'rtx-3060', '--disaggregate', 'scale-out'], 'hardware-profiles/rtx-3060.json: links.scaleOut: missing: --disaggregate scale-out moves the KV cache over it (rtx-3060 has no scale-out link (links.scaleOut))'],
-    [['--hardware', 'apple-m2', '--disaggregate', 'scale-up'], 'hardware-profiles/apple-m2.json: links.scaleUp: missing: --disaggregate scale-up moves the KV cache over it (apple-m2 has no scale-up link (links.scaleUp or links.host))'],
+    [['--hardware', 'rtx-3060', '--disaggregate', 'scale-out'], 'hardware-profiles/rtx-3060.json: interconnect.scaleOut: missing: --disaggregate scale-out moves the KV cache over it (rtx-3060 has no scale-out link (interconnect.scaleOut))'],
+    [['--hardware', 'apple-m2', '--disaggregate', 'scale-up'], 'hardware-profiles/apple-m2.json: interconnect.scaleUp: missing: --disaggregate scale-up moves the KV cache over it (apple-m2 has no scale-up link (interconnect.scaleUp or interconnect.host))'],
   ])('%j', (args, line) => {
     const out = join(mkdtempSync(join(tmpdir(), 'llmr-')), 'generate.json');
     const r = cli(['generate', ...args, '--out', out]);

@@ -10,6 +10,8 @@ export interface MemoryFootprint {
   readonly activationBytes: number;
   readonly totalBytes: number;
   readonly fitsDevice: boolean;
+  /** Under KV offload, the whole cache, held in host memory (kvCacheBytes is then the device's two resident layers). */
+  readonly hostKvCacheBytes?: number;
 }
 
 /** What a plan fixes about its footprint. */
@@ -34,6 +36,11 @@ export interface FootprintPlan {
   readonly start: number;
   readonly perLayer: Uint8Array;
   readonly counts: Float64Array;
+  /**
+   * KV offload: the device holds `layers` layers' cache of `layerElems` elements per token, each as long as the
+   * longest layer's (every token, or the widest window `window` when every layer is windowed; 0: some layer is full).
+   */
+  readonly resident?: { readonly layers: number; readonly layerElems: number; readonly window: number } | undefined;
 }
 
 /** The footprint with `tokens` cached per sequence, from the model's operators' fields `f` at the point. */
@@ -53,6 +60,13 @@ export function footprintAt(plan: FootprintPlan, f: Float64Array, batch: number,
   const weightBytes = plan.weights === 'parameters' ? (plan.weightParameters * bits.weight) / 8 : layerWeightBytes * plan.layerLoadDevices;
   const kvCacheBytesPerToken = (plan.cacheElems * bits.kv) / 8;
   const kvCacheBytes = plan.cacheRuns === undefined ? batch * tokens * kvCacheBytesPerToken : (batch * cachedElements(plan.cacheRuns, tokens) * bits.kv) / 8;
+  const r = plan.resident;
+  if (r !== undefined) {
+    const longest = r.window > 0 ? Math.min(tokens, r.window) : tokens;
+    const device = Math.min(kvCacheBytes, (r.layers * batch * longest * r.layerElems * bits.kv) / 8);
+    const total = weightBytes + device + activationBytes;
+    return { weightBytes, kvCacheBytes: device, kvCacheBytesPerToken, activationBytes, totalBytes: total, fitsDevice: total <= plan.memoryBytes, hostKvCacheBytes: kvCacheBytes };
+  }
   const totalBytes = weightBytes + kvCacheBytes + activationBytes;
   return { weightBytes, kvCacheBytes, kvCacheBytesPerToken, activationBytes, totalBytes, fitsDevice: totalBytes <= plan.memoryBytes };
 }

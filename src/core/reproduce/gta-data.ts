@@ -4,6 +4,7 @@ import type { ModelConfig } from '../model-config.js';
 import { attentionMacsPerPair, scoreTraffic, type ScoreTraffic } from './gta-analysis.js';
 import { deployment, simulation, table5, type DeploymentDevice, type DeploymentPoint, type SimulationSetting, type Table5Row, type TimePoint } from './gta-paper.js';
 import { evaluate } from '../compile.js';
+import { offloadDeployment, offloadRatios, type OffloadPoint, type OffloadRatio } from './gta-offload.js';
 import { cacheFormula, modelSymbols } from '../model.js';
 
 export interface GtaInputs {
@@ -33,6 +34,10 @@ export interface GtaData {
   readonly simulationSettings: readonly { costModel: string; flash: boolean; hardware: string }[];
   readonly simulation: readonly TimePoint[];
   readonly deployment: readonly DeploymentPoint[];
+  /** The deployment with the KV cache offloaded (Fig. 6 / Fig. 17), on the devices with a host link. */
+  readonly offload: readonly OffloadPoint[];
+  /** GTA-1B / GQA-1B time to generate 128 tokens, with and without offload. */
+  readonly offloadRatios: readonly OffloadRatio[];
   /** Unfused prefill at batch 1, S = 2048: the score-matrix share under the paper's accounting and under exact. */
   readonly scoreTraffic: { readonly llmViewerGta: readonly ScoreTraffic[]; readonly exact: readonly ScoreTraffic[] };
 }
@@ -48,6 +53,7 @@ export function gtaData(i: GtaInputs): GtaData {
     { costModel: 'exact', flash: true, hardware: i.h100 },
   ];
   const pair = [i.gqa1b, i.gta1b];
+  const offload = offloadDeployment(pair, i.devices);
   return {
     table5: table5(i.paperModels),
     headline: {
@@ -61,6 +67,8 @@ export function gtaData(i: GtaInputs): GtaData {
     simulationSettings: settings.map((s) => ({ costModel: s.costModel, flash: s.flash, hardware: s.hardware.id })),
     simulation: simulation(pair, settings),
     deployment: deployment(pair, i.devices),
+    offload,
+    offloadRatios: offloadRatios(offload, i.gqa1b.id, i.gta1b.id),
     scoreTraffic: {
       llmViewerGta: pair.map((m) => scoreTraffic(m, i.lvH100, 'llm-viewer-gta', 2048)),
       exact: pair.map((m) => scoreTraffic(m, i.h100, 'exact', 2048)),
