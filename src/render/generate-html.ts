@@ -3,6 +3,7 @@ import type { GenerateDocument, GenerateRun } from '../core/generate.js';
 import { renderGenerateTable, settingsLine } from './generate.js';
 import { generateSvg } from './generate-svg.js';
 import { displayText, shortModelId } from './sanitize.js';
+import { htmlHead } from './html-page.js';
 import { esc } from './svg.js';
 import { seconds, si } from './units.js';
 
@@ -99,15 +100,7 @@ export function renderGenerateHtml(d: GenerateDocument): string {
   const notes = [...new Set(d.runs.flatMap((r) => r.notes))];
   const reserve = `${String(Number((first.memory.reserve * 100).toPrecision(12)))}%`;
   return [
-    '<!DOCTYPE html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${esc(`Serving report: ${title}`)}</title>`,
-    `<style>${CSS}</style>`,
-    '</head>',
-    '<body>',
+    ...htmlHead(`Serving report: ${title}`, CSS),
     '<header id="summary">',
     `<h1>${esc(`Serving report: ${title}`)}</h1>`,
     `<p class="settings">${esc(frame.above.length > 0 ? frame.above.join(' ') : settingsLine(first))}</p>`,

@@ -2,6 +2,7 @@
 import type { Report } from '../core/report.js';
 import { latencySvg } from './latency-svg.js';
 import { modelTitle, rooflineSvg, workloadLine } from './roofline-svg.js';
+import { htmlHead } from './html-page.js';
 import { esc } from './svg.js';
 import { parametersText, percent, seconds, si } from './units.js';
 
@@ -105,15 +106,7 @@ export function renderHtmlReport(r: Report): string {
   const fits = m.fitsDevice ? '<span class="fits">fits</span>' : '<span class="nofit">does not fit</span>';
   const dl = summary.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('\n');
   return [
-    '<!DOCTYPE html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${esc(`Roofline report: ${title}`)}</title>`,
-    `<style>${CSS}</style>`,
-    '</head>',
-    '<body>',
+    ...htmlHead(`Roofline report: ${title}`, CSS),
     '<header id="summary">',
     `<h1>${esc(title)}</h1>`,
     `<p class="workload">${esc(workloadLine(r))}</p>`,

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { chromium, HAVE_CHROMIUM, IN_CI, requireChromium } from '../helpers/chromium.js';
+import { chromium, count, HAVE_CHROMIUM, IN_CI, part, requireChromium } from '../helpers/chromium.js';
 import { cli } from '../helpers/cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'llm-roofline-e2e-generate-'));
@@ -11,11 +11,6 @@ afterAll(() => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-const count = (haystack: string, needle: string): number => haystack.split(needle).length - 1;
-const part = (dom: string, start: string, end: string): string => {
-  const i = dom.indexOf(start);
-  return i < 0 ? '' : dom.slice(i, dom.indexOf(end, i) + end.length);
-};
 // 3 inputs × 2 batches; Llama-2-7B on an H100 cannot hold batch 64 at 2,048 + 256 tokens (max batch 48).
 const ARGS = ['generate', '--model', 'llama-2-7b', '--hardware', 'h100-sxm', '--input', '512,1024,2048', '--output', '256', '--batch', '16,64'];
 

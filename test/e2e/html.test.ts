@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { chromium, HAVE_CHROMIUM, IN_CI, requireChromium } from '../helpers/chromium.js';
+import { chromium, count, HAVE_CHROMIUM, IN_CI, part, requireChromium } from '../helpers/chromium.js';
 import { cli } from '../helpers/cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'llm-roofline-e2e-'));
@@ -11,12 +11,6 @@ afterAll(() => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-const count = (haystack: string, needle: string): number => haystack.split(needle).length - 1;
-/** The part of a document between an opening tag with `id` and the next closing `</section>` or `</table>`. */
-const part = (dom: string, start: string, end: string): string => {
-  const i = dom.indexOf(start);
-  return i < 0 ? '' : dom.slice(i, dom.indexOf(end, i) + end.length);
-};
 
 // Locally, without Chromium, the suite shows as skipped; under CI it runs and fails (see IN_CI).
 describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('HTML report in headless Chromium', () => {

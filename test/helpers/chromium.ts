@@ -46,3 +46,12 @@ export async function chromium(flags: readonly string[], file: string, tmp: stri
     }
   }
 }
+
+/** How many times `needle` occurs in `haystack`. */
+export const count = (haystack: string, needle: string): number => haystack.split(needle).length - 1;
+
+/** The part of a rendered document from `start` to the next `end`, inclusive ('' when `start` is absent). */
+export const part = (dom: string, start: string, end: string): string => {
+  const i = dom.indexOf(start);
+  return i < 0 ? '' : dom.slice(i, dom.indexOf(end, i) + end.length);
+};
