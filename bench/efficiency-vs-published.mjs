@@ -44,6 +44,45 @@ const cases = [
   { what: 'Llama-3.3-70B, 500 in / 2000 out, ITL', source: NIM, published: 0.01891, f: (e) => itl(nim, 500, 2000, e) },
 ];
 
+// TensorRT-LLM's gptSessionBenchmark runs static batches: B sequences prefilled together, then decoded together for
+// M tokens, which is what `generate` models. Its throughput is B · M / (the whole run's time), per GPU; the E2E
+// compared here is B · M / (throughput per GPU × GPUs). Its first-token latency is a run with one output token.
+const TRT = 'TensorRT-LLM performance.md (NVIDIA/TensorRT-LLM docs/source/performance.md at 138f96d: throughput from v0.6.1, first-token latency from v0.5), gptSessionBenchmark, static batching; H100 SXM FP8 with FP8 KV cache, A100 SXM 80GB FP16 (run on the a800-sxm profile: the same compute and memory)';
+const trtE2e = (model, hw, bits, tp, batch, input, output, perGpu) => ({
+  what: `TRT-LLM ${model}, ${hw === 'h100-sxm' ? 'H100 FP8' : 'A100 FP16'}, TP${String(tp)}, B ${String(batch)}, ${String(input)} in / ${String(output)} out, E2E`,
+  source: TRT,
+  published: (batch * output) / (perGpu * tp),
+  f: (e) => e2e(['--model', model, '--hardware', hw, '--bits', bits, '--tp', String(tp), '--flash'], batch, input, output, e),
+});
+const trtTtft = (model, hw, bits, tp, input, ms) => ({
+  what: `TRT-LLM ${model}, ${hw === 'h100-sxm' ? 'H100 FP8' : 'A100 FP16'}, TP${String(tp)}, ${String(input)} in, TTFT`,
+  source: TRT,
+  published: ms / 1e3,
+  f: (e) => ttft(['--model', model, '--hardware', hw, '--bits', bits, '--tp', String(tp), '--flash'], input, e),
+});
+cases.push(
+  trtE2e('llama-2-7b', 'h100-sxm', 'fp8', 1, 768, 128, 128, 19694),
+  trtE2e('llama-2-7b', 'h100-sxm', 'fp8', 1, 112, 128, 2048, 6818),
+  trtE2e('llama-2-7b', 'h100-sxm', 'fp8', 1, 80, 2048, 128, 2244),
+  trtE2e('llama-2-7b', 'h100-sxm', 'fp8', 1, 48, 2048, 2048, 2740),
+  trtE2e('llama-2-70b', 'h100-sxm', 'fp8', 2, 1024, 128, 128, 2657),
+  trtE2e('llama-2-70b', 'h100-sxm', 'fp8', 4, 480, 128, 2048, 1486),
+  trtE2e('llama-2-70b', 'h100-sxm', 'fp8', 2, 96, 2048, 128, 306),
+  trtE2e('llama-2-70b', 'h100-sxm', 'fp8', 2, 64, 2048, 2048, 547),
+  trtE2e('llama-2-7b', 'a800-sxm', 'fp16', 1, 384, 128, 128, 5586),
+  trtE2e('llama-2-7b', 'a800-sxm', 'fp16', 1, 60, 128, 2048, 1928),
+  trtE2e('llama-2-7b', 'a800-sxm', 'fp16', 1, 52, 2048, 128, 591),
+  trtE2e('llama-2-7b', 'a800-sxm', 'fp16', 2, 64, 2048, 2048, 782),
+  trtTtft('llama-2-7b', 'h100-sxm', 'fp8', 1, 128, 7),
+  trtTtft('llama-2-7b', 'h100-sxm', 'fp8', 1, 2048, 36),
+  trtTtft('llama-2-70b', 'h100-sxm', 'fp8', 4, 128, 26),
+  trtTtft('llama-2-70b', 'h100-sxm', 'fp8', 4, 2048, 109),
+  trtTtft('llama-2-7b', 'a800-sxm', 'fp16', 1, 128, 16),
+  trtTtft('llama-2-7b', 'a800-sxm', 'fp16', 1, 2048, 133),
+  trtTtft('llama-2-70b', 'a800-sxm', 'fp16', 4, 128, 47),
+  trtTtft('llama-2-70b', 'a800-sxm', 'fp16', 4, 2048, 377),
+);
+
 const ms = (s) => (s * 1e3).toFixed(s < 0.1 ? 2 : 1);
 const pct = (x) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
 const median = (xs) => {
@@ -52,6 +91,7 @@ const median = (xs) => {
   return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 const errors = { peak: [], typical: [] };
+const bySource = new Map();
 console.log('| figure | published (ms) | peak (ms) | error | typical (ms) | error |');
 console.log('|---|--:|--:|--:|--:|--:|');
 for (const c of cases) {
@@ -60,7 +100,12 @@ for (const c of cases) {
   const [ep, et] = [peak / c.published - 1, typical / c.published - 1];
   errors.peak.push(Math.abs(ep));
   errors.typical.push(Math.abs(et));
+  const src = bySource.get(c.source) ?? { peak: [], typical: [] };
+  src.peak.push(Math.abs(ep));
+  src.typical.push(Math.abs(et));
+  bySource.set(c.source, src);
   console.log(`| ${c.what} | ${ms(c.published)} | ${ms(peak)} | ${pct(ep)} | ${ms(typical)} | ${pct(et)} |`);
 }
 console.log(`\nmedian |error|: peak ${(median(errors.peak) * 100).toFixed(1)}%, typical ${(median(errors.typical) * 100).toFixed(1)}% over ${String(cases.length)} figures`);
-console.log(`sources:\n- ${VLLM}\n- ${NIM}`);
+for (const [source, e] of bySource) console.log(`  ${source.slice(0, 40)}…: peak ${(median(e.peak) * 100).toFixed(1)}%, typical ${(median(e.typical) * 100).toFixed(1)}% over ${String(e.peak.length)}`);
+console.log(`sources:\n- ${VLLM}\n- ${NIM}\n- ${TRT}`);
