@@ -58,6 +58,10 @@ export function speculativeFrom(o: MultiTokenValues, model: ModelConfig, costMod
   }
   const draft = loadModel(o.draftModel!);
   requireSupported(draft, costModel);
+  // The target verifies the draft's token ids: another vocabulary drafts tokens the target cannot score.
+  if (draft.vocabSize !== model.vocabSize) {
+    throw new UserError('--draft-model', '', `${draft.id} has a vocabulary of ${String(draft.vocabSize)} tokens and ${model.id} one of ${String(model.vocabSize)}; a draft proposes the target's tokens (expected a draft with the same vocabulary size)`);
+  }
   return { draft: { kind: 'model', model: draft }, draftTokens, acceptance };
 }
 

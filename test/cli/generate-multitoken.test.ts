@@ -57,3 +57,11 @@ describe('refusals: one line, exit 2', () => {
     expect(r.stderr).toBe(`${message}\n`);
   });
 });
+
+describe('a draft model must share the target\'s vocabulary', () => {
+  it('llama-2-7b (32,000 tokens) with paper/gqa-1b (128,256) is refused: its drafts are not the target\'s tokens', () => {
+    const r = cli(['generate', '--model', 'llama-2-7b', '--hardware', 'h100-sxm', '--input', '64', '--output', '4', '--draft-model', 'paper/gqa-1b', '--draft-tokens', '2', '--acceptance', '0.5']);
+    expect(r.stderr).toBe('--draft-model: paper/gqa-1b has a vocabulary of 128256 tokens and llama-2-7b one of 32000; a draft proposes the target\'s tokens (expected a draft with the same vocabulary size)\n');
+    expect(r.status).toBe(2);
+  });
+});
