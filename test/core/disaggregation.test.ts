@@ -77,6 +77,21 @@ describe('the KV cache move', () => {
     expectRel(run.joulesPerOutputToken ?? NaN, (700 * run.ttftSeconds + 350 * (run.e2eSeconds - run.ttftSeconds)) / 6, 1e-12);
   });
 
+  it('the energy note names each pool\'s power and part, not one profile\'s power for the whole E2E', () => {
+    const one: GenerateSettings = { bits: BITS16, flash: true, pairs: 'causal', costModel: 'exact' };
+    const run = disaggregated(loadModel('llama-2-7b'), one, l40s).run({ input: 512, output: 3, batch: 2 });
+    const energy = run.notes.filter((n) => n.startsWith('energy: '));
+    expect(energy).toEqual(['energy: each pool\'s devices at their profile\'s power (its TDP), the prefill pool\'s 700 W for TTFT and the decode pool\'s 350 W for the rest: an upper bound (a device below full load draws less).']);
+  });
+
+  it('without the decode devices\' power, the note says why joulesPerOutputToken is absent', () => {
+    const one: GenerateSettings = { bits: BITS16, flash: true, pairs: 'causal', costModel: 'exact' };
+    const g = new Generator(loadModel('llama-2-7b'), h100, one, { powerWatts: 700, memoryReserve: DEFAULT_MEMORY_RESERVE, disaggregation: { link: 'scale-out', decodeHardware: l40s, decodeEfficiency: PEAK_EFFICIENCY } });
+    const run = g.run({ input: 512, output: 3, batch: 2 });
+    expect(run.joulesPerOutputToken).toBeUndefined();
+    expect(run.notes.filter((n) => n.startsWith('energy: '))).toEqual(['energy: the decode devices\' profile gives no powerWatts, so joulesPerOutputToken is absent.']);
+  });
+
   it('scale-up across device kinds, or a missing tier, is refused', () => {
     expect(() => transferLink(h100, l40s, 'scale-up')).toThrow(MissingTierError);
     expect(() => transferLink(loadHardware('rtx-3060').hardware, h100, 'scale-out')).toThrow(/rtx-3060 has no scale-out link/);
