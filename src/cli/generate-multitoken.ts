@@ -58,10 +58,25 @@ export function speculativeFrom(o: MultiTokenValues, model: ModelConfig, costMod
   }
   const draft = loadModel(o.draftModel!);
   requireSupported(draft, costModel);
+  // The target verifies the draft's token ids: another vocabulary drafts tokens the target cannot score.
+  if (draft.vocabSize !== model.vocabSize) {
+    throw new UserError('--draft-model', '', `${draft.id} has a vocabulary of ${String(draft.vocabSize)} tokens and ${model.id} one of ${String(model.vocabSize)}; a draft proposes the target's tokens (expected a draft with the same vocabulary size)`);
+  }
   return { draft: { kind: 'model', model: draft }, draftTokens, acceptance };
 }
 
 /** `--chunk`: prompt tokens per prefill pass, a positive integer (absent: no chunking). */
 export function chunkFrom(text: string | undefined): number | undefined {
   return text === undefined ? undefined : positiveInt('--chunk', text, WORKLOAD_LIMITS.seqLen);
+}
+
+/**
+ * Refuses `--chunk` and `--draft-model` under a cost model without a multi-query decode pass: LLM-Viewer's decode
+ * counts dense T·K pairs and one row of logits whatever T, so chunks would undercut its own prefill.
+ */
+export function requireMultiQuery(costModel: CostModel, chunk: number | undefined, speculative: Speculative | undefined): void {
+  if (costModel === 'exact') return;
+  const flag = chunk !== undefined ? '--chunk' : speculative?.draft.kind === 'model' ? '--draft-model' : undefined;
+  if (flag === undefined) return;
+  throw new UserError('--cost-model', '', `${costModel} costs one query per decode pass, with dense pairs and one row of logits, so ${flag} cannot be costed (expected --cost-model exact)`);
 }

@@ -18,7 +18,7 @@ import type { LoadedProfile } from '../io/load-hardware.js';
 import { checkOut, efficiencyFrom, emit, loadModelWith, requirePeak, requireSupported, wantColor } from './common.js';
 import { list, oneOf, positiveInt, workloadInt, type WorkloadOptionValues } from './options.js';
 import { requireSplit } from './parallel-options.js';
-import { chunkFrom, speculativeFrom, type MultiTokenValues } from './generate-multitoken.js';
+import { chunkFrom, requireMultiQuery, speculativeFrom, type MultiTokenValues } from './generate-multitoken.js';
 import { requireOffload } from './offload-options.js';
 
 export const GENERATE_FORMATS = ['table', 'json', 'csv', 'svg', 'html'] as const;
@@ -137,6 +137,7 @@ export function runGenerate(o: GenerateOptions): void {
   const memoryReserve = reserveFrom(o.memoryReserve);
   const chunk = chunkFrom(o.chunk);
   const speculative = speculativeFrom(o, model, settings.costModel);
+  requireMultiQuery(settings.costModel, chunk, speculative);
   requireSupported(model, settings.costModel);
   requirePeak(profile, settings.bits, settings.costModel);
   if (settings.kvOffload === true && o.disaggregate !== undefined) throw new UserError('--kv-offload', '', `offloading the cache of a disaggregated decode pool is not modelled (the cache would move to the pool, then stream from its host); leave out --kv-offload or --disaggregate (got --disaggregate ${o.disaggregate})`);

@@ -7,7 +7,7 @@ interface NoteOptions {
   readonly powerWatts?: number | undefined;
   readonly pricePerDeviceHour?: number | undefined;
   readonly memoryReserve: number;
-  readonly disaggregation?: { readonly link: string; readonly decodeHardware: { readonly id: string } } | undefined;
+  readonly disaggregation?: { readonly link: string; readonly decodeHardware: { readonly id: string }; readonly decodePowerWatts?: number | undefined } | undefined;
 }
 
 /** The notes of a run with `output` tokens under these settings. */
@@ -19,9 +19,7 @@ export function generateNotes(
 ): string[] {
   const notes = [
     'generate: TTFT is the prefill of the input, which yields the first output token; then output − 1 decode steps, step j attending input + j keys; E2E = TTFT + Σ steps, TPOT = (E2E − TTFT) / (output − 1). No queueing, scheduling, sampling or detokenization time.',
-    o.powerWatts === undefined
-      ? 'energy: the profile gives no powerWatts, so joulesPerOutputToken is absent.'
-      : `energy: every device at the profile's power, ${String(o.powerWatts)} W (its TDP), for the whole E2E: an upper bound (a device below full load draws less).`,
+    energyNote(o),
     `memory: the device that holds the most, at input + output cached tokens (weights, KV cache, the largest decode activation; the prefill's activations are not in it); maxBatch at that context, maxContext at the run's batch, with ${String(Number((o.memoryReserve * 100).toPrecision(12)))}% of the memory kept for the serving engine.`,
   ];
   const d = o.disaggregation;
@@ -44,4 +42,13 @@ export function generateNotes(
   }
   if (model.attention.kind === 'mla') notes.push('MLA: the prefill computed naive and the decode absorbed unless --mla names one form for both.');
   return notes;
+}
+
+/** What joulesPerOutputToken means, or why it is absent: disaggregated, each pool draws its own power for its part. */
+function energyNote(o: NoteOptions): string {
+  if (o.powerWatts === undefined) return 'energy: the profile gives no powerWatts, so joulesPerOutputToken is absent.';
+  const d = o.disaggregation;
+  if (d === undefined) return `energy: every device at the profile's power, ${String(o.powerWatts)} W (its TDP), for the whole E2E: an upper bound (a device below full load draws less).`;
+  if (d.decodePowerWatts === undefined) return 'energy: the decode devices\' profile gives no powerWatts, so joulesPerOutputToken is absent.';
+  return `energy: each pool's devices at their profile's power (its TDP), the prefill pool's ${String(o.powerWatts)} W for TTFT and the decode pool's ${String(d.decodePowerWatts)} W for the rest: an upper bound (a device below full load draws less).`;
 }

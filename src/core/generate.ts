@@ -69,6 +69,8 @@ export interface GenerateDisaggregation extends KvTransfer {
   readonly prefillDevices: number;
   readonly decodeDevices: number;
   readonly decodeEfficiency: GenerateEfficiency;
+  /** The prefill device that holds the most fits its weights and the batch's cache at the input length (the memory answers are the decode's). */
+  readonly prefillFits: boolean;
 }
 
 /** Seconds by operator kind (Σ count × seconds over the phase's passes), and the fixed overheads of those passes. */
@@ -222,6 +224,7 @@ export class Generator {
     // decode pool for the move and the decode (the same sum, perPool · E2E).
     const deviceSeconds = d === undefined ? devices * e2e : perPool * e2e;
     const joules = this.joules(perPool, ttft, e2e);
+    const disaggregation = d === undefined ? undefined : this.disaggregationUsed(d, transfer, perPool, r);
     return {
       model: this.model.id,
       hardware: this.hardware.id,
@@ -240,10 +243,10 @@ export class Generator {
       },
       ...(chunked === undefined || chunk === undefined ? {} : { prefillChunks: { chunkTokens: chunk, chunks: chunked.chunks } }),
       ...(draft === undefined || speculative === undefined ? {} : { speculative: { draft: speculative.draft.kind === 'mtp' ? 'mtp' : speculative.draft.model.id, draftTokens: speculative.draftTokens, acceptance: speculative.acceptance, tokensPerStep: draft.decode.tokensPerStep, steps: draft.decode.steps } }),
-      ...(d === undefined ? {} : { disaggregation: this.disaggregationUsed(d, transfer, perPool) }),
+      ...(disaggregation === undefined ? {} : { disaggregation }),
       memory: generateMemory(this.plans.decode, { batch: r.batch, seqLen: 1, contextLen: N + M, bits }, this.options.memoryReserve),
       efficiency: efficiencyUsed(this.efficiency, this.hardware),
-      notes: [...COST_MODEL_DEFS[this.settings.costModel].notes, ...generateNotes(this.model, this.settings, this.options, M), ...multiTokenNotes(this.options), efficiencyNote(this.efficiency, 0), ...(this.settings.kvOffload === true ? generateOffloadNotes() : [])],
+      notes: [...COST_MODEL_DEFS[this.settings.costModel].notes, ...generateNotes(this.model, this.settings, this.options, M), ...multiTokenNotes(this.options), efficiencyNote(this.efficiency, 0), ...(this.settings.kvOffload === true ? generateOffloadNotes() : []), ...(disaggregation?.prefillFits === false ? [prefillPoolNote(this.hardware.id)] : [])],
     };
   }
 
@@ -268,10 +271,18 @@ export class Generator {
     return perPool * (prefillWatts * ttft + d.decodePowerWatts * (e2e - ttft));
   }
 
-  /** A disaggregated run's report: the move (nothing moves when there is no decode step) and the decode pool. */
-  private disaggregationUsed(d: Disaggregation, t: KvTransfer | undefined, perPool: number): GenerateDisaggregation {
+  /**
+   * A disaggregated run's report: the move (nothing moves when there is no decode step), the decode pool, and whether
+   * the prefill pool holds its weights and the batch's cache at the input length (activations left out, as in the
+   * memory answers), which the decode's memory answers do not say when the pools are different devices.
+   */
+  private disaggregationUsed(d: Disaggregation, t: KvTransfer | undefined, perPool: number, r: GenerateRequest): GenerateDisaggregation {
     const moved = t ?? { link: d.link, linkName: transferLink(this.hardware, d.decodeHardware, d.link).name, bytesPerDevice: 0, seconds: 0 };
-    return { ...moved, decodeHardware: d.decodeHardware.id, prefillDevices: perPool, decodeDevices: perPool, decodeEfficiency: efficiencyUsed(d.decodeEfficiency, d.decodeHardware) };
+    const prefill = this.plans.prefill;
+    const at = { batch: r.batch, seqLen: r.input, contextLen: r.input, bits: this.settings.bits };
+    const m = prefill.deviceMemory(at) ?? prefill.memory(at);
+    const prefillFits = m.weightBytes + m.kvCacheBytes <= this.hardware.memoryBytes * (1 - this.options.memoryReserve);
+    return { ...moved, decodeHardware: d.decodeHardware.id, prefillDevices: perPool, decodeDevices: perPool, decodeEfficiency: efficiencyUsed(d.decodeEfficiency, d.decodeHardware), prefillFits };
   }
 
   /** The reported workload of a request. */
@@ -295,6 +306,11 @@ export class Generator {
       ...(s.kvOffload === true ? { kvOffload: true } : {}),
     };
   }
+}
+
+/** Why a disaggregated run's memory answers, the decode pool's, do not tell the whole story. */
+function prefillPoolNote(hardware: string): string {
+  return `disaggregation memory: the prefill pool (${hardware}) does not hold the model's weights and the batch's cache at the input length in its usable memory; the memory answers are the decode pool's (disaggregation.prefillFits is false).`;
 }
 
 /** The plan specification of one phase under generate's settings (always the whole model). */

@@ -37,13 +37,15 @@ function transfer(name: string, bytes: string): OpDef {
 }
 
 /**
- * The host transfers of one layer in a phase: decode fetches the B × K cached tokens its attention reads (K is capped
- * at a windowed layer's W) and writes the B × T new ones back; prefill writes the B × T prompt tokens back.
+ * The host transfers of one layer in a phase: decode fetches B × (K − T + 1) tokens, the K − T its T new queries
+ * find cached plus one, so that a decode step (T = 1) fetches the K it reads (K is capped at a windowed layer's
+ * W + T − 1); a pass of several new tokens (a prefill chunk, a verification) computes them on the device and does not
+ * fetch them. It writes the B × T new ones back; prefill writes the B × T prompt tokens back.
  */
 export function hostTransferOps(m: ModelConfig, phase: Phase): OpDef[] {
   const elems = variantOf(m.attention).cacheElems(m.attention);
   const store = transfer('kv_store', product('B', 'T', elems, 'kv'));
-  return phase === 'decode' ? [transfer('kv_fetch', product('B', 'K', elems, 'kv')), store] : [store];
+  return phase === 'decode' ? [transfer('kv_fetch', product('B', '(K - T + 1)', elems, 'kv')), store] : [store];
 }
 
 /** The model's segments with each layer's host transfers appended to its operators. */

@@ -85,6 +85,7 @@ const Disaggregation = z
     prefillDevices: z.number().int().positive(),
     decodeDevices: z.number().int().positive(),
     decodeEfficiency: Efficiency,
+    prefillFits: z.boolean().describe('the prefill device that holds the most fits its weights and the batch\'s cache at the input length in its memory less the reserve (the memory answers are the decode pool\'s)'),
   })
   .strict()
   .describe('prefill and decode on separate devices; the cache moves between them after the prefill');

@@ -57,3 +57,24 @@ describe('refusals: one line, exit 2', () => {
     expect(r.stderr).toBe(`${message}\n`);
   });
 });
+
+describe('a draft model must share the target\'s vocabulary', () => {
+  it('llama-2-7b (32,000 tokens) with paper/gqa-1b (128,256) is refused: its drafts are not the target\'s tokens', () => {
+    const r = cli(['generate', '--model', 'llama-2-7b', '--hardware', 'h100-sxm', '--input', '64', '--output', '4', '--draft-model', 'paper/gqa-1b', '--draft-tokens', '2', '--acceptance', '0.5']);
+    expect(r.stderr).toBe('--draft-model: paper/gqa-1b has a vocabulary of 128256 tokens and llama-2-7b one of 32000; a draft proposes the target\'s tokens (expected a draft with the same vocabulary size)\n');
+    expect(r.status).toBe(2);
+  });
+});
+
+describe('LLM-Viewer has no multi-query decode pass', () => {
+  // Its decode counts dense T·K pairs (a chunk of 512 after 1,536 cached: 1,048,576 pairs, not the causal 917,760)
+  // and one row of logits whatever T, so chunks came out faster than its own prefill, and verifications cheap.
+  it.each([
+    [['--chunk', '512'], '--cost-model: llm-viewer costs one query per decode pass, with dense pairs and one row of logits, so --chunk cannot be costed (expected --cost-model exact)'],
+    [['--draft-model', 'paper/gqa-1b', '--draft-tokens', '4', '--acceptance', '0.8'], '--cost-model: llm-viewer costs one query per decode pass, with dense pairs and one row of logits, so --draft-model cannot be costed (expected --cost-model exact)'],
+  ] as const)('%j is refused', (args, message) => {
+    const r = cli([...BASE, '--cost-model', 'llm-viewer', ...args]);
+    expect(r.stderr).toBe(`${message}\n`);
+    expect(r.status).toBe(2);
+  });
+});

@@ -77,6 +77,35 @@ describe('the KV cache move', () => {
     expectRel(run.joulesPerOutputToken ?? NaN, (700 * run.ttftSeconds + 350 * (run.e2eSeconds - run.ttftSeconds)) / 6, 1e-12);
   });
 
+  it('the energy note names each pool\'s power and part, not one profile\'s power for the whole E2E', () => {
+    const one: GenerateSettings = { bits: BITS16, flash: true, pairs: 'causal', costModel: 'exact' };
+    const run = disaggregated(loadModel('llama-2-7b'), one, l40s).run({ input: 512, output: 3, batch: 2 });
+    const energy = run.notes.filter((n) => n.startsWith('energy: '));
+    expect(energy).toEqual(['energy: each pool\'s devices at their profile\'s power (its TDP), the prefill pool\'s 700 W for TTFT and the decode pool\'s 350 W for the rest: an upper bound (a device below full load draws less).']);
+  });
+
+  it('without the decode devices\' power, the note says why joulesPerOutputToken is absent', () => {
+    const one: GenerateSettings = { bits: BITS16, flash: true, pairs: 'causal', costModel: 'exact' };
+    const g = new Generator(loadModel('llama-2-7b'), h100, one, { powerWatts: 700, memoryReserve: DEFAULT_MEMORY_RESERVE, disaggregation: { link: 'scale-out', decodeHardware: l40s, decodeEfficiency: PEAK_EFFICIENCY } });
+    const run = g.run({ input: 512, output: 3, batch: 2 });
+    expect(run.joulesPerOutputToken).toBeUndefined();
+    expect(run.notes.filter((n) => n.startsWith('energy: '))).toEqual(['energy: the decode devices\' profile gives no powerWatts, so joulesPerOutputToken is absent.']);
+  });
+
+  it('a prefill pool that cannot hold the model is reported, though the decode pool can', () => {
+    // Llama-2-70B at TP 2: 68,976,648,192 parameters × 2 B / 2 = 69.0 GB of weights a device; an L40S has 48 GB
+    // (43.2 GB usable), an H100 80 GB (72 GB usable).
+    const tp2: GenerateSettings = { ...TP8, parallelism: { tp: 2, pp: 1, ep: 1, dp: 1 } };
+    const g = (prefill: typeof h100, decode: typeof h100) => new Generator(llama70, prefill, tp2, { memoryReserve: DEFAULT_MEMORY_RESERVE, disaggregation: { link: 'scale-out', decodeHardware: decode, decodeEfficiency: PEAK_EFFICIENCY } });
+    const onL40s = g(l40s, h100).run({ input: 512, output: 4, batch: 1 });
+    expect(onL40s.memory.fits).toBe(true);
+    expect(onL40s.disaggregation?.prefillFits).toBe(false);
+    expect(onL40s.notes.some((n) => n.startsWith('disaggregation memory: the prefill pool (l40s) does not hold'))).toBe(true);
+    const onH100 = g(h100, h100).run({ input: 512, output: 4, batch: 1 });
+    expect(onH100.disaggregation?.prefillFits).toBe(true);
+    expect(onH100.notes.some((n) => n.startsWith('disaggregation memory:'))).toBe(false);
+  });
+
   it('scale-up across device kinds, or a missing tier, is refused', () => {
     expect(() => transferLink(h100, l40s, 'scale-up')).toThrow(MissingTierError);
     expect(() => transferLink(loadHardware('rtx-3060').hardware, h100, 'scale-out')).toThrow(/rtx-3060 has no scale-out link/);

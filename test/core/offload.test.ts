@@ -74,6 +74,23 @@ function formulaSeconds(ops: readonly OpResult[], layers: number): number {
   return f + Math.max(c, f) + (layers - 2) * Math.max(c, f, w) + Math.max(c, w) + w + outer;
 }
 
+describe('a pass of T new tokens (a prefill chunk, a verification) fetches only what the host holds', () => {
+  it('chunk of 512 new tokens after 1,536 cached: B · (K − T + 1) tokens fetched, as a decode step fetches B · K at T = 1', () => {
+    // The host holds the 1,536 keys earlier chunks wrote; the chunk's own 512 are computed on the device and only
+    // stored. Fetched: 2 × (1,536 + 1) tokens × 192 elements × 2 bytes (the + 1: a decode step's convention, T = 1
+    // fetching all K keys it reads); stored: 2 × 512 × 192 × 2.
+    const ops = plan(GTA_1B, 'decode', true).operators({ batch: 2, seqLen: 1, contextLen: 2048, queries: 512, bits: BITS16 });
+    expect(named(ops, 'kv_fetch').bytes.network).toBe(2 * 1537 * 192 * 2);
+    expect(named(ops, 'kv_store').bytes.network).toBe(2 * 512 * 192 * 2);
+  });
+
+  it('one chunk (C ≥ N) fetches one token per sequence, not the prompt the pass itself computes', () => {
+    const ops = plan(LLAMA_2_7B, 'decode', true).operators({ batch: 1, seqLen: 1, contextLen: 8192, queries: 8192, bits: BITS16 });
+    // 1 token × 2 (K and V) × 32 heads × 128 dims × 2 bytes.
+    expect(named(ops, 'kv_fetch').bytes.network).toBe(16_384);
+  });
+});
+
 describe('the overlapped pass', () => {
   it('equals f_1 + Σ max(c_l, f_{l+1}, w_{l−1}) + w_L + the rest, where the link is the bottleneck', () => {
     const p = plan(GTA_1B, 'decode', true);
