@@ -197,7 +197,8 @@ export class Generator {
     const decodeKinds = new Float64Array(OP_KINDS.length);
     let decode = 0;
     let decodeOverhead = (M - 1) * this.plans.decode.overheadSeconds;
-    const draft = this.draft === undefined || speculative === undefined ? undefined : draftRun(this.draft, speculative, r.batch, N, M, bits, decodeKinds);
+    // With one output token the prefill yields it and nothing is drafted.
+    const draft = this.draft === undefined || speculative === undefined || M === 1 ? undefined : draftRun(this.draft, speculative, r.batch, N, M, bits, decodeKinds);
     if (draft !== undefined) {
       ttft += draft.prefill.seconds;
       decode = draft.decode.seconds;
@@ -246,7 +247,7 @@ export class Generator {
       ...(disaggregation === undefined ? {} : { disaggregation }),
       memory: generateMemory(this.plans.decode, { batch: r.batch, seqLen: 1, contextLen: N + M, bits }, this.options.memoryReserve),
       efficiency: efficiencyUsed(this.efficiency, this.hardware),
-      notes: [...COST_MODEL_DEFS[this.settings.costModel].notes, ...generateNotes(this.model, this.settings, this.options, M), ...multiTokenNotes(this.options), efficiencyNote(this.efficiency, 0), ...(this.settings.kvOffload === true ? generateOffloadNotes() : []), ...(disaggregation?.prefillFits === false ? [prefillPoolNote(this.hardware.id)] : [])],
+      notes: [...COST_MODEL_DEFS[this.settings.costModel].notes, ...generateNotes(this.model, this.settings, this.options, M), ...multiTokenNotes(this.options, M), efficiencyNote(this.efficiency, 0), ...(this.settings.kvOffload === true ? generateOffloadNotes() : []), ...(disaggregation?.prefillFits === false ? [prefillPoolNote(this.hardware.id)] : [])],
     };
   }
 

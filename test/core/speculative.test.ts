@@ -82,6 +82,20 @@ describe('a speculative step is k draft passes and one verification', () => {
   });
 });
 
+describe('one output token drafts nothing', () => {
+  it('output 1: the run is the plain prefill, without a speculative block or a draft breakdown', () => {
+    const h100 = loadHardware('h100-sxm').hardware;
+    const req = { input: 512, output: 1, batch: 2 };
+    const plain = new Generator(target, h100, SETTINGS, OPTIONS).run(req);
+    const drafted = new Generator(target, h100, SETTINGS, { ...OPTIONS, speculative: withDraft(4, 0.8) }).run(req);
+    expect(drafted.ttftSeconds).toBe(plain.ttftSeconds);
+    expect(drafted.e2eSeconds).toBe(plain.e2eSeconds);
+    expect('speculative' in drafted).toBe(false);
+    expect('draft' in drafted.breakdown).toBe(false);
+    expect(drafted.notes).toContain('speculative decoding: output 1, so the prefill yields the only token and nothing is drafted.');
+  });
+});
+
 describe('the MTP module as the draft (DeepSeek-V3)', () => {
   const v3 = loadModel('hf/deepseek-v3');
   const mtpSpec: Speculative = { draft: { kind: 'mtp' }, draftTokens: 1, acceptance: 0.85 };
