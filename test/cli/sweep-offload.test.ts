@@ -117,7 +117,9 @@ describe('sweep without --kv-offload', () => {
     // On the device the decode is faster than streaming the cache (an offloaded point costs more, never less).
     const on = points(['sweep', ...GRID, '--kv-offload']);
     const off = (JSON.parse(text) as { points: Point[] }).points;
-    off.forEach((p, k) => expect(on[k]!.totals.timeSeconds).toBeGreaterThanOrEqual(p.totals.timeSeconds));
+    off.forEach((p, k) => {
+      expect(on[k]!.totals.timeSeconds).toBeGreaterThanOrEqual(p.totals.timeSeconds);
+    });
   });
 });
 
