@@ -66,10 +66,18 @@ export function settingsLine(r: GenerateRun): string {
     `cost model ${w.costModel}`,
     ...(split === '' ? [] : [`${split} (${String(r.devices)} devices)`]),
     ...(w.kvOffload === true ? ['KV cache offloaded to host memory, streamed every step'] : []),
+    ...(r.prefillChunks === undefined ? [] : [`prefill in chunks of ${String(r.prefillChunks.chunkTokens)} tokens`]),
+    ...(r.speculative === undefined ? [] : [speculativeText(r.speculative)]),
     `efficiency ${efficiencyText(r.efficiency)}`,
     ...(r.disaggregation === undefined ? [] : [disaggregationText(r, r.disaggregation)]),
   ];
   return parts.join(', ');
+}
+
+/** A speculative decode in a few words: the draft, its length and acceptance, the expected tokens per step. */
+function speculativeText(sp: NonNullable<GenerateRun['speculative']>): string {
+  const draft = sp.draft === 'mtp' ? 'the MTP module' : displayText(sp.draft);
+  return `speculative decoding: ${draft} drafts ${String(sp.draftTokens)}, acceptance ${String(sp.acceptance)} (${String(Number(sp.tokensPerStep.toPrecision(4)))} tokens per step)`;
 }
 
 /** Where a disaggregated decode runs and what the cache crosses, in a few words. */
