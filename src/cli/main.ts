@@ -60,7 +60,7 @@ function settingOptions<O extends OptionValues>(cmd: Command<[], O>, listNote: s
     .option('--out <file>', 'write to a file (atomically) instead of stdout') as unknown as Command<[], O & SettingValues>;
 }
 
-/** Help of --kv-offload (analyze, generate). */
+/** Help of --kv-offload (analyze, generate, sweep). */
 const KV_OFFLOAD_HELP = 'the KV cache in host memory, streamed over the host link (PCIe) layer by layer, two layers resident on the device';
 
 /** Values of settingOptions' options. */
@@ -89,6 +89,7 @@ export function buildProgram(): Command {
   const sweep = workloadOptions(program.command('sweep').description('every combination of comma-separated lists, as llm-roofline.sweep/v1 JSON, CSV or Arrow'), ' (comma-separated list)')
     .option('--flash [mode]', 'fused attention: no value or "yes", "no", or "both"')
     .option('--no-flash', 'unfused attention only (the default)')
+    .option('--kv-offload', `${KV_OFFLOAD_HELP}; every point (adds the hostTransferSeconds and hostKvCacheBytes columns)`, false)
     .addOption(new Option('--scope <scope>', 'attention, layer, or model').choices(['attention', 'layer', 'model']).default('model'))
     .addOption(new Option('--format <format>', 'output format: json, csv, arrow (Apache Arrow IPC file: pandas read_feather, polars read_ipc) or svg (time against length, per model and batch)').choices(['json', 'csv', 'arrow', 'svg']).default('json'));
   sweep.action(async (o) => {

@@ -2,7 +2,7 @@
 import { PAIR_MODES } from '../core/attention-core.js';
 import { firstNonFinite } from '../core/report.js';
 import type { Totals } from '../core/engine.js';
-import { hasEfficiency, hasParallelism, requiredPeaks, sweep, sweepBlocks, sweepSize, SWEEP_SCHEMA, type SweepBlock, type SweepGrid, type SweepMemory } from '../core/sweep.js';
+import { hasEfficiency, hasOffload, hasParallelism, requiredPeaks, sweep, sweepBlocks, sweepSize, SWEEP_SCHEMA, type SweepBlock, type SweepGrid, type SweepMemory } from '../core/sweep.js';
 import { COST_MODELS, PHASES } from '../core/workload.js';
 import { UserError } from '../io/errors.js';
 import { loadHardware } from '../io/load-hardware.js';
@@ -15,11 +15,12 @@ import { lineCount, sweepRecords, sweepSvg, type TimeRecord } from '../render/sw
 import { MAX_SERIES } from '../render/svg.js';
 import { checkOut, efficiencyFrom, emit, loadModels, requirePeak, requireSupported, sinkFor } from './common.js';
 import { bitsFrom, list, moeImbalance, oneOf, workloadInt, type WorkloadOptionValues } from './options.js';
+import { requireOffload } from './offload-options.js';
 import { parallelGridFrom, requireSplit } from './parallel-options.js';
 import { startProgress } from './progress.js';
 
 /** Values of sweep's options: each workload value may be a comma-separated list. */
-export type SweepOptions = WorkloadOptionValues & { flash?: string | boolean | undefined; scope: string; format: string };
+export type SweepOptions = WorkloadOptionValues & { flash?: string | boolean | undefined; kvOffload?: boolean | undefined; scope: string; format: string };
 
 /** `--flash` alone or `yes` → [true]; `--no-flash`, absent or `no` → [false]; `both` → [false, true]. */
 export function flashModes(v: string | boolean | undefined): boolean[] {
@@ -54,12 +55,19 @@ export function gridFrom(o: SweepOptions, beside = false): { grid: SweepGrid; pr
     ...parallelGridFrom(o),
     // Each device gets its own: `typical` is its family's profile.
     efficiency: profiles.map((p) => efficiencyFrom(o.efficiency, p)),
+    ...(o.kvOffload === true ? { kvOffload: true } : {}),
   };
   for (const { hardware, bits } of requiredPeaks(grid)) {
     const profile = profiles.find((p) => p.hardware === hardware);
     if (profile !== undefined) requirePeak(profile, bits, grid.costModel);
   }
   for (const model of grid.models) requireSupported(model, grid.costModel);
+  // Offload is checked as analyze checks it, for every model, device and split, before the splits themselves.
+  for (const model of grid.models) {
+    for (const profile of profiles) {
+      for (const parallelism of grid.parallelisms?.length ? grid.parallelisms : [undefined]) requireOffload(model, profile, { kvOffload: grid.kvOffload, costModel: grid.costModel, parallelism, mtp: grid.mtp }, grid.scope);
+    }
+  }
   // Every split is checked against every model and device before any output, like the peaks.
   for (const model of grid.models) {
     for (const profile of profiles) for (const p of grid.parallelisms ?? []) requireSplit(model, profile, p, grid.costModel);
@@ -103,7 +111,7 @@ export async function runSweep(o: SweepOptions): Promise<void> {
     if (format === 'arrow') await streamArrow(grid, sink, tick);
     else {
       if (format === 'json') sink.write(`{"schema":${JSON.stringify(SWEEP_SCHEMA)},"points":[`);
-      else sink.write(csvLine(sweepHeader(hasParallelism(grid), hasEfficiency(grid))));
+      else sink.write(csvLine(sweepHeader(hasParallelism(grid), hasEfficiency(grid), hasOffload(grid))));
       await streamPoints(grid, format, sink, tick);
       if (format === 'json') sink.write('\n]}\n');
     }
@@ -128,9 +136,10 @@ async function streamPoints(grid: SweepGrid, format: 'json' | 'csv', sink: Outpu
   const out = new ByteChunk(CHUNK_BYTES);
   const parallel = hasParallelism(grid);
   const efficiency = hasEfficiency(grid);
+  const offload = hasOffload(grid);
   let n = 0;
   for (const block of sweepBlocks(grid)) {
-    const rows = format === 'json' ? jsonRows(block, n === 0) : csvRows(block, parallel, efficiency);
+    const rows = format === 'json' ? jsonRows(block, n === 0) : csvRows(block, parallel, efficiency, offload);
     const { lengths } = block;
     for (const batch of block.batches) {
       for (let i = 0; i < lengths.length; i++) {
@@ -147,7 +156,7 @@ async function streamPoints(grid: SweepGrid, format: 'json' | 'csv', sink: Outpu
 
 /** Arrow record batches through the sink, as they fill (see `arrowSweepWriter`); apache-arrow is loaded only here. */
 async function streamArrow(grid: SweepGrid, sink: OutputSink, tick: (n: number) => Promise<void>): Promise<void> {
-  const arrow = arrowSweepWriter(await loadArrow(), () => !sink.holdsBytes(), ROWS_PER_BATCH, hasParallelism(grid), hasEfficiency(grid));
+  const arrow = arrowSweepWriter(await loadArrow(), () => !sink.holdsBytes(), ROWS_PER_BATCH, hasParallelism(grid), hasEfficiency(grid), hasOffload(grid));
   const send = async (chunks: readonly Uint8Array[]): Promise<void> => {
     let ready = true;
     for (const c of chunks) ready = sink.write(c) && ready;
@@ -174,7 +183,8 @@ function checkFinite(block: SweepBlock, t: Totals, m: SweepMemory): void {
   // One sum is non-finite when any term is; only then is each field looked at, for the message.
   const d = m.perDevice;
   const split = (t.communicationSeconds ?? 0) + (d === undefined ? 0 : d.weightBytes + d.kvCacheBytes + d.activationBytes + d.totalBytes);
-  if (Number.isFinite(t.flops + t.bytes + t.timeSeconds + m.weightBytes + m.kvCacheBytes + m.kvCacheBytesPerToken + m.activationBytes + m.totalBytes + split)) return;
+  const host = (t.hostTransferSeconds ?? 0) + (m.hostKvCacheBytes ?? 0);
+  if (Number.isFinite(t.flops + t.bytes + t.timeSeconds + m.weightBytes + m.kvCacheBytes + m.kvCacheBytesPerToken + m.activationBytes + m.totalBytes + split + host)) return;
   const bad = firstNonFinite(t) ?? firstNonFinite(m);
   if (bad !== undefined) throw new Error(`internal: ${bad} is not finite for ${block.model} on ${block.hardware}`);
 }

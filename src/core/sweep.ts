@@ -40,6 +40,13 @@ export interface SweepGrid {
   readonly microBatches?: number | undefined;
   /** The efficiency each device runs under, by its index in `hardware` (absent or short: `peak`). */
   readonly efficiency?: readonly EfficiencyProfile[] | undefined;
+  /** Every point keeps its KV cache in host memory and streams it over the host link (offload.ts). */
+  readonly kvOffload?: boolean | undefined;
+}
+
+/** Whether the grid's points offload their KV cache: its CSV and Arrow rows then carry the host-transfer columns. */
+export function hasOffload(g: SweepGrid): boolean {
+  return g.kvOffload === true;
 }
 
 /** Whether any device of the grid runs under an efficiency other than `peak`: its CSV and Arrow rows then say which. */
@@ -71,6 +78,8 @@ export interface SweepWorkload {
   readonly parallelism?: Parallelism;
   readonly overlap?: boolean;
   readonly microBatches?: number;
+  /** The KV cache lives in host memory (present only when it does, as analyze reports it). */
+  readonly kvOffload?: boolean;
   /** The efficiency profile's label: `peak`, `typical:<family>` or its file. */
   readonly efficiency: string;
 }
@@ -138,6 +147,7 @@ export interface SweepBlock {
 export function* sweepBlocks(g: SweepGrid): Generator<SweepBlock> {
   const cost = COST_MODEL_DEFS[g.costModel];
   const pairs = cost.pairMode(g.pairs);
+  const offload = hasOffload(g) ? { kvOffload: true } : {};
   for (const model of g.models) {
     for (const [index, hw] of g.hardware.entries()) {
       const efficiency = efficiencyAt(g, index);
@@ -148,9 +158,9 @@ export function* sweepBlocks(g: SweepGrid): Generator<SweepBlock> {
           const lengths = phase === 'prefill' ? g.seqLens : g.contextLens;
           const reported = lengths.map((len) => reportedLengths({ phase, seqLen: len, contextLen: len }));
           for (const flash of g.flash) {
-            const plan = new Plan(model, hw, { phase, flash, pairs, mla: mla ?? 'absorbed', scope: g.scope, costModel: g.costModel, moeImbalance: g.moeImbalance, mtp: g.mtp, parallel, overlap: g.overlap, efficiency });
+            const plan = new Plan(model, hw, { phase, flash, pairs, mla: mla ?? 'absorbed', scope: g.scope, costModel: g.costModel, moeImbalance: g.moeImbalance, mtp: g.mtp, parallel, overlap: g.overlap, efficiency, kvOffload: g.kvOffload });
             for (const bits of g.bits) {
-              const fixed = { phase, bits, bitsLabel: bitsLabel(bits), computeDtype: cost.computeDtype(bits), flash, pairs, mla, scope: g.scope, costModel: g.costModel, moeImbalance: g.moeImbalance, ...split, efficiency: efficiency.label };
+              const fixed = { phase, bits, bitsLabel: bitsLabel(bits), computeDtype: cost.computeDtype(bits), flash, pairs, mla, scope: g.scope, costModel: g.costModel, moeImbalance: g.moeImbalance, ...split, ...offload, efficiency: efficiency.label };
               const summary = isSplit(parallel)
                 ? (batch: number, len: number): { totals: Totals; memory: SweepMemory } => {
                     const point = { batch, seqLen: len, contextLen: len, bits };
@@ -188,7 +198,7 @@ export function pointAt(b: SweepBlock, batch: number, i: number, totals: Totals,
   return {
     model: b.model,
     hardware: b.hardware,
-    workload: { phase: f.phase, batch, ...lens, bits: f.bits, bitsLabel: f.bitsLabel, computeDtype: f.computeDtype, flash: f.flash, pairs: f.pairs, mla: f.mla, scope: f.scope, costModel: f.costModel, ...(f.moeImbalance === undefined ? {} : { moeImbalance: f.moeImbalance }), ...parallelOf(f), efficiency: f.efficiency },
+    workload: { phase: f.phase, batch, ...lens, bits: f.bits, bitsLabel: f.bitsLabel, computeDtype: f.computeDtype, flash: f.flash, pairs: f.pairs, mla: f.mla, scope: f.scope, costModel: f.costModel, ...(f.moeImbalance === undefined ? {} : { moeImbalance: f.moeImbalance }), ...parallelOf(f), ...(f.kvOffload === true ? { kvOffload: true } : {}), efficiency: f.efficiency },
     totals,
     memory,
   };

@@ -46,16 +46,20 @@ export const SWEEP_HEADER = [
 /** Columns a sweep with any parallelism adds after SWEEP_HEADER's. */
 export const PARALLEL_HEADER = ['tp', 'pp', 'ep', 'dp', 'communicationSeconds', 'perDeviceTotalBytes', 'perDeviceFits'] as const;
 
+/** Columns a sweep with `--kv-offload` adds after the parallel ones: the host link's busy time and the host-side cache. */
+export const OFFLOAD_HEADER = ['hostTransferSeconds', 'hostKvCacheBytes'] as const;
+
 /** The column a sweep with any efficiency other than `peak` adds last: each point's `workload.efficiency`. */
 export const EFFICIENCY_HEADER = ['efficiency'] as const;
 
 /**
  * The header of a sweep's CSV (and its Arrow columns): the parallel columns only when the sweep has a parallelism,
- * the efficiency column only when it runs any device under an efficiency other than `peak`.
+ * the offload columns only under `--kv-offload`, the efficiency column only when it runs any device under an
+ * efficiency other than `peak`.
  */
-export function sweepHeader(parallel: boolean, efficiency = false): readonly string[] {
-  const head = parallel ? [...SWEEP_HEADER, ...PARALLEL_HEADER] : SWEEP_HEADER;
-  return efficiency ? [...head, ...EFFICIENCY_HEADER] : head;
+export function sweepHeader(parallel: boolean, efficiency = false, offload = false): readonly string[] {
+  if (!offload && !efficiency) return parallel ? [...SWEEP_HEADER, ...PARALLEL_HEADER] : SWEEP_HEADER;
+  return [...SWEEP_HEADER, ...(parallel ? PARALLEL_HEADER : []), ...(offload ? OFFLOAD_HEADER : []), ...(efficiency ? EFFICIENCY_HEADER : [])];
 }
 
 /**
@@ -92,7 +96,17 @@ export function parallelSweepCsvLine(p: SweepPoint): string {
   return csvLine([...sweepCells(p), ...parallelCells(p)]);
 }
 
-/** One point of a sweep with an efficiency other than `peak`, in `sweepHeader(parallel, true)` order. */
-export function efficiencySweepCsvLine(p: SweepPoint, parallel: boolean): string {
-  return csvLine([...sweepCells(p), ...(parallel ? parallelCells(p) : []), p.workload.efficiency]);
+/** One point of a sweep with an efficiency other than `peak`, in `sweepHeader(parallel, true, offload)` order. */
+export function efficiencySweepCsvLine(p: SweepPoint, parallel: boolean, offload = false): string {
+  return csvLine([...sweepCells(p), ...(parallel ? parallelCells(p) : []), ...(offload ? offloadCells(p) : []), p.workload.efficiency]);
+}
+
+/** One point of a sweep with `--kv-offload` and every device at `peak`, in `sweepHeader(parallel, false, true)` order. */
+export function offloadSweepCsvLine(p: SweepPoint, parallel: boolean): string {
+  return csvLine([...sweepCells(p), ...(parallel ? parallelCells(p) : []), ...offloadCells(p)]);
+}
+
+/** A point's offload cells: the host link's busy seconds and the whole cache in host memory (0 for a point without). */
+function offloadCells(p: SweepPoint): number[] {
+  return [p.totals.hostTransferSeconds ?? 0, p.memory.hostKvCacheBytes ?? 0];
 }

@@ -9,7 +9,7 @@ import type { Totals } from '../core/engine.js';
 import { isSplit } from '../core/parallelism.js';
 import type { SweepBlock, SweepMemory } from '../core/sweep.js';
 import { utf8 } from './byte-chunk.js';
-import { EFFICIENCY_HEADER, PARALLEL_HEADER, SWEEP_HEADER, sweepHeader } from './csv.js';
+import { EFFICIENCY_HEADER, OFFLOAD_HEADER, PARALLEL_HEADER, SWEEP_HEADER, sweepHeader } from './csv.js';
 import { displayText } from './sanitize.js';
 
 type Arrow = typeof ArrowModule;
@@ -24,19 +24,24 @@ export async function loadArrow(): Promise<Arrow> {
 }
 
 type Kind = 'utf8' | 'int' | 'float' | 'bool';
-/** The type of each column of SWEEP_HEADER and PARALLEL_HEADER. */
-const KINDS: Record<(typeof SWEEP_HEADER)[number] | (typeof PARALLEL_HEADER)[number] | (typeof EFFICIENCY_HEADER)[number], Kind> = {
+/** The type of each column of SWEEP_HEADER, PARALLEL_HEADER, OFFLOAD_HEADER and EFFICIENCY_HEADER. */
+const KINDS: Record<(typeof SWEEP_HEADER)[number] | (typeof PARALLEL_HEADER)[number] | (typeof OFFLOAD_HEADER)[number] | (typeof EFFICIENCY_HEADER)[number], Kind> = {
   model: 'utf8', hardware: 'utf8', phase: 'utf8', batch: 'int', seqLen: 'int', contextLen: 'int', bits: 'utf8', flash: 'bool', pairs: 'utf8',
   scope: 'utf8', costModel: 'utf8', flops: 'float', bytes: 'float', timeSeconds: 'float', weightBytes: 'float', kvCacheBytes: 'float',
   kvCacheBytesPerToken: 'float', activationBytes: 'float', totalBytes: 'float', fitsDevice: 'bool',
   tp: 'int', pp: 'int', ep: 'int', dp: 'int', communicationSeconds: 'float', perDeviceTotalBytes: 'float', perDeviceFits: 'bool',
+  hostTransferSeconds: 'float', hostKvCacheBytes: 'float',
   efficiency: 'utf8',
 };
 /** Columns that may be null: what the busiest device holds, under a cost model that cannot tell. */
 const NULLABLE = new Set(['perDeviceTotalBytes', 'perDeviceFits']);
-/** Typed columns of each kind a sweep without parallelism has; a sweep with it has PARALLEL_COLUMNS more. */
+/**
+ * Typed columns of each kind a sweep without parallelism has; a sweep with it has PARALLEL_COLUMNS more, one with
+ * `--kv-offload` OFFLOAD_FLOATS more floats (after the parallel ones, as in the header).
+ */
 const COLUMNS = { int: 3, float: 8, bool: 2 };
 const PARALLEL_COLUMNS = { int: 4, float: 2, bool: 1 };
+const OFFLOAD_FLOATS = 2;
 
 /** Writes sweep points as Arrow bytes: `row` per point, `end` once. Each returns the bytes ready to go out. */
 export interface ArrowSweepWriter {
@@ -55,8 +60,8 @@ class Columns {
   /** Validity of the nullable columns (1 = a value), kept only by a sweep with parallelism. */
   readonly valid;
 
-  constructor(rows: number, parallel: boolean, texts: number) {
-    const more = (k: keyof typeof COLUMNS): number => COLUMNS[k] + (parallel ? PARALLEL_COLUMNS[k] : 0);
+  constructor(rows: number, parallel: boolean, texts: number, offload: boolean) {
+    const more = (k: keyof typeof COLUMNS): number => COLUMNS[k] + (parallel ? PARALLEL_COLUMNS[k] : 0) + (offload && k === 'float' ? OFFLOAD_FLOATS : 0);
     const bits = (): Uint8Array => new Uint8Array((rows + 7) >> 3);
     this.ints = Array.from({ length: more('int') }, () => new Int32Array(rows));
     this.floats = Array.from({ length: more('float') }, () => new Float64Array(rows));
@@ -109,7 +114,7 @@ function setBit(bits: Uint8Array, n: number, value: boolean): void {
  * are views of its column arrays: `reusable` says, when the next batch starts, whether whoever took them is done
  * with them (then the arrays are filled again; else new ones are made).
  */
-export function arrowSweepWriter(arrow: Arrow, reusable: () => boolean, rowsPerBatch = ROWS_PER_BATCH, parallel = false, efficiency = false): ArrowSweepWriter {
+export function arrowSweepWriter(arrow: Arrow, reusable: () => boolean, rowsPerBatch = ROWS_PER_BATCH, parallel = false, efficiency = false, offload = false): ArrowSweepWriter {
   const kindOf = (name: string): Kind => {
     const kind = (KINDS as Partial<Record<string, Kind>>)[name];
     if (kind === undefined) throw new Error(`internal: no Arrow type for column ${name}`);
@@ -117,7 +122,7 @@ export function arrowSweepWriter(arrow: Arrow, reusable: () => boolean, rowsPerB
   };
   // Text columns: model, hardware, phase, bits, pairs, scope, costModel, and the efficiency label last when shown.
   const texts = efficiency ? 8 : 7;
-  const fields = sweepHeader(parallel, efficiency).map((name) => {
+  const fields = sweepHeader(parallel, efficiency, offload).map((name) => {
     const kind = kindOf(name);
     const type = kind === 'utf8' ? new arrow.Utf8() : kind === 'int' ? new arrow.Int32() : kind === 'float' ? new arrow.Float64() : new arrow.Bool();
     return new arrow.Field(name, type, NULLABLE.has(name));
@@ -136,7 +141,7 @@ export function arrowSweepWriter(arrow: Arrow, reusable: () => boolean, rowsPerB
   writer.reset(sink, schema);
   const take = (): Uint8Array[] => sink.chunks.splice(0);
 
-  let cols = new Columns(rowsPerBatch, parallel, texts);
+  let cols = new Columns(rowsPerBatch, parallel, texts, offload);
   // The last batch's bytes went out as views of `cols`: check `reusable` before writing over them.
   let handedOver = false;
   let block: SweepBlock | undefined;
@@ -179,7 +184,7 @@ export function arrowSweepWriter(arrow: Arrow, reusable: () => boolean, rowsPerB
       if (lens === undefined) throw new Error(`internal: no length at index ${String(i)}`);
       if (handedOver) {
         handedOver = false;
-        cols = reusable() ? cols.reset() : new Columns(rowsPerBatch, parallel, texts);
+        cols = reusable() ? cols.reset() : new Columns(rowsPerBatch, parallel, texts, offload);
       }
       const c = cols;
       const n = c.n;
@@ -200,6 +205,12 @@ export function arrowSweepWriter(arrow: Arrow, reusable: () => boolean, rowsPerB
       c.bool(0, b.fixed.flash);
       c.bool(1, m.fitsDevice);
       if (parallel) parallelRow(c, b, t, m);
+      if (offload) {
+        // The offload floats follow the base floats and, in a sweep with parallelism, the parallel ones.
+        const at = COLUMNS.float + (parallel ? PARALLEL_COLUMNS.float : 0);
+        c.floats[at]![n] = t.hostTransferSeconds ?? 0;
+        c.floats[at + 1]![n] = m.hostKvCacheBytes ?? 0;
+      }
       c.n = n + 1;
       if (c.n < rowsPerBatch) return NONE;
       flush();

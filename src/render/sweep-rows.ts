@@ -8,12 +8,15 @@ import type { Totals } from '../core/engine.js';
 import { isSplit } from '../core/parallelism.js';
 import { pointAt, type SweepBlock, type SweepMemory, type SweepPoint } from '../core/sweep.js';
 import { ByteChunk, utf8 } from './byte-chunk.js';
-import { csvFields, efficiencySweepCsvLine, parallelSweepCsvLine, sweepCsvLine } from './csv.js';
+import { csvFields, efficiencySweepCsvLine, offloadSweepCsvLine, parallelSweepCsvLine, sweepCsvLine } from './csv.js';
 
 /** The most bytes a number takes as text (e.g. -1.2345678901234567e-300), with room to spare. */
 const NUMBER_BYTES = 32;
-/** Numbers per row: 11, plus the collectives' seconds and the busiest device's five numbers of a split point. */
-const NUMBERS_PER_ROW = 17;
+/**
+ * Numbers per row: 11, plus the collectives' seconds and the busiest device's five numbers of a split point, plus
+ * the host transfers' seconds and the host-side cache under offload.
+ */
+const NUMBERS_PER_ROW = 19;
 const decoder = new TextDecoder();
 
 /** Writes one block's points, one row each, into a ByteChunk. */
@@ -88,12 +91,14 @@ const noDevice = utf8(',\n');
 const fitsEnd = [utf8('false\n'), utf8('true\n')] as const;
 
 /**
- * A block's points as CSV rows in `sweepHeader(parallel, efficiency)` order: a sweep with any parallelism adds its
- * degrees, the collectives' seconds and the busiest device's total and fit (see `parallelCells`); one with any
- * efficiency other than `peak` ends each row with the block's efficiency label.
+ * A block's points as CSV rows in `sweepHeader(parallel, efficiency, offload)` order: a sweep with any parallelism
+ * adds its degrees, the collectives' seconds and the busiest device's total and fit (see `parallelCells`); one with
+ * `--kv-offload` the host transfers' seconds and the host-side cache; one with any efficiency other than `peak` ends
+ * each row with the block's efficiency label.
  */
-export function csvRows(b: SweepBlock, parallel = false, efficiency = false): RowWriter {
-  const rows = csvRowsWithout(b, parallel);
+export function csvRows(b: SweepBlock, parallel = false, efficiency = false, offload = false): RowWriter {
+  const plain = csvRowsWithout(b, parallel);
+  const rows = offload ? withOffload(b, plain, parallel) : plain;
   if (!efficiency) return rows;
   // The row ends in a line break: step back over it and end with the label instead.
   const label = utf8(`,${csvFields([b.fixed.efficiency])}\n`);
@@ -104,7 +109,26 @@ export function csvRows(b: SweepBlock, parallel = false, efficiency = false): Ro
       out.pos -= 1;
       out.bytes(label);
     },
-    slow: (p) => efficiencySweepCsvLine(p, parallel),
+    slow: (p) => efficiencySweepCsvLine(p, parallel, offload),
+  });
+}
+
+/** CSV rows with the two offload cells after the rest (the row's line break is stepped back over, then written again). */
+function withOffload(b: SweepBlock, rows: RowWriter, parallel: boolean): RowWriter {
+  const comma = utf8(',');
+  const end = utf8('\n');
+  return checked(b, {
+    constantBytes: rows.maxRow + 4,
+    fast(out, batch, i, t, m) {
+      rows.row(out, batch, i, t, m);
+      out.pos -= 1;
+      out.bytes(comma);
+      out.number(t.hostTransferSeconds ?? 0);
+      out.bytes(comma);
+      out.number(m.hostKvCacheBytes ?? 0);
+      out.bytes(end);
+    },
+    slow: (p) => offloadSweepCsvLine(p, parallel),
   });
 }
 
@@ -172,7 +196,8 @@ export function jsonRows(b: SweepBlock, firstOfSweep: boolean): RowWriter {
   const imbalance = f.moeImbalance === undefined ? '' : `,"moeImbalance":${j(f.moeImbalance)}`;
   const micro = f.microBatches === undefined ? '' : `,"microBatches":${j(f.microBatches)}`;
   const split = f.parallelism === undefined ? '' : `,"parallelism":${j(f.parallelism)},"overlap":${j(f.overlap === true)}${micro}`;
-  const settings = `,"bits":${j(f.bits)},"bitsLabel":${j(f.bitsLabel)},"computeDtype":${j(f.computeDtype)},"flash":${j(f.flash)},"pairs":${j(f.pairs)}${mla},"scope":${j(f.scope)},"costModel":${j(f.costModel)}${imbalance}${split},"efficiency":${j(f.efficiency)}}`;
+  const offload = f.kvOffload === true ? ',"kvOffload":true' : '';
+  const settings = `,"bits":${j(f.bits)},"bitsLabel":${j(f.bitsLabel)},"computeDtype":${j(f.computeDtype)},"flash":${j(f.flash)},"pairs":${j(f.pairs)}${mla},"scope":${j(f.scope)},"costModel":${j(f.costModel)}${imbalance}${split}${offload},"efficiency":${j(f.efficiency)}}`;
   const batchPart = keyed((batch) => head + String(batch));
   const lengthPart = perLength(b, (seqLen, contextLen) => `,"seqLen":${String(seqLen)},"contextLen":${String(contextLen)}${settings},"totals":{"flops":`);
   const bytesKey = utf8(',"bytes":');
@@ -182,7 +207,10 @@ export function jsonRows(b: SweepBlock, firstOfSweep: boolean): RowWriter {
   const totalKey = utf8(',"totalBytes":');
   const fitsPart = [utf8(',"fitsDevice":false}}'), utf8(',"fitsDevice":true}}')] as const;
   const commKey = utf8(',"communicationSeconds":');
+  const hostKey = utf8(',"hostTransferSeconds":');
   const overheadKey = utf8(',"overheadSeconds":');
+  const fitsHost = [utf8(',"fitsDevice":false,"hostKvCacheBytes":'), utf8(',"fitsDevice":true,"hostKvCacheBytes":')] as const;
+  const hostEnd = utf8('}}');
   const fitsOpen = [utf8(',"fitsDevice":false,"perDevice":{"weightBytes":'), utf8(',"fitsDevice":true,"perDevice":{"weightBytes":')] as const;
   const deviceKv = utf8(',"kvCacheBytes":');
   const deviceAct = utf8(',"activationBytes":');
@@ -192,8 +220,9 @@ export function jsonRows(b: SweepBlock, firstOfSweep: boolean): RowWriter {
   const sep = utf8(',\n');
   let first = firstOfSweep;
   return checked(b, {
-    // Keys and the two memory numbers kept as text; a split point's communication and busiest-device keys besides.
-    constantBytes: utf8(head).length + longest(b.reported.map((_, i) => lengthPart(i))) + 256 + (f.parallelism === undefined ? 0 : 192),
+    // Keys and the two memory numbers kept as text; a split point's communication and busiest-device keys besides, an
+    // offloaded point's host keys.
+    constantBytes: utf8(head).length + longest(b.reported.map((_, i) => lengthPart(i))) + 256 + (f.parallelism === undefined ? 0 : 192) + (f.kvOffload === true ? 64 : 0),
     fast(out, batch, i, t, m) {
       out.bytes(first ? firstSep : sep);
       first = false;
@@ -208,6 +237,10 @@ export function jsonRows(b: SweepBlock, firstOfSweep: boolean): RowWriter {
         out.bytes(commKey);
         out.number(t.communicationSeconds);
       }
+      if (t.hostTransferSeconds !== undefined) {
+        out.bytes(hostKey);
+        out.number(t.hostTransferSeconds);
+      }
       if (t.overheadSeconds !== undefined) {
         out.bytes(overheadKey);
         out.number(t.overheadSeconds);
@@ -220,7 +253,13 @@ export function jsonRows(b: SweepBlock, firstOfSweep: boolean): RowWriter {
       out.number(m.totalBytes);
       const d = m.perDevice;
       if (d === undefined) {
-        out.bytes(fitsPart[m.fitsDevice ? 1 : 0]);
+        if (m.hostKvCacheBytes === undefined) {
+          out.bytes(fitsPart[m.fitsDevice ? 1 : 0]);
+          return;
+        }
+        out.bytes(fitsHost[m.fitsDevice ? 1 : 0]);
+        out.number(m.hostKvCacheBytes);
+        out.bytes(hostEnd);
         return;
       }
       out.bytes(fitsOpen[m.fitsDevice ? 1 : 0]);
