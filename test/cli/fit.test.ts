@@ -18,15 +18,10 @@ import { FitSchema, type FitDocument } from '../../src/io/fit-schema.js';
 import { loadHardware } from '../../src/io/load-hardware.js';
 import { loadModel } from '../../src/io/load-model.js';
 import { cli } from '../helpers/cli.js';
+import { KNOWN_EFFICIENCY } from '../helpers/efficiency.js';
 import { expectRel } from '../helpers/rel.js';
 
-const KNOWN: EfficiencyProfile = {
-  label: 'known',
-  kinds: { gemm: 0.6, attention: 0.5, elementwise: 0.7, gather: 1, collective: 1 },
-  memory: 0.75,
-  layerOverheadSeconds: 20e-6,
-  stepOverheadSeconds: 100e-6,
-};
+const KNOWN = KNOWN_EFFICIENCY;
 const BITS: Bits = { weight: 16, activation: 16, kv: 16 };
 const POINTS = [
   { phase: 'prefill', batch: 1, seqLen: 4096, contextLen: 4096 },

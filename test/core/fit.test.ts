@@ -15,16 +15,10 @@ import type { Scope } from '../../src/core/model.js';
 import { mlaMode, type Phase } from '../../src/core/workload.js';
 import { TOY_HW } from '../helpers/engine.js';
 import { GTA_1B, modelWith } from '../helpers/models.js';
+import { KNOWN_EFFICIENCY } from '../helpers/efficiency.js';
 import { expectRel } from '../helpers/rel.js';
 
-/** The profile that makes the data. */
-const KNOWN: EfficiencyProfile = {
-  label: 'known',
-  kinds: { gemm: 0.6, attention: 0.5, elementwise: 0.7, gather: 1, collective: 1 },
-  memory: 0.75,
-  layerOverheadSeconds: 20e-6,
-  stepOverheadSeconds: 100e-6,
-};
+const KNOWN = KNOWN_EFFICIENCY;
 
 const BITS: Bits = { weight: 16, activation: 16, kv: 16 };
 /** The toy device with an H100 SXM's roofs (989.4 TFLOP/s, 3.35 TB/s), where long prefills' attention is compute-bound. */
