@@ -15,7 +15,8 @@ import { loadModel } from '../io/load-model.js';
 import { loadMeasurements, type Measurement } from '../io/measurements.js';
 import { displayPath } from '../io/resolve.js';
 import { fitTable } from '../render/fit.js';
-import { checkOut, emit, requirePeak } from './common.js';
+import { COST_MODEL_DEFS } from '../core/cost-models/index.js';
+import { checkOut, emit } from './common.js';
 import { oneOf } from './options.js';
 
 export interface FitOptions {
@@ -46,7 +47,10 @@ function fitInputs(file: string, ms: readonly Measurement[], device: LoadedProfi
   return ms.map((m, i) => {
     const bits = parseBits(m.bits);
     if (bits === undefined) throw new UserError(file, `measurements.${String(i)}.bits`, `expected ${BITS_EXPECTED} (got "${m.bits}")`);
-    requirePeak(device, bits, 'exact');
+    const dtype = COST_MODEL_DEFS.exact.computeDtype(bits);
+    if (device.hardware.peakFlopPerSecond[dtype] === undefined) {
+      throw new UserError(file, `measurements.${String(i)}.bits`, `${m.bits} computes at the ${dtype} peak, which ${device.id} (${device.file}) does not list (expected one of its peaks: ${Object.keys(device.hardware.peakFlopPerSecond).join(', ')})`);
+    }
     const model = models.get(m.model) ?? loadModel(m.model);
     models.set(m.model, model);
     const key = JSON.stringify([m.model, m.phase, m.flash, m.scope]);

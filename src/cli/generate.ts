@@ -65,9 +65,11 @@ export function reserveFrom(text: string | undefined): number {
 
 /** Every combination of the listed inputs, outputs and batches (input outermost, batch innermost), each checked. */
 export function requestsFrom(o: Pick<GenerateOptions, 'input' | 'output' | 'batch'>): GenerateRequest[] {
-  const inputs = list('--input', o.input).map((t) => positiveInt('--input', t, WORKLOAD_LIMITS.seqLen));
-  const outputs = list('--output', o.output).map((t) => positiveInt('--output', t, WORKLOAD_LIMITS.contextLen));
-  const batches = list('--batch', o.batch).map((t) => workloadInt('--batch', t));
+  // A value listed twice is one run, as in sweep.
+  const unique = (xs: number[]): number[] => [...new Set(xs)];
+  const inputs = unique(list('--input', o.input).map((t) => positiveInt('--input', t, WORKLOAD_LIMITS.seqLen)));
+  const outputs = unique(list('--output', o.output).map((t) => positiveInt('--output', t, WORKLOAD_LIMITS.contextLen)));
+  const batches = unique(list('--batch', o.batch).map((t) => workloadInt('--batch', t)));
   const requests = inputs.flatMap((input) => outputs.flatMap((output) => batches.map((batch) => ({ input, output, batch }))));
   for (const r of requests) {
     const problem = lengthProblem(r);

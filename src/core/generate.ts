@@ -247,8 +247,15 @@ export class Generator {
       ...(disaggregation === undefined ? {} : { disaggregation }),
       memory: generateMemory(this.plans.decode, { batch: r.batch, seqLen: 1, contextLen: N + M, bits }, this.options.memoryReserve),
       efficiency: efficiencyUsed(this.efficiency, this.hardware),
-      notes: [...COST_MODEL_DEFS[this.settings.costModel].notes, ...generateNotes(this.model, this.settings, this.options, M), ...multiTokenNotes(this.options, M), efficiencyNote(this.efficiency, 0), ...(this.settings.kvOffload === true ? generateOffloadNotes() : []), ...(disaggregation?.prefillFits === false ? [prefillPoolNote(this.hardware.id)] : [])],
+      notes: [...COST_MODEL_DEFS[this.settings.costModel].notes, ...generateNotes(this.model, this.settings, this.options, M), ...multiTokenNotes(this.options, M), efficiencyNote(this.efficiency, 0), ...this.decodeEfficiencyNote(), ...(this.settings.kvOffload === true ? generateOffloadNotes() : []), ...(disaggregation?.prefillFits === false ? [prefillPoolNote(this.hardware.id)] : [])],
     };
+  }
+
+  /** Under disaggregation with a decode pool of another efficiency, the note on that one too. */
+  private decodeEfficiencyNote(): string[] {
+    const d = this.options.disaggregation;
+    if (d === undefined || d.decodeEfficiency.label === this.efficiency.label) return [];
+    return [`decode pool (${d.decodeHardware.id}): ${efficiencyNote(d.decodeEfficiency, 0)}`];
   }
 
   /** The cache's move after the prefill: the busiest prefill device's share of the batch's cache at the input length. */

@@ -113,9 +113,12 @@ describe('fit', () => {
     const out = join(dir, 'never.json');
     const two = rows(KNOWN, ['paper/gta-1b']);
     two[1] = { ...two[1]!, hardware: 'a800-sxm' };
+    const onA800 = rows(KNOWN, ['paper/gta-1b'], 'a800-sxm');
+    const withBits: Record<string, unknown>[] = onA800.map((m, i) => (i === 2 ? { ...m, bits: 'fp8' } : m));
     const cases: [string[], RegExp][] = [
       [['--measurements', write('two.json', { measurements: two })], /^\S*two\.json: measurements\.1\.hardware: names a second hardware profile \(got "a800-sxm", expected "h100-sxm"/],
       [['--measurements', write('empty.json', { measurements: [] })], /^\S*empty\.json: measurements: /],
+      [['--measurements', write('fp8.json', { measurements: withBits })], /^\S*fp8\.json: measurements\.2\.bits: fp8 computes at the fp8 peak, which a800-sxm \(hardware-profiles\/a800-sxm\.json\) does not list/],
       [['--measurements', write('empty.csv', '')], /^\S*empty\.csv: empty \(expected a header line/],
       [['--measurements', write('ok.json', { measurements: rows(KNOWN, ['paper/gta-1b']) }), '--base', 'fast'], /^--base: expected peak, typical, typical:<family> or a path to a \.json file \(got "fast"\)/],
       [['--measurements', join(dir, 'ok.json'), '--base', 'typical:nope'], /^--base: unknown family "nope"/],

@@ -70,6 +70,13 @@ describe('generate --format json', () => {
   });
 });
 
+describe('generate lists', () => {
+  it('a value listed twice is one run', () => {
+    const d = generate(['--model', 'paper/gta-1b', '--input', '64,64,128', '--output', '2,2', '--batch', '1,1']);
+    expect(d.runs.map((r) => r.workload.input)).toEqual([64, 128]);
+  });
+});
+
 describe('generate --disaggregate', () => {
   it('the decode on a second pool: the move in the JSON, the table and the CSV', () => {
     const args = ['--model', 'llama-2-7b', '--hardware', 'h100-sxm', '--input', '2048', '--output', '64', '--batch', '8', '--disaggregate', 'scale-out'];

@@ -114,3 +114,12 @@ describe('the KV cache move', () => {
     expect(kvTransfer('scale-out', link, 1e9, 0.5).seconds).toBe(1e-5 + 1e9 / (1e9 * 0.5 * 0.5));
   });
 });
+
+describe('a decode pool of another efficiency', () => {
+  it('the notes state both efficiencies', () => {
+    const one: GenerateSettings = { bits: BITS16, flash: true, pairs: 'causal', costModel: 'exact', efficiency: { ...PEAK_EFFICIENCY, label: 'prefill-profile' } };
+    const run = new Generator(loadModel('llama-2-7b'), h100, one, { memoryReserve: 0.1, disaggregation: { link: 'scale-out', decodeHardware: l40s, decodeEfficiency: PEAK_EFFICIENCY } }).run({ input: 64, output: 2, batch: 1 });
+    expect(run.notes.some((n) => n.startsWith('efficiency prefill-profile: '))).toBe(true);
+    expect(run.notes.some((n) => n.startsWith('decode pool (l40s): efficiency peak: '))).toBe(true);
+  });
+});
