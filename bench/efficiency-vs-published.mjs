@@ -48,18 +48,19 @@ const cases = [
 // M tokens, which is what `generate` models. Its throughput is B · M / (the whole run's time), per GPU; the E2E
 // compared here is B · M / (throughput per GPU × GPUs). Its first-token latency is a run with one output token.
 const TRT = 'TensorRT-LLM performance.md (NVIDIA/TensorRT-LLM docs/source/performance.md at 138f96d: throughput from v0.6.1, first-token latency from v0.5), gptSessionBenchmark, static batching; H100 SXM FP8 with FP8 KV cache, A100 SXM 80GB FP16 (run on the a800-sxm profile: the same compute and memory)';
-const trtE2e = (model, hw, bits, tp, batch, input, output, perGpu) => ({
-  what: `TRT-LLM ${model}, ${hw === 'h100-sxm' ? 'H100 FP8' : 'A100 FP16'}, TP${String(tp)}, B ${String(batch)}, ${String(input)} in / ${String(output)} out, E2E`,
-  source: TRT,
-  published: (batch * output) / (perGpu * tp),
-  f: (e) => e2e(['--model', model, '--hardware', hw, '--bits', bits, '--tp', String(tp), '--flash'], batch, input, output, e),
+/** A TensorRT-LLM run's label prefix and its flags for `generate`. */
+const trtRun = (model, hw, bits, tp) => ({
+  label: `TRT-LLM ${model}, ${hw === 'h100-sxm' ? 'H100 FP8' : 'A100 FP16'}, TP${String(tp)}`,
+  args: ['--model', model, '--hardware', hw, '--bits', bits, '--tp', String(tp), '--flash'],
 });
-const trtTtft = (model, hw, bits, tp, input, ms) => ({
-  what: `TRT-LLM ${model}, ${hw === 'h100-sxm' ? 'H100 FP8' : 'A100 FP16'}, TP${String(tp)}, ${String(input)} in, TTFT`,
-  source: TRT,
-  published: ms / 1e3,
-  f: (e) => ttft(['--model', model, '--hardware', hw, '--bits', bits, '--tp', String(tp), '--flash'], input, e),
-});
+const trtE2e = (model, hw, bits, tp, batch, input, output, perGpu) => {
+  const run = trtRun(model, hw, bits, tp);
+  return { what: `${run.label}, B ${String(batch)}, ${String(input)} in / ${String(output)} out, E2E`, source: TRT, published: (batch * output) / (perGpu * tp), f: (e) => e2e(run.args, batch, input, output, e) };
+};
+const trtTtft = (model, hw, bits, tp, input, ms) => {
+  const run = trtRun(model, hw, bits, tp);
+  return { what: `${run.label}, ${String(input)} in, TTFT`, source: TRT, published: ms / 1e3, f: (e) => ttft(run.args, input, e) };
+};
 cases.push(
   trtE2e('llama-2-7b', 'h100-sxm', 'fp8', 1, 768, 128, 128, 19694),
   trtE2e('llama-2-7b', 'h100-sxm', 'fp8', 1, 112, 128, 2048, 6818),
